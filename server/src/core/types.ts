@@ -1,0 +1,111 @@
+// Editor-neutral data the core produces. Nothing here knows about LSP, VS Code, files or sockets.
+// Positions are UTF-16 code-unit offsets into the file text; text.ts converts them to line/character.
+
+/** Lock modes spelled exactly as pg_locks.mode spells them, weakest first. */
+export const LOCK_MODES = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/** What ordinary traffic a lock makes wait. */
+export type BlockedOperation = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'DDL';
+
+/** Half-open range [start, end) of UTF-16 offsets into the file text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface LockEffect {
+  /** Schema-qualified relation name, e.g. "public.orders". */
+  relation: string;
+  mode: LockMode;
+  /** Derived from mode; kept here so every front end shows the same words. */
+  blocks: BlockedOperation[];
+  /** The table (or index) is rewritten into a new relfilenode while the lock is held. */
+  rewrite: boolean;
+  /** The whole table is read (scan or validation) while the lock is held. */
+  scan: boolean;
+  /** Builds an index while the lock is held. */
+  indexBuild?: boolean;
+  /** Short human reason, e.g. "SET NOT NULL scans the table to check for NULLs". */
+  why: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Edits to this file. */
+  edits: TextEdit[];
+  /** New files to create beside this one (file name only, text whole). */
+  newFiles?: { name: string; text: string }[];
+  /** This is the canonical fix for the finding. */
+  preferred?: boolean;
+}
+
+export interface Violation {
+  rule: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** Index into Analysis.statements, when the finding belongs to one statement. */
+  statementIndex?: number;
+  locks?: LockEffect[];
+  help?: string;
+  fix?: Fix;
+  /** For cross-file findings (application references): where. */
+  related?: { path: string; line: number; text: string }[];
+}
+
+/** One statement of the file as the core understood it. */
+export interface StatementInfo {
+  span: Span;
+  text: string;
+  /** libpg-query node type ("AlterTableStmt", "IndexStmt", ...), "meta" for psql lines, "error" when it did not parse. */
+  kind: string;
+  /** Short human label, e.g. "CREATE INDEX", "ALTER TABLE ... ADD COLUMN". */
+  label: string;
+  /** Runs inside a transaction block (explicit BEGIN, or the runner wraps the file). */
+  transactional: boolean;
+  locks: LockEstimate[];
+  /** Syntax error text when kind is "error". */
+  parseError?: string;
+  /** Parts the core could not analyse (dynamic EXECUTE strings, ...). */
+  notAnalysed?: string[];
+}
+
+export interface LockEstimate extends LockEffect {
+  /** Estimated seconds the lock is held, when table size is known. */
+  estimatedSeconds?: number;
+  /** Table rows/bytes from stats, when known. */
+  rows?: number;
+  totalBytes?: number;
+  /** The table was created earlier in this migration set and has no data yet. */
+  newTable?: boolean;
+}
+
+export interface Analysis {
+  pgVersion: number;
+  runner: string;
+  statements: StatementInfo[];
+  violations: Violation[];
+  /** 1 (harmless) .. 10 (likely outage); see docs/risk.md. */
+  riskScore: number;
+  /** Distinct tables locked in a mode that blocks writes or reads, with the longest estimate. */
+  lockedTables: { relation: string; strongestMode: LockMode; estimatedSeconds?: number }[];
+  /** The file's transaction behaviour as the runner runs it. */
+  wrappedInTransaction: boolean;
+}

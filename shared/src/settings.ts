@@ -1,0 +1,132 @@
+// The one settings type. Defaults and normalize() live here; the VS Code contributes.configuration,
+// the .pg-preflight.json schema (schemas/config.schema.json) and the CLI flags are all checked against it.
+
+export type RunnerId =
+  | 'supabase'
+  | 'prisma'
+  | 'flyway'
+  | 'dbmate'
+  | 'golang-migrate'
+  | 'node-pg-migrate'
+  | 'drizzle'
+  | 'graphile-migrate'
+  | 'atlas'
+  | 'sqitch'
+  | 'plain';
+
+export const RUNNER_IDS: readonly RunnerId[] = [
+  'supabase', 'prisma', 'flyway', 'dbmate', 'golang-migrate', 'node-pg-migrate', 'drizzle', 'graphile-migrate', 'atlas', 'sqitch', 'plain',
+];
+
+export type RuleLevel = 'off' | 'error' | 'warning' | 'info' | 'hint' | 'default';
+
+/** Throughput used to turn table sizes into lock durations; see docs/estimates.md for how they were measured. */
+export interface Throughput {
+  /** Sequential scan under a lock (validation, SET NOT NULL), MB/s. */
+  scanMBps: number;
+  /** Table rewrite (ALTER TYPE, VACUUM FULL, CLUSTER), MB/s of table data. */
+  rewriteMBps: number;
+  /** B-tree index build, MB/s of table data. */
+  indexBuildMBps: number;
+}
+
+export interface Settings {
+  /** PostgreSQL major version the migration will run on (11..18). */
+  pgVersion: number;
+  /** Migration runner; 'auto' detects from the path and file. */
+  runner: RunnerId | 'auto';
+  /** Globs (relative to the workspace root) of migration folders' files. */
+  migrationGlobs: string[];
+  /** Values the safety header sets. */
+  lockTimeout: string;
+  statementTimeout: string;
+  /** Per-rule level override; 'default' keeps the rule's own size-scaled severity. */
+  rules: Record<string, RuleLevel>;
+  /** Schemas exposed to clients (RLS is required there). */
+  exposedSchemas: string[];
+  /** Tables at or above this many rows count as large. */
+  largeTableRows: number;
+  /** A lock held longer than this (seconds) on a busy table is an error. */
+  maxLockSeconds: number;
+  throughput: Throughput;
+}
+
+export const DEFAULT_PG_VERSION = 17;
+
+export const DEFAULT_SETTINGS: Settings = {
+  pgVersion: DEFAULT_PG_VERSION,
+  runner: 'auto',
+  migrationGlobs: [
+    'supabase/migrations/*.sql',
+    'prisma/migrations/*/migration.sql',
+    'db/migrations/*.sql',
+    'migrations/**/*.sql',
+    'src/main/resources/db/migration/*.sql',
+    'drizzle/*.sql',
+  ],
+  lockTimeout: '5s',
+  statementTimeout: '30s',
+  rules: {},
+  exposedSchemas: ['public'],
+  largeTableRows: 100_000,
+  maxLockSeconds: 5,
+  throughput: { scanMBps: 400, rewriteMBps: 80, indexBuildMBps: 60 },
+};
+
+/** Merges an untrusted partial settings object over the defaults; returns the result and one line per ignored key. */
+export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTINGS): { settings: Settings; problems: string[] } {
+  const problems: string[] = [];
+  const s: Settings = { ...base, rules: { ...base.rules }, throughput: { ...base.throughput }, migrationGlobs: [...base.migrationGlobs], exposedSchemas: [...base.exposedSchemas] };
+  if (input === undefined || input === null) return { settings: s, problems };
+  if (typeof input !== 'object' || Array.isArray(input)) return { settings: s, problems: ['settings must be an object'] };
+  const o = input as Record<string, unknown>;
+  for (const [key, value] of Object.entries(o)) {
+    switch (key) {
+      case '$schema':
+        break;
+      case 'pgVersion':
+        if (value === 'auto') break;
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 11 && value <= 18) s.pgVersion = value;
+        else problems.push('pgVersion must be an integer from 11 to 18');
+        break;
+      case 'runner':
+        if (value === 'auto' || RUNNER_IDS.includes(value as RunnerId)) s.runner = value as RunnerId | 'auto';
+        else problems.push(`runner must be one of auto, ${RUNNER_IDS.join(', ')}`);
+        break;
+      case 'migrationGlobs':
+      case 'exposedSchemas':
+        if (Array.isArray(value) && value.every((v) => typeof v === 'string')) s[key] = value as string[];
+        else problems.push(`${key} must be an array of strings`);
+        break;
+      case 'lockTimeout':
+      case 'statementTimeout':
+        if (typeof value === 'string' && /^\d+\s*(ms|s|min|h)?$/.test(value.trim())) s[key] = value.trim();
+        else problems.push(`${key} must be a duration such as '5s' or '500ms'`);
+        break;
+      case 'largeTableRows':
+      case 'maxLockSeconds':
+        if (typeof value === 'number' && value >= 0 && Number.isFinite(value)) s[key] = value;
+        else problems.push(`${key} must be a non-negative number`);
+        break;
+      case 'rules':
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+          for (const [rule, level] of Object.entries(value as Record<string, unknown>)) {
+            if (['off', 'error', 'warning', 'info', 'hint', 'default'].includes(level as string)) s.rules[rule] = level as RuleLevel;
+            else problems.push(`rules.${rule} must be off, error, warning, info, hint or default`);
+          }
+        } else problems.push('rules must be an object of rule id to level');
+        break;
+      case 'throughput':
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+          for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            if (k in s.throughput && typeof v === 'number' && v > 0) s.throughput[k as keyof Throughput] = v;
+            else problems.push(`throughput.${k} is not a known positive number`);
+          }
+        } else problems.push('throughput must be an object');
+        break;
+      default:
+        problems.push(`unknown setting '${key}'`);
+    }
+  }
+  return { settings: s, problems };
+}
