@@ -20,6 +20,8 @@ export const RUNNER_IDS: readonly RunnerId[] = [
 
 export type RuleLevel = 'off' | 'error' | 'warning' | 'info' | 'hint' | 'default';
 
+export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'error', 'warning', 'info', 'hint', 'default'];
+
 /** Throughput used to turn table sizes into lock durations; see docs/estimates.md for how they were measured. */
 export interface Throughput {
   /** Sequential scan under a lock (validation, SET NOT NULL), MB/s. */
@@ -31,8 +33,8 @@ export interface Throughput {
 }
 
 export interface Settings {
-  /** PostgreSQL major version the migration will run on (11..18). */
-  pgVersion: number;
+  /** PostgreSQL major version the migration will run on (11..18); 'auto' takes it from the stats snapshot, else 17. */
+  pgVersion: number | 'auto';
   /** Migration runner; 'auto' detects from the path and file. */
   runner: RunnerId | 'auto';
   /** Globs (relative to the workspace root) of migration folders' files. */
@@ -54,7 +56,7 @@ export interface Settings {
 export const DEFAULT_PG_VERSION = 17;
 
 export const DEFAULT_SETTINGS: Settings = {
-  pgVersion: DEFAULT_PG_VERSION,
+  pgVersion: 'auto',
   runner: 'auto',
   migrationGlobs: [
     'supabase/migrations/*.sql',
@@ -85,8 +87,8 @@ export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTI
       case '$schema':
         break;
       case 'pgVersion':
-        if (value === 'auto') break;
-        if (typeof value === 'number' && Number.isInteger(value) && value >= 11 && value <= 18) s.pgVersion = value;
+        if (value === 'auto') s.pgVersion = 'auto';
+        else if (typeof value === 'number' && Number.isInteger(value) && value >= 11 && value <= 18) s.pgVersion = value;
         else problems.push('pgVersion must be an integer from 11 to 18');
         break;
       case 'runner':
@@ -111,7 +113,7 @@ export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTI
       case 'rules':
         if (value && typeof value === 'object' && !Array.isArray(value)) {
           for (const [rule, level] of Object.entries(value as Record<string, unknown>)) {
-            if (['off', 'error', 'warning', 'info', 'hint', 'default'].includes(level as string)) s.rules[rule] = level as RuleLevel;
+            if (RULE_LEVELS.includes(level as RuleLevel)) s.rules[rule] = level as RuleLevel;
             else problems.push(`rules.${rule} must be off, error, warning, info, hint or default`);
           }
         } else problems.push('rules must be an object of rule id to level');

@@ -11,18 +11,28 @@ export interface StatsSnapshot {
   capturedAt: string;
   /** server_version_num, e.g. 150008. */
   serverVersionNum: number;
-  /** Where it came from, for display only: "host:port/db". Never a password. */
+  /** Where it came from, for display only: "user@host:port/db". Never a password. */
   source?: string;
+  /**
+   * True when read from a hot standby (pg_is_in_recovery()). A standby's write counters do not count the
+   * primary's writes, so inserts/updates/deletes then say nothing about how write-hot a table is.
+   */
+  inRecovery?: boolean;
   tables: TableStats[];
 }
 
 export type RelationKind = 'table' | 'partitioned' | 'matview' | 'view' | 'foreign';
 
+export const RELATION_KINDS: readonly RelationKind[] = ['table', 'partitioned', 'matview', 'view', 'foreign'];
+
 export interface TableStats {
   schema: string;
   name: string;
   kind: RelationKind;
-  /** pg_class.reltuples, clamped at 0 (-1 means never analysed). */
+  /**
+   * pg_class.reltuples, clamped at 0 (-1 means never analysed). For a partitioned table: the sum over its
+   * leaf partitions, as are the sizes and counters below.
+   */
   rows: number;
   /** pg_total_relation_size, pg_table_size, pg_indexes_size, in bytes. */
   totalBytes: number;
@@ -48,8 +58,14 @@ export interface ColumnStats {
   notNull: boolean;
   /** pg_get_expr of the default, or null. */
   default?: string | null;
-  /** pg_stats.avg_width when known. */
+  /** pg_stats.avg_width in bytes when known. */
   avgWidth?: number | null;
+  /** GENERATED ... AS IDENTITY: 'always' or 'by-default' (pg_attribute.attidentity); absent otherwise. */
+  identity?: 'always' | 'by-default' | null;
+  /** Generated column (PG 12+): 'stored' or 'virtual' (PG 18); absent otherwise. */
+  generated?: 'stored' | 'virtual' | null;
+  /** The generation expression of a generated column (pg_get_expr). */
+  generationExpression?: string | null;
 }
 
 export interface IndexStats {
@@ -64,7 +80,7 @@ export interface IndexStats {
 
 export interface ConstraintStats {
   name: string;
-  /** pg_constraint.contype: p f c u x n. */
+  /** pg_constraint.contype: p primary key, f foreign key, c check, u unique, x exclusion, n not null (PG 18), t constraint trigger. */
   type: 'p' | 'f' | 'c' | 'u' | 'x' | 'n' | 't';
   definition: string;
   validated: boolean;
@@ -73,27 +89,61 @@ export interface ConstraintStats {
   references?: string | null;
 }
 
+export const CONSTRAINT_TYPES: readonly ConstraintStats['type'][] = ['p', 'f', 'c', 'u', 'x', 'n', 't'];
+
+/** Top-level fields validateStatsSnapshot requires (the JSON schema's "required" lists are tested against these). */
+export const SNAPSHOT_REQUIRED_FIELDS = ['formatVersion', 'capturedAt', 'serverVersionNum', 'tables'] as const;
+/** Table fields that must be non-negative numbers. */
+export const TABLE_COUNT_FIELDS = ['rows', 'totalBytes', 'tableBytes', 'indexBytes', 'inserts', 'updates', 'deletes', 'seqScans', 'idxScans'] as const;
+/** Table fields that must be arrays. */
+export const TABLE_ARRAY_FIELDS = ['columns', 'indexes', 'constraints'] as const;
+/** Every table field validateStatsSnapshot requires. */
+export const TABLE_REQUIRED_FIELDS = ['schema', 'name', 'kind', ...TABLE_COUNT_FIELDS, ...TABLE_ARRAY_FIELDS] as const;
+export const COLUMN_REQUIRED_FIELDS = ['name', 'type', 'notNull'] as const;
+export const INDEX_REQUIRED_FIELDS = ['name', 'definition', 'unique', 'primary', 'valid', 'columns'] as const;
+export const CONSTRAINT_REQUIRED_FIELDS = ['name', 'type', 'definition', 'validated', 'columns'] as const;
+
 /** Checks an untrusted value (parsed JSON) and returns a snapshot or a one-line reason it is not one. */
 export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: StatsSnapshot } | { ok: false; error: string } {
   const fail = (error: string) => ({ ok: false as const, error });
   if (!isObject(value)) return fail('the snapshot is not a JSON object');
   if (value.formatVersion !== STATS_FORMAT_VERSION) return fail(`formatVersion must be ${STATS_FORMAT_VERSION}`);
   if (typeof value.capturedAt !== 'string' || Number.isNaN(Date.parse(value.capturedAt))) return fail('capturedAt must be an ISO 8601 time');
-  if (!isCount(value.serverVersionNum) || value.serverVersionNum < 90000) return fail('serverVersionNum must be a number such as 150008');
+  if (!isCount(value.serverVersionNum) || !Number.isInteger(value.serverVersionNum) || value.serverVersionNum < 90000) return fail('serverVersionNum must be a number such as 150008');
+  if (value.source !== undefined && typeof value.source !== 'string') return fail('source must be a string');
+  if (value.inRecovery !== undefined && typeof value.inRecovery !== 'boolean') return fail('inRecovery must be true or false');
   if (!Array.isArray(value.tables)) return fail('tables must be an array');
   for (let i = 0; i < value.tables.length; i++) {
     const t = value.tables[i];
     const where = `tables[${i}]`;
     if (!isObject(t)) return fail(`${where} is not an object`);
     if (typeof t.schema !== 'string' || typeof t.name !== 'string') return fail(`${where} needs string schema and name`);
-    for (const k of ['rows', 'totalBytes', 'tableBytes', 'indexBytes', 'inserts', 'updates', 'deletes', 'seqScans', 'idxScans']) {
+    if (!RELATION_KINDS.includes(t.kind as RelationKind)) return fail(`${where}.kind must be one of ${RELATION_KINDS.join(', ')}`);
+    for (const k of TABLE_COUNT_FIELDS) {
       if (!isCount(t[k])) return fail(`${where}.${k} must be a non-negative number`);
     }
-    for (const k of ['columns', 'indexes', 'constraints']) {
+    for (const k of TABLE_ARRAY_FIELDS) {
       if (!Array.isArray(t[k])) return fail(`${where}.${k} must be an array`);
     }
+    if (t.statsSince !== undefined && t.statsSince !== null && (typeof t.statsSince !== 'string' || Number.isNaN(Date.parse(t.statsSince)))) {
+      return fail(`${where}.statsSince must be an ISO 8601 time or null`);
+    }
     for (const [j, c] of (t.columns as unknown[]).entries()) {
-      if (!isObject(c) || typeof c.name !== 'string' || typeof c.type !== 'string') return fail(`${where}.columns[${j}] needs string name and type`);
+      if (!isObject(c) || typeof c.name !== 'string' || typeof c.type !== 'string' || typeof c.notNull !== 'boolean') {
+        return fail(`${where}.columns[${j}] needs string name and type and boolean notNull`);
+      }
+    }
+    for (const [j, ix] of (t.indexes as unknown[]).entries()) {
+      if (!isObject(ix) || typeof ix.name !== 'string' || typeof ix.definition !== 'string' || !isStringArray(ix.columns)
+        || typeof ix.unique !== 'boolean' || typeof ix.primary !== 'boolean' || typeof ix.valid !== 'boolean') {
+        return fail(`${where}.indexes[${j}] needs string name and definition, boolean unique, primary and valid, and a columns array of strings`);
+      }
+    }
+    for (const [j, c] of (t.constraints as unknown[]).entries()) {
+      if (!isObject(c) || typeof c.name !== 'string' || typeof c.definition !== 'string' || !isStringArray(c.columns)
+        || typeof c.validated !== 'boolean' || !CONSTRAINT_TYPES.includes(c.type as ConstraintStats['type'])) {
+        return fail(`${where}.constraints[${j}] needs string name and definition, a type among ${CONSTRAINT_TYPES.join(' ')}, boolean validated and a columns array of strings`);
+      }
     }
   }
   return { ok: true, snapshot: value as unknown as StatsSnapshot };
@@ -109,6 +159,9 @@ export function writesPerSecond(t: TableStats, capturedAt: string): number | und
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;

@@ -35,6 +35,8 @@ export interface LockEffect {
   scan: boolean;
   /** Builds an index while the lock is held. */
   indexBuild?: boolean;
+  /** TRUNCATE: the relation gets a new, empty file; no data is copied, so it is instant. */
+  emptiesTable?: boolean;
   /** Short human reason, e.g. "SET NOT NULL scans the table to check for NULLs". */
   why: string;
 }

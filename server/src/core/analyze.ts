@@ -1,0 +1,345 @@
+// analyze(input) -> Analysis: the one entry point the front ends call. Pure: the caller reads files,
+// stats and settings and hands them in as data. Never throws on any input.
+import { DEFAULT_PG_VERSION, DEFAULT_SETTINGS, type Settings, type StatsSnapshot, type TableStats } from '@pg-preflight/shared';
+import { qualify, rangeVarName, strings, unwrap, type Node } from './ast';
+import { Catalog } from './catalog';
+import { riskScore, withEstimate } from './estimate';
+import { applyIgnores, readIgnores } from './ignore';
+import { statementLocks, type LockContext, type StatementLocks } from './locks';
+import { lockStrength } from './locks/modes';
+import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './parse';
+import { RULES, RULE_IDS } from './rules';
+import type { Finding, RuleContext, StatementView } from './rules/rule';
+import { detectRunner, RUNNERS } from './runners';
+import { Utf8Mapper } from './text';
+import type { Analysis, LockMode, Span, StatementInfo, Violation } from './types';
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+export interface AnalyzeInput {
+  text: string;
+  /** Path as the user knows it; used for runner detection and messages. */
+  path?: string;
+  settings?: Settings;
+  stats?: StatsSnapshot;
+  /** Overrides settings and stats: the PostgreSQL major version to assume. */
+  pgVersion?: number;
+  /** Earlier migrations of the same folder, in the runner's order: they define the schema. */
+  priorFiles?: SourceFile[];
+  /** File names of the other migrations in the folder (ordering and duplicate checks). */
+  siblingNames?: string[];
+  /** Application source files to search for dropped or renamed names. */
+  appFiles?: SourceFile[];
+  /** The file is in a migrations folder (default true); ordering rules run only then. */
+  isMigration?: boolean;
+}
+
+export const SYNTAX_ERROR_RULE = 'syntax-error';
+export const RULE_CRASH = 'internal-rule-error';
+
+export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, override?: number): number {
+  if (override) return override;
+  if (typeof settings.pgVersion === 'number') return settings.pgVersion;
+  if (stats) return Math.floor(stats.serverVersionNum / 10000);
+  return DEFAULT_PG_VERSION;
+}
+
+export function analyze(input: AnalyzeInput): Analysis {
+  const settings = input.settings ?? DEFAULT_SETTINGS;
+  const pgVersion = resolvePgVersion(settings, input.stats, input.pgVersion);
+  const text = typeof input.text === 'string' ? input.text : '';
+  const runnerId = settings.runner === 'auto' ? detectRunner(input.path, text) : settings.runner;
+  const runner = RUNNERS[runnerId] ?? RUNNERS.plain;
+  const wrapped = runner.wrapsInTransaction && !runner.hasNoTransactionDirective(text);
+
+  const catalog = new Catalog(input.stats);
+  const functions = new Map<string, string>();
+  const lockCtx: LockContext = { catalog, pgVersion, parseNested, readPlpgsql };
+  for (const prior of input.priorFiles ?? []) {
+    for (const s of parseFile(prior.text).statements) {
+      if (!s.ast) continue;
+      rememberFunction(s.ast, functions);
+      catalog.apply(s.ast, 'earlier-file');
+    }
+  }
+
+  const parsed = parseFile(text);
+  const statsByTable = new Map<string, TableStats>();
+  for (const t of input.stats?.tables ?? []) statsByTable.set(`${t.schema}.${t.name}`, t);
+
+  const views: StatementView[] = [];
+  const violations: Violation[] = [];
+  let inTx = wrapped;
+  let explicitTx = false;
+  let txId = wrapped ? 0 : -1;
+  let nextTxId = 1;
+  let lockTimeout = false;
+  let statementTimeout = false;
+
+  parsed.statements.forEach((p: ParsedStatement, index: number) => {
+    const ast = p.ast;
+    const [kind, node] = ast ? unwrap(ast) : [p.raw.kind === 'meta' ? 'meta' : 'error', {} as Node];
+    let lockInfo: StatementLocks = { effects: [], nonTransactional: false, notAnalysed: [] };
+    if (ast) {
+      if (kind === 'TransactionStmt') {
+        const k = String(node.kind);
+        if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') {
+          inTx = true;
+          explicitTx = true;
+          txId = nextTxId++;
+        }
+      }
+      const created = createdRelation(ast);
+      const isNew = (rel: string) => rel === created || catalog.isNewTable(rel);
+      lockInfo = statementLocks(ast, lockCtx);
+      calledFunctionLocks(ast, functions, lockCtx, lockInfo);
+      const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput));
+      views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, lockTimeout, statementTimeout));
+      rememberFunction(ast, functions);
+      catalog.apply(ast, 'this-file');
+      if (kind === 'VariableSetStmt') {
+        const name = String(node.name ?? '').toLowerCase();
+        const off = node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || isZeroSetting(node);
+        if (name === 'lock_timeout') lockTimeout = !off;
+        if (name === 'statement_timeout') statementTimeout = !off;
+      } else if (kind === 'SelectStmt') {
+        const sets = setConfigCalls(node);
+        if (sets.includes('lock_timeout')) lockTimeout = true;
+        if (sets.includes('statement_timeout')) statementTimeout = true;
+      }
+      if (kind === 'TransactionStmt') {
+        const k = String(node.kind);
+        if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_PREPARE') {
+          inTx = wrapped;
+          explicitTx = false;
+          txId = wrapped ? 0 : -1;
+        }
+      }
+      if (!inTx) txId = -1;
+    } else {
+      views.push(makeView(p, index, kind, [], lockInfo, inTx, txId, explicitTx, lockTimeout, statementTimeout));
+      if (p.error) {
+        violations.push({ rule: SYNTAX_ERROR_RULE, severity: 'error', message: `syntax error: ${p.error.message}`, span: p.error.span, statementIndex: index });
+      }
+    }
+  });
+
+  const mappers = new Map<number, Utf8Mapper>();
+  const ctx: RuleContext = {
+    path: input.path,
+    text,
+    settings,
+    pgVersion,
+    runner,
+    isMigration: input.isMigration ?? true,
+    statements: views,
+    catalog,
+    stats: input.stats,
+    siblingNames: input.siblingNames ?? [],
+    appFiles: input.appFiles ?? [],
+    spanAt(statementIndex: number, byteLocation: number | undefined, length = 1): Span {
+      const st = views[statementIndex];
+      if (!st) return { start: 0, end: 0 };
+      if (byteLocation === undefined || byteLocation < 0) return st.span;
+      let m = mappers.get(statementIndex);
+      if (!m) mappers.set(statementIndex, (m = new Utf8Mapper(st.text)));
+      const start = st.span.start + m.toUtf16(byteLocation);
+      return { start, end: Math.min(st.span.end, start + Math.max(1, length)) };
+    },
+    report: () => undefined,
+  };
+
+  for (const rule of RULES) {
+    const level = settings.rules[rule.id];
+    if (level === 'off') continue;
+    if (rule.migrationOnly && !ctx.isMigration) continue;
+    const found: Finding[] = [];
+    ctx.report = (f) => found.push(f);
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      // A broken rule is isolated: the other rules' findings still stand.
+      violations.push({ rule: RULE_CRASH, severity: 'info', message: `rule ${rule.id} failed on this file and was skipped: ${(err as Error)?.message ?? err}`, span: { start: 0, end: 0 } });
+      continue;
+    }
+    for (const f of found) {
+      const st = f.statementIndex !== undefined ? views[f.statementIndex] : undefined;
+      const severity = level && level !== 'default' ? level : (f.severity ?? rule.defaultSeverity);
+      const v: Violation = { rule: rule.id, severity, message: f.message, span: f.span ?? st?.span ?? { start: 0, end: 0 } };
+      if (f.statementIndex !== undefined) v.statementIndex = f.statementIndex;
+      if (f.locks ?? st?.locks.length) v.locks = f.locks ?? st?.locks;
+      if (f.help) v.help = f.help;
+      if (f.fix) v.fix = f.fix;
+      if (f.related) v.related = f.related;
+      violations.push(v);
+    }
+  }
+
+  const directives = readIgnores(text, parsed.comments, views.map((s) => s.span));
+  const filtered = applyIgnores(violations, directives, new Set(RULE_IDS)).filter((v) => settings.rules[v.rule] !== 'off');
+  filtered.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
+
+  const statements: StatementInfo[] = views.map((v) => {
+    const info: StatementInfo = { span: v.span, text: v.text, kind: v.kind, label: v.label, transactional: v.transactional, locks: v.locks };
+    const err = parsed.statements[v.index]?.error;
+    if (err) info.parseError = err.message;
+    if (v.lockInfo.notAnalysed.length) info.notAnalysed = v.lockInfo.notAnalysed;
+    return info;
+  });
+
+  // Per table: the strongest mode, and the longest estimate (unknown as soon as one size-bound lock is unknown).
+  const lockedTables = new Map<string, { relation: string; strongestMode: LockMode; estimatedSeconds?: number; unknown: boolean }>();
+  for (const v of views) {
+    for (const l of v.locks) {
+      if (l.newTable || lockStrength(l.mode) < lockStrength('ShareUpdateExclusiveLock')) continue;
+      const prev = lockedTables.get(l.relation) ?? { relation: l.relation, strongestMode: l.mode, unknown: false };
+      lockedTables.set(l.relation, prev);
+      if (lockStrength(l.mode) > lockStrength(prev.strongestMode)) prev.strongestMode = l.mode;
+      if (l.estimatedSeconds === undefined) prev.unknown = true;
+      else prev.estimatedSeconds = Math.max(prev.estimatedSeconds ?? 0, l.estimatedSeconds);
+    }
+  }
+
+  const destructive = views.filter((v) => isDestructive(v.ast)).length;
+  const failures = views.filter((v) => v.lockInfo.fails).length;
+  const score = riskScore({
+    locks: views.flatMap((v) => v.locks.map((l) => ({ ...l, statementHasLockTimeout: v.hasLockTimeout }))),
+    destructive,
+    failures,
+    settings,
+    stats: statsByTable,
+    capturedAt: input.stats?.capturedAt,
+  });
+
+  return {
+    pgVersion,
+    runner: runner.id,
+    statements,
+    violations: filtered,
+    riskScore: score,
+    lockedTables: [...lockedTables.values()].map(({ unknown, ...t }) => (unknown ? { relation: t.relation, strongestMode: t.strongestMode } : t)),
+    wrappedInTransaction: wrapped,
+  };
+}
+
+function makeView(p: ParsedStatement, index: number, kind: string, locks: StatementView['locks'], lockInfo: StatementLocks, inTx: boolean, txId: number, explicitTx: boolean, lockTimeout: boolean, statementTimeout: boolean): StatementView {
+  return {
+    index,
+    span: p.raw.span,
+    text: p.raw.text,
+    ast: p.ast,
+    kind,
+    label: p.ast ? statementLabel(p.ast) : kind === 'meta' ? 'psql meta-command' : 'syntax error',
+    transactional: inTx,
+    transactionId: inTx ? txId : -1,
+    explicitTransaction: explicitTx,
+    locks,
+    lockInfo,
+    hasLockTimeout: lockTimeout,
+    hasStatementTimeout: statementTimeout,
+  };
+}
+
+/** The relation a CREATE statement brings into being: new, empty and unseen, so its locks harm nobody. */
+function createdRelation(ast: Node): string | undefined {
+  const [kind, node] = unwrap(ast);
+  if (kind === 'CreateStmt') return qualify(rangeVarName(node.relation));
+  if (kind === 'CreateTableAsStmt') return qualify(rangeVarName(node.into?.rel));
+  if (kind === 'ViewStmt' && !node.replace) return qualify(rangeVarName(node.view));
+  return undefined;
+}
+
+function isZeroSetting(node: Node): boolean {
+  const a = node.args?.[0]?.A_Const;
+  const v = a?.sval?.sval ?? a?.ival?.ival ?? (a?.ival ? 0 : undefined);
+  return v === 0 || v === '0' || v === '0s' || v === '0ms';
+}
+
+function setConfigCalls(node: Node): string[] {
+  const out: string[] = [];
+  const json = JSON.stringify(node);
+  const re = /"funcname":\[\{"String":\{"sval":"set_config"\}\}\],"args":\[\{"A_Const":\{"sval":\{"sval":"([a-z_]+)"/g;
+  for (let m = re.exec(json); m; m = re.exec(json)) out.push(m[1]);
+  return out;
+}
+
+function isDestructive(ast: Node | undefined): boolean {
+  const [kind, node] = unwrap(ast);
+  if (kind === 'DropStmt') return ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SCHEMA'].includes(node.removeType);
+  if (kind === 'TruncateStmt') return true;
+  if (kind === 'RenameStmt') return ['OBJECT_TABLE', 'OBJECT_COLUMN'].includes(node.renameType);
+  if (kind === 'AlterTableStmt') return (node.cmds ?? []).some((c: Node) => c?.AlterTableCmd?.subtype === 'AT_DropColumn');
+  return false;
+}
+
+/** Functions defined in the migration set, so that calling one analyses its body. */
+function rememberFunction(ast: Node, functions: Map<string, string>): void {
+  const [kind, node] = unwrap(ast);
+  if (kind !== 'CreateFunctionStmt') return;
+  const lang = (node.options ?? []).find((o: Node) => o?.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+  const body = (node.options ?? []).find((o: Node) => o?.DefElem?.defname === 'as')?.DefElem?.arg?.List?.items?.[0]?.String?.sval;
+  if (String(lang).toLowerCase() !== 'plpgsql' || typeof body !== 'string') return;
+  const parts = strings(node.funcname);
+  functions.set(parts[parts.length - 1].toLowerCase(), body);
+}
+
+function calledFunctionLocks(ast: Node, functions: Map<string, string>, ctx: LockContext, out: StatementLocks): void {
+  if (functions.size === 0) return;
+  const [kind] = unwrap(ast);
+  if (kind !== 'SelectStmt' && kind !== 'CallStmt' && kind !== 'DoStmt') return;
+  const json = JSON.stringify(ast);
+  for (const [name, body] of functions) {
+    if (!json.includes(`{"String":{"sval":"${name}"}}`)) continue;
+    const source = `CREATE FUNCTION pgpf_f() RETURNS void LANGUAGE plpgsql AS $pgpf$${body}$pgpf$`;
+    const read = ctx.readPlpgsql?.(source);
+    if (!read) continue;
+    for (const d of read.dynamic) out.notAnalysed.push(`function ${name}: dynamic EXECUTE ${d.slice(0, 60)} is not analysed`);
+    for (const q of read.queries) {
+      for (const s of ctx.parseNested?.(q) ?? []) {
+        const inner = statementLocks(s, ctx);
+        for (const e of inner.effects) out.effects.push({ ...e, why: `function ${name}: ${e.why}` });
+      }
+    }
+  }
+}
+
+/** "ALTER TABLE ... ADD COLUMN", "CREATE INDEX CONCURRENTLY", ... */
+export function statementLabel(ast: Node): string {
+  const [kind, node] = unwrap(ast);
+  switch (kind) {
+    case 'AlterTableStmt': {
+      const sub = (node.cmds ?? []).map((c: Node) => String(c?.AlterTableCmd?.subtype ?? '')).map(subtypeLabel);
+      const obj = node.objtype === 'OBJECT_INDEX' ? 'ALTER INDEX' : 'ALTER TABLE';
+      return sub.length ? `${obj} ${[...new Set(sub)].join(', ')}` : obj;
+    }
+    case 'IndexStmt':
+      return `CREATE ${node.unique ? 'UNIQUE ' : ''}INDEX${node.concurrent ? ' CONCURRENTLY' : ''}`;
+    case 'DropStmt':
+      return `DROP ${String(node.removeType ?? '').replace('OBJECT_', '').replace('_', ' ')}${node.concurrent ? ' CONCURRENTLY' : ''}`;
+    case 'RenameStmt':
+      return `RENAME ${String(node.renameType ?? '').replace('OBJECT_', '')}`;
+    case 'CreateStmt':
+      return 'CREATE TABLE';
+    case 'VacuumStmt':
+      return node.is_vacuumcmd ? 'VACUUM' : 'ANALYZE';
+    case 'TransactionStmt':
+      return String(node.kind ?? '').replace('TRANS_STMT_', '');
+    case 'VariableSetStmt':
+      return `SET ${node.name ?? ''}`.trim();
+    default:
+      return kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  }
+}
+
+function subtypeLabel(subtype: string): string {
+  const map: Record<string, string> = {
+    AT_AddColumn: 'ADD COLUMN', AT_DropColumn: 'DROP COLUMN', AT_AlterColumnType: 'ALTER COLUMN TYPE', AT_SetNotNull: 'SET NOT NULL',
+    AT_DropNotNull: 'DROP NOT NULL', AT_ColumnDefault: 'SET DEFAULT', AT_AddConstraint: 'ADD CONSTRAINT', AT_ValidateConstraint: 'VALIDATE CONSTRAINT',
+    AT_DropConstraint: 'DROP CONSTRAINT', AT_AttachPartition: 'ATTACH PARTITION', AT_DetachPartition: 'DETACH PARTITION',
+    AT_EnableRowSecurity: 'ENABLE ROW LEVEL SECURITY', AT_ChangeOwner: 'OWNER TO', AT_SetRelOptions: 'SET (...)',
+  };
+  return map[subtype] ?? subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}

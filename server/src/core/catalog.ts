@@ -1,0 +1,327 @@
+// The schema model the lock model and rules consult: tables, columns, constraints, indexes, views
+// and enums, from a stats snapshot plus every statement applied before the one being analysed
+// (earlier migration files, then earlier statements of this file). Pure and in-memory.
+import type { RelationKind, StatsSnapshot, TableStats } from '@pg-preflight/shared';
+import { columnRefs, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node, type QualifiedName } from './ast';
+import { typeFromAst, typeFromText, type ColumnType } from './pgtypes';
+
+export type Origin = 'snapshot' | 'earlier-file' | 'this-file';
+
+export interface ColumnInfo {
+  name: string;
+  type?: ColumnType;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+export interface ConstraintInfo {
+  name: string;
+  type: 'p' | 'f' | 'c' | 'u' | 'x' | 'n' | 't';
+  validated: boolean;
+  columns: string[];
+  references?: string;
+  /** For CHECK (col IS NOT NULL): the column, which lets SET NOT NULL skip its scan on PG 12+. */
+  notNullCheckColumn?: string;
+  origin: Origin;
+}
+
+export interface IndexInfo {
+  qualified: string;
+  table: string;
+  columns: string[];
+  unique: boolean;
+  valid: boolean;
+}
+
+export interface TableInfo {
+  qualified: string;
+  schema: string;
+  name: string;
+  kind: RelationKind;
+  columns: Map<string, ColumnInfo>;
+  constraints: ConstraintInfo[];
+  rlsEnabled: boolean;
+  origin: Origin;
+  stats?: TableStats;
+}
+
+export interface ViewInfo {
+  qualified: string;
+  materialized: boolean;
+  /** Tables the view reads, each with the column names its query mentions. */
+  reads: { table: string; columns: string[] }[];
+}
+
+export class Catalog {
+  readonly tables = new Map<string, TableInfo>();
+  readonly indexes = new Map<string, IndexInfo>();
+  readonly views = new Map<string, ViewInfo>();
+  /** Enum type -> values added by this file (not usable in the same transaction before PG 12 commits them). */
+  readonly enumValuesAddedHere = new Map<string, Set<string>>();
+  readonly snapshot?: StatsSnapshot;
+
+  constructor(snapshot?: StatsSnapshot) {
+    this.snapshot = snapshot;
+    for (const t of snapshot?.tables ?? []) this.addSnapshotTable(t);
+  }
+
+  table(name: string): TableInfo | undefined {
+    return this.tables.get(name);
+  }
+
+  /** Created by this file: empty, unseen by the application, so locking it harms nobody. */
+  isNewTable(name: string): boolean {
+    return this.tables.get(name)?.origin === 'this-file';
+  }
+
+  /** The relation an index belongs to, by qualified index name. */
+  tableOfIndex(indexName: string): string | undefined {
+    return this.indexes.get(indexName)?.table;
+  }
+
+  viewsReadingColumn(table: string, column: string): string[] {
+    const out: string[] = [];
+    for (const v of this.views.values()) {
+      if (v.reads.some((r) => r.table === table && (r.columns.includes(column) || r.columns.includes('*')))) out.push(v.qualified);
+    }
+    return out;
+  }
+
+  private addSnapshotTable(t: TableStats): void {
+    const qualified = `${t.schema}.${t.name}`;
+    if (t.kind === 'view' || t.kind === 'matview') {
+      this.views.set(qualified, { qualified, materialized: t.kind === 'matview', reads: [] });
+      if (t.kind === 'view') return;
+    }
+    const columns = new Map<string, ColumnInfo>();
+    for (const c of t.columns) columns.set(c.name, { name: c.name, type: typeFromText(c.type), notNull: c.notNull, hasDefault: c.default != null });
+    const constraints: ConstraintInfo[] = t.constraints.map((c) => ({
+      name: c.name,
+      type: c.type,
+      validated: c.validated,
+      columns: c.columns,
+      references: c.references ?? undefined,
+      notNullCheckColumn: c.type === 'c' ? notNullCheckColumnFromText(c.definition) : undefined,
+      origin: 'snapshot',
+    }));
+    this.tables.set(qualified, { qualified, schema: t.schema, name: t.name, kind: t.kind, columns, constraints, rlsEnabled: false, origin: 'snapshot', stats: t });
+    for (const i of t.indexes) this.indexes.set(`${t.schema}.${i.name}`, { qualified: `${t.schema}.${i.name}`, table: qualified, columns: i.columns, unique: i.unique, valid: i.valid });
+  }
+
+  /** Applies one parsed statement's effect on the schema. Unknown statements leave it unchanged. */
+  apply(stmt: Node, origin: Origin): void {
+    const [type, node] = unwrap(stmt);
+    switch (type) {
+      case 'CreateStmt':
+        return this.createTable(node, origin);
+      case 'CreateTableAsStmt':
+        if (node.objtype === 'OBJECT_MATVIEW') {
+          const q = qualify(rangeVarName(node.into?.rel));
+          this.views.set(q, { qualified: q, materialized: true, reads: viewReads(node.query) });
+          this.tables.set(q, newTable(q, 'matview', origin));
+        } else {
+          this.tables.set(qualify(rangeVarName(node.into?.rel)), newTable(qualify(rangeVarName(node.into?.rel)), 'table', origin));
+        }
+        return;
+      case 'ViewStmt': {
+        const q = qualify(rangeVarName(node.view));
+        this.views.set(q, { qualified: q, materialized: false, reads: viewReads(node.query) });
+        return;
+      }
+      case 'AlterTableStmt':
+        return this.alterTable(node, origin);
+      case 'IndexStmt': {
+        const table = qualify(rangeVarName(node.relation));
+        const schema = table.split('.')[0];
+        const name = `${schema}.${node.idxname ?? `${rangeVarName(node.relation).name}_idx`}`;
+        const columns = (node.indexParams ?? []).map((p: Node) => p?.IndexElem?.name).filter(Boolean);
+        this.indexes.set(name, { qualified: name, table, columns, unique: !!node.unique, valid: true });
+        return;
+      }
+      case 'RenameStmt':
+        return this.rename(node);
+      case 'AlterObjectSchemaStmt': {
+        if (node.objectType !== 'OBJECT_TABLE' || !node.relation) return;
+        const from = qualify(rangeVarName(node.relation));
+        const t = this.tables.get(from);
+        if (t) {
+          this.tables.delete(from);
+          t.schema = node.newschema;
+          t.qualified = `${t.schema}.${t.name}`;
+          this.tables.set(t.qualified, t);
+        }
+        return;
+      }
+      case 'DropStmt':
+        for (const obj of node.objects ?? []) {
+          const name = qualify(listName(strings(obj?.List?.items)));
+          if (node.removeType === 'OBJECT_TABLE') this.tables.delete(name);
+          else if (node.removeType === 'OBJECT_INDEX') this.indexes.delete(name);
+          else if (node.removeType === 'OBJECT_VIEW' || node.removeType === 'OBJECT_MATVIEW') {
+            this.views.delete(name);
+            this.tables.delete(name);
+          }
+        }
+        return;
+      case 'AlterEnumStmt': {
+        if (!node.newVal || origin !== 'this-file') return;
+        const enumName = strings(node.typeName).join('.');
+        const set = this.enumValuesAddedHere.get(enumName) ?? new Set<string>();
+        set.add(node.newVal);
+        this.enumValuesAddedHere.set(enumName, set);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private createTable(node: Node, origin: Origin): void {
+    const q = qualify(rangeVarName(node.relation));
+    const t = newTable(q, node.partspec ? 'partitioned' : 'table', origin);
+    for (const elt of node.tableElts ?? []) {
+      const [kind, def] = unwrap(elt);
+      if (kind === 'ColumnDef') this.addColumn(t, def, origin);
+      else if (kind === 'Constraint') this.addConstraint(t, def, origin);
+    }
+    this.tables.set(q, t);
+  }
+
+  private addColumn(t: TableInfo, def: Node, origin: Origin): void {
+    const col: ColumnInfo = { name: def.colname, type: typeFromAst(def.typeName), notNull: false, hasDefault: false };
+    for (const c of def.constraints ?? []) {
+      const con = c?.Constraint ?? {};
+      if (con.contype === 'CONSTR_NOTNULL' || con.contype === 'CONSTR_PRIMARY') col.notNull = true;
+      if (['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(con.contype)) col.hasDefault = true;
+      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: def.colname } }], fk_attrs: con.fk_attrs ?? [{ String: { sval: def.colname } }] }, origin);
+    }
+    t.columns.set(col.name, col);
+  }
+
+  private addConstraint(t: TableInfo, con: Node, origin: Origin): void {
+    const typeByContype: Record<string, ConstraintInfo['type']> = {
+      CONSTR_PRIMARY: 'p', CONSTR_FOREIGN: 'f', CONSTR_CHECK: 'c', CONSTR_UNIQUE: 'u', CONSTR_EXCLUSION: 'x', CONSTR_NOTNULL: 'n',
+    };
+    const type = typeByContype[con.contype];
+    if (!type) return;
+    const columns = type === 'f' ? strings(con.fk_attrs) : strings(con.keys);
+    const info: ConstraintInfo = {
+      name: con.conname ?? `${t.name}_${columns.join('_')}_${type}`,
+      type,
+      validated: !con.skip_validation,
+      columns,
+      references: con.pktable ? qualify(rangeVarName(con.pktable)) : undefined,
+      notNullCheckColumn: type === 'c' ? notNullCheckColumnFromAst(con.raw_expr) : undefined,
+      origin,
+    };
+    t.constraints.push(info);
+    if (type === 'p') for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
+    if (type === 'n' && info.validated) for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
+    if (type === 'p' || type === 'u') {
+      const idx = `${t.schema}.${con.indexname ?? info.name}`;
+      this.indexes.set(idx, { qualified: idx, table: t.qualified, columns, unique: true, valid: true });
+    }
+  }
+
+  private alterTable(node: Node, origin: Origin): void {
+    const q = qualify(rangeVarName(node.relation));
+    const t = this.tables.get(q);
+    if (!t) return;
+    for (const c of node.cmds ?? []) {
+      const cmd = c?.AlterTableCmd ?? {};
+      const col = cmd.name ? t.columns.get(cmd.name) : undefined;
+      switch (cmd.subtype) {
+        case 'AT_AddColumn':
+          this.addColumn(t, cmd.def?.ColumnDef ?? {}, origin);
+          break;
+        case 'AT_DropColumn':
+          t.columns.delete(cmd.name);
+          t.constraints = t.constraints.filter((k) => !k.columns.includes(cmd.name));
+          break;
+        case 'AT_AlterColumnType':
+          if (col) col.type = typeFromAst(cmd.def?.ColumnDef?.typeName);
+          break;
+        case 'AT_SetNotNull':
+          if (col) col.notNull = true;
+          break;
+        case 'AT_DropNotNull':
+          if (col) col.notNull = false;
+          break;
+        case 'AT_ColumnDefault':
+          if (col) col.hasDefault = !!cmd.def;
+          break;
+        case 'AT_AddConstraint':
+          this.addConstraint(t, cmd.def?.Constraint ?? {}, origin);
+          break;
+        case 'AT_ValidateConstraint':
+          for (const k of t.constraints) if (k.name === cmd.name) k.validated = true;
+          break;
+        case 'AT_DropConstraint':
+          t.constraints = t.constraints.filter((k) => k.name !== cmd.name);
+          break;
+        case 'AT_EnableRowSecurity':
+          t.rlsEnabled = true;
+          break;
+        case 'AT_DisableRowSecurity':
+          t.rlsEnabled = false;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private rename(node: Node): void {
+    const q = qualify(rangeVarName(node.relation));
+    const t = this.tables.get(q);
+    if (node.renameType === 'OBJECT_TABLE' && t) {
+      this.tables.delete(q);
+      t.name = node.newname;
+      t.qualified = `${t.schema}.${t.name}`;
+      this.tables.set(t.qualified, t);
+      for (const i of this.indexes.values()) if (i.table === q) i.table = t.qualified;
+    } else if (node.renameType === 'OBJECT_COLUMN' && t) {
+      const col = t.columns.get(node.subname);
+      if (col) {
+        t.columns.delete(node.subname);
+        col.name = node.newname;
+        t.columns.set(col.name, col);
+      }
+    } else if (node.renameType === 'OBJECT_INDEX') {
+      const idx = this.indexes.get(q);
+      if (idx) {
+        this.indexes.delete(q);
+        idx.qualified = `${q.split('.')[0]}.${node.newname}`;
+        this.indexes.set(idx.qualified, idx);
+      }
+    } else if (node.renameType === 'OBJECT_TABCONSTRAINT' && t) {
+      for (const k of t.constraints) if (k.name === node.subname) k.name = node.newname;
+    }
+  }
+}
+
+function newTable(qualified: string, kind: RelationKind, origin: Origin): TableInfo {
+  const [schema, name] = qualified.split('.');
+  return { qualified, schema, name, kind, columns: new Map(), constraints: [], rlsEnabled: false, origin };
+}
+
+function viewReads(query: Node | undefined): ViewInfo['reads'] {
+  const cols = columnRefs(query);
+  const star = JSON.stringify(query ?? {}).includes('"A_Star"');
+  return rangeVars(query).map((r: QualifiedName) => ({ table: qualify(r), columns: star ? [...cols, '*'] : cols }));
+}
+
+/** CHECK (col IS NOT NULL) as an AST: NullTest IS_NOT_NULL on a single column. */
+function notNullCheckColumnFromAst(expr: Node | undefined): string | undefined {
+  const test = expr?.NullTest;
+  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = strings(test.arg?.ColumnRef?.fields);
+  return fields[fields.length - 1];
+}
+
+function notNullCheckColumnFromText(def: string): string | undefined {
+  const m = /^CHECK\s*\(\(?\s*"?([A-Za-z_][\w$]*)"?\s+IS\s+NOT\s+NULL\s*\)?\)/i.exec(def.trim());
+  return m?.[1];
+}
+
+export { typeFromAst };

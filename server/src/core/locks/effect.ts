@@ -1,0 +1,45 @@
+// Building and merging LockEffects: one entry per relation, strongest mode wins.
+import type { LockEffect, LockMode } from '../types';
+import { blockedBy, lockStrength } from './modes';
+
+export interface EffectDetail {
+  rewrite?: boolean;
+  scan?: boolean;
+  indexBuild?: boolean;
+  /** The relation's file is replaced by an empty one (TRUNCATE): a new relfilenode, but no data copied. */
+  emptiesTable?: boolean;
+  why: string;
+}
+
+export function effect(relation: string, mode: LockMode, detail: EffectDetail): LockEffect {
+  const e: LockEffect = { relation, mode, blocks: blockedBy(mode), rewrite: !!detail.rewrite, scan: !!detail.scan, why: detail.why };
+  if (detail.indexBuild) e.indexBuild = true;
+  if (detail.emptiesTable) e.emptiesTable = true;
+  return e;
+}
+
+/** Folds several effects into one per relation, keeping first-seen order. */
+export function mergeEffects(effects: LockEffect[]): LockEffect[] {
+  const byRelation = new Map<string, LockEffect>();
+  for (const e of effects) {
+    const prev = byRelation.get(e.relation);
+    if (!prev) {
+      byRelation.set(e.relation, { ...e });
+      continue;
+    }
+    const stronger = lockStrength(e.mode) > lockStrength(prev.mode);
+    const whys = stronger ? [e.why, prev.why] : [prev.why, e.why];
+    const merged: LockEffect = {
+      relation: e.relation,
+      mode: stronger ? e.mode : prev.mode,
+      blocks: stronger ? e.blocks : prev.blocks,
+      rewrite: prev.rewrite || e.rewrite,
+      scan: prev.scan || e.scan,
+      why: [...new Set(whys)].join('; '),
+    };
+    if (prev.indexBuild || e.indexBuild) merged.indexBuild = true;
+    if ((prev.emptiesTable || e.emptiesTable) && !(prev.rewrite && !prev.emptiesTable) && !(e.rewrite && !e.emptiesTable)) merged.emptiesTable = true;
+    byRelation.set(e.relation, merged);
+  }
+  return [...byRelation.values()];
+}

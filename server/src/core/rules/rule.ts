@@ -1,0 +1,74 @@
+// What a rule is and what it sees. One rule per file in this folder, registered in rules/index.ts.
+// A rule reads the analysed statements (AST + lock model + estimates) and reports findings; it never
+// derives locks itself.
+import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
+import type { Node } from '../ast';
+import type { Catalog } from '../catalog';
+import type { StatementLocks } from '../locks';
+import type { RunnerConvention } from '../runners';
+import type { Fix, LockEstimate, Severity, Span, Violation } from '../types';
+
+export interface Rule {
+  /** Kebab-case id saying what it flags; also the docs page name docs/rules/<id>.md. */
+  id: string;
+  /** One line for lists and the docs index. */
+  title: string;
+  /** Severity when the rule does not scale with table size. */
+  defaultSeverity: Severity;
+  /** Only meaningful for files in a migrations folder (ordering, versions). */
+  migrationOnly?: boolean;
+  check(ctx: RuleContext): void;
+}
+
+export interface StatementView {
+  index: number;
+  span: Span;
+  text: string;
+  ast?: Node;
+  /** libpg-query node type, "meta" or "error". */
+  kind: string;
+  label: string;
+  /** Runs inside a transaction block. */
+  transactional: boolean;
+  /** Statements in the same transaction share an id; -1 when the statement runs on its own. */
+  transactionId: number;
+  /** Inside an explicit BEGIN ... COMMIT written in the file (not only the runner's wrapping). */
+  explicitTransaction: boolean;
+  locks: LockEstimate[];
+  lockInfo: StatementLocks;
+  /** A lock_timeout / statement_timeout is in force when this statement runs. */
+  hasLockTimeout: boolean;
+  hasStatementTimeout: boolean;
+}
+
+export interface Finding {
+  statementIndex?: number;
+  /** Defaults to the statement's span. */
+  span?: Span;
+  message: string;
+  /** Defaults to the rule's defaultSeverity. */
+  severity?: Severity;
+  help?: string;
+  locks?: LockEstimate[];
+  fix?: Fix;
+  related?: Violation['related'];
+}
+
+export interface RuleContext {
+  path?: string;
+  text: string;
+  settings: Settings;
+  pgVersion: number;
+  runner: RunnerConvention;
+  isMigration: boolean;
+  statements: StatementView[];
+  /** The schema after the whole file (and earlier files) applied. */
+  catalog: Catalog;
+  stats?: StatsSnapshot;
+  /** Names of the other migration files of the same folder. */
+  siblingNames: string[];
+  appFiles: { path: string; text: string }[];
+  /** UTF-16 span in the file for a libpg-query byte location inside a statement. */
+  spanAt(statementIndex: number, byteLocation: number | undefined, length?: number): Span;
+  report(finding: Finding): void;
+}

@@ -1,0 +1,102 @@
+// Every registered rule: has a docs page and fixtures; fires exactly on the marked lines of bad.sql;
+// never fires on ok.sql; names a lock mode and a table when it reports a lock; and, where it offers a
+// fix, the fixed text matches fixed.sql and no longer triggers the rule.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyze } from '../src/core/analyze';
+import { loadParser } from '../src/core/parse';
+import { RULES } from '../src/core/rules';
+import { LineIndex } from '../src/core/text';
+import type { TextEdit } from '../src/core/types';
+import { expectedLines, fixtureInput, REPO, RULE_FIXTURES } from './support/fixtures';
+
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+describe('rules', () => {
+  before(loadParser);
+
+  it('every fixture folder belongs to a registered rule', () => {
+    const ids = new Set(RULES.map((r) => r.id));
+    const dirs = fs.readdirSync(RULE_FIXTURES).filter((d) => fs.statSync(path.join(RULE_FIXTURES, d)).isDirectory());
+    assert.deepEqual(dirs.filter((d) => !ids.has(d)), []);
+  });
+
+  it('rule ids are unique kebab-case', () => {
+    const ids = RULES.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const id of ids) assert.match(id, /^[a-z]+(-[a-z0-9]+)*$/);
+  });
+
+  for (const rule of RULES) {
+    describe(rule.id, () => {
+      const dir = path.join(RULE_FIXTURES, rule.id);
+
+      it('has a docs page with the problem, the lock and the safe alternative', () => {
+        const doc = path.join(REPO, 'docs/rules', `${rule.id}.md`);
+        assert.ok(fs.existsSync(doc), `missing ${doc}`);
+        const md = fs.readFileSync(doc, 'utf8');
+        assert.match(md, new RegExp(`^# ${rule.id}\\b`, 'm'));
+        for (const heading of ['## Problem', '## Lock', '## Safe alternative']) assert.ok(md.includes(heading), `${doc} lacks "${heading}"`);
+        assert.match(md, /```sql\n/);
+      });
+
+      it('has bad.sql and ok.sql fixtures', () => {
+        assert.ok(fs.existsSync(path.join(dir, 'bad.sql')), `missing ${dir}/bad.sql`);
+        assert.ok(fs.existsSync(path.join(dir, 'ok.sql')), `missing ${dir}/ok.sql`);
+      });
+
+      it('fires exactly on the marked lines of bad.sql', () => {
+        const input = fixtureInput(rule.id, 'bad.sql');
+        const expected = expectedLines(input.text, rule.id);
+        assert.ok(expected.length > 0, 'bad.sql has no "-- ^^^ <rule-id>" marker');
+        const a = analyze(input);
+        const lines = new LineIndex(input.text);
+        const found = a.violations.filter((v) => v.rule === rule.id);
+        const hit = (line: number) => found.some((v) => lines.positionAt(v.span.start).line <= line && line <= lines.positionAt(Math.max(v.span.start, v.span.end - 1)).line);
+        for (const line of expected) assert.ok(hit(line), `expected ${rule.id} on line ${line + 1}; got ${found.map((v) => `${lines.positionAt(v.span.start).line + 1}: ${v.message}`).join(' | ') || 'nothing'}`);
+        for (const v of found) {
+          const start = lines.positionAt(v.span.start).line;
+          const end = lines.positionAt(Math.max(v.span.start, v.span.end - 1)).line;
+          assert.ok(expected.some((l) => start <= l && l <= end), `unexpected ${rule.id} on line ${start + 1}: ${v.message}`);
+        }
+      });
+
+      it('stays quiet on ok.sql', () => {
+        const a = analyze(fixtureInput(rule.id, 'ok.sql'));
+        const found = a.violations.filter((v) => v.rule === rule.id);
+        assert.deepEqual(found.map((v) => v.message), []);
+      });
+
+      it('names the lock mode and the table in lock findings', () => {
+        const a = analyze(fixtureInput(rule.id, 'bad.sql'));
+        for (const v of a.violations.filter((x) => x.rule === rule.id && x.locks?.length && /lock/i.test(x.message))) {
+          assert.match(v.message, /(ACCESS EXCLUSIVE|EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE|ROW EXCLUSIVE|ROW SHARE|ACCESS SHARE)/);
+          assert.match(v.message, /\b\w+\.\w+\b/, `no schema-qualified table in: ${v.message}`);
+        }
+      });
+
+      const fixed = path.join(dir, 'fixed.sql');
+      if (fs.existsSync(fixed)) {
+        it('its fix turns bad.sql into fixed.sql, which no longer triggers the rule', () => {
+          const input = fixtureInput(rule.id, 'bad.sql');
+          let text = input.text;
+          // Apply one fix at a time, re-analysing in between, as a user clicking each lightbulb would.
+          for (let guard = 0; guard < 20; guard++) {
+            const v = analyze({ ...input, text }).violations.find((x) => x.rule === rule.id && x.fix);
+            if (!v?.fix) break;
+            text = applyEdits(text, v.fix.edits);
+          }
+          assert.equal(text, fs.readFileSync(fixed, 'utf8'));
+          const after = analyze({ ...input, text }).violations.filter((x) => x.rule === rule.id);
+          assert.deepEqual(after.map((x) => x.message), []);
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,567 @@
+-- Lock corpus (pg-preflight): statement forms observed on real PostgreSQL (15 via initdb, 18 via
+-- PGlite) against test-fixtures/locks/schema.sql. server/test/support/observe.ts reads this file.
+--
+-- Format: each form starts with a line `-- form: <kebab-name>`, then optional directive lines,
+-- then the statement(s) of the form (usually one). Directives:
+--   -- setup: <sql>       run before the form, in the same transaction, not observed (one line each).
+--                         Keep setups rare: a lock the setup already holds in the same mode on the
+--                         same relation cannot be told apart from the form's (see observe.ts).
+--   -- min-pg: <major>    skip on engines older than this major version.
+--   -- no-transaction     the form cannot run in a transaction block (CONCURRENTLY, VACUUM, ...):
+--                         on a server it runs in a fresh database cloned from the fixture and is
+--                         sampled from a second connection; PGlite (one connection) cannot trace it.
+--   -- hold: <sql>        no-transaction forms only: a third connection runs this in an open
+--                         transaction so the form has to wait (and can be sampled) until released.
+--   -- expect-error       the form fails on the fixture; the observer records the error message.
+
+-- ===================================================================== CREATE TABLE
+-- form: create-table
+CREATE TABLE public.new_table (id bigint PRIMARY KEY, name text NOT NULL);
+
+-- form: create-table-fk
+CREATE TABLE public.user_notes (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES public.users (id), body text);
+
+-- form: create-table-check-unique
+CREATE TABLE public.coupons (id int PRIMARY KEY, code text UNIQUE, pct int CHECK (pct BETWEEN 0 AND 100));
+
+-- form: create-table-like
+CREATE TABLE public.users_copy (LIKE public.users INCLUDING ALL);
+
+-- form: create-table-as
+CREATE TABLE public.users_snapshot AS SELECT id, email FROM public.users;
+
+-- form: create-table-partition-of
+CREATE TABLE public.events_2030 PARTITION OF public.events FOR VALUES FROM ('2030-01-01 00:00+00') TO ('2031-01-01 00:00+00');
+
+-- ===================================================================== ADD COLUMN
+-- form: add-column-nullable
+ALTER TABLE public.users ADD COLUMN nickname text;
+
+-- form: add-column-if-not-exists-existing
+ALTER TABLE public.users ADD COLUMN IF NOT EXISTS email varchar(100);
+
+-- form: add-column-constant-default
+ALTER TABLE public.users ADD COLUMN points int DEFAULT 0;
+
+-- form: add-column-stable-default-now
+ALTER TABLE public.users ADD COLUMN seen_at timestamptz DEFAULT now();
+
+-- form: add-column-enum-default
+ALTER TABLE public.orders ADD COLUMN state public.user_status DEFAULT 'active';
+
+-- form: add-column-volatile-default-random
+ALTER TABLE public.users ADD COLUMN r double precision DEFAULT random();
+
+-- form: add-column-volatile-default-clock-timestamp
+ALTER TABLE public.users ADD COLUMN touched_at timestamptz DEFAULT clock_timestamp();
+
+-- form: add-column-volatile-default-gen-random-uuid
+-- min-pg: 13
+ALTER TABLE public.users ADD COLUMN uuid uuid DEFAULT gen_random_uuid();
+
+-- form: add-column-serial
+ALTER TABLE public.audit ADD COLUMN seq serial;
+
+-- form: add-column-bigserial
+ALTER TABLE public.audit ADD COLUMN seq bigserial;
+
+-- form: add-column-identity
+ALTER TABLE public.audit ADD COLUMN ident bigint GENERATED ALWAYS AS IDENTITY;
+
+-- form: add-column-generated-stored
+-- min-pg: 12
+ALTER TABLE public.users ADD COLUMN score2 numeric GENERATED ALWAYS AS (score * 2) STORED;
+
+-- form: add-column-generated-virtual
+-- min-pg: 18
+ALTER TABLE public.users ADD COLUMN score3 numeric GENERATED ALWAYS AS (score * 3) VIRTUAL;
+
+-- form: add-column-not-null-no-default
+-- expect-error
+ALTER TABLE public.users ADD COLUMN must text NOT NULL;
+
+-- form: add-column-not-null-constant-default
+ALTER TABLE public.users ADD COLUMN flag boolean NOT NULL DEFAULT false;
+
+-- form: add-column-references
+ALTER TABLE public.orders ADD COLUMN referrer_id bigint REFERENCES public.users (id);
+
+-- form: add-column-check
+ALTER TABLE public.users ADD COLUMN rating int CHECK (rating BETWEEN 1 AND 5);
+
+-- form: add-column-unique
+ALTER TABLE public.users ADD COLUMN handle text UNIQUE;
+
+-- form: add-column-primary-key
+ALTER TABLE public.audit ADD COLUMN audit_pk bigserial PRIMARY KEY;
+
+-- ===================================================================== DROP / RENAME / SCHEMA / OWNER
+-- form: drop-column
+ALTER TABLE public.users DROP COLUMN bio;
+
+-- form: drop-column-indexed
+ALTER TABLE public.users DROP COLUMN age;
+
+-- form: drop-column-used-by-view
+-- expect-error
+ALTER TABLE public.users DROP COLUMN name;
+
+-- form: rename-column
+ALTER TABLE public.users RENAME COLUMN bio TO biography;
+
+-- form: rename-table
+ALTER TABLE public.audit RENAME TO audit_log;
+
+-- form: rename-index
+ALTER INDEX public.users_created_at_idx RENAME TO users_created_idx;
+
+-- form: rename-constraint
+ALTER TABLE public.users RENAME CONSTRAINT users_email_not_null TO users_email_present;
+
+-- form: set-schema
+-- setup: CREATE SCHEMA archive
+ALTER TABLE public.audit SET SCHEMA archive;
+
+-- form: owner-to
+-- setup: CREATE ROLE pgpf_corpus_owner
+ALTER TABLE public.users OWNER TO pgpf_corpus_owner;
+
+-- ===================================================================== ALTER COLUMN TYPE
+-- form: alter-type-varchar-widen
+ALTER TABLE public.users ALTER COLUMN email TYPE varchar(200);
+
+-- form: alter-type-varchar-to-unbounded
+ALTER TABLE public.users ALTER COLUMN email TYPE varchar;
+
+-- form: alter-type-varchar-to-text
+ALTER TABLE public.users ALTER COLUMN email TYPE text;
+
+-- form: alter-type-varchar-shrink
+ALTER TABLE public.users ALTER COLUMN email TYPE varchar(50);
+
+-- form: alter-type-numeric-precision-widen
+ALTER TABLE public.users ALTER COLUMN score TYPE numeric(12,2);
+
+-- form: alter-type-numeric-scale-change
+ALTER TABLE public.users ALTER COLUMN score TYPE numeric(10,4);
+
+-- form: alter-type-numeric-to-unconstrained
+ALTER TABLE public.users ALTER COLUMN score TYPE numeric;
+
+-- form: alter-type-int-to-bigint
+ALTER TABLE public.users ALTER COLUMN age TYPE bigint;
+
+-- form: alter-type-text-to-int-using
+ALTER TABLE public.users ALTER COLUMN code TYPE int USING code::int;
+
+-- form: alter-type-text-to-varchar
+ALTER TABLE public.users ALTER COLUMN bio TYPE varchar(500);
+
+-- form: alter-type-timestamp-to-timestamptz-utc
+-- setup: SET LOCAL TimeZone = 'UTC'
+ALTER TABLE public.users ALTER COLUMN created_at TYPE timestamptz;
+
+-- form: alter-type-timestamp-to-timestamptz-non-utc
+-- setup: SET LOCAL TimeZone = 'Europe/Paris'
+ALTER TABLE public.users ALTER COLUMN created_at TYPE timestamptz;
+
+-- form: alter-type-json-to-jsonb
+ALTER TABLE public.users ALTER COLUMN data TYPE jsonb;
+
+-- form: alter-type-column-used-by-view
+-- expect-error
+ALTER TABLE public.users ALTER COLUMN name TYPE varchar(200);
+
+-- ===================================================================== NOT NULL / DEFAULT
+-- form: set-not-null
+ALTER TABLE public.users ALTER COLUMN status SET NOT NULL;
+
+-- form: set-not-null-with-valid-check
+ALTER TABLE public.accounts ALTER COLUMN balance SET NOT NULL;
+
+-- form: set-not-null-without-check
+ALTER TABLE public.accounts ALTER COLUMN region SET NOT NULL;
+
+-- form: drop-not-null
+ALTER TABLE public.accounts ALTER COLUMN owner DROP NOT NULL;
+
+-- form: set-default
+ALTER TABLE public.users ALTER COLUMN status SET DEFAULT 'active';
+
+-- form: drop-default
+ALTER TABLE public.users ALTER COLUMN created_at DROP DEFAULT;
+
+-- form: add-identity-to-column
+ALTER TABLE public.accounts ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY;
+
+-- ===================================================================== ADD CONSTRAINT
+-- form: add-fk
+ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk2 FOREIGN KEY (user_id) REFERENCES public.users (id);
+
+-- form: add-fk-not-valid
+ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk2 FOREIGN KEY (user_id) REFERENCES public.users (id) NOT VALID;
+
+-- form: add-check
+ALTER TABLE public.users ADD CONSTRAINT users_score_positive CHECK (score >= 0);
+
+-- form: add-check-not-valid
+ALTER TABLE public.users ADD CONSTRAINT users_score_positive CHECK (score >= 0) NOT VALID;
+
+-- form: add-unique
+ALTER TABLE public.users ADD CONSTRAINT users_email_key UNIQUE (email);
+
+-- form: add-unique-using-index
+-- setup: CREATE UNIQUE INDEX users_email_uidx ON public.users (email)
+ALTER TABLE public.users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_uidx;
+
+-- form: add-primary-key
+ALTER TABLE public.audit ADD CONSTRAINT audit_pkey PRIMARY KEY (id);
+
+-- form: add-primary-key-using-index
+-- setup: CREATE UNIQUE INDEX audit_id_uidx ON public.audit (id)
+ALTER TABLE public.audit ADD CONSTRAINT audit_pkey PRIMARY KEY USING INDEX audit_id_uidx;
+
+-- form: add-exclude-btree
+ALTER TABLE public.users ADD CONSTRAINT users_id_excl EXCLUDE USING btree (id WITH =);
+
+-- form: add-not-null-constraint-not-valid
+-- min-pg: 18
+ALTER TABLE public.users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID;
+
+-- form: add-unique-not-valid-refused
+-- expect-error
+ALTER TABLE public.users ADD CONSTRAINT users_email_key UNIQUE (email) NOT VALID;
+
+-- form: validate-check
+ALTER TABLE public.users VALIDATE CONSTRAINT users_email_not_null;
+
+-- form: validate-fk
+ALTER TABLE public.audit VALIDATE CONSTRAINT audit_user_id_fkey;
+
+-- form: drop-constraint-check
+ALTER TABLE public.users DROP CONSTRAINT users_email_not_null;
+
+-- form: drop-constraint-fk
+ALTER TABLE public.orders DROP CONSTRAINT orders_user_id_fkey;
+
+-- form: alter-constraint-deferrable
+ALTER TABLE public.orders ALTER CONSTRAINT orders_user_id_fkey DEFERRABLE INITIALLY DEFERRED;
+
+-- ===================================================================== INDEXES
+-- form: create-index
+CREATE INDEX users_name_idx ON public.users (name);
+
+-- form: create-unique-index
+CREATE UNIQUE INDEX users_email_uidx ON public.users (email);
+
+-- form: create-index-if-not-exists-existing
+CREATE INDEX IF NOT EXISTS users_email_idx ON public.users (email);
+
+-- form: create-index-partitioned
+CREATE INDEX events_kind_idx ON public.events (kind);
+
+-- form: create-index-concurrently
+-- no-transaction
+-- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
+CREATE INDEX CONCURRENTLY users_name_idx ON public.users (name);
+
+-- form: create-unique-index-concurrently
+-- no-transaction
+-- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
+CREATE UNIQUE INDEX CONCURRENTLY users_email_uidx ON public.users (email);
+
+-- form: drop-index
+DROP INDEX public.users_created_at_idx;
+
+-- form: drop-index-concurrently
+-- no-transaction
+-- hold: LOCK TABLE public.users IN ACCESS SHARE MODE
+DROP INDEX CONCURRENTLY public.users_created_at_idx;
+
+-- form: reindex-index
+REINDEX INDEX public.users_created_at_idx;
+
+-- form: reindex-table
+REINDEX TABLE public.users;
+
+-- form: reindex-index-concurrently
+-- no-transaction
+-- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
+REINDEX INDEX CONCURRENTLY public.users_created_at_idx;
+
+-- form: reindex-table-concurrently
+-- no-transaction
+-- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
+REINDEX TABLE CONCURRENTLY public.users;
+
+-- ===================================================================== MAINTENANCE
+-- form: cluster-using
+CLUSTER public.users USING users_pkey;
+
+-- form: cluster-clustered-index
+CLUSTER public.orders;
+
+-- form: vacuum-full
+-- no-transaction
+-- hold: LOCK TABLE public.users IN ACCESS SHARE MODE
+VACUUM FULL public.users;
+
+-- form: vacuum
+-- no-transaction
+-- hold: LOCK TABLE public.users IN SHARE UPDATE EXCLUSIVE MODE
+VACUUM public.users;
+
+-- form: vacuum-analyze
+-- no-transaction
+-- hold: LOCK TABLE public.users IN SHARE UPDATE EXCLUSIVE MODE
+VACUUM (ANALYZE) public.users;
+
+-- form: analyze
+ANALYZE public.users;
+
+-- form: truncate
+TRUNCATE public.audit;
+
+-- form: truncate-referenced-cascade
+TRUNCATE public.users CASCADE;
+
+-- form: truncate-referenced-refused
+-- expect-error
+TRUNCATE public.users;
+
+-- form: drop-table
+DROP TABLE public.accounts;
+
+-- form: drop-table-with-fk
+DROP TABLE public.orders;
+
+-- form: drop-table-referenced-cascade
+DROP TABLE public.users CASCADE;
+
+-- form: drop-view
+DROP VIEW public.active_users;
+
+-- form: drop-materialized-view
+DROP MATERIALIZED VIEW public.user_stats;
+
+-- ===================================================================== LOCK TABLE
+-- form: lock-access-share
+LOCK TABLE public.users IN ACCESS SHARE MODE;
+
+-- form: lock-row-share
+LOCK TABLE public.users IN ROW SHARE MODE;
+
+-- form: lock-row-exclusive
+LOCK TABLE public.users IN ROW EXCLUSIVE MODE;
+
+-- form: lock-share-update-exclusive
+LOCK TABLE public.users IN SHARE UPDATE EXCLUSIVE MODE;
+
+-- form: lock-share
+LOCK TABLE public.users IN SHARE MODE;
+
+-- form: lock-share-row-exclusive
+LOCK TABLE public.users IN SHARE ROW EXCLUSIVE MODE;
+
+-- form: lock-exclusive
+LOCK TABLE public.users IN EXCLUSIVE MODE;
+
+-- form: lock-access-exclusive
+LOCK TABLE public.users IN ACCESS EXCLUSIVE MODE;
+
+-- form: lock-default-mode
+LOCK TABLE public.users;
+
+-- form: lock-partitioned
+LOCK TABLE public.events IN SHARE MODE;
+
+-- form: lock-view
+LOCK TABLE public.active_users IN ACCESS EXCLUSIVE MODE;
+
+-- ===================================================================== TRIGGERS / RLS / POLICIES
+-- form: disable-trigger
+ALTER TABLE public.users DISABLE TRIGGER users_audit;
+
+-- form: enable-trigger
+ALTER TABLE public.users ENABLE TRIGGER users_audit;
+
+-- form: disable-trigger-all
+ALTER TABLE public.orders DISABLE TRIGGER ALL;
+
+-- form: create-trigger
+CREATE TRIGGER orders_touch BEFORE UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION public.audit_users();
+
+-- form: drop-trigger
+DROP TRIGGER users_audit ON public.users;
+
+-- form: enable-row-level-security
+ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
+
+-- form: create-policy
+CREATE POLICY users_active ON public.users FOR SELECT USING (status = 'active');
+
+-- ===================================================================== STORAGE / OPTIONS
+-- form: set-fillfactor
+ALTER TABLE public.users SET (fillfactor = 70);
+
+-- form: set-autovacuum-enabled
+ALTER TABLE public.users SET (autovacuum_enabled = false);
+
+-- form: reset-storage-parameter
+ALTER TABLE public.users RESET (fillfactor);
+
+-- form: set-statistics
+ALTER TABLE public.users ALTER COLUMN email SET STATISTICS 500;
+
+-- form: set-column-n-distinct
+ALTER TABLE public.users ALTER COLUMN status SET (n_distinct = 2);
+
+-- form: set-storage
+ALTER TABLE public.users ALTER COLUMN bio SET STORAGE EXTERNAL;
+
+-- form: set-unlogged
+ALTER TABLE public.audit SET UNLOGGED;
+
+-- form: set-logged
+ALTER TABLE public.cache SET LOGGED;
+
+-- form: set-access-method
+-- min-pg: 15
+ALTER TABLE public.users SET ACCESS METHOD heap;
+
+-- form: set-tablespace-same
+ALTER TABLE public.users SET TABLESPACE pg_default;
+
+-- form: replica-identity-full
+ALTER TABLE public.users REPLICA IDENTITY FULL;
+
+-- form: replica-identity-using-index
+ALTER TABLE public.users REPLICA IDENTITY USING INDEX users_pkey;
+
+-- form: cluster-on
+ALTER TABLE public.users CLUSTER ON users_pkey;
+
+-- ===================================================================== PARTITIONS
+-- form: attach-partition
+ALTER TABLE public.events ATTACH PARTITION public.events_2025 FOR VALUES FROM ('2025-01-01 00:00+00') TO ('2026-01-01 00:00+00');
+
+-- form: attach-partition-with-matching-check
+ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01 00:00+00') TO ('2027-01-01 00:00+00');
+
+-- form: detach-partition
+ALTER TABLE public.events DETACH PARTITION public.events_2024;
+
+-- form: detach-partition-concurrently
+-- no-transaction
+-- min-pg: 14
+-- hold: LOCK TABLE public.events IN ACCESS SHARE MODE
+ALTER TABLE public.events DETACH PARTITION public.events_2024 CONCURRENTLY;
+
+-- ===================================================================== VIEWS / MATVIEWS
+-- form: refresh-materialized-view
+REFRESH MATERIALIZED VIEW public.user_stats;
+
+-- form: refresh-materialized-view-concurrently
+REFRESH MATERIALIZED VIEW CONCURRENTLY public.user_stats;
+
+-- form: create-view
+CREATE VIEW public.disabled_users AS SELECT id, email FROM public.users WHERE status = 'disabled';
+
+-- form: create-or-replace-view
+CREATE OR REPLACE VIEW public.active_users AS SELECT id, name, status, email FROM public.users WHERE status = 'active';
+
+-- form: create-materialized-view
+CREATE MATERIALIZED VIEW public.order_totals AS SELECT user_id, sum(amount) AS total FROM public.orders GROUP BY user_id;
+
+-- ===================================================================== COMMENTS / PRIVILEGES / STATISTICS
+-- form: comment-on-table
+COMMENT ON TABLE public.users IS 'application users';
+
+-- form: comment-on-column
+COMMENT ON COLUMN public.users.email IS 'login e-mail';
+
+-- form: grant
+GRANT SELECT ON public.users TO PUBLIC;
+
+-- form: revoke
+REVOKE SELECT ON public.users FROM PUBLIC;
+
+-- form: create-statistics
+CREATE STATISTICS public.users_status_score (dependencies) ON status, score FROM public.users;
+
+-- ===================================================================== TYPES / FUNCTIONS / SEQUENCES
+-- form: alter-type-add-value
+-- min-pg: 12
+ALTER TYPE public.user_status ADD VALUE 'banned';
+
+-- form: alter-type-rename-value
+ALTER TYPE public.user_status RENAME VALUE 'disabled' TO 'inactive';
+
+-- form: create-type-enum
+CREATE TYPE public.priority AS ENUM ('low', 'high');
+
+-- form: create-function
+CREATE FUNCTION public.add_one(i int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT i + 1 $$;
+
+-- form: create-sequence
+CREATE SEQUENCE public.ticket_seq;
+
+-- form: alter-sequence-restart
+ALTER SEQUENCE public.invoice_seq RESTART WITH 1000;
+
+-- form: alter-sequence-increment
+ALTER SEQUENCE public.invoice_seq INCREMENT BY 10;
+
+-- form: nextval
+SELECT nextval('public.invoice_seq');
+
+-- ===================================================================== DML
+-- form: select
+SELECT count(*) FROM public.users WHERE id < 10;
+
+-- form: select-for-update
+SELECT id FROM public.users WHERE id = 1 FOR UPDATE;
+
+-- form: select-for-share
+SELECT id FROM public.users WHERE id = 1 FOR SHARE;
+
+-- form: select-view
+SELECT count(*) FROM public.active_users;
+
+-- form: insert
+INSERT INTO public.orders (user_id, amount, note) VALUES (1, 10, 'new');
+
+-- form: update
+UPDATE public.users SET name = 'renamed' WHERE id = 1;
+
+-- form: update-no-trigger-table
+UPDATE public.accounts SET balance = balance + 1 WHERE id = 1;
+
+-- form: delete
+DELETE FROM public.audit WHERE id < 10;
+
+-- form: delete-referenced
+DELETE FROM public.orders WHERE id < 10;
+
+-- form: copy-from-stdin-like-insert-select
+INSERT INTO public.audit (id, action) SELECT id + 1000, 'copy' FROM public.users;
+
+-- ===================================================================== PL/pgSQL
+-- form: do-block-alter-table
+DO $$
+BEGIN
+  ALTER TABLE public.users ADD COLUMN from_do int;
+END
+$$;
+
+-- form: do-block-dynamic-create-index
+DO $$
+BEGIN
+  EXECUTE 'CREATE INDEX users_bio_idx ON public.users (bio)';
+END
+$$;
+
+-- ===================================================================== MULTI-STATEMENT
+-- form: two-statements-add-column-then-index
+ALTER TABLE public.users ADD COLUMN tenant_id bigint;
+CREATE INDEX users_tenant_idx ON public.users (tenant_id);

@@ -1,0 +1,8 @@
+SET lock_timeout = '5s';
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+-- ^^^ require-concurrent-index-creation
+CREATE UNIQUE INDEX users_email_idx
+  ON public.users (email);
+-- ^^^ require-concurrent-index-creation
+CREATE INDEX small_lookup_code_idx ON small_lookup (code);
+-- ^^^ require-concurrent-index-creation
