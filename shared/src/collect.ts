@@ -40,8 +40,12 @@ export class CollectError extends Error {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 15000;
-/** How long the exact size functions may wait for a table's lock before sizes are estimated instead. */
-const SIZE_LOCK_TIMEOUT_MS = 1000;
+/**
+ * lock_timeout for the whole read. Only a few functions lock anything (ACCESS SHARE, which conflicts with
+ * ACCESS EXCLUSIVE alone); the collector must never queue behind a running migration, so those waits are
+ * cut short and the affected values estimated or left out.
+ */
+const LOCK_TIMEOUT_MS = 1000;
 
 // ---------------------------------------------------------------------------------------------------
 // Connection strings
@@ -93,8 +97,7 @@ export function redactConnectionString(url: string): string {
   if (typeof url !== 'string') return '';
   let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[^@/?#]*@/i, '$1:****@');
   // A password holding an unescaped '/', '?' or '#' defeats the pattern above; cut at the last '@' of the authority.
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^@]*)@/i.exec(out);
-  if (m && m[2].includes(':') && !m[2].endsWith(':****')) out = `${m[1]}${m[2].slice(0, m[2].indexOf(':'))}:****@${out.slice(m[0].length)}`;
+  out = out.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):(?!\*\*\*\*@)[^@]*@/i, '$1:****@');
   out = out.replace(/([?&;\s]password\s*=\s*)('[^']*'|[^&\s]*)/gi, '$1****');
   out = out.replace(/^(password\s*=\s*)('[^']*'|[^&\s]*)/i, '$1****');
   return out;
@@ -279,17 +282,29 @@ LEFT JOIN pg_class t ON t.reltoastrelid = l.relation
 WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
-const columnsSql = (versionNum: number) => `SELECT a.attrelid::int8 AS oid, a.attname AS name,
+// Defaults never reference columns, so pg_get_expr(adbin, 0) deparses them without opening (and locking)
+// the table. A generation expression does reference columns and needs the relation, hence ACCESS SHARE:
+// it is skipped for the oids in $2 (locked by others), or for all when $3 is true.
+const columnsSql = (versionNum: number) => `WITH cols AS (
+  SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attidentity,
+    ${versionNum >= 120000 ? 'a.attgenerated::text' : `''::text`} AS generated
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE a.attnum > 0 AND NOT a.attisdropped AND ${USER_REL}
+)
+SELECT a.attrelid::int8 AS oid, a.attname AS name,
   format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
-  pg_get_expr(d.adbin, d.adrelid) AS default_expr,
+  CASE WHEN d.adbin IS NULL THEN NULL
+    WHEN a.generated = '' THEN pg_get_expr(d.adbin, 0)
+    WHEN $3::bool OR a.attrelid::int8 = ANY ($2::int8[]) THEN NULL
+    ELSE pg_get_expr(d.adbin, d.adrelid) END AS default_expr,
   a.attidentity::text AS identity,
-  ${versionNum >= 120000 ? 'a.attgenerated::text' : `''::text`} AS generated
-FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
+  a.generated
+FROM cols a
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE a.attnum > 0 AND NOT a.attisdropped AND ${USER_REL}
 ORDER BY a.attrelid, a.attnum`;
+
 
 // pg_stats only shows columns the role may SELECT; it runs under a savepoint so a failure costs only avgWidth.
 const WIDTHS_SQL = `SELECT s.schemaname AS schema, s.tablename AS name, s.attname AS column, s.avg_width, s.inherited
@@ -297,11 +312,15 @@ FROM pg_stats s
 WHERE s.schemaname !~ '^pg_' AND s.schemaname <> 'information_schema'
   AND ($1::text[] IS NULL OR s.schemaname = ANY ($1::text[]))`;
 
-const INDEXES_SQL = `SELECT i.indrelid::int8 AS oid, ic.relname AS name, pg_get_indexdef(i.indexrelid) AS definition,
+// pg_get_indexdef and pg_get_constraintdef open the table (ACCESS SHARE) to deparse; for tables in $2 (or all
+// when $3) they are skipped and give ''. Flags, key column names and referenced tables need no lock.
+const INDEXES_SQL = `SELECT i.indrelid::int8 AS oid, ic.relname AS name,
+  CASE WHEN $3::bool OR i.indrelid::int8 = ANY ($2::int8[]) THEN '' ELSE pg_get_indexdef(i.indexrelid) END AS definition,
   i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid,
   ARRAY(
     SELECT CASE WHEN i.indkey[k - 1] <> 0
       THEN (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1])::text
+      WHEN $3::bool OR i.indrelid::int8 = ANY ($2::int8[]) THEN ''
       ELSE pg_get_indexdef(i.indexrelid, k, true) END
     FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k
   )::text[] AS columns
@@ -313,7 +332,9 @@ WHERE ${USER_REL}
 ORDER BY i.indrelid, ic.relname`;
 
 const CONSTRAINTS_SQL = `SELECT co.conrelid::int8 AS oid, co.conname AS name, co.contype::text AS type,
-  pg_get_constraintdef(co.oid, true) AS definition, co.convalidated AS validated,
+  CASE WHEN $3::bool OR co.conrelid::int8 = ANY ($2::int8[]) OR co.confrelid::int8 = ANY ($2::int8[]) THEN ''
+    ELSE pg_get_constraintdef(co.oid, true) END AS definition,
+  co.convalidated AS validated,
   ARRAY(
     SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY AS u(attnum, ord)
     JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = u.attnum
@@ -377,6 +398,7 @@ export async function collectStats(connectionString: string, opts: CollectOption
     await client.query('BEGIN READ ONLY');
     inTransaction = true;
     await client.query(`SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`);
+    await client.query(`SET LOCAL lock_timeout = ${Math.min(LOCK_TIMEOUT_MS, Math.round(statementTimeoutMs))}`);
     return await readSnapshot(client, schemas, describeConnection(url));
   } catch (err) {
     const timedOut = phase === 'connect' && Date.now() - started >= connectTimeoutMs - 50;
@@ -435,11 +457,15 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
 
   const tableRows = (await client.query(TABLES_SQL, [schemas])).rows as Row[];
   const partRows = (await client.query(PARTITIONS_SQL)).rows as Row[];
-  const sizes = await readSizes(client, schemas);
-  const columnRows = (await client.query(columnsSql(versionNum), [schemas])).rows as Row[];
+  const locks = new LockedRelations(client);
+  const sizes = await readSizes(client, schemas, locks);
+  const columnRows = await lockTolerant(client, 'columns', locks, async (skip, skipAll) =>
+    (await client.query(columnsSql(versionNum), [schemas, skip, skipAll])).rows as Row[]);
   const widths = await readWidths(client, schemas);
-  const indexRows = (await client.query(INDEXES_SQL, [schemas])).rows as Row[];
-  const constraintRows = (await client.query(CONSTRAINTS_SQL, [schemas])).rows as Row[];
+  const indexRows = await lockTolerant(client, 'indexes', locks, async (skip, skipAll) =>
+    (await client.query(INDEXES_SQL, [schemas, skip, skipAll])).rows as Row[]);
+  const constraintRows = await lockTolerant(client, 'constraints', locks, async (skip, skipAll) =>
+    (await client.query(CONSTRAINTS_SQL, [schemas, skip, skipAll])).rows as Row[]);
 
   const byOid = new Map<string, TableStats>();
   const tables: TableStats[] = [];
@@ -560,6 +586,15 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
     t.constraints.push(c);
   }
 
+  // Values that need a lock were skipped for tables another session held ACCESS EXCLUSIVE on (see lockTolerant).
+  for (const [oid, t] of byOid) {
+    const incomplete = locks.isIncomplete(oid)
+      || t.indexes.some((i) => i.definition === '')
+      || t.constraints.some((c) => c.definition === '')
+      || (t.kind === 'partitioned' && leafPartitions(oid, children).some((leaf) => locks.isIncomplete(leaf)));
+    if (incomplete) t.incomplete = true;
+  }
+
   const snapshot: StatsSnapshot = {
     formatVersion: STATS_FORMAT_VERSION,
     capturedAt,
@@ -592,35 +627,63 @@ interface Sizes {
   index: number;
 }
 
+/** Relations some other session holds or awaits ACCESS EXCLUSIVE on; read once, on the first lock timeout. */
+class LockedRelations {
+  private oids: string[] | undefined;
+  /** Oids whose lock-taking values were skipped in a read that succeeded, or 'all'. */
+  readonly skipped = new Set<string>();
+  skippedAll = false;
+  constructor(private readonly client: Client) {}
+  isIncomplete(oid: string): boolean {
+    return this.skippedAll || this.skipped.has(oid);
+  }
+  known(): string[] {
+    return this.oids ?? [];
+  }
+  async refresh(): Promise<string[]> {
+    this.oids = ((await this.client.query(LOCKED_SQL)).rows as Row[]).map((r) => String(r.oid));
+    return this.oids;
+  }
+}
+
+/**
+ * Runs a read that may need ACCESS SHARE on user tables, under a savepoint: first skipping the relations
+ * already known to be locked, then (after a lock timeout) the ones pg_locks shows locked now, and at last
+ * skipping every lock-taking part. The collector never waits behind a migration for longer than lock_timeout.
+ */
+async function lockTolerant<T>(client: Client, name: string, locks: LockedRelations, run: (skip: string[], skipAll: boolean) => Promise<T>): Promise<T> {
+  const savepoint = `pg_preflight_${name}`;
+  const attempts: Array<() => Promise<[string[], boolean]>> = [
+    async () => [locks.known(), false],
+    async () => [await locks.refresh(), false],
+    async () => [[], true],
+  ];
+  for (let i = 0; ; i++) {
+    const [skip, skipAll] = await attempts[i]();
+    await client.query(`SAVEPOINT ${savepoint}`);
+    try {
+      const result = await run(skip, skipAll);
+      await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+      for (const oid of skip) locks.skipped.add(oid);
+      if (skipAll) locks.skippedAll = true;
+      return result;
+    } catch (err) {
+      if ((err as ErrorLike).code !== '55P03' || i === attempts.length - 1) throw err;
+      await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+    }
+  }
+}
+
 /**
  * Exact sizes need ACCESS SHARE on every table, which waits behind a migration holding (or queueing for)
- * ACCESS EXCLUSIVE. A lock-aware tool must not join that queue: measure under a short lock_timeout, then
- * measure only the unlocked tables, and as a last resort estimate everything from pg_class.relpages.
+ * ACCESS EXCLUSIVE. Locked tables get estimates from pg_class.relpages (as of the last VACUUM / ANALYZE).
  */
-async function readSizes(client: Client, schemas: string[] | null): Promise<Map<string, Sizes>> {
-  const attempt = async (estimate: string[] | 'all'): Promise<Row[] | undefined> => {
-    await client.query('SAVEPOINT pg_preflight_sizes');
-    try {
-      await client.query(`SET LOCAL lock_timeout = ${SIZE_LOCK_TIMEOUT_MS}`);
-      const params = estimate === 'all' ? [schemas, [], true] : [schemas, estimate, false];
-      const rows = (await client.query(SIZES_SQL, params)).rows as Row[];
-      await client.query('RELEASE SAVEPOINT pg_preflight_sizes');
-      return rows;
-    } catch (err) {
-      if ((err as ErrorLike).code !== '55P03') throw err;
-      await client.query('ROLLBACK TO SAVEPOINT pg_preflight_sizes');
-      await client.query('RELEASE SAVEPOINT pg_preflight_sizes');
-      return undefined;
-    }
-  };
-  let rows = await attempt([]);
-  if (!rows) {
-    const locked = ((await client.query(LOCKED_SQL)).rows as Row[]).map((r) => String(r.oid));
-    rows = await attempt(locked);
-  }
-  if (!rows) rows = await attempt('all');
+async function readSizes(client: Client, schemas: string[] | null, locks: LockedRelations): Promise<Map<string, Sizes>> {
+  const rows = await lockTolerant(client, 'sizes', locks, async (skip, skipAll) =>
+    (await client.query(SIZES_SQL, [schemas, skip, skipAll])).rows as Row[]);
   const out = new Map<string, Sizes>();
-  for (const r of rows ?? []) {
+  for (const r of rows) {
     if (r.total === null || r.total === undefined) {
       const table = num(r.est_tbl);
       const index = num(r.est_idx);

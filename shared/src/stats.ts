@@ -46,6 +46,13 @@ export interface TableStats {
   idxScans: number;
   /** When the counters started (pg_stat_database.stats_reset, or the server start), ISO 8601. */
   statsSince?: string | null;
+  /**
+   * True when another session held (or queued for) ACCESS EXCLUSIVE on the table while the snapshot was read,
+   * typically a running migration. The collector does not wait for locks, so values that need one were not
+   * read: sizes are estimates from pg_class.relpages, and index and constraint definitions, expression index
+   * keys and generation expressions are empty strings / null. Absent otherwise.
+   */
+  incomplete?: boolean;
   columns: ColumnStats[];
   indexes: IndexStats[];
   constraints: ConstraintStats[];
@@ -125,6 +132,7 @@ export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: Sta
     for (const k of TABLE_ARRAY_FIELDS) {
       if (!Array.isArray(t[k])) return fail(`${where}.${k} must be an array`);
     }
+    if (t.incomplete !== undefined && typeof t.incomplete !== 'boolean') return fail(`${where}.incomplete must be true or false`);
     if (t.statsSince !== undefined && t.statsSince !== null && (typeof t.statsSince !== 'string' || Number.isNaN(Date.parse(t.statsSince)))) {
       return fail(`${where}.statsSince must be an ISO 8601 time or null`);
     }

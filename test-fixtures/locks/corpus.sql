@@ -10,8 +10,13 @@
 --   -- no-transaction     the form cannot run in a transaction block (CONCURRENTLY, VACUUM, ...):
 --                         on a server it runs in a fresh database cloned from the fixture and is
 --                         sampled from a second connection; PGlite (one connection) cannot trace it.
---   -- hold: <sql>        no-transaction forms only: a third connection runs this in an open
---                         transaction so the form has to wait (and can be sampled) until released.
+--   -- hold: <sql>        no-transaction forms only: another connection runs this in an open
+--                         transaction, so the form has to wait (and its locks can be sampled). Each
+--                         hold line gets its own connection; the observer releases a holder after
+--                         it has seen the form blocked by it (pg_blocking_pids) for a few samples,
+--                         so several holds can stop the form in several phases, one after another.
+--                         (Setups of no-transaction forms run in the form's own fresh database and
+--                         are committed; a bulk INSERT there makes the phases long enough to sample.)
 --   -- expect-error       the form fails on the fixture; the observer records the error message.
 
 -- ===================================================================== CREATE TABLE
@@ -262,11 +267,14 @@ CREATE INDEX events_kind_idx ON public.events (kind);
 
 -- form: create-index-concurrently
 -- no-transaction
+-- setup: INSERT INTO public.users (email, name, status, age, code) SELECT 'bulk' || g || '@example.com', 'bulk ' || g, 'active', g % 90, g::text FROM generate_series(1, 100000) AS g
 -- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
+-- hold: SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM public.audit
 CREATE INDEX CONCURRENTLY users_name_idx ON public.users (name);
 
 -- form: create-unique-index-concurrently
 -- no-transaction
+-- setup: INSERT INTO public.users (email, name, status, age, code) SELECT 'bulk' || g || '@example.com', 'bulk ' || g, 'active', g % 90, g::text FROM generate_series(1, 100000) AS g
 -- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
 CREATE UNIQUE INDEX CONCURRENTLY users_email_uidx ON public.users (email);
 
@@ -286,11 +294,13 @@ REINDEX TABLE public.users;
 
 -- form: reindex-index-concurrently
 -- no-transaction
+-- setup: INSERT INTO public.users (email, name, status, age, code) SELECT 'bulk' || g || '@example.com', 'bulk ' || g, 'active', g % 90, g::text FROM generate_series(1, 100000) AS g
 -- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
 REINDEX INDEX CONCURRENTLY public.users_created_at_idx;
 
 -- form: reindex-table-concurrently
 -- no-transaction
+-- setup: INSERT INTO public.users (email, name, status, age, code) SELECT 'bulk' || g || '@example.com', 'bulk ' || g, 'active', g % 90, g::text FROM generate_series(1, 100000) AS g
 -- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
 REINDEX TABLE CONCURRENTLY public.users;
 
@@ -303,6 +313,7 @@ CLUSTER public.orders;
 
 -- form: vacuum-full
 -- no-transaction
+-- setup: INSERT INTO public.users (email, name, status, age, code) SELECT 'bulk' || g || '@example.com', 'bulk ' || g, 'active', g % 90, g::text FROM generate_series(1, 100000) AS g
 -- hold: LOCK TABLE public.users IN ACCESS SHARE MODE
 VACUUM FULL public.users;
 
@@ -454,7 +465,8 @@ ALTER TABLE public.events DETACH PARTITION public.events_2024;
 -- form: detach-partition-concurrently
 -- no-transaction
 -- min-pg: 14
--- hold: LOCK TABLE public.events IN ACCESS SHARE MODE
+-- hold: LOCK TABLE ONLY public.events IN SHARE UPDATE EXCLUSIVE MODE
+-- hold: LOCK TABLE public.events_2024 IN ACCESS SHARE MODE
 ALTER TABLE public.events DETACH PARTITION public.events_2024 CONCURRENTLY;
 
 -- ===================================================================== VIEWS / MATVIEWS

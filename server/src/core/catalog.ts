@@ -133,8 +133,11 @@ export class Catalog {
       case 'IndexStmt': {
         const table = qualify(rangeVarName(node.relation));
         const schema = table.split('.')[0];
-        const name = `${schema}.${node.idxname ?? `${rangeVarName(node.relation).name}_idx`}`;
-        const columns = (node.indexParams ?? []).map((p: Node) => p?.IndexElem?.name).filter(Boolean);
+        // Expression columns keep their place (as '(expr)') so later columns do not appear to lead.
+        const columns: string[] = (node.indexParams ?? []).map((p: Node) => p?.IndexElem?.name ?? '(expr)');
+        // PostgreSQL names an unnamed index <table>_<columns>_idx ("expr" for expressions).
+        const generated = `${rangeVarName(node.relation).name}_${columns.map((c) => (c === '(expr)' ? 'expr' : c)).join('_')}_idx`;
+        const name = `${schema}.${node.idxname ?? generated}`;
         this.indexes.set(name, { qualified: name, table, columns, unique: !!node.unique, valid: true });
         return;
       }
@@ -324,4 +327,3 @@ function notNullCheckColumnFromText(def: string): string | undefined {
   return m?.[1];
 }
 
-export { typeFromAst };

@@ -9,7 +9,8 @@
 // relation ("Lock" suffix dropped; weaker modes it also took in parentheses), R = relfilenode
 // changed (rewrite / rebuild / new storage), +new = created by the form, dropped, waited = seen
 // waiting for that mode (no-transaction forms). '-' = no lock on that relation. First column
-// marks: '!' the engines differ, '~' not comparable (skipped / not traced on one engine).
+// marks: '!' the engines differ, '*' only weaker extra modes differ, '~' not comparable (skipped /
+// not traced on one engine).
 
 import * as fs from 'node:fs';
 import { startThrowawayPostgres } from './postgres';
@@ -18,14 +19,16 @@ import {
   observeAll,
   openPgLockFixture,
   openPgliteLockFixture,
+  compareObservations,
   relationCell,
-  sameObservation,
   type CorpusForm,
   type Observation,
 } from './observe';
 
 const JSON_OUT = '/tmp/pg-preflight-observed.json';
 const TEXT_OUT = '/tmp/pg-preflight-observed.txt';
+/** Sampled (no-transaction) forms run this many times on PG15 and are merged. */
+const SAMPLE_RUNS = 3;
 
 function note(o: Observation | undefined): string | undefined {
   if (!o) return 'not run';
@@ -44,26 +47,34 @@ function shortRel(name: string): string {
   return name.startsWith('public.') ? name.slice('public.'.length) : name;
 }
 
-export function renderTable(forms: CorpusForm[], pg15: Observation[], pglite: Observation[]): { text: string; differing: string[] } {
+export function renderTable(forms: CorpusForm[], pg15: Observation[], pglite: Observation[]): { text: string; differing: string[]; weaker: string[] } {
   const byName = (list: Observation[]) => new Map(list.map((o) => [o.form, o]));
   const a = byName(pg15);
   const b = byName(pglite);
   const rows: string[][] = [];
   const differing: string[] = [];
+  const weaker: string[] = [];
   for (const f of forms) {
     const oa = a.get(f.name);
     const ob = b.get(f.name);
     if (!oa && !ob) continue;
-    const same = oa && ob ? sameObservation(oa, ob) : null;
-    const mark = same === false ? '!' : same === null ? '~' : ' ';
-    if (same === false) differing.push(f.name);
+    const cmp = oa && ob ? compareObservations(oa, ob) : 'n/a';
+    const mark = cmp === 'differs' ? '!' : cmp === 'weaker-modes' ? '*' : cmp === 'n/a' ? '~' : ' ';
+    if (cmp === 'differs') differing.push(f.name);
+    if (cmp === 'weaker-modes') weaker.push(f.name);
     const rels = new Map<string, string>();
     for (const o of [oa, ob]) for (const r of o?.relations ?? []) rels.set(r.relation, r.relkind);
     const extra = (o: Observation | undefined) => {
       const bits: string[] = [];
       if (o?.transientLocks) bits.push(`transient relations locked: ${o.transientLocks}`);
       if (o?.setupHeld?.length) bits.push(`setup held: ${o.setupHeld.map(shortRel).join(', ')}`);
-      if (o?.sampled) bits.push(`${o.sampled.samples} samples${o.sampled.waitSeen ? ', wait seen' : ', NO WAIT SEEN'}`);
+      if (o?.sampled) {
+        const s = o.sampled;
+        bits.push(
+          `${s.runs ?? 1} run(s), ${s.samples} samples; ${s.waitSeen ? `waited on ${s.waitedOn.join('+')}` : 'NO WAIT SEEN'}; ` +
+            `holds released on wait ${s.holdsReleasedOnWait}/${s.holds}`,
+        );
+      }
       return bits;
     };
     const first: string[][] = [];
@@ -104,7 +115,7 @@ export function renderTable(forms: CorpusForm[], pg15: Observation[], pglite: Ob
     if (r[1]) prevForm = r[1];
     line(r);
   }
-  return { text: out.join('\n'), differing };
+  return { text: out.join('\n'), differing, weaker };
 }
 
 async function main(): Promise<void> {
@@ -122,7 +133,7 @@ async function main(): Promise<void> {
     const engine = await openPgLockFixture(cluster.url, 'pg15');
     pg15Engine = `${engine.name} (server_version_num ${engine.serverVersionNum})`;
     try {
-      pg15 = await observeAll(engine, forms, {}, (o) => log(`  pg15   ${o.form} ${o.ms}ms`));
+      pg15 = await observeAll(engine, forms, { sampleRuns: SAMPLE_RUNS }, (o) => log(`  pg15   ${o.form} ${o.ms}ms`));
     } finally {
       await engine.close();
     }
@@ -144,7 +155,7 @@ async function main(): Promise<void> {
   const liteMs = Date.now() - t;
 
   fs.writeFileSync(JSON_OUT, JSON.stringify({ pg15, pglite }, null, 2) + '\n');
-  const { text, differing } = renderTable(forms, pg15, pglite);
+  const { text, differing, weaker } = renderTable(forms, pg15, pglite);
   const unexpected = [...pg15, ...pglite].filter((o) => (o.error && !o.expectError) || (!o.error && o.expectError && !o.skipped && !o.notTraced));
   const summary = [
     `pg-preflight lock corpus: ${forms.length} forms`,
@@ -152,7 +163,11 @@ async function main(): Promise<void> {
     `  pglite: ${liteEngine}, ${(liteMs / 1000).toFixed(1)} s including PGlite start`,
     `Legend: mode = strongest pg_locks mode newly taken ("Lock" dropped; weaker modes also taken in parentheses);`,
     `  R = relfilenode changed (rewrite/rebuild/new storage); +new = created; dropped; waited = seen waiting (sampled forms);`,
-    `  '-' = no lock on that relation; first column: '!' engines differ, '~' not comparable (skipped / not traced).`,
+    `  recreated = dropped and created again under the same name (new oid; R then means rebuilt, no R = storage reused);`,
+    `  ->name = renamed to; '-' = no lock on that relation.`,
+    `  First column: '!' engines differ (relations, strongest mode, R or flags), '*' only the weaker extra modes differ,`,
+    `  '~' not comparable (skipped / not traced). Sampled (no-transaction) forms are a lower bound: a lock held only`,
+    `  between two samples is missed.`,
     `  Relations in pg_catalog / information_schema / pg_toast are not shown. Kinds: r table, p partitioned, m matview,`,
     `  v view, i index, I partitioned index, S sequence.`,
     '',
@@ -160,6 +175,7 @@ async function main(): Promise<void> {
   const tail = [
     '',
     `Forms where PG15 and PGlite differ (${differing.length}): ${differing.join(', ') || 'none'}`,
+    `Forms where only the weaker extra modes differ (${weaker.length}): ${weaker.join(', ') || 'none'}`,
     `Unexpected results (error without expect-error, or success with it): ${
       unexpected.map((o) => `${o.engine}:${o.form}`).join(', ') || 'none'
     }`,

@@ -17,11 +17,15 @@
 //
 // No-transaction forms (CONCURRENTLY, VACUUM, ...) commit internally and cannot be wrapped. On a
 // server they run in a fresh database cloned from a template holding schema.sql, while a second
-// connection samples pg_locks for the form's backend (granted or waiting) every few ms, and a
-// third connection holds a lock chosen per form (`-- hold:`) so the form must wait long enough to
-// be sampled. Locks held only between two samples can be missed; Observation.sampled says how
-// many samples were taken and whether the wait was seen. On PGlite (one connection) such forms
-// are reported as not traced, never invented.
+// connection samples pg_locks for the form's backend (granted or waiting) every few ms, and one
+// more connection per `-- hold:` line holds a lock chosen per form so the form must wait long
+// enough to be sampled; a holder is released once pg_blocking_pids() has shown it blocking the
+// form for a few samples (several holders stop the form in several phases, in turn). Locks held
+// only between two samples can be missed, so a sampled observation is a lower bound;
+// Observation.sampled says how many samples were taken and whether waits were seen. Sampled
+// relation names are resolved from the sampler's pg_class (before/after snapshots, else the name
+// visible at sampling time). On PGlite (one connection) such forms are reported as not traced,
+// never invented.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -106,7 +110,17 @@ export interface Observation {
   /** (relation mode) pairs the setup already held; the form taking the same mode is invisible. */
   setupHeld?: string[];
   /** No-transaction forms: how the sampling went. */
-  sampled?: { samples: number; waitSeen: boolean; holdsReleasedOnWait: number; holds: number };
+  sampled?: {
+    samples: number;
+    waitSeen: boolean;
+    /** Holders released because the form was seen blocked by them, out of `holds`. */
+    holdsReleasedOnWait: number;
+    holds: number;
+    /** Lock types the form was seen waiting on: 'relation', 'virtualxid' (waiting for transactions), ... */
+    waitedOn: string[];
+    /** Number of sampled runs merged into this observation (ObserveOptions.sampleRuns). */
+    runs?: number;
+  };
   ms?: number;
 }
 
@@ -418,8 +432,14 @@ function buildRelations(
 export interface ObserveOptions {
   /** Server engines: template database holding schema.sql (default: created on demand). */
   templateDb?: string;
-  /** No-transaction forms: how long to wait for the form to be seen waiting before releasing. */
+  /** No-transaction forms: release every holder after this long even if no block was seen. */
   holdTimeoutMs?: number;
+  /**
+   * No-transaction forms: run the sampled observation this many times (each in a fresh clone) and
+   * merge (union of modes, rewrite if any run saw it). Sampling is a lower bound, so more runs
+   * see more of the short phases. Default 1.
+   */
+  sampleRuns?: number;
 }
 
 /** Observes one corpus form on one engine. Never throws for a failing form: it records the error. */
@@ -435,11 +455,46 @@ export async function observeForm(engine: SqlEngine, form: CorpusForm, opts: Obs
   if (form.noTransaction) {
     if (!engine.url) return { ...base, notTraced: 'embedded engine has one connection' };
     obs = await observeNoTransaction(engine.url, form, base, opts);
+    for (let i = 1; i < (opts.sampleRuns ?? 1) && !obs.error; i++) {
+      obs = mergeSampled(obs, await observeNoTransaction(engine.url, form, base, opts));
+    }
   } else {
     obs = await observeInTransaction(engine, form, base);
   }
   obs.ms = Date.now() - start;
   return obs;
+}
+
+/** Union of two sampled observations of the same form (an error in either wins). */
+function mergeSampled(a: Observation, b: Observation): Observation {
+  if (a.error || b.error) return a.error ? a : b;
+  const byName = new Map<string, ObservedRelation>();
+  for (const r of [...a.relations, ...b.relations]) {
+    const m = byName.get(r.relation);
+    if (!m) {
+      byName.set(r.relation, { ...r, modes: [...r.modes] });
+      continue;
+    }
+    m.modes = [...new Set([...m.modes, ...r.modes])].sort((x, y) => lockStrength(x) - lockStrength(y));
+    m.mode = m.modes[m.modes.length - 1];
+    m.rewrite ||= r.rewrite;
+    for (const k of ['created', 'dropped', 'recreated', 'waited'] as const) if (r[k]) m[k] = true;
+    m.renamedTo ??= r.renamedTo;
+  }
+  const out: Observation = { ...a, relations: sortRelations([...byName.values()]) };
+  const t = Math.max(a.transientLocks ?? 0, b.transientLocks ?? 0);
+  if (t) out.transientLocks = t;
+  if (a.sampled && b.sampled) {
+    out.sampled = {
+      samples: a.sampled.samples + b.sampled.samples,
+      waitSeen: a.sampled.waitSeen || b.sampled.waitSeen,
+      holdsReleasedOnWait: a.sampled.holdsReleasedOnWait + b.sampled.holdsReleasedOnWait,
+      holds: a.sampled.holds + b.sampled.holds,
+      waitedOn: [...new Set([...a.sampled.waitedOn, ...b.sampled.waitedOn])].sort(),
+      runs: (a.sampled.runs ?? 1) + (b.sampled.runs ?? 1),
+    };
+  }
+  return out;
 }
 
 async function observeInTransaction(engine: SqlEngine, form: CorpusForm, base: Observation): Promise<Observation> {
@@ -569,6 +624,7 @@ async function observeNoTransaction(
     let samples = 0;
     let waitSeen = false;
     let releasedOnWait = 0;
+    const waitedOn = new Set<string>();
     const blockedSamples = new Map<number, number>();
     const t0 = Date.now();
     const holdTimeout = opts.holdTimeoutMs ?? 10_000;
@@ -585,7 +641,10 @@ async function observeNoTransaction(
       samples++;
       let waiting = false;
       for (const r of rows) {
-        if (!r.granted) waiting = true;
+        if (!r.granted) {
+          waiting = true;
+          waitedOn.add(r.locktype);
+        }
         if (r.locktype !== 'relation' || !r.oid || r.system) continue;
         const key = `${r.oid}/${r.mode}`;
         const e = seen.get(key) ?? { oid: r.oid, mode: r.mode };
@@ -618,7 +677,13 @@ async function observeNoTransaction(
     }
     for (const pid of [...holding.keys()]) await release(pid);
     await run;
-    const sampled = { samples, waitSeen, holdsReleasedOnWait: releasedOnWait, holds: holders.length };
+    const sampled = {
+      samples,
+      waitSeen,
+      holdsReleasedOnWait: releasedOnWait,
+      holds: holders.length,
+      waitedOn: [...waitedOn].sort(),
+    };
     if (formError) return { ...base, error: errorMessage(formError), sampled };
 
     const after = await snapshotRelations(sq);

@@ -326,7 +326,7 @@ function alterTable(node: Node, ctx: LockContext, out: StatementLocks): void {
           if (v < 14) out.unsupported = 'DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 or later';
           out.nonTransactional = true;
           add(effect(table, 'ShareUpdateExclusiveLock', { why: 'DETACH ... CONCURRENTLY does not block queries on the parent' }));
-          add(effect(part, 'ShareUpdateExclusiveLock', { why: 'DETACH ... CONCURRENTLY' }));
+          add(effect(part, 'AccessExclusiveLock', { why: 'DETACH ... CONCURRENTLY takes ACCESS EXCLUSIVE on the partition in its second transaction, after waiting for queries on the parent' }));
         } else {
           add(effect(table, 'AccessExclusiveLock', { why: 'DETACH PARTITION blocks reads and writes of the whole partitioned table' }));
           add(effect(part, 'AccessExclusiveLock', { why: 'the detached partition' }));

@@ -4,15 +4,89 @@ import { constraintMissingNotValid } from './constraint-missing-not-valid';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation';
 import type { Rule } from './rule';
 // --- group A imports ---
+import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion';
+import { requireConcurrentReindex } from './require-concurrent-reindex';
+import { concurrentlyInTransaction } from './concurrently-in-transaction';
+import { validateInSameTransaction } from './validate-in-same-transaction';
+import { uniqueWithoutConcurrentIndex } from './unique-without-concurrent-index';
+import { detachPartitionConcurrently } from './detach-partition-concurrently';
+import { statementsAfterAccessExclusive } from './statements-after-access-exclusive';
+import { fkWithoutIndex } from './fk-without-index';
+import { unsupportedOnVersion } from './unsupported-on-version';
+import { dynamicSqlNotAnalysed } from './dynamic-sql-not-analysed';
 // --- group B imports ---
+import { rewritingTypeChange } from './rewriting-type-change';
+import { typeChangeWithoutUsing } from './type-change-without-using';
+import { volatileDefault } from './volatile-default';
+import { setNotNullWithoutCheck } from './set-not-null-without-check';
+import { addColumnNotNullWithoutDefault } from './add-column-not-null-without-default';
+import { addColumnRewritesTable } from './add-column-rewrites-table';
+import { typeChangeBreaksView } from './type-change-breaks-view';
+import { preferJsonb } from './prefer-jsonb';
+import { enumValueUsedInTransaction } from './enum-value-used-in-transaction';
+import { preferBigint } from './prefer-bigint';
+import { preferIdentity } from './prefer-identity';
+import { preferTimestamptz } from './prefer-timestamptz';
+import { banCharField } from './ban-char-field';
 // --- group C imports ---
+import { renameColumn } from './rename-column';
+import { renameTable } from './rename-table';
+import { dropColumn } from './drop-column';
+import { dropTable } from './drop-table';
+import { truncate } from './truncate';
+import { missingLockTimeout } from './missing-lock-timeout';
+import { missingStatementTimeout } from './missing-statement-timeout';
+import { tableWithoutRls } from './table-without-rls';
+import { unbatchedDml } from './unbatched-dml';
+import { migrationOutOfOrder } from './migration-out-of-order';
+import { duplicateMigrationVersion } from './duplicate-migration-version';
+import { appReferencesRemovedName } from './app-references-removed-name';
+import { banDropDatabase } from './ban-drop-database';
+import { transactionNesting } from './transaction-nesting';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
   constraintMissingNotValid,
   // --- group A rules ---
+  requireConcurrentIndexDeletion,
+  requireConcurrentReindex,
+  concurrentlyInTransaction,
+  validateInSameTransaction,
+  uniqueWithoutConcurrentIndex,
+  detachPartitionConcurrently,
+  statementsAfterAccessExclusive,
+  fkWithoutIndex,
+  unsupportedOnVersion,
+  dynamicSqlNotAnalysed,
   // --- group B rules ---
+  rewritingTypeChange,
+  typeChangeWithoutUsing,
+  volatileDefault,
+  setNotNullWithoutCheck,
+  addColumnNotNullWithoutDefault,
+  addColumnRewritesTable,
+  typeChangeBreaksView,
+  preferJsonb,
+  enumValueUsedInTransaction,
+  preferBigint,
+  preferIdentity,
+  preferTimestamptz,
+  banCharField,
   // --- group C rules ---
+  renameColumn,
+  renameTable,
+  dropColumn,
+  dropTable,
+  truncate,
+  missingLockTimeout,
+  missingStatementTimeout,
+  tableWithoutRls,
+  unbatchedDml,
+  migrationOutOfOrder,
+  duplicateMigrationVersion,
+  appReferencesRemovedName,
+  banDropDatabase,
+  transactionNesting,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */

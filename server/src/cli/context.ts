@@ -1,0 +1,215 @@
+// The schema context of each checked file, read from disk at the CLI's edge and handed to analyze()
+// as data:
+//   - priorFiles: the EARLIER migrations of the same folder, in the runner's order (they define the
+//     schema the file runs against); siblingNames: the other migrations' names, less the checked
+//     files that sort after this one (see ContextBuilder.context).
+//     Layouts: <folder>/<version>_name.sql, and Prisma's <folder>/<version>_name/migration.sql.
+//   - appFiles: application sources under the project root, searched for dropped or renamed names.
+// Every file is read at most once per run (texts are cached by absolute path).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SourceFile } from '../core/analyze';
+import { compareVersions, migrationVersion } from '../core/runners';
+import { CliError } from './errors';
+import { ALWAYS_SKIPPED_DIRS, displayPath, readTextFile, walk } from './fsutil';
+import { matchesAny, toSlashes } from './glob';
+
+/** Where a migration file sits: its folder, and its name within that folder. */
+export interface MigrationUnit {
+  /** Absolute path of the migrations folder. */
+  folder: string;
+  /** "20240101000000_init.sql", or "20240101000000_init/migration.sql" in Prisma's layout. */
+  name: string;
+  /** Prisma's folder-per-migration layout. */
+  folderPerMigration: boolean;
+}
+
+export function migrationUnit(file: string): MigrationUnit {
+  const base = path.basename(file);
+  if (base === 'migration.sql') {
+    const own = path.dirname(file);
+    return { folder: path.dirname(own), name: `${path.basename(own)}/migration.sql`, folderPerMigration: true };
+  }
+  return { folder: path.dirname(file), name: base, folderPerMigration: false };
+}
+
+/** Runner order: by version (numerically, part by part), versioned before unversioned, then by name. */
+export function compareMigrationNames(a: string, b: string): number {
+  const va = migrationVersion(a);
+  const vb = migrationVersion(b);
+  if (va !== undefined && vb !== undefined) {
+    const c = compareVersions(va, vb);
+    if (c !== 0) return c;
+  } else if (va !== undefined) return -1;
+  else if (vb !== undefined) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders absolute file paths: by migrations folder, then in migration order within it. */
+export function compareMigrationFiles(a: string, b: string): number {
+  const ua = migrationUnit(a);
+  const ub = migrationUnit(b);
+  if (ua.folder !== ub.folder) return ua.folder < ub.folder ? -1 : 1;
+  return compareMigrationNames(ua.name, ub.name);
+}
+
+/** Down and undo migrations revert a version; they never define the schema later files see. */
+export function isRevertMigration(name: string): boolean {
+  const last = name.split('/')[0];
+  return /\.down\.sql$/i.test(name) || /^U\d+(?:[._]\d+)*__/.test(last) || /(^|[_.-])down\.sql$/i.test(name);
+}
+
+const MIGRATION_DIR_NAMES = /(^|\/)(migrations?|migrate|deploy)(\/|$)/i;
+
+export interface SchemaContext {
+  isMigration: boolean;
+  priorFiles: SourceFile[];
+  siblingNames: string[];
+}
+
+/** Reads files once per run and builds schema contexts. */
+export class ContextBuilder {
+  private readonly texts = new Map<string, string>();
+  private readonly listings = new Map<string, string[]>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly root: string,
+    private readonly migrationGlobs: RegExp[],
+  ) {}
+
+  /** The text of a file, read once; `role` says why it is read, for the error message. */
+  text(file: string, role?: string): string {
+    const hit = this.texts.get(file);
+    if (hit !== undefined) return hit;
+    const r = readTextFile(file);
+    if ('why' in r) throw new CliError(`${displayPath(file, this.cwd)}${role ? ` (${role})` : ''}`, r.why);
+    this.texts.set(file, r.text);
+    return r.text;
+  }
+
+  isMigration(file: string): boolean {
+    const unit = migrationUnit(file);
+    const rel = toSlashes(path.relative(this.root, file));
+    if (!rel.startsWith('../') && matchesAny(this.migrationGlobs, rel)) return true;
+    const folderRel = toSlashes(path.relative(this.root, unit.folder));
+    const inRoot = folderRel !== '..' && !folderRel.startsWith('../') && !path.isAbsolute(folderRel);
+    if (MIGRATION_DIR_NAMES.test(inRoot ? folderRel : path.basename(unit.folder))) return true;
+    return migrationVersion(unit.name) !== undefined;
+  }
+
+  /**
+   * The context of `file`. `checked` is every file of this run: a checked file that sorts after
+   * `file` is left out of its siblingNames as well, because the CLI takes the files it is given as
+   * the new ones (checking a whole folder must not call every older file out of order; checking
+   * only a pull request's new files compares them with the folder's existing ones).
+   */
+  context(file: string, checked: ReadonlySet<string> = new Set()): SchemaContext {
+    if (!this.isMigration(file)) return { isMigration: false, priorFiles: [], siblingNames: [] };
+    const unit = migrationUnit(file);
+    const names = this.siblings(unit);
+    const at = names.indexOf(unit.name);
+    const isLaterChecked = (n: string, i: number) => (at < 0 ? compareMigrationNames(n, unit.name) > 0 : i > at) && checked.has(path.join(unit.folder, ...n.split('/')));
+    const siblingNames = names.filter((n, i) => n !== unit.name && !isLaterChecked(n, i));
+    const earlier = at >= 0 ? names.slice(0, at) : names.filter((n) => compareMigrationNames(n, unit.name) < 0);
+    const priorFiles: SourceFile[] = [];
+    for (const name of earlier) {
+      if (isRevertMigration(name)) continue;
+      const abs = path.join(unit.folder, ...name.split('/'));
+      priorFiles.push({ path: displayPath(abs, this.cwd), text: this.text(abs, 'an earlier migration read for schema context') });
+    }
+    return { isMigration: true, priorFiles, siblingNames };
+  }
+
+  /** Migration names of a folder in runner order (listed once per folder and layout). */
+  private siblings(unit: MigrationUnit): string[] {
+    const key = `${unit.folderPerMigration ? 'p' : 'f'}:${unit.folder}`;
+    const hit = this.listings.get(key);
+    if (hit) return hit;
+    const names: string[] = [];
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(unit.folder, { withFileTypes: true });
+    } catch {
+      // unreadable folder: no siblings
+    }
+    for (const e of entries) {
+      if (unit.folderPerMigration) {
+        if (e.isDirectory() && isFileSync(path.join(unit.folder, e.name, 'migration.sql'))) names.push(`${e.name}/migration.sql`);
+      } else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) names.push(e.name);
+    }
+    names.sort(compareMigrationNames);
+    this.listings.set(key, names);
+    return names;
+  }
+}
+
+function isFileSync(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// --- application files ------------------------------------------------------------------------
+
+export const APP_FILE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.rb', '.go', '.sql']);
+/** Folders never searched for application code (besides migration folders). */
+export const APP_SKIPPED_DIRS = new Set([...ALWAYS_SKIPPED_DIRS, 'dist', 'build', 'out', 'coverage', 'vendor', 'target', '__pycache__', 'venv']);
+export const MAX_APP_FILE_BYTES = 1024 * 1024;
+export const MAX_APP_FILES = 5000;
+export const MAX_APP_TOTAL_BYTES = 64 * 1024 * 1024;
+
+export interface AppFiles {
+  files: SourceFile[];
+  /** Set when a cap stopped the search early. */
+  note?: string;
+}
+
+/**
+ * Application sources under `root`: the extensions above, outside migration folders, hidden folders,
+ * node_modules, .git, dist and build; files over 1 MB, binary or not UTF-8 are skipped. At most
+ * MAX_APP_FILES files and MAX_APP_TOTAL_BYTES bytes are read; the note says so when that cut the search.
+ */
+export function collectAppFiles(root: string, cwd: string, migrationFolders: Set<string>, limits = { files: MAX_APP_FILES, bytes: MAX_APP_TOTAL_BYTES }): AppFiles {
+  const files: SourceFile[] = [];
+  let bytes = 0;
+  let capped: string | undefined;
+  walk(
+    root,
+    (dir, name) => !APP_SKIPPED_DIRS.has(name) && !name.startsWith('.') && !MIGRATION_DIR_NAMES.test(name) && !migrationFolders.has(dir),
+    (file, name) => {
+      const dot = name.lastIndexOf('.');
+      if (dot < 0 || !APP_FILE_EXTENSIONS.has(name.slice(dot).toLowerCase())) return;
+      if (files.length >= limits.files) {
+        capped = `${limits.files} files`;
+        return false;
+      }
+      let size: number;
+      try {
+        size = fs.statSync(file).size;
+      } catch {
+        return;
+      }
+      if (size > MAX_APP_FILE_BYTES) return;
+      if (bytes + size > limits.bytes) {
+        capped = `${Math.round(limits.bytes / (1024 * 1024))} MB`;
+        return false;
+      }
+      const r = readTextFile(file, MAX_APP_FILE_BYTES);
+      if ('why' in r) return;
+      bytes += size;
+      files.push({ path: displayPath(file, cwd), text: r.text });
+    },
+  );
+  const note = capped
+    ? `application code search stopped after ${capped} under ${displayPath(root, cwd)}; uses of dropped or renamed names in the rest are not reported (--no-app-refs skips the search)`
+    : undefined;
+  return { files, note };
+}
+
+/** Cheap pre-check: only a migration that drops or renames something needs the application search. */
+export function mayDropOrRename(text: string): boolean {
+  return /\b(drop|rename)\b/i.test(text);
+}

@@ -1,0 +1,74 @@
+// Turns `check` arguments (files, folders, quoted globs) into the list of migration files to check,
+// in a stable order: argument order, and migration order within each folder or glob.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliError } from './errors';
+import { ALWAYS_SKIPPED_DIRS, displayPath, walk } from './fsutil';
+import { expandGlob, globToRegExp, hasGlobMagic, toSlashes } from './glob';
+import { compareMigrationFiles } from './context';
+
+/** Absolute paths of the files to check, deduplicated. Throws CliError for a path that yields nothing. */
+export function resolveInputs(args: string[], cwd: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (files: string[]) => {
+    for (const f of files) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      out.push(f);
+    }
+  };
+  for (const arg of args) {
+    const abs = path.resolve(cwd, arg);
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(abs);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') {
+        throw new CliError(arg, (err as Error).message.replace(/\s+/g, ' '));
+      }
+    }
+    if (st?.isDirectory()) {
+      const files = sqlFilesUnder(abs);
+      if (files.length === 0) throw new CliError(arg, 'no .sql files in this directory');
+      add(files.sort(compareMigrationFiles));
+    } else if (st) {
+      add([abs]);
+    } else if (hasGlobMagic(arg)) {
+      const files = expandGlob(arg, cwd);
+      if (files.length === 0) throw new CliError(arg, 'no files match this pattern');
+      add(files.sort(compareMigrationFiles));
+    } else {
+      throw new CliError(arg, 'no such file or directory');
+    }
+  }
+  return out;
+}
+
+/** Every .sql file below a folder (node_modules and .git skipped). */
+export function sqlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  walk(
+    dir,
+    (_d, name) => !ALWAYS_SKIPPED_DIRS.has(name),
+    (file, name) => {
+      if (name.toLowerCase().endsWith('.sql')) out.push(file);
+    },
+  );
+  return out;
+}
+
+/** With no paths given: the files matching the migrationGlobs setting under the project root. */
+export function defaultInputs(globs: string[], root: string, cwd: string): string[] {
+  const out = new Set<string>();
+  for (const g of globs) for (const f of expandGlob(g, root)) out.add(f);
+  if (out.size === 0) {
+    throw new CliError('check', `no paths given and no file under ${displayPath(root, cwd)} matches migrationGlobs (${globs.join(', ')})`);
+  }
+  return [...out].sort(compareMigrationFiles);
+}
+
+/** The migrationGlobs setting as matchers of root-relative paths. */
+export function globMatchers(globs: string[]): RegExp[] {
+  return globs.map((g) => globToRegExp(toSlashes(g).replace(/^\.\//, '')));
+}

@@ -1,0 +1,101 @@
+// Machine output, a documented and stable shape (docs/cli.md, schema: server/schemas/check-output.schema.json):
+//   {version: 1, files: [{path, riskScore, pgVersion, runner,
+//     statements: [{range, kind, label, transactional, locks: [{relation, mode, blocks, rewrite, scan, estimatedSeconds}]}],
+//     findings: [{rule, severity, message, range, help?, fix?, related?}]}]}
+// Ranges are LSP style: 0-based line and character, character in UTF-16 code units, end exclusive.
+// estimatedSeconds is null when the table size is unknown. Adding optional fields is compatible;
+// anything else bumps `version`.
+import type { Range } from '../../core/text';
+import type { BlockedOperation, LockMode, Severity, Violation } from '../../core/types';
+import type { FileResult, ReportOptions } from './common';
+
+export const JSON_OUTPUT_VERSION = 1;
+
+export interface JsonLock {
+  relation: string;
+  mode: LockMode;
+  blocks: BlockedOperation[];
+  rewrite: boolean;
+  scan: boolean;
+  estimatedSeconds: number | null;
+}
+
+export interface JsonStatement {
+  range: Range;
+  kind: string;
+  label: string;
+  transactional: boolean;
+  locks: JsonLock[];
+}
+
+export interface JsonFix {
+  title: string;
+  edits: { range: Range; newText: string }[];
+  newFiles?: { name: string; text: string }[];
+}
+
+export interface JsonFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  help?: string;
+  fix?: JsonFix;
+  related?: { path: string; line: number; text: string }[];
+}
+
+export interface JsonFile {
+  path: string;
+  riskScore: number;
+  pgVersion: number;
+  runner: string;
+  statements: JsonStatement[];
+  findings: JsonFinding[];
+}
+
+export interface JsonOutput {
+  version: 1;
+  files: JsonFile[];
+}
+
+export function toJsonOutput(results: FileResult[]): JsonOutput {
+  return {
+    version: JSON_OUTPUT_VERSION,
+    files: results.map((r) => ({
+      path: r.path,
+      riskScore: r.analysis.riskScore,
+      pgVersion: r.analysis.pgVersion,
+      runner: r.analysis.runner,
+      statements: r.analysis.statements.map((s) => ({
+        range: r.lines.rangeOf(s.span),
+        kind: s.kind,
+        label: s.label,
+        transactional: s.transactional,
+        locks: s.locks.map((l) => ({
+          relation: l.relation,
+          mode: l.mode,
+          blocks: [...l.blocks],
+          rewrite: l.rewrite,
+          scan: l.scan,
+          estimatedSeconds: l.estimatedSeconds === undefined ? null : l.estimatedSeconds,
+        })),
+      })),
+      findings: r.analysis.violations.map((v) => finding(r, v)),
+    })),
+  };
+}
+
+function finding(r: FileResult, v: Violation): JsonFinding {
+  const f: JsonFinding = { rule: v.rule, severity: v.severity, message: v.message, range: r.lines.rangeOf(v.span) };
+  if (v.help) f.help = v.help;
+  if (v.fix) {
+    f.fix = { title: v.fix.title, edits: v.fix.edits.map((e) => ({ range: r.lines.rangeOf(e.span), newText: e.newText })) };
+    if (v.fix.newFiles?.length) f.fix.newFiles = v.fix.newFiles.map((n) => ({ name: n.name, text: n.text }));
+  }
+  if (v.related?.length) f.related = v.related.map((x) => ({ path: x.path, line: x.line, text: x.text }));
+  return f;
+}
+
+export function renderJson(results: FileResult[], _options: ReportOptions = {}): string {
+  return JSON.stringify(toJsonOutput(results), null, 2) + '\n';
+}

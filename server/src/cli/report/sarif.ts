@@ -1,0 +1,101 @@
+// SARIF 2.1.0 for code-scanning upload (GitHub, Azure DevOps, ...). Lines and columns are 1-based;
+// columns count UTF-16 code units (SARIF's default columnKind) and endColumn is exclusive.
+import { RULES } from '../../core/rules';
+import type { Severity, Violation } from '../../core/types';
+import type { FileResult, ReportOptions } from './common';
+
+/** Where the rule pages (docs/rules/<id>.md) are published; SARIF requires an absolute helpUri. */
+export const DOCS_BASE_URI = 'https://github.com/pg-preflight/pg-preflight/blob/main/docs/rules/';
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** Findings the core itself reports, beside the registered rules. */
+const CORE_RULES: Record<string, string> = {
+  'syntax-error': 'The statement does not parse as PostgreSQL SQL',
+  'ignore-missing-reason': 'A pg-preflight-ignore comment has no reason, so it suppresses nothing',
+  'unused-ignore': 'A pg-preflight-ignore comment suppresses nothing',
+  'internal-rule-error': 'A rule failed on this file and was skipped',
+};
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+export function sarifLevel(s: Severity): SarifLevel {
+  return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
+}
+
+export function renderSarif(results: FileResult[], options: ReportOptions = {}): string {
+  const descriptors: { id: string; name: string; shortDescription: { text: string }; helpUri: string; defaultConfiguration: { level: SarifLevel } }[] = [];
+  const index = new Map<string, number>();
+  const addRule = (id: string, title: string, level: SarifLevel) => {
+    if (index.has(id)) return;
+    index.set(id, descriptors.length);
+    descriptors.push({ id, name: pascal(id), shortDescription: { text: title }, helpUri: `${DOCS_BASE_URI}${id}.md`, defaultConfiguration: { level } });
+  };
+  for (const r of RULES) addRule(r.id, r.title, sarifLevel(r.defaultSeverity));
+  for (const [id, title] of Object.entries(CORE_RULES)) addRule(id, title, id === 'syntax-error' ? 'error' : 'warning');
+
+  const sarifResults: object[] = [];
+  for (const r of results) {
+    for (const v of r.analysis.violations) {
+      if (!index.has(v.rule)) addRule(v.rule, v.rule, sarifLevel(v.severity));
+      sarifResults.push(result(r, v, index.get(v.rule) as number));
+    }
+  }
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'pg-preflight',
+            ...(options.toolVersion ? { version: options.toolVersion, semanticVersion: options.toolVersion } : {}),
+            informationUri: `${DOCS_BASE_URI.replace(/rules\/$/, '')}cli.md`,
+            rules: descriptors,
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: sarifResults,
+        properties: { riskScores: Object.fromEntries(results.map((r) => [r.path, r.analysis.riskScore])) },
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+function result(r: FileResult, v: Violation, ruleIndex: number): object {
+  const range = r.lines.rangeOf(v.span);
+  const region = {
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: Math.max(range.end.character + 1, range.end.line === range.start.line ? range.start.character + 2 : 1),
+  };
+  const message = v.help ? `${v.message}\n\n${v.help}` : v.message;
+  const out: Record<string, unknown> = {
+    ruleId: v.rule,
+    ruleIndex,
+    level: sarifLevel(v.severity),
+    message: { text: message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(r.path) }, region } }],
+  };
+  if (v.related?.length) {
+    out.relatedLocations = v.related.map((x, id) => ({
+      id,
+      message: { text: x.text.trim() },
+      physicalLocation: { artifactLocation: { uri: artifactUri(x.path) }, region: { startLine: Math.max(1, x.line) } },
+    }));
+  }
+  return out;
+}
+
+/** A relative path as a relative URI reference; an absolute path as a file: URI. */
+export function artifactUri(p: string): string {
+  const enc = p.split('/').map((seg) => encodeURIComponent(seg).replace(/%3A/gi, ':')).join('/');
+  if (p.startsWith('/')) return `file://${enc}`;
+  if (/^[A-Za-z]:\//.test(p)) return `file:///${enc}`;
+  return enc;
+}
+
+function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,75 @@
+// A migration whose version sorts before a sibling that already exists: typically a file from a branch
+// that was created before another migration was merged. Runners that have applied the newer migration
+// skip the older one or refuse to run (Supabase asks for --include-all; Flyway fails validation unless
+// outOfOrder is on), and fresh databases run the two in a different order than production did.
+//
+// The core has no git history, so "already exists" is the caller's word: the rule compares this file
+// with the siblingNames it is given and flags it when one of them has a higher version. Front ends pass
+// the migrations that existed before this file (CI: the base branch's files; the editor: the other
+// files of the folder), see docs/rules/migration-out-of-order.md.
+import { compareVersions, migrationVersion, nextMigrationName } from '../runners';
+import type { Span } from '../types';
+import type { Rule } from './rule';
+
+export interface MigrationFile {
+  /** The name that identifies the migration: the file name, or the folder name for <folder>/migration.sql (given either way). */
+  key: string;
+  version: string;
+  /** Files that legitimately share a version with their counterpart: up vs down, Flyway V vs U. */
+  kind: string;
+  /** The descriptive part after the version, for suggesting a new name. */
+  description: string;
+  /** Prisma style: the migration is a folder holding migration.sql. */
+  folderStyle: boolean;
+}
+
+export function migrationFile(path: string | undefined): MigrationFile | undefined {
+  if (!path) return undefined;
+  const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
+  const folderStyle = parts[parts.length - 1] === 'migration.sql';
+  const key = folderStyle ? (parts[parts.length - 2] ?? '') : (parts[parts.length - 1] ?? '');
+  const version = migrationVersion(folderStyle ? `${key}/migration.sql` : key);
+  if (!version) return undefined;
+  const flyway = /^([VUR])\d/.exec(key);
+  const direction = /\.(up|down)\.sql$/i.exec(key);
+  const kind = flyway ? flyway[1] : direction ? direction[1].toLowerCase() : 'sql';
+  const withoutVersion = flyway ? key.replace(/^[VUR][\d._]*__/, '') : key.replace(/^\d+[_.-]?/, '');
+  const description = withoutVersion.replace(/(\.(up|down))?\.sql$/i, '') || 'migration';
+  return { key, version, kind, description, folderStyle };
+}
+
+/** The first line of the file: file-level findings point there. */
+export function topOfFile(text: string): Span {
+  const nl = text.indexOf('\n');
+  const end = nl < 0 ? text.length : nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
+  return { start: 0, end };
+}
+
+export const migrationOutOfOrder: Rule = {
+  id: 'migration-out-of-order',
+  title: 'A migration sorts before a newer migration that already exists',
+  defaultSeverity: 'warning',
+  migrationOnly: true,
+  check(ctx) {
+    const self = migrationFile(ctx.path);
+    if (!self) return;
+    const newer = ctx.siblingNames
+      .map(migrationFile)
+      .filter((s): s is MigrationFile => !!s && s.key !== self.key && s.kind === self.kind && compareVersions(s.version, self.version) > 0)
+      .sort((a, b) => compareVersions(b.version, a.version));
+    if (newer.length === 0) return;
+    const newest = newer[0];
+    ctx.report({
+      span: topOfFile(ctx.text),
+      message: `Version ${self.version} sorts before ${newer.length === 1 ? '' : `${newer.length} existing migrations, the newest `}${newest.key}${newer.length === 1 ? ', which already exists' : ''}: databases that already ran ${newer.length === 1 ? 'it' : 'those'} skip this file or refuse to migrate, and fresh databases run them in a different order than production. Rename this file to sort last, e.g. ${suggestName(newest, self)}`,
+      help: 'This happens when a branch created before another migration was merged adds its own migration. If this file really is old and already applied everywhere, the siblings passed in are not the ones that existed before it.',
+    });
+  },
+};
+
+function suggestName(newest: MigrationFile, self: MigrationFile): string {
+  if (self.folderStyle) return `${nextMigrationName(newest.key, self.description).replace(/\.sql$/, '')}/migration.sql`;
+  const name = nextMigrationName(newest.key, self.description);
+  // nextMigrationName keeps .up.sql but not .down.sql.
+  return self.kind === 'down' ? name.replace(/(\.up)?\.sql$/, '.down.sql') : name;
+}

@@ -1,0 +1,27 @@
+// A statement holds a traffic-blocking lock for work that grows with the table (scan, rewrite, index
+// build) and no statement_timeout caps it: if it runs longer than planned, the app waits the whole time.
+// Reported once per file, on the first such statement.
+import { lockSentence } from './helpers';
+import { firstUncappedLongLock, hasLongNonBlockingWork, isTinyLock, safetyHeaderFix } from './missing-lock-timeout';
+import type { Rule } from './rule';
+
+export const missingStatementTimeout: Rule = {
+  id: 'missing-statement-timeout',
+  title: 'A long traffic-blocking lock runs without statement_timeout to cap it',
+  defaultSeverity: 'warning',
+  check(ctx) {
+    const found = firstUncappedLongLock(ctx, isTinyLock);
+    if (!found) return;
+    const { st, lock } = found;
+    const concurrentNote = hasLongNonBlockingWork(ctx)
+      ? ' This file also builds an index concurrently or validates a constraint: set statement_timeout = 0 right before those, or move them to their own file.'
+      : '';
+    ctx.report({
+      statementIndex: st.index,
+      message: `${lockSentence(st.label, lock)}, and no statement_timeout caps it: if it runs longer than planned, every query on ${lock.relation} waits the whole time. Start the file with SET statement_timeout = '${ctx.settings.statementTimeout}'; so it aborts and rolls back instead`,
+      help: `A statement that hits the timeout rolls back; then make the change in a way that does not hold the lock for the whole table (see the rule for the statement itself).${concurrentNote}`,
+      locks: [lock],
+      fix: safetyHeaderFix(ctx, 'statement_timeout'),
+    });
+  },
+};

@@ -1,0 +1,34 @@
+// ALTER COLUMN ... TYPE that the lock model says rewrites the table: every row and every index is
+// rewritten under ACCESS EXCLUSIVE, so reads and writes wait for the whole copy.
+import { typeChangeEffect, typeFromAst } from '../pgtypes';
+import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan } from './columns';
+import { lockSentence, sizeScaledSeverity } from './helpers';
+import type { Rule } from './rule';
+
+export const rewritingTypeChange: Rule = {
+  id: 'rewriting-type-change',
+  title: 'ALTER COLUMN ... TYPE that rewrites the table and its indexes under ACCESS EXCLUSIVE',
+  defaultSeverity: 'warning',
+  check(ctx) {
+    for (const d of declaredColumns(ctx)) {
+      if (d.via !== 'alter-type') continue;
+      const lock = lockOn(d.st, d.table);
+      // The lock model decides whether the statement rewrites; the per-column reason only picks which
+      // of several ALTER COLUMN TYPE clauses in one statement to point at.
+      if (!lock?.rewrite || lock.newTable) continue;
+      const change = typeChangeEffect(columnTypeBefore(ctx, d.st.index, d.table, d.column), typeFromAst(d.typeName), ctx.pgVersion, !!d.def.raw_default);
+      if (!change.rewrite) continue;
+      const severity = sizeScaledSeverity([lock], ctx.settings);
+      if (!severity) continue;
+      const written = typeSource(ctx, d.st, d.typeName) || 'the new type';
+      ctx.report({
+        statementIndex: d.st.index,
+        span: typeSpan(ctx, d.st, d.typeName),
+        severity,
+        message: `${lockSentence(`ALTER COLUMN ${d.column} TYPE ${written}`, lock)}. It rewrites every row and rebuilds every index while it holds the lock (${change.why}). Use expand/contract instead: add a new column, dual-write with a trigger, backfill in batches, then switch reads and drop the old column`,
+        help: 'Binary-coercible changes keep the table as it is: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger p at the same s, and timestamp to timestamptz on PG 12+ with TimeZone UTC.',
+        locks: [lock],
+      });
+    }
+  },
+};

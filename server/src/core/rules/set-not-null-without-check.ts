@@ -1,0 +1,64 @@
+// SET NOT NULL (or ADD CONSTRAINT ... NOT NULL) on an existing table scans every row for NULLs while it holds
+// ACCESS EXCLUSIVE, unless a valid CHECK (col IS NOT NULL) already proves it (PG 12+). The lock model
+// decides whether the scan happens.
+import { qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
+import { lockOn, textSpan } from './columns';
+import { lockSentence, sizeScaledSeverity } from './helpers';
+import type { Rule } from './rule';
+
+export const setNotNullWithoutCheck: Rule = {
+  id: 'set-not-null-without-check',
+  title: 'SET NOT NULL scans the whole table under ACCESS EXCLUSIVE unless a valid CHECK (col IS NOT NULL) exists',
+  defaultSeverity: 'warning',
+  check(ctx) {
+    for (const st of ctx.statements) {
+      const [kind, node] = unwrap(st.ast);
+      if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') continue;
+      const table = qualify(rangeVarName(node.relation));
+      const lock = lockOn(st, table);
+      if (!lock?.scan || lock.newTable) continue;
+      const severity = sizeScaledSeverity([lock], ctx.settings);
+      if (!severity) continue;
+      for (const c of node.cmds ?? []) {
+        const cmd: Node = c?.AlterTableCmd ?? {};
+        let column: string | undefined;
+        let label = '';
+        let span = st.span;
+        if (cmd.subtype === 'AT_SetNotNull' && cmd.name) {
+          const name = String(cmd.name);
+          // One statement may set several columns; the model names the ones whose CHECK lets it skip the scan.
+          if (lock.why.includes(`SET NOT NULL on ${name} uses the valid CHECK`)) continue;
+          column = name;
+          label = `SET NOT NULL on ${name}`;
+          span = textSpan(st, new RegExp(`"?${escape(name)}"?\\s+SET\\s+NOT\\s+NULL`, 'i'));
+        } else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL' && !cmd.def.Constraint.skip_validation) {
+          const con: Node = cmd.def.Constraint;
+          column = strings(con.keys).join(', ');
+          label = `ADD CONSTRAINT ${con.conname ? `${con.conname} ` : ''}NOT NULL ${column}`;
+          span = ctx.spanAt(st.index, con.location, 10);
+        }
+        if (!column) continue;
+        ctx.report({
+          statementIndex: st.index,
+          span,
+          severity,
+          message: `${lockSentence(label, lock)}, while it scans every row for NULLs. ${saferSteps(table, column, ctx.pgVersion)}`,
+          help: 'Before the constraint steps, backfill the NULLs in batches; VALIDATE fails while any remain.',
+          locks: [lock],
+        });
+      }
+    }
+  },
+};
+
+function saferSteps(table: string, column: string, pgVersion: number): string {
+  if (pgVersion < 12) {
+    return `PG ${pgVersion} always scans for SET NOT NULL; keep a CHECK (${column} IS NOT NULL) added NOT VALID and then VALIDATEd (SHARE UPDATE EXCLUSIVE, writes continue) instead of the NOT NULL until you run PG 12+`;
+  }
+  const pg18 = pgVersion >= 18 ? ` On PG 18 you can also ADD CONSTRAINT ... NOT NULL ${column} NOT VALID, then VALIDATE CONSTRAINT.` : '';
+  return `Instead: ALTER TABLE ${table} ADD CONSTRAINT ... CHECK (${column} IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE, writes continue); then SET NOT NULL, which uses the valid CHECK and skips the scan; then DROP the CHECK.${pg18}`;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,48 @@
+// Explicit transaction control that fights the transaction the file already runs in:
+//  - BEGIN in a file the runner already wraps in a transaction: PostgreSQL only warns "there is already
+//    a transaction in progress" and ignores it;
+//  - BEGIN inside an explicit BEGIN ... COMMIT: ignored the same way;
+//  - COMMIT (or ROLLBACK) in a runner-wrapped file: it ends the runner's transaction early, so the rest
+//    of the file runs outside it and a later failure leaves the migration half applied.
+import { unwrap } from '../ast';
+import type { Rule } from './rule';
+
+export const transactionNesting: Rule = {
+  id: 'transaction-nesting',
+  title: 'BEGIN/COMMIT inside a transaction the runner or the file already opened',
+  defaultSeverity: 'warning',
+  check(ctx) {
+    const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.hasNoTransactionDirective(ctx.text);
+    const optOut = ctx.runner.noTransactionDirective ? ` (or opt the file out of the runner's transaction with "${ctx.runner.noTransactionDirective}")` : '';
+    let explicitOpen = false;
+    for (const st of ctx.statements) {
+      const [kind, node] = unwrap(st.ast);
+      if (kind !== 'TransactionStmt') continue;
+      const k = String(node.kind);
+      const label = k === 'TRANS_STMT_START' ? 'START TRANSACTION' : st.label;
+      if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') {
+        if (explicitOpen) {
+          ctx.report({
+            statementIndex: st.index,
+            message: `${label} inside a transaction this file already opened: PostgreSQL ignores it with a warning, and the first COMMIT ends the whole transaction. Remove the nested BEGIN (use SAVEPOINT for a nested unit)`,
+          });
+        } else if (runnerWraps) {
+          ctx.report({
+            statementIndex: st.index,
+            message: `${label} in a file that ${ctx.runner.title} already runs in a transaction: PostgreSQL ignores it with a warning, and a COMMIT in the file would end the runner's transaction early. Remove the BEGIN/COMMIT pair and let the runner manage the transaction${optOut}`,
+          });
+        }
+        explicitOpen = true;
+      } else if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_PREPARE') {
+        if (runnerWraps) {
+          const what = k === 'TRANS_STMT_ROLLBACK' ? 'rolls back' : 'commits';
+          ctx.report({
+            statementIndex: st.index,
+            message: `${label} in a file that ${ctx.runner.title} runs in a transaction ${what} the runner's transaction early: the statements after it run outside any transaction, and a failure there leaves the migration half applied. Remove it${optOut}`,
+          });
+        }
+        explicitOpen = false;
+      }
+    }
+  },
+};

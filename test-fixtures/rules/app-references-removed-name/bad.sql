@@ -1,0 +1,9 @@
+SET lock_timeout = '5s';
+ALTER TABLE orders DROP COLUMN note;
+-- ^^^ app-references-removed-name
+ALTER TABLE users RENAME COLUMN name TO full_name;
+-- ^^^ app-references-removed-name
+DROP TABLE audit_log;
+-- ^^^ app-references-removed-name
+ALTER TABLE small_lookup RENAME TO lookups;
+-- ^^^ app-references-removed-name

@@ -1,0 +1,2 @@
+CREATE TABLE invoices (id bigint PRIMARY KEY);
+-- ^^^ duplicate-migration-version

@@ -1,0 +1,6 @@
+REINDEX INDEX users_pkey;
+-- ^^^ require-concurrent-reindex
+REINDEX TABLE public.orders;
+-- ^^^ require-concurrent-reindex
+REINDEX (VERBOSE) TABLE small_lookup;
+-- ^^^ require-concurrent-reindex

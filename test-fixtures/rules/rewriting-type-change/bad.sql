@@ -1,0 +1,19 @@
+SET lock_timeout = '5s';
+ALTER TABLE users ALTER COLUMN org_id TYPE integer;
+-- ^^^ rewriting-type-change
+ALTER TABLE public.orders
+  ALTER COLUMN note TYPE varchar(20);
+-- ^^^ rewriting-type-change
+ALTER TABLE orders ALTER COLUMN amount TYPE bigint;
+-- ^^^ rewriting-type-change
+-- Two rewriting clauses in one statement: each is pointed at.
+ALTER TABLE users ALTER COLUMN status TYPE varchar(100),
+-- ^^^ rewriting-type-change
+  ALTER COLUMN score SET DATA TYPE numeric(12, 4);
+-- ^^^ rewriting-type-change
+-- Only the second clause rewrites; the first (varchar -> text) is catalog-only and is not pointed at.
+ALTER TABLE users ALTER COLUMN email TYPE text,
+  ALTER COLUMN created_at TYPE date;
+-- ^^^ rewriting-type-change
+ALTER TABLE small_lookup ALTER COLUMN code TYPE integer USING code::integer;
+-- ^^^ rewriting-type-change
