@@ -15,7 +15,7 @@ import {
   describeConnection,
   redactConnectionString,
 } from '@pg-preflight/shared/dist/collect';
-import { sharedPostgres, ThrowawayPostgres } from './support/postgres';
+import { openPglite, sharedPostgres, ThrowawayPostgres } from './support/postgres';
 
 const SCHEMA = `pgpf_collect_${process.pid}`;
 const q = (name: string) => `"${name}"`;
@@ -167,14 +167,19 @@ describe('collectStats on a real PostgreSQL', function () {
       proto.query = async function (this: Client, sql: unknown, ...rest: unknown[]) {
         const text = typeof sql === 'string' ? sql : String((sql as { text?: string })?.text);
         const entry: (typeof trace)[number] = { sql: text.trim().split('\n')[0] };
-        if ((this as any)._txStatus === 'T') {
-          const probe = await originalQuery.call(
-            this,
-            `SELECT current_setting('transaction_read_only') AS ro, txid_current_if_assigned()::text AS xid, current_setting('statement_timeout') AS st`,
-          );
-          entry.readOnly = probe.rows[0].ro;
-          entry.xid = probe.rows[0].xid;
-          entry.statementTimeout = probe.rows[0].st;
+        // pg's _txStatus lags behind a failed statement, so a probe may meet an aborted transaction: ignore that.
+        if ((this as any)._txStatus === 'T' && !/^ROLLBACK TO/.test(text)) {
+          try {
+            const probe = await originalQuery.call(
+              this,
+              `SELECT current_setting('transaction_read_only') AS ro, txid_current_if_assigned()::text AS xid, current_setting('statement_timeout') AS st`,
+            );
+            entry.readOnly = probe.rows[0].ro;
+            entry.xid = probe.rows[0].xid;
+            entry.statementTimeout = probe.rows[0].st;
+          } catch {
+            // aborted transaction
+          }
         }
         trace.push(entry);
         return originalQuery.call(this, sql, ...rest);
@@ -312,6 +317,7 @@ describe('collectStats on a real PostgreSQL', function () {
       assert.equal(trace[0].sql, 'BEGIN READ ONLY');
       assert.equal(trace[trace.length - 1].sql, 'ROLLBACK');
       const inTx = trace.slice(1);
+      assert.ok(inTx.every((t) => t.readOnly !== undefined), 'every statement after BEGIN was probed');
       for (const t of inTx) {
         assert.equal(t.readOnly, 'on', `not read-only before: ${t.sql}`);
         assert.equal(t.xid, null, `a transaction id was assigned (a write happened) before: ${t.sql}`);
@@ -335,43 +341,96 @@ describe('collectStats on a real PostgreSQL', function () {
     });
   });
 
-  it('does not queue behind an ACCESS EXCLUSIVE lock: the locked table is marked incomplete, sizes estimated', async () => {
-    const locker = await connect(pg.url);
-    try {
-      await locker.query('BEGIN');
-      await locker.query(`LOCK TABLE ${q(SCHEMA)}.orders IN ACCESS EXCLUSIVE MODE`);
-      const started = Date.now();
-      const snap = await collectStats(pg.url, { schemas: [SCHEMA], statementTimeoutMs: 30_000 });
-      const elapsed = Date.now() - started;
-      assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
-      const orders = snap.tables.find((t) => t.name === 'orders')!;
+  describe('while a migration holds ACCESS EXCLUSIVE', () => {
+    it('does not queue behind the lock: the locked table is marked incomplete, its sizes estimated', async () => {
+      // Read what needs the lock before taking it.
       const exact = await admin.query(`SELECT pg_relation_size('${q(SCHEMA)}.orders'::regclass)::float8 AS main`);
-      // Estimated from relpages (as of the VACUUM): at least the main fork, and the same order of magnitude.
-      assert.ok(orders.tableBytes >= exact.rows[0].main && orders.tableBytes < exact.rows[0].main * 2, `estimate ${orders.tableBytes} vs ${exact.rows[0].main}`);
-      assert.ok(orders.indexBytes > 0);
-      assert.equal(orders.rows, 4950);
-      assert.equal(orders.inserts, 5000);
-      assert.equal(orders.incomplete, true);
-      // What needs the table's lock is left empty; what the catalog alone tells is still there.
-      const pkey = orders.indexes.find((i) => i.name === 'orders_pkey')!;
-      assert.deepEqual([pkey.definition, pkey.primary, pkey.columns], ['', true, ['id']]);
-      const expr = orders.indexes.find((i) => i.name === 'orders_status_lower_idx')!;
-      assert.deepEqual(expr.columns, ['', 'created_at']);
-      const fk = orders.constraints.find((c) => c.type === 'f')!;
-      assert.deepEqual([fk.definition, fk.validated, fk.columns, fk.references], ['', true, ['customer_id'], `${SCHEMA}.customers`]);
-      assert.equal(orders.columns.find((c) => c.name === 'status')!.default, `'new'::character varying`);
-      const valid = validateStatsSnapshot(snap);
-      assert.ok(valid.ok, valid.ok ? '' : valid.error);
-      // The unlocked table is still measured exactly.
-      const customers = snap.tables.find((t) => t.name === 'customers')!;
-      const r = await admin.query(`SELECT pg_total_relation_size('${q(SCHEMA)}.customers'::regclass)::float8 AS total`);
-      assert.equal(customers.totalBytes, r.rows[0].total);
-      assert.equal(customers.incomplete, undefined);
-      assert.match(customers.indexes.find((i) => i.name === 'customers_pkey')!.definition, /^CREATE UNIQUE INDEX customers_pkey /);
-    } finally {
-      await locker.query('ROLLBACK').catch(() => undefined);
-      await locker.end();
-    }
+      const customersTotal = await admin.query(`SELECT pg_total_relation_size('${q(SCHEMA)}.customers'::regclass)::float8 AS total`);
+      const locker = await connect(pg.url);
+      try {
+        await locker.query('BEGIN');
+        await locker.query(`LOCK TABLE ${q(SCHEMA)}.orders IN ACCESS EXCLUSIVE MODE`);
+        const started = Date.now();
+        const snap = await collectStats(pg.url, { schemas: [SCHEMA], statementTimeoutMs: 30_000 });
+        const elapsed = Date.now() - started;
+        assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
+        const orders = snap.tables.find((t) => t.name === 'orders')!;
+        // Estimated from relpages (as of the VACUUM): at least the main fork, and the same order of magnitude.
+        assert.ok(orders.tableBytes >= exact.rows[0].main && orders.tableBytes < exact.rows[0].main * 2, `estimate ${orders.tableBytes} vs ${exact.rows[0].main}`);
+        assert.ok(orders.indexBytes > 0);
+        assert.equal(orders.rows, 4950);
+        assert.equal(orders.inserts, 5000);
+        assert.equal(orders.incomplete, true);
+        // What needs the table's lock is left empty; what the catalog alone tells is still there.
+        const pkey = orders.indexes.find((i) => i.name === 'orders_pkey')!;
+        assert.deepEqual([pkey.definition, pkey.primary, pkey.columns], ['', true, ['id']]);
+        const expr = orders.indexes.find((i) => i.name === 'orders_status_lower_idx')!;
+        assert.deepEqual(expr.columns, ['', 'created_at']);
+        const fk = orders.constraints.find((c) => c.type === 'f')!;
+        assert.deepEqual([fk.definition, fk.validated, fk.columns, fk.references], ['', true, ['customer_id'], `${SCHEMA}.customers`]);
+        assert.equal(orders.columns.find((c) => c.name === 'status')!.default, `'new'::character varying`);
+        const valid = validateStatsSnapshot(snap);
+        assert.ok(valid.ok, valid.ok ? '' : valid.error);
+        // The unlocked table is still measured exactly.
+        const customers = snap.tables.find((t) => t.name === 'customers')!;
+        assert.equal(customers.totalBytes, customersTotal.rows[0].total);
+        assert.equal(customers.incomplete, undefined);
+        assert.match(customers.indexes.find((i) => i.name === 'customers_pkey')!.definition, /^CREATE UNIQUE INDEX customers_pkey /);
+      } finally {
+        await locker.query('ROLLBACK').catch(() => undefined);
+        await locker.end();
+      }
+    });
+  });
+
+  describe('on PostgreSQL 18 (PGlite)', () => {
+    // PGlite speaks no wire protocol here, so the collector's `pg` Client is pointed at it for this one call:
+    // the point is that every catalog query is valid on 18 (NOT NULL constraints, virtual generated columns).
+    it('runs every catalog query and reads 18-only catalog facts', async () => {
+      const db = await openPglite();
+      const proto = Client.prototype as any;
+      const saved = { connect: proto.connect, query: proto.query, end: proto.end };
+      try {
+        await db.exec(`
+          CREATE TABLE a (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL DEFAULT 'x',
+            doubled int GENERATED ALWAYS AS (id * 2) STORED, tripled int GENERATED ALWAYS AS (id * 3) VIRTUAL);
+          CREATE TABLE b (id int PRIMARY KEY, a_id int, q int CHECK (q > 0));
+          ALTER TABLE b ADD FOREIGN KEY (a_id) REFERENCES a (id) NOT VALID;
+          INSERT INTO a (name) SELECT 'n' || i FROM generate_series(1, 100) i;
+          ANALYZE;`);
+        const sent: string[] = [];
+        proto.connect = async function () {
+          return this;
+        };
+        proto.end = async function () {};
+        proto.query = async function (sql: string, params?: unknown[]) {
+          sent.push(sql.trim().split('\n')[0]);
+          return { rows: (await db.query(sql, params as any[])).rows };
+        };
+        const snap = await collectStats('postgres://app@localhost/app');
+        proto.connect = saved.connect;
+        proto.query = saved.query;
+        proto.end = saved.end;
+        assert.equal(Math.floor(snap.serverVersionNum / 10000), 18);
+        assert.deepEqual([sent[0], sent[sent.length - 1]], ['BEGIN READ ONLY', 'ROLLBACK']);
+        const valid = validateStatsSnapshot(snap);
+        assert.ok(valid.ok, valid.ok ? '' : valid.error);
+        const a = snap.tables.find((t) => t.name === 'a')!;
+        assert.equal(a.rows, 100);
+        assert.deepEqual(
+          a.columns.map((c) => [c.name, c.identity ?? null, c.generated ?? null, c.generationExpression ?? null]),
+          [['id', 'always', null, null], ['name', null, null, null], ['doubled', null, 'stored', '(id * 2)'], ['tripled', null, 'virtual', '(id * 3)']],
+        );
+        assert.ok(a.constraints.some((c) => c.type === 'n' && c.definition === 'NOT NULL name' && c.columns[0] === 'name'), 'PG 18 NOT NULL constraint');
+        const fk = snap.tables.find((t) => t.name === 'b')!.constraints.find((c) => c.type === 'f')!;
+        assert.deepEqual([fk.validated, fk.references, fk.columns], [false, 'public.a', ['a_id']]);
+      } finally {
+        proto.connect = saved.connect;
+        proto.query = saved.query;
+        proto.end = saved.end;
+        await db.close();
+      }
+    });
   });
 
   describe('faults', () => {

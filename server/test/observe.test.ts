@@ -76,6 +76,13 @@ describe('lock corpus: readCorpus', () => {
     assert.match(forms[2].sql, /\$\$;$/);
   });
 
+  it('treats ordinary comments before the statement as comments, not directives', () => {
+    const [f] = readCorpus('-- form: a\n-- setup is done by schema.sql\n-- no-transaction needed here\nSELECT 1;');
+    assert.deepEqual(f.setup, []);
+    assert.equal(f.noTransaction, false);
+    assert.equal(f.sql, 'SELECT 1;');
+  });
+
   it('rejects duplicate names and forms without a statement', () => {
     assert.throws(() => readCorpus('-- form: a\nSELECT 1;\n-- form: a\nSELECT 2;'), /duplicate/);
     assert.throws(() => readCorpus('-- form: a\n-- setup: SELECT 1\n'), /no statement/);
@@ -119,7 +126,7 @@ for (const ec of engines) {
     it('LOCK TABLE ... IN SHARE MODE observes ShareLock and nothing else', async () => {
       const o = await observe('LOCK TABLE public.users IN SHARE MODE');
       assert.deepEqual(o.relations, [
-        { relation: 'public.users', relkind: 'r', mode: 'ShareLock', rewrite: false, modes: ['ShareLock'] },
+        { relation: 'public.users', relkind: 'r', mode: 'ShareLock', rewrite: false, modes: ['ShareLock'], scan: false },
       ]);
     });
 
@@ -173,6 +180,27 @@ for (const ec of engines) {
         setup: ["SET LOCAL TimeZone = 'UTC'"],
       });
       assert.equal(rel(o, 'public.users')!.rewrite, false);
+    });
+
+    it('SET NOT NULL scans the table unless a valid CHECK (col IS NOT NULL) proves it (PG 12+)', async () => {
+      const proven = await observe('ALTER TABLE public.accounts ALTER COLUMN balance SET NOT NULL');
+      assert.equal(modeOf(proven, 'public.accounts'), 'AccessExclusiveLock');
+      assert.equal(rel(proven, 'public.accounts')!.scan, false);
+      const scanned = await observe('ALTER TABLE public.accounts ALTER COLUMN region SET NOT NULL');
+      assert.equal(rel(scanned, 'public.accounts')!.scan, true);
+      assert.equal(rel(scanned, 'public.accounts')!.rewrite, false);
+    });
+
+    it('ATTACH PARTITION: SHARE UPDATE EXCLUSIVE on the parent (PG 12+); a matching CHECK skips the scan', async () => {
+      const plain = await observe(
+        "ALTER TABLE public.metrics ATTACH PARTITION public.metrics_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+      );
+      assert.equal(modeOf(plain, 'public.metrics'), 'ShareUpdateExclusiveLock');
+      assert.equal(rel(plain, 'public.metrics_2025')!.scan, true);
+      const checked = await observe(
+        "ALTER TABLE public.metrics ATTACH PARTITION public.metrics_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+      );
+      assert.equal(rel(checked, 'public.metrics_2026')!.scan, false);
     });
 
     it('CREATE INDEX takes SHARE on the table; the new index is reported as created', async () => {
@@ -258,8 +286,13 @@ for (const ec of engines) {
           hold: ['LOCK TABLE public.users IN ROW EXCLUSIVE MODE'],
         });
         assert.equal(modeOf(o, 'public.users'), 'ShareUpdateExclusiveLock');
+        assert.ok(!rel(o, 'public.users')!.modes.includes('ShareLock'));
+        // It waited for the holder's transaction (a virtualxid wait, not a relation lock).
         assert.equal(o.sampled?.waitSeen, true);
-        assert.equal(rel(o, 'public.users_name_idx')?.created, true);
+        assert.deepEqual(o.sampled?.waitedOn, ['virtualxid']);
+        // (Locks on the new index are held only briefly between waits; sampling may miss them.)
+        const indexExists = await engine.query(`SELECT 1 FROM pg_class WHERE relname = 'users_name_idx'`);
+        assert.equal(indexExists.rows.length, 0, 'ran in its own database, not in the fixture');
       });
 
       it('samples VACUUM FULL: ACCESS EXCLUSIVE (waited for) and a rewrite', async () => {

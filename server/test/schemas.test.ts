@@ -245,6 +245,7 @@ function sampleSnapshot(): StatsSnapshot {
         seqScans: 12,
         idxScans: 90_000_000,
         statsSince: '2025-02-01T00:00:00.000Z',
+        incomplete: false,
         columns: [
           { name: 'id', type: 'bigint', notNull: true, default: null, avgWidth: 8, identity: 'always' },
           { name: 'status', type: 'character varying(20)', notNull: true, default: "'new'::character varying", avgWidth: 4 },
@@ -344,6 +345,7 @@ describe('stats-snapshot.schema.json', () => {
     ['bytes as text', (s) => (s.tables[0].totalBytes = '300MB')],
     ['unknown kind', (s) => (s.tables[0].kind = 'index')],
     ['statsSince not a time', (s) => (s.tables[0].statsSince = 'last week')],
+    ['incomplete not a boolean', (s) => (s.tables[0].incomplete = 'yes')],
     ['column without type', (s) => delete s.tables[0].columns[0].type],
     ['column notNull as text', (s) => (s.tables[0].columns[0].notNull = 'yes')],
     ['index columns not strings', (s) => (s.tables[0].indexes[0].columns = [1])],
@@ -359,6 +361,16 @@ describe('stats-snapshot.schema.json', () => {
       assert.notEqual(check(schema, snap, schema), undefined, 'schema accepts');
     });
   }
+
+  it('accepts the example in docs/stats-snapshot.md', () => {
+    const doc = fs.readFileSync(path.join(schemasDir, '..', '..', 'docs', 'stats-snapshot.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.equal(blocks.length, 1, 'one JSON example');
+    const example = JSON.parse(blocks[0]);
+    assert.equal(check(schema, example, schema), undefined);
+    const result = validateStatsSnapshot(example);
+    assert.ok(result.ok, result.ok ? '' : result.error);
+  });
 
   it('accepts the sample, an empty snapshot and null statsSince', () => {
     assert.equal(check(schema, sampleSnapshot(), schema), undefined);

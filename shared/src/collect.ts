@@ -3,9 +3,9 @@
 //
 // collectStats() opens one connection, reads the catalog and the cumulative statistics inside
 // `BEGIN READ ONLY` ... `ROLLBACK`, and returns a StatsSnapshot (see stats.ts, docs/stats-snapshot.md).
-// It never writes, never waits long for a lock (sizes fall back to pg_class.relpages estimates when a
-// table is ACCESS EXCLUSIVE locked), and always closes the connection. Every failure becomes a
-// CollectError whose message is one line and never contains the password.
+// It never writes, never queues behind a migration's ACCESS EXCLUSIVE lock (lock_timeout 1 s; a locked
+// table is marked `incomplete`, its sizes estimated from pg_class.relpages), and always closes the
+// connection. Every failure becomes a CollectError whose message is one line and never contains the password.
 //
 // Catalog columns used exist on PostgreSQL 11..18; anything newer is read behind a version check.
 

@@ -1,7 +1,7 @@
 // The statistics snapshot: what pg-preflight knows about a live database's tables.
 // Produced by the collector (collect.ts, through `pg`), by the VS Code client, or read from a JSON file
-// (`pg-preflight check --stats snapshot.json`). The JSON schema is schemas/stats-snapshot.schema.json;
-// a test keeps the two in step.
+// (`pg-preflight check --stats snapshot.json`). The JSON schema is schemas/stats-snapshot.schema.json and
+// the format is documented in docs/stats-snapshot.md; server/test/schemas.test.ts keeps them in step.
 
 export const STATS_FORMAT_VERSION = 1;
 

@@ -459,6 +459,15 @@ ALTER TABLE public.events ATTACH PARTITION public.events_2025 FOR VALUES FROM ('
 -- form: attach-partition-with-matching-check
 ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01 00:00+00') TO ('2027-01-01 00:00+00');
 
+-- form: attach-partition-no-index
+ALTER TABLE public.metrics ATTACH PARTITION public.metrics_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+-- form: attach-partition-no-index-with-matching-check
+ALTER TABLE public.metrics ATTACH PARTITION public.metrics_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+
+-- form: create-index-on-partitioned-without-indexes
+CREATE INDEX metrics_at_idx ON public.metrics (at);
+
 -- form: detach-partition
 ALTER TABLE public.events DETACH PARTITION public.events_2024;
 

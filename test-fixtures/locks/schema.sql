@@ -107,6 +107,20 @@ CREATE TABLE public.events_2026 (
 INSERT INTO public.events_2026
 SELECT g, timestamptz '2026-01-01 00:00+00' + g * interval '1 hour', 'seed' FROM generate_series(1, 300) AS g;
 
+-- A partitioned table WITHOUT indexes, so ATTACH PARTITION does no index build and the only
+-- possible scan is the partition-bound validation (skipped when a CHECK already implies it).
+CREATE TABLE public.metrics (at date NOT NULL, value int) PARTITION BY RANGE (at);
+CREATE TABLE public.metrics_2024 PARTITION OF public.metrics FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+INSERT INTO public.metrics SELECT date '2024-01-01' + g % 365, g FROM generate_series(1, 300) AS g;
+CREATE TABLE public.metrics_2025 (at date NOT NULL, value int);
+INSERT INTO public.metrics_2025 SELECT date '2025-01-01' + g % 365, g FROM generate_series(1, 300) AS g;
+CREATE TABLE public.metrics_2026 (
+  at date NOT NULL,
+  value int,
+  CONSTRAINT metrics_2026_bound CHECK (at >= '2026-01-01' AND at < '2027-01-01')
+);
+INSERT INTO public.metrics_2026 SELECT date '2026-01-01' + g % 365, g FROM generate_series(1, 300) AS g;
+
 -- A view over users (name and status are used by it) and a materialized view with a unique index
 -- (REFRESH ... CONCURRENTLY needs one).
 CREATE VIEW public.active_users AS

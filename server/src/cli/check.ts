@@ -93,6 +93,8 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
     return { file, shown, text, context: ctx.context(file, checked) };
   });
 
+  let stats = opts.statsFile !== undefined ? readStatsFile(path.resolve(cwd, opts.statsFile), opts.statsFile) : undefined;
+
   const notes: string[] = [];
   let appFiles: { path: string; text: string }[] = [];
   if (opts.appRefs && inputs.some((i) => mayDropOrRename(i.text))) {
@@ -102,9 +104,8 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
     if (found.note) notes.push(found.note);
   }
 
-  let stats: StatsSnapshot | undefined;
-  if (opts.statsFile !== undefined) stats = readStatsFile(path.resolve(cwd, opts.statsFile), opts.statsFile);
-  else if (opts.databaseUrl !== undefined) stats = await statsFromDatabase(opts.databaseUrl);
+  // The network last: every local input is known to be good by now.
+  if (opts.databaseUrl !== undefined) stats = await statsFromDatabase(opts.databaseUrl);
 
   await loadParser();
   const results: FileResult[] = inputs.map((i) => ({
@@ -124,7 +125,7 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   }));
 
   const color = opts.format === 'text' && !output && !!io.stdout.isTTY && !io.env.NO_COLOR;
-  const report = REPORTERS[opts.format](results, { color, toolVersion: toolVersion(), failOn: opts.failOn });
+  const report = REPORTERS[opts.format](results, { color, toolVersion: toolVersion() });
   for (const n of notes) io.stderr.write(`pg-preflight: note: ${n}\n`);
   if (output) writeFileAtomic(output, report, opts.output as string);
   else io.stdout.write(report);

@@ -1,7 +1,7 @@
 // analyze(input) -> Analysis: the one entry point the front ends call. Pure: the caller reads files,
 // stats and settings and hands them in as data. Never throws on any input.
 import { DEFAULT_PG_VERSION, DEFAULT_SETTINGS, type Settings, type StatsSnapshot, type TableStats } from '@pg-preflight/shared';
-import { qualify, rangeVarName, strings, unwrap, type Node } from './ast';
+import { qualify, rangeVarName, unwrap, type Node } from './ast';
 import { Catalog } from './catalog';
 import { riskScore, withEstimate } from './estimate';
 import { applyIgnores, readIgnores } from './ignore';
@@ -56,12 +56,10 @@ export function analyze(input: AnalyzeInput): Analysis {
   const wrapped = runner.wrapsInTransaction && !runner.hasNoTransactionDirective(text);
 
   const catalog = new Catalog(input.stats);
-  const functions = new Map<string, string>();
   const lockCtx: LockContext = { catalog, pgVersion, parseNested, readPlpgsql };
   for (const prior of input.priorFiles ?? []) {
     for (const s of parseFile(prior.text).statements) {
       if (!s.ast) continue;
-      rememberFunction(s.ast, functions);
       catalog.apply(s.ast, 'earlier-file');
     }
   }
@@ -92,19 +90,19 @@ export function analyze(input: AnalyzeInput): Analysis {
           txId = nextTxId++;
         }
       }
-      const created = createdRelation(ast);
+      const createdName = createdRelation(ast);
+      const created = createdName && !(node.if_not_exists && catalog.table(createdName)) ? createdName : undefined;
       const isNew = (rel: string) => rel === created || catalog.isNewTable(rel);
       lockInfo = statementLocks(ast, lockCtx);
-      calledFunctionLocks(ast, functions, lockCtx, lockInfo);
       const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput));
       views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, lockTimeout, statementTimeout));
-      rememberFunction(ast, functions);
       catalog.apply(ast, 'this-file');
       if (kind === 'VariableSetStmt') {
         const name = String(node.name ?? '').toLowerCase();
         const off = node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || isZeroSetting(node);
         if (name === 'lock_timeout') lockTimeout = !off;
         if (name === 'statement_timeout') statementTimeout = !off;
+        if (name === 'timezone') lockCtx.timeZoneUtc = off || isUtc(node);
       } else if (kind === 'SelectStmt') {
         const sets = setConfigCalls(node);
         if (sets.includes('lock_timeout')) lockTimeout = true;
@@ -112,10 +110,11 @@ export function analyze(input: AnalyzeInput): Analysis {
       }
       if (kind === 'TransactionStmt') {
         const k = String(node.kind);
+        // COMMIT ends the runner's transaction too: what follows runs on its own.
         if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_PREPARE') {
-          inTx = wrapped;
+          inTx = false;
           explicitTx = false;
-          txId = wrapped ? 0 : -1;
+          txId = -1;
         }
       }
       if (!inTx) txId = -1;
@@ -187,6 +186,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     const err = parsed.statements[v.index]?.error;
     if (err) info.parseError = err.message;
     if (v.lockInfo.notAnalysed.length) info.notAnalysed = v.lockInfo.notAnalysed;
+    if (v.lockInfo.fails) info.fails = v.lockInfo.fails;
+    if (v.lockInfo.unsupported) info.unsupported = v.lockInfo.unsupported;
     return info;
   });
 
@@ -247,9 +248,16 @@ function makeView(p: ParsedStatement, index: number, kind: string, locks: Statem
 function createdRelation(ast: Node): string | undefined {
   const [kind, node] = unwrap(ast);
   if (kind === 'CreateStmt') return qualify(rangeVarName(node.relation));
+  // (IF NOT EXISTS on an existing table is handled by the caller, which checks the catalog.)
   if (kind === 'CreateTableAsStmt') return qualify(rangeVarName(node.into?.rel));
   if (kind === 'ViewStmt' && !node.replace) return qualify(rangeVarName(node.view));
   return undefined;
+}
+
+function isUtc(node: Node): boolean {
+  const a = node.args?.[0]?.A_Const;
+  const v = String(a?.sval?.sval ?? a?.ival?.ival ?? (a?.ival ? 0 : '')).toUpperCase();
+  return ['UTC', 'UCT', 'ETC/UTC', 'GMT', 'ZULU', 'Z', '0', 'UTC0'].includes(v);
 }
 
 function isZeroSetting(node: Node): boolean {
@@ -273,37 +281,6 @@ function isDestructive(ast: Node | undefined): boolean {
   if (kind === 'RenameStmt') return ['OBJECT_TABLE', 'OBJECT_COLUMN'].includes(node.renameType);
   if (kind === 'AlterTableStmt') return (node.cmds ?? []).some((c: Node) => c?.AlterTableCmd?.subtype === 'AT_DropColumn');
   return false;
-}
-
-/** Functions defined in the migration set, so that calling one analyses its body. */
-function rememberFunction(ast: Node, functions: Map<string, string>): void {
-  const [kind, node] = unwrap(ast);
-  if (kind !== 'CreateFunctionStmt') return;
-  const lang = (node.options ?? []).find((o: Node) => o?.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
-  const body = (node.options ?? []).find((o: Node) => o?.DefElem?.defname === 'as')?.DefElem?.arg?.List?.items?.[0]?.String?.sval;
-  if (String(lang).toLowerCase() !== 'plpgsql' || typeof body !== 'string') return;
-  const parts = strings(node.funcname);
-  functions.set(parts[parts.length - 1].toLowerCase(), body);
-}
-
-function calledFunctionLocks(ast: Node, functions: Map<string, string>, ctx: LockContext, out: StatementLocks): void {
-  if (functions.size === 0) return;
-  const [kind] = unwrap(ast);
-  if (kind !== 'SelectStmt' && kind !== 'CallStmt' && kind !== 'DoStmt') return;
-  const json = JSON.stringify(ast);
-  for (const [name, body] of functions) {
-    if (!json.includes(`{"String":{"sval":"${name}"}}`)) continue;
-    const source = `CREATE FUNCTION pgpf_f() RETURNS void LANGUAGE plpgsql AS $pgpf$${body}$pgpf$`;
-    const read = ctx.readPlpgsql?.(source);
-    if (!read) continue;
-    for (const d of read.dynamic) out.notAnalysed.push(`function ${name}: dynamic EXECUTE ${d.slice(0, 60)} is not analysed`);
-    for (const q of read.queries) {
-      for (const s of ctx.parseNested?.(q) ?? []) {
-        const inner = statementLocks(s, ctx);
-        for (const e of inner.effects) out.effects.push({ ...e, why: `function ${name}: ${e.why}` });
-      }
-    }
-  }
 }
 
 /** "ALTER TABLE ... ADD COLUMN", "CREATE INDEX CONCURRENTLY", ... */

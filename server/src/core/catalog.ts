@@ -20,6 +20,10 @@ export interface ConstraintInfo {
   validated: boolean;
   columns: string[];
   references?: string;
+  /** For foreign keys: the referenced columns (empty: the referenced table's primary key). */
+  referencedColumns?: string[];
+  /** For CHECK: the columns its expression mentions. */
+  checkColumns?: string[];
   /** For CHECK (col IS NOT NULL): the column, which lets SET NOT NULL skip its scan on PG 12+. */
   notNullCheckColumn?: string;
   origin: Origin;
@@ -43,6 +47,8 @@ export interface TableInfo {
   rlsEnabled: boolean;
   origin: Origin;
   stats?: TableStats;
+  /** PARTITION BY columns of a partitioned table. */
+  partitionKey?: string[];
 }
 
 export interface ViewInfo {
@@ -59,6 +65,12 @@ export class Catalog {
   /** Enum type -> values added by this file (not usable in the same transaction before PG 12 commits them). */
   readonly enumValuesAddedHere = new Map<string, Set<string>>();
   readonly snapshot?: StatsSnapshot;
+  /** PL/pgSQL functions defined by the migrations: lower-cased name -> body, so calls and triggers can be analysed. */
+  readonly functions = new Map<string, string>();
+  /** Table -> its triggers: name, the function they run, and the events (PostgreSQL's bitmask: 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE). */
+  private readonly triggers = new Map<string, { name: string; fn: string; events: number }[]>();
+  /** Partitioned table -> its partitions. */
+  readonly partitions = new Map<string, string[]>();
 
   constructor(snapshot?: StatsSnapshot) {
     this.snapshot = snapshot;
@@ -72,6 +84,18 @@ export class Catalog {
   /** Created by this file: empty, unseen by the application, so locking it harms nobody. */
   isNewTable(name: string): boolean {
     return this.tables.get(name)?.origin === 'this-file';
+  }
+
+  /** Functions of the table's triggers that fire on the event (4 INSERT, 8 DELETE, 16 UPDATE). */
+  triggerFunctions(table: string, event: number): string[] {
+    return (this.triggers.get(table) ?? []).filter((t) => (t.events & event) !== 0).map((t) => t.fn);
+  }
+
+  /** Every partition below a partitioned table, depth first. */
+  partitionsOf(table: string): string[] {
+    const out: string[] = [];
+    for (const p of this.partitions.get(table) ?? []) out.push(p, ...this.partitionsOf(p));
+    return out;
   }
 
   /** The relation an index belongs to, by qualified index name. */
@@ -101,6 +125,7 @@ export class Catalog {
       validated: c.validated,
       columns: c.columns,
       references: c.references ?? undefined,
+      checkColumns: c.type === 'c' ? c.columns : undefined,
       notNullCheckColumn: c.type === 'c' ? notNullCheckColumnFromText(c.definition) : undefined,
       origin: 'snapshot',
     }));
@@ -160,12 +185,32 @@ export class Catalog {
           const name = qualify(listName(strings(obj?.List?.items)));
           if (node.removeType === 'OBJECT_TABLE') this.tables.delete(name);
           else if (node.removeType === 'OBJECT_INDEX') this.indexes.delete(name);
-          else if (node.removeType === 'OBJECT_VIEW' || node.removeType === 'OBJECT_MATVIEW') {
+          else if (node.removeType === 'OBJECT_TRIGGER') {
+            const items = strings(obj?.List?.items);
+            const table = qualify(listName(items.slice(0, -1)));
+            this.triggers.set(table, (this.triggers.get(table) ?? []).filter((t) => t.name !== items[items.length - 1]));
+          } else if (node.removeType === 'OBJECT_VIEW' || node.removeType === 'OBJECT_MATVIEW') {
             this.views.delete(name);
             this.tables.delete(name);
           }
         }
         return;
+      case 'CreateFunctionStmt': {
+        const opts: Node[] = node.options ?? [];
+        const lang = opts.find((o) => o?.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+        const body = opts.find((o) => o?.DefElem?.defname === 'as')?.DefElem?.arg?.List?.items?.[0]?.String?.sval;
+        const parts = strings(node.funcname);
+        if (String(lang).toLowerCase() === 'plpgsql' && typeof body === 'string') this.functions.set(parts[parts.length - 1].toLowerCase(), body);
+        return;
+      }
+      case 'CreateTrigStmt': {
+        const table = qualify(rangeVarName(node.relation));
+        const parts = strings(node.funcname);
+        const list = (this.triggers.get(table) ?? []).filter((t) => t.name !== node.trigname);
+        list.push({ name: node.trigname, fn: parts[parts.length - 1].toLowerCase(), events: Number(node.events ?? 0) });
+        this.triggers.set(table, list);
+        return;
+      }
       case 'AlterEnumStmt': {
         if (!node.newVal || origin !== 'this-file') return;
         const enumName = strings(node.typeName).join('.');
@@ -181,13 +226,17 @@ export class Catalog {
 
   private createTable(node: Node, origin: Origin): void {
     const q = qualify(rangeVarName(node.relation));
+    // IF NOT EXISTS on a table we already know is a no-op: it must not look new and empty.
+    if (node.if_not_exists && this.tables.has(q)) return;
     const t = newTable(q, node.partspec ? 'partitioned' : 'table', origin);
+    if (node.partspec) t.partitionKey = (node.partspec.partParams ?? []).map((p: Node) => p?.PartitionElem?.name).filter(Boolean);
     for (const elt of node.tableElts ?? []) {
       const [kind, def] = unwrap(elt);
       if (kind === 'ColumnDef') this.addColumn(t, def, origin);
       else if (kind === 'Constraint') this.addConstraint(t, def, origin);
     }
     this.tables.set(q, t);
+    if (node.partbound) for (const parent of node.inhRelations ?? []) this.addPartition(qualify(rangeVarName(parent)), q);
   }
 
   private addColumn(t: TableInfo, def: Node, origin: Origin): void {
@@ -209,11 +258,13 @@ export class Catalog {
     if (!type) return;
     const columns = type === 'f' ? strings(con.fk_attrs) : strings(con.keys);
     const info: ConstraintInfo = {
-      name: con.conname ?? `${t.name}_${columns.join('_')}_${type}`,
+      name: con.conname ?? defaultConstraintName(t.name, columns, type),
       type,
       validated: !con.skip_validation,
       columns,
       references: con.pktable ? qualify(rangeVarName(con.pktable)) : undefined,
+      referencedColumns: con.pktable ? strings(con.pk_attrs) : undefined,
+      checkColumns: type === 'c' ? columnRefs(con.raw_expr) : undefined,
       notNullCheckColumn: type === 'c' ? notNullCheckColumnFromAst(con.raw_expr) : undefined,
       origin,
     };
@@ -226,8 +277,20 @@ export class Catalog {
     }
   }
 
+  private addPartition(parent: string, child: string): void {
+    const list = (this.partitions.get(parent) ?? []).filter((p) => p !== child);
+    list.push(child);
+    this.partitions.set(parent, list);
+  }
+
   private alterTable(node: Node, origin: Origin): void {
     const q = qualify(rangeVarName(node.relation));
+    for (const c of node.cmds ?? []) {
+      const cmd = c?.AlterTableCmd ?? {};
+      const part = cmd.def?.PartitionCmd?.name;
+      if (cmd.subtype === 'AT_AttachPartition' && part) this.addPartition(q, qualify(rangeVarName(part)));
+      if (cmd.subtype === 'AT_DetachPartition' && part) this.partitions.set(q, (this.partitions.get(q) ?? []).filter((p) => p !== qualify(rangeVarName(part))));
+    }
     const t = this.tables.get(q);
     if (!t) return;
     for (const c of node.cmds ?? []) {
@@ -301,6 +364,12 @@ export class Catalog {
       for (const k of t.constraints) if (k.name === node.subname) k.name = node.newname;
     }
   }
+}
+
+/** The name PostgreSQL gives an unnamed constraint. */
+function defaultConstraintName(table: string, columns: string[], type: ConstraintInfo['type']): string {
+  const suffix: Record<ConstraintInfo['type'], string> = { p: 'pkey', f: 'fkey', c: 'check', u: 'key', x: 'excl', n: 'not_null', t: 'trigger' };
+  return type === 'p' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix[type]}`;
 }
 
 function newTable(qualified: string, kind: RelationKind, origin: Origin): TableInfo {

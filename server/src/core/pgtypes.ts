@@ -67,6 +67,8 @@ export function isSerialTypeName(typeName: Node | undefined): boolean {
 
 export interface TypeChange {
   rewrite: boolean;
+  /** No rewrite, but indexes on the column are rebuilt (their order may depend on the session). */
+  rebuildsIndexes?: boolean;
   /** Scans to check values without rewriting. */
   scan: boolean;
   why: string;
@@ -77,7 +79,7 @@ export interface TypeChange {
  * ATColumnChangeRequiresRewrite: binary-coercible casts with no length check keep the relfilenode.
  * `to` without a USING clause is assumed; a USING expression always rewrites.
  */
-export function typeChangeEffect(from: ColumnType | undefined, to: ColumnType, pgVersion: number, hasUsing: boolean): TypeChange {
+export function typeChangeEffect(from: ColumnType | undefined, to: ColumnType, pgVersion: number, hasUsing: boolean, timeZoneUtc = true): TypeChange {
   if (hasUsing) return { rewrite: true, scan: false, why: 'a USING expression recomputes every row, rewriting the table' };
   if (!from) return { rewrite: true, scan: false, why: `the column's current type is unknown, so a rewrite to ${typeText(to)} is assumed` };
   if (from.array !== to.array) return { rewrite: true, scan: false, why: 'changing to or from an array type rewrites the table' };
@@ -96,8 +98,12 @@ export function typeChangeEffect(from: ColumnType | undefined, to: ColumnType, p
     return { rewrite: true, scan: false, why: `${typeText(from)} to ${typeText(to)} changes scale or narrows precision: rewrites the table` };
   }
   if (from.name === 'timestamp' && to.name === 'timestamptz' && from.mods.join() === to.mods.join()) {
-    if (pgVersion >= 12) return { rewrite: false, scan: false, why: 'timestamp to timestamptz skips the rewrite on PG 12+ when the session TimeZone is UTC' };
-    return { rewrite: true, scan: false, why: 'timestamp to timestamptz rewrites the table before PG 12' };
+    if (pgVersion < 12) return { rewrite: true, scan: false, why: 'timestamp to timestamptz rewrites the table before PG 12' };
+    if (timeZoneUtc) return { rewrite: false, scan: false, rebuildsIndexes: true, why: 'timestamp to timestamptz skips the table rewrite on PG 12+ when the session TimeZone is UTC' };
+    return { rewrite: true, scan: false, why: 'timestamp to timestamptz rewrites the table when the session TimeZone is not UTC' };
+  }
+  if (from.name === 'timestamptz' && to.name === 'timestamp' && from.mods.join() === to.mods.join() && pgVersion >= 12 && timeZoneUtc) {
+    return { rewrite: false, scan: false, rebuildsIndexes: true, why: 'timestamptz to timestamp skips the table rewrite on PG 12+ when the session TimeZone is UTC' };
   }
   if (from.name === 'cidr' && to.name === 'inet') return { rewrite: false, scan: false, why: 'cidr to inet is binary coercible: no rewrite' };
   return { rewrite: true, scan: false, why: `${typeText(from)} to ${typeText(to)} is not binary coercible: rewrites the table and its indexes` };

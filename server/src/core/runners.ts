@@ -7,6 +7,11 @@ export interface RunnerConvention {
   title: string;
   /** The runner sends each file in one transaction (or one implicit-transaction batch). */
   wrapsInTransaction: boolean;
+  /**
+   * The file goes to the server as one multi-statement batch (an implicit transaction) rather than
+   * inside the runner's own BEGIN/COMMIT, so an explicit BEGIN ... COMMIT in the file is legitimate.
+   */
+  sendsOneBatch: boolean;
   /** A line that makes the runner run the file outside a transaction, when the runner has one. */
   noTransactionDirective?: string;
   /** The directive appears in this text. */
@@ -16,26 +21,26 @@ export interface RunnerConvention {
 const never = () => false;
 
 export const RUNNERS: Record<RunnerId, RunnerConvention> = {
-  supabase: { id: 'supabase', title: 'Supabase CLI', wrapsInTransaction: true, hasNoTransactionDirective: never },
-  prisma: { id: 'prisma', title: 'Prisma Migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
-  flyway: { id: 'flyway', title: 'Flyway', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  supabase: { id: 'supabase', sendsOneBatch: true, title: 'Supabase CLI', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  prisma: { id: 'prisma', sendsOneBatch: true, title: 'Prisma Migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  flyway: { id: 'flyway', sendsOneBatch: false, title: 'Flyway', wrapsInTransaction: true, hasNoTransactionDirective: never },
   dbmate: {
-    id: 'dbmate', title: 'dbmate', wrapsInTransaction: true, noTransactionDirective: '-- migrate:up transaction:false',
+    id: 'dbmate', sendsOneBatch: false, title: 'dbmate', wrapsInTransaction: true, noTransactionDirective: '-- migrate:up transaction:false',
     hasNoTransactionDirective: (t) => /^--\s*migrate:up\b.*\btransaction:false\b/m.test(t),
   },
-  'golang-migrate': { id: 'golang-migrate', title: 'golang-migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
-  'node-pg-migrate': { id: 'node-pg-migrate', title: 'node-pg-migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
-  drizzle: { id: 'drizzle', title: 'Drizzle Kit', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  'golang-migrate': { id: 'golang-migrate', sendsOneBatch: true, title: 'golang-migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  'node-pg-migrate': { id: 'node-pg-migrate', sendsOneBatch: false, title: 'node-pg-migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  drizzle: { id: 'drizzle', sendsOneBatch: false, title: 'Drizzle Kit', wrapsInTransaction: true, hasNoTransactionDirective: never },
   'graphile-migrate': {
-    id: 'graphile-migrate', title: 'graphile-migrate', wrapsInTransaction: true, noTransactionDirective: '--! no-transaction',
+    id: 'graphile-migrate', sendsOneBatch: false, title: 'graphile-migrate', wrapsInTransaction: true, noTransactionDirective: '--! no-transaction',
     hasNoTransactionDirective: (t) => /^--!\s*no-transaction\b/m.test(t),
   },
   atlas: {
-    id: 'atlas', title: 'Atlas', wrapsInTransaction: true, noTransactionDirective: '-- atlas:txmode none',
+    id: 'atlas', sendsOneBatch: false, title: 'Atlas', wrapsInTransaction: true, noTransactionDirective: '-- atlas:txmode none',
     hasNoTransactionDirective: (t) => /^--\s*atlas:txmode\s+none\b/m.test(t),
   },
-  sqitch: { id: 'sqitch', title: 'Sqitch', wrapsInTransaction: false, hasNoTransactionDirective: never },
-  plain: { id: 'plain', title: 'psql (no runner)', wrapsInTransaction: false, hasNoTransactionDirective: never },
+  sqitch: { id: 'sqitch', sendsOneBatch: false, title: 'Sqitch', wrapsInTransaction: false, hasNoTransactionDirective: never },
+  plain: { id: 'plain', sendsOneBatch: false, title: 'psql (no runner)', wrapsInTransaction: false, hasNoTransactionDirective: never },
 };
 
 /** Guesses the runner from the file's path and text. */

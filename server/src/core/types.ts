@@ -87,6 +87,10 @@ export interface StatementInfo {
   parseError?: string;
   /** Parts the core could not analyse (dynamic EXECUTE strings, ...). */
   notAnalysed?: string[];
+  /** Why the statement will fail on the existing schema or data, when the model knows it will. */
+  fails?: string;
+  /** What the assumed PostgreSQL version does not support in it. */
+  unsupported?: string;
 }
 
 export interface LockEstimate extends LockEffect {

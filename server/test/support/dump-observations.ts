@@ -7,7 +7,7 @@
 //
 // Table: one row per (form, relation). Cells: the strongest mode the form newly took on the
 // relation ("Lock" suffix dropped; weaker modes it also took in parentheses), R = relfilenode
-// changed (rewrite / rebuild / new storage), +new = created by the form, dropped, waited = seen
+// changed (rewrite / rebuild / new storage), S = sequential scan (in-transaction forms), +new = created by the form, dropped, waited = seen
 // waiting for that mode (no-transaction forms). '-' = no lock on that relation. First column
 // marks: '!' the engines differ, '*' only weaker extra modes differ, '~' not comparable (skipped /
 // not traced on one engine).
@@ -162,7 +162,9 @@ async function main(): Promise<void> {
     `  pg15:   ${pg15Engine}, ${(pg15Ms / 1000).toFixed(1)} s including cluster start/stop`,
     `  pglite: ${liteEngine}, ${(liteMs / 1000).toFixed(1)} s including PGlite start`,
     `Legend: mode = strongest pg_locks mode newly taken ("Lock" dropped; weaker modes also taken in parentheses);`,
-    `  R = relfilenode changed (rewrite/rebuild/new storage); +new = created; dropped; waited = seen waiting (sampled forms);`,
+    `  R = relfilenode changed (rewrite/rebuild/new storage); S = sequential scan of the table by the form`,
+    `  (pg_stat_xact_user_tables.seq_scan grew; in-transaction forms, tables/matviews only);`,
+    `  +new = created; dropped; waited = seen waiting (sampled forms);`,
     `  recreated = dropped and created again under the same name (new oid; R then means rebuilt, no R = storage reused);`,
     `  ->name = renamed to; '-' = no lock on that relation.`,
     `  First column: '!' engines differ (relations, strongest mode, R or flags), '*' only the weaker extra modes differ,`,

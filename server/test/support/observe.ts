@@ -73,6 +73,12 @@ export interface ObservedRelation {
   rewrite: boolean;
   /** Every mode the form newly took on the relation, weakest first. */
   modes: string[];
+  /**
+   * In-transaction forms, tables and matviews only: the form read the relation with a sequential
+   * scan (pg_stat_xact_user_tables.seq_scan grew): validation, rewrite copy, index build, DML.
+   * Undefined where not measurable (sampled no-transaction forms, views, indexes, sequences).
+   */
+  scan?: boolean;
   /** The form created the relation. */
   created?: boolean;
   /** The form dropped the relation. */
@@ -126,7 +132,8 @@ export interface Observation {
 
 // ------------------------------------------------------------------------------- corpus files
 
-const DIRECTIVE = /^--\s*(setup|min-pg|no-transaction|expect-error|hold)\b\s*:?\s*(.*)$/i;
+// `-- setup: <sql>`, `-- min-pg: <n>`, `-- hold: <sql>` take a value; the flags stand alone.
+const DIRECTIVE = /^--\s*(?:(setup|min-pg|hold):\s*(.*)|(no-transaction|expect-error)\s*)$/i;
 const FORM = /^--\s*form:\s*(\S+)\s*$/i;
 
 /** Parses corpus text into forms. Pure; throws on a malformed directive or duplicate name. */
@@ -152,7 +159,8 @@ export function readCorpus(text: string): CorpusForm[] {
     if (!cur) continue; // file header
     const d = !cur.started ? DIRECTIVE.exec(line.trim()) : null;
     if (d) {
-      const [, key, value] = d;
+      const key = d[1] ?? d[3];
+      const value = d[2] ?? '';
       switch (key.toLowerCase()) {
         case 'setup':
           if (!value.trim()) throw new Error(`corpus form ${cur.name}: empty setup`);
@@ -355,6 +363,15 @@ async function existingOids(q: (sql: string, p?: unknown[]) => Promise<{ rows: a
 
 const FIRST_NORMAL_OBJECT_ID = 16384;
 
+// Per-transaction table statistics: pending counters of this backend, never flushed inside a
+// transaction, so the difference across the form is exactly what the form did.
+const SEQ_SCANS_SQL = `SELECT relid::text AS oid, seq_scan::text AS n FROM pg_catalog.pg_stat_xact_user_tables`;
+
+async function seqScans(q: (sql: string) => Promise<{ rows: any[] }>): Promise<Map<string, number>> {
+  const rows = (await q(SEQ_SCANS_SQL)).rows as { oid: string; n: string }[];
+  return new Map(rows.map((r) => [r.oid, Number(r.n)]));
+}
+
 function errorMessage(err: unknown): string {
   const e = err as { message?: string };
   return (e?.message ?? String(err)).split('\n')[0];
@@ -388,10 +405,11 @@ function buildRelations(
   locks: LockEntry[],
   before: Map<string, RelInfo>,
   after: Map<string, RelInfo>,
+  scans?: { before: Map<string, number>; after: Map<string, number> },
 ): { relations: ObservedRelation[]; transient: number } {
   const beforeByName = new Map([...before.values()].map((r) => [r.name, r]));
   const afterByName = new Map([...after.values()].map((r) => [r.name, r]));
-  const groups = new Map<string, { modes: Set<string>; relkind?: string; waited: boolean }>();
+  const groups = new Map<string, { modes: Set<string>; relkind?: string; waited: boolean; oids: Set<string> }>();
   const transientOids = new Set<string>();
   for (const l of locks) {
     if (Number(l.oid) < FIRST_NORMAL_OBJECT_ID) continue; // system catalogs
@@ -400,8 +418,9 @@ function buildRelations(
       transientOids.add(l.oid);
       continue;
     }
-    const g = groups.get(name) ?? { modes: new Set<string>(), waited: false };
+    const g = groups.get(name) ?? { modes: new Set<string>(), waited: false, oids: new Set<string>() };
     g.modes.add(l.mode);
+    g.oids.add(l.oid);
     g.relkind ??= before.get(l.oid)?.relkind ?? after.get(l.oid)?.relkind ?? l.relkind;
     if (l.waited) g.waited = true;
     groups.set(name, g);
@@ -424,6 +443,11 @@ function buildRelations(
     if (a && b && a.oid !== b.oid) r.recreated = true;
     if (a && b && a.oid === b.oid && a.name !== b.name) r.renamedTo = a.name;
     if (g.waited) r.waited = true;
+    if (scans && 'rmp'.includes(r.relkind)) {
+      const oids = [...g.oids, ...(b ? [b.oid] : []), ...(a ? [a.oid] : [])];
+      const measured = oids.filter((o) => scans.after.has(o));
+      if (measured.length) r.scan = measured.some((o) => (scans.after.get(o) ?? 0) > (scans.before.get(o) ?? 0));
+    }
     relations.push(r);
   }
   return { relations, transient: transientOids.size };
@@ -478,6 +502,7 @@ function mergeSampled(a: Observation, b: Observation): Observation {
     m.modes = [...new Set([...m.modes, ...r.modes])].sort((x, y) => lockStrength(x) - lockStrength(y));
     m.mode = m.modes[m.modes.length - 1];
     m.rewrite ||= r.rewrite;
+    if (r.scan !== undefined) m.scan = !!m.scan || r.scan;
     for (const k of ['created', 'dropped', 'recreated', 'waited'] as const) if (r[k]) m[k] = true;
     m.renamedTo ??= r.renamedTo;
   }
@@ -509,12 +534,14 @@ async function observeInTransaction(engine: SqlEngine, form: CorpusForm, base: O
       }
     }
     const before = await snapshotRelations(q);
+    const scansBefore = await seqScans(q);
     const locksBefore = (await q(OWN_LOCKS_SQL)).rows as { oid: string; mode: string }[];
     try {
       await engine.exec(form.sql);
     } catch (err) {
       return { ...base, error: errorMessage(err) };
     }
+    const scansAfter = await seqScans(q);
     const after = await snapshotRelations(q);
     const locksAfter = (await q(OWN_LOCKS_SQL)).rows as { oid: string; mode: string; granted: boolean }[];
 
@@ -528,6 +555,7 @@ async function observeInTransaction(engine: SqlEngine, form: CorpusForm, base: O
       fresh.filter((l) => !stillThere.has(l.oid)).map((l) => ({ oid: l.oid, mode: l.mode })),
       before,
       after,
+      { before: scansBefore, after: scansAfter },
     );
     // A relation whose storage changed although the form took no new mode on it (the setup held
     // the same mode already): still report the rewrite, with the strongest mode held.
@@ -726,6 +754,7 @@ export function relationCell(r: ObservedRelation | undefined): string {
   if (!r) return '-';
   const flags = [
     r.rewrite ? 'R' : '',
+    r.scan ? 'S' : '',
     r.created ? '+new' : '',
     r.dropped ? 'dropped' : '',
     r.recreated ? 'recreated' : '',
@@ -748,7 +777,7 @@ export function compareObservations(a: Observation, b: Observation): 'same' | 'd
   if (!!a.error !== !!b.error) return 'differs';
   if (a.error) return 'same';
   const key = (r: ObservedRelation) =>
-    `${r.relation}|${r.relkind}|${r.mode}|${r.rewrite}|${!!r.created}|${!!r.dropped}|${!!r.recreated}|${r.renamedTo ?? ''}`;
+    `${r.relation}|${r.relkind}|${r.mode}|${r.rewrite}|${r.scan}|${!!r.created}|${!!r.dropped}|${!!r.recreated}|${r.renamedTo ?? ''}`;
   const eq = (f: (r: ObservedRelation) => string) => {
     const ka = a.relations.map(f).sort();
     const kb = b.relations.map(f).sort();

@@ -7,7 +7,7 @@
 // refuses to run as root; when the test process is root, initdb and pg_ctl run as the `postgres`
 // OS user via `runuser -u postgres --` and the temp dir is chowned to that user.
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -121,7 +121,7 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const stopAll = () => {
     for (const stopSync of running.values()) {
       try {
         stopSync();
@@ -129,7 +129,40 @@ function installExitHook(): void {
         // best effort
       }
     }
-  });
+    running.clear();
+  };
+  process.on('exit', stopAll);
+  // Ctrl-C / kill: stop the clusters, then die of the same signal as we would have.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      stopAll();
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+/**
+ * A detached shell that outlives us only to clean up: when this process is gone (even killed by
+ * SIGKILL, so no exit hook ran) it stops the cluster and removes its temp dir. It exits on its own
+ * once the data dir is gone, i.e. right after a normal stop().
+ */
+function startWatchdog(pgCtl: string, dataDir: string, dir: string): void {
+  const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+  const stop = isRoot()
+    ? `runuser -u ${RUN_AS_USER} -- ${q(pgCtl)} stop -m immediate -D ${q(dataDir)}`
+    : `${q(pgCtl)} stop -m immediate -D ${q(dataDir)}`;
+  const script =
+    `while kill -0 ${process.pid} 2>/dev/null && [ -d ${q(dataDir)} ]; do sleep 2; done; ` +
+    `if [ -d ${q(dataDir)} ]; then ${stop} >/dev/null 2>&1; rm -rf ${q(dir)}; fi`;
+  try {
+    const child = spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // no watchdog: the exit hook still covers normal exits
+  }
 }
 
 /**
@@ -200,6 +233,8 @@ export async function startThrowawayPostgres(opts: { port?: number } = {}): Prom
     removeDir();
     throw lastError;
   }
+
+  startWatchdog(pgCtl, dataDir, dir);
 
   const stopSync = () => {
     const args = ['stop', '-m', 'immediate', '-w', '-D', dataDir];

@@ -2,8 +2,8 @@
 // share (the lock analysis rows, counts, risk words). Reporters are pure functions of
 // (results, options) -> string; positions are converted only through core/text.ts LineIndex.
 import { lockStrength } from '../../core/locks/modes';
-import type { LineIndex, Range } from '../../core/text';
-import type { Analysis, BlockedOperation, LockEstimate, Severity, Span, Violation } from '../../core/types';
+import type { LineIndex } from '../../core/text';
+import type { Analysis, BlockedOperation, LockEstimate, Severity, Violation } from '../../core/types';
 
 export interface FileResult {
   /** Path as shown to the user: relative to the working directory, forward slashes. */
@@ -19,8 +19,6 @@ export interface ReportOptions {
   color?: boolean;
   /** The pg-preflight version, for tool metadata. */
   toolVersion?: string;
-  /** The --fail-on threshold, for summaries. */
-  failOn?: FailOn;
 }
 
 export type FailOn = 'error' | 'warning' | 'never';
@@ -110,9 +108,4 @@ export function workWords(l: LockEstimate): string {
   if (l.indexBuild) return 'index build';
   if (l.scan) return 'scan';
   return '-';
-}
-
-/** 0-based LSP range of a span. */
-export function rangeOf(r: FileResult, span: Span): Range {
-  return r.lines.rangeOf(span);
 }

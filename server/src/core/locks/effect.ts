@@ -12,7 +12,9 @@ export interface EffectDetail {
 }
 
 export function effect(relation: string, mode: LockMode, detail: EffectDetail): LockEffect {
-  const e: LockEffect = { relation, mode, blocks: blockedBy(mode), rewrite: !!detail.rewrite, scan: !!detail.scan, why: detail.why };
+  // A rewrite reads every row (PostgreSQL counts it as a sequential scan); an emptied table reads none.
+  const scan = !!detail.scan || (!!detail.rewrite && !detail.emptiesTable);
+  const e: LockEffect = { relation, mode, blocks: blockedBy(mode), rewrite: !!detail.rewrite, scan, why: detail.why };
   if (detail.indexBuild) e.indexBuild = true;
   if (detail.emptiesTable) e.emptiesTable = true;
   return e;

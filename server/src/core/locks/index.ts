@@ -14,6 +14,8 @@ export interface LockContext {
   parseNested?: (sql: string) => Node[] | undefined;
   /** Reads PL/pgSQL: the SQL texts a DO or function body runs, and the dynamic EXECUTEs it cannot see into. */
   readPlpgsql?: (sql: string) => { queries: string[]; dynamic: string[] } | undefined;
+  /** The session TimeZone is UTC (the default assumption; a SET TimeZone in the file changes it). */
+  timeZoneUtc?: boolean;
 }
 
 export interface StatementLocks {
@@ -61,6 +63,16 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       return alterTable(node, ctx, out);
     case 'IndexStmt': {
       const table = resolveTable(node.relation, ctx);
+      const schema = table.split('.')[0];
+      if (node.if_not_exists && node.idxname && ctx.catalog.indexes.has(`${schema}.${node.idxname}`)) {
+        add(effect(table, node.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock', { why: 'the index already exists: IF NOT EXISTS makes this a no-op after taking the lock' }));
+        if (node.concurrent) out.nonTransactional = true;
+        return;
+      }
+      // An index on a partitioned table is built on every partition, each under the same lock.
+      if (!node.concurrent) {
+        for (const p of ctx.catalog.partitionsOf(table)) add(effect(p, 'ShareLock', { scan: true, indexBuild: true, why: `CREATE INDEX on the partitioned ${table} builds it on this partition too` }));
+      }
       if (node.concurrent) {
         out.nonTransactional = true;
         add(effect(table, 'ShareUpdateExclusiveLock', { scan: true, indexBuild: true, why: 'CREATE INDEX CONCURRENTLY builds the index without blocking writes (two table scans, waits for older transactions)' }));
@@ -123,14 +135,38 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       }
       return;
     }
-    case 'TruncateStmt':
-      for (const r of node.relations ?? []) {
-        add(effect(resolveTable(r, ctx), 'AccessExclusiveLock', { rewrite: true, emptiesTable: true, why: 'TRUNCATE deletes every row and blocks reads and writes until commit' }));
+    case 'TruncateStmt': {
+      const cascade = node.behavior === 'DROP_CASCADE';
+      const named = (node.relations ?? []).map((r: Node) => resolveTable(r, ctx));
+      for (const table of named) {
+        add(effect(table, 'AccessExclusiveLock', { rewrite: true, emptiesTable: true, why: 'TRUNCATE deletes every row and blocks reads and writes until commit' }));
+      }
+      // CASCADE empties every table whose foreign key points at a truncated one, transitively.
+      const queue = cascade ? [...named] : [];
+      const seen = new Set<string>(named);
+      while (queue.length) {
+        for (const t of referencingTables(queue.shift() as string, ctx)) {
+          if (seen.has(t)) continue;
+          seen.add(t);
+          queue.push(t);
+          add(effect(t, 'AccessExclusiveLock', { rewrite: true, emptiesTable: true, why: 'TRUNCATE ... CASCADE also empties this table through its foreign key' }));
+        }
+      }
+      if (!cascade) {
+        const blockers = named.flatMap((t: string) => referencingTables(t, ctx).filter((r) => !seen.has(r)).map((r) => `${r} references ${t}`));
+        if (blockers.length) addFailure(out, `TRUNCATE fails without CASCADE: ${blockers.join(', ')}`);
       }
       return;
+    }
     case 'LockStmt': {
       const mode = LOCK_MODES[(Number(node.mode) || 8) - 1] ?? 'AccessExclusiveLock';
-      for (const r of node.relations ?? []) add(effect(resolveTable(r, ctx), mode, { why: `LOCK TABLE takes ${mode} until the transaction ends` }));
+      for (const r of node.relations ?? []) {
+        const rel = resolveTable(r, ctx);
+        add(effect(rel, mode, { why: `LOCK TABLE takes ${mode} until the transaction ends` }));
+        // LOCK recurses into partitions (unless ONLY) and into the tables a view reads.
+        if (r?.RangeVar?.inh !== false) for (const p of ctx.catalog.partitionsOf(rel)) add(effect(p, mode, { why: `LOCK TABLE on the partitioned ${rel} locks its partitions too` }));
+        for (const base of viewBaseTables(rel, ctx)) add(effect(base, mode, { why: `LOCK TABLE on the view ${rel} locks the tables it reads` }));
+      }
       return;
     }
     case 'CreateTrigStmt':
@@ -144,18 +180,19 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       const mv = qualify(rangeVarName(node.relation));
       if (node.concurrent) add(effect(mv, 'ExclusiveLock', { scan: true, why: 'REFRESH ... CONCURRENTLY lets reads continue' }));
       else add(effect(mv, 'AccessExclusiveLock', { rewrite: true, why: 'REFRESH MATERIALIZED VIEW blocks reads of the view until it is rebuilt' }));
+      for (const r of ctx.catalog.views.get(mv)?.reads ?? []) add(effect(r.table, 'AccessShareLock', { scan: true, why: 'the materialized view query reads this table' }));
       return;
     }
     case 'ViewStmt': {
       const view = qualify(rangeVarName(node.view));
       add(effect(view, 'AccessExclusiveLock', { why: node.replace ? 'CREATE OR REPLACE VIEW blocks reads of the view (briefly)' : 'a new view' }));
-      for (const r of rangeVars(node.query)) add(effect(resolveTable(r, ctx), 'AccessShareLock', { why: 'the view query reads this table' }));
+      for (const r of readRelations(node.query)) add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the view query reads this table' }));
       return;
     }
     case 'CreateTableAsStmt': {
       const target = qualify(rangeVarName(node.into?.rel));
       add(effect(target, 'AccessExclusiveLock', { why: 'a new relation' }));
-      for (const r of rangeVars(node.query)) add(effect(resolveTable(r, ctx), 'AccessShareLock', { scan: true, why: 'the query reads this table' }));
+      for (const r of readRelations(node.query)) add(effect(resolveName(r, ctx), 'AccessShareLock', { scan: true, why: 'the query reads this table' }));
       return;
     }
     case 'CommentStmt': {
@@ -166,6 +203,12 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       }
       return;
     }
+    case 'GrantStmt':
+      // Observed on PostgreSQL 18 (PGlite): GRANT/REVOKE on a table take ACCESS SHARE on it; 15 takes none.
+      if (node.objtype === 'OBJECT_TABLE' && node.targtype === 'ACL_TARGET_OBJECT' && v >= 18) {
+        for (const r of node.objects ?? []) add(effect(resolveTable(r, ctx), 'AccessShareLock', { why: 'GRANT/REVOKE reads the table (PG 18+)' }));
+      }
+      return;
     case 'CreateStatsStmt':
       for (const r of node.relations ?? []) add(effect(resolveTable(r, ctx), 'ShareUpdateExclusiveLock', { why: 'CREATE STATISTICS blocks other DDL only' }));
       return;
@@ -176,15 +219,24 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       const target = resolveTable(node.relation, ctx);
       add(effect(target, 'RowExclusiveLock', { why: 'row-level writes: they conflict only with the rows they touch, but hold those row locks until commit' }));
       readTables(node, ctx, add, target);
+      foreignKeyChecks(type, node, target, ctx, add);
+      triggerBodies(type, target, ctx, out, depth);
       return;
     }
     case 'SelectStmt': {
       const forUpdate = (node.lockingClause ?? []).length > 0;
-      for (const r of rangeVars(node)) add(effect(resolveTable(r, ctx), forUpdate ? 'RowShareLock' : 'AccessShareLock', { why: forUpdate ? 'SELECT ... FOR UPDATE/SHARE locks rows' : 'reads' }));
+      for (const r of readRelations(node)) {
+        const rel = resolveName(r, ctx);
+        add(effect(rel, forUpdate ? 'RowShareLock' : 'AccessShareLock', { why: forUpdate ? 'SELECT ... FOR UPDATE/SHARE locks rows' : 'reads' }));
+        for (const base of viewBaseTables(rel, ctx)) add(effect(base, forUpdate ? 'RowShareLock' : 'AccessShareLock', { why: `read through the view ${rel}` }));
+      }
       calledFunctionsBodies(node, ctx, out, depth);
       return;
     }
     case 'AlterEnumStmt':
+      return;
+    case 'CallStmt':
+      calledFunctionsBodies(node, ctx, out, depth);
       return;
     case 'DoStmt': {
       const body = (node.args ?? []).map((a: Node) => a?.DefElem).find((d: Node) => d?.defname === 'as')?.arg?.String?.sval;
@@ -204,6 +256,10 @@ function createTable(node: Node, ctx: LockContext, add: (e: LockEffect) => void)
     const [kind, def] = unwrap(elt);
     const cons: Node[] = kind === 'ColumnDef' ? (def.constraints ?? []).map((c: Node) => c?.Constraint) : kind === 'Constraint' ? [def] : [];
     for (const c of cons) if (c?.contype === 'CONSTR_FOREIGN' && c.pktable) referenced.add(resolveTable(c.pktable, ctx));
+  }
+  for (const elt of node.tableElts ?? []) {
+    const like = elt?.TableLikeClause?.relation;
+    if (like) add(effect(resolveTable(like, ctx), 'AccessShareLock', { why: 'CREATE TABLE ... LIKE reads the source table definition' }));
   }
   for (const r of referenced) {
     if (r === table) continue;
@@ -232,17 +288,28 @@ function alterTable(node: Node, ctx: LockContext, out: StatementLocks): void {
       case 'AT_AddColumn':
         addColumn(table, cmd.def?.ColumnDef ?? {}, ctx, out, info);
         break;
-      case 'AT_DropColumn':
+      case 'AT_DropColumn': {
         add(effect(table, 'AccessExclusiveLock', { why: 'DROP COLUMN is instant (marks the column dropped) but takes ACCESS EXCLUSIVE, and breaks code that still reads it' }));
+        const views = col ? ctx.catalog.viewsReadingColumn(table, col) : [];
+        if (views.length && cmd.behavior !== 'DROP_CASCADE') addFailure(out, `DROP COLUMN ${col} fails without CASCADE: view ${views.join(', ')} uses it`);
         break;
+      }
       case 'AT_AlterColumnType': {
         const def = cmd.def?.ColumnDef ?? {};
         const from = info?.columns.get(col ?? '')?.type;
         const to = typeFromAst(def.typeName);
-        const change = typeChangeEffect(from, to, v, !!def.raw_default);
-        add(effect(table, 'AccessExclusiveLock', { rewrite: change.rewrite, scan: change.scan, indexBuild: change.rewrite, why: `ALTER COLUMN ${col} TYPE: ${change.why}` }));
+        const change = typeChangeEffect(from, to, v, !!def.raw_default, ctx.timeZoneUtc !== false);
+        // Without a rewrite, indexes on the column are still rebuilt when their sort order may change.
+        const indexed = [...ctx.catalog.indexes.values()].some((i) => i.table === table && i.columns.includes(col ?? ''));
+        const rebuild = !change.rewrite && change.rebuildsIndexes && indexed;
+        add(effect(table, 'AccessExclusiveLock', {
+          rewrite: change.rewrite,
+          scan: change.scan || rebuild,
+          indexBuild: change.rewrite || rebuild,
+          why: `ALTER COLUMN ${col} TYPE: ${change.why}${rebuild ? '; the index on the column is rebuilt under the lock' : ''}`,
+        }));
         const views = col ? ctx.catalog.viewsReadingColumn(table, col) : [];
-        if (views.length) out.fails = `cannot change the type of ${table}.${col}: view ${views.join(', ')} uses it (drop and recreate the view in the same migration)`;
+        if (views.length) addFailure(out, `cannot change the type of ${table}.${col}: view ${views.join(', ')} uses it (drop and recreate the view in the same migration)`);
         break;
       }
       case 'AT_SetNotNull': {
@@ -310,14 +377,29 @@ function alterTable(node: Node, ctx: LockContext, out: StatementLocks): void {
         add(effect(table, 'AccessExclusiveLock', { rewrite: true, why: 'SET LOGGED/UNLOGGED rewrites the table' }));
         break;
       case 'AT_SetTableSpace':
-      case 'AT_SetAccessMethod':
-        add(effect(table, 'AccessExclusiveLock', { rewrite: true, why: 'moving the table to a new tablespace or access method copies it' }));
+      case 'AT_SetAccessMethod': {
+        // Moving to the default (pg_default, heap) is taken as a no-op: tables start there.
+        const target = String(cmd.name ?? '').toLowerCase();
+        const noop = target === 'pg_default' || target === 'heap';
+        add(effect(table, 'AccessExclusiveLock', { rewrite: !noop, why: noop ? `${target} is where tables are by default: no copy when the table is already there` : 'moving the table to a new tablespace or access method copies it' }));
         break;
+      }
       case 'AT_AttachPartition': {
         const part = resolveTable(cmd.def?.PartitionCmd?.name, ctx);
         add(effect(table, v >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', { why: v >= 12 ? 'ATTACH PARTITION locks the parent against DDL only (PG 12+)' : 'ATTACH PARTITION takes ACCESS EXCLUSIVE on the parent before PG 12' }));
-        const hasMatchingCheck = false;
-        add(effect(part, 'AccessExclusiveLock', { scan: !hasMatchingCheck, why: 'the new partition is locked and scanned to check the partition bound (add a matching CHECK constraint first to skip the scan)' }));
+        // A valid CHECK on the partition key is taken to imply the bound (that is what people add it for);
+        // PostgreSQL then skips the validation scan.
+        const keyColumns = ctx.catalog.table(table)?.partitionKey ?? [];
+        const partInfo = ctx.catalog.table(part);
+        // The parent's indexes are built on the new partition (unless it already has matching ones).
+        const parentIndexed = [...ctx.catalog.indexes.values()].some((i) => i.table === table);
+        const partIndexed = [...ctx.catalog.indexes.values()].some((i) => i.table === part);
+        const hasMatchingCheck = !!partInfo?.constraints.some((k) => k.type === 'c' && k.validated && keyColumns.length > 0 && keyColumns.every((c) => k.checkColumns?.includes(c)));
+        if (parentIndexed && !partIndexed) add(effect(part, 'AccessExclusiveLock', { scan: true, indexBuild: true, why: "the parent's indexes are built on the partition" }));
+        add(effect(part, 'AccessExclusiveLock', {
+          scan: !hasMatchingCheck,
+          why: hasMatchingCheck ? 'the partition is locked; its CHECK constraint on the partition key proves the bound, so no scan' : 'the new partition is locked and scanned to check the partition bound (add a matching CHECK constraint first to skip the scan)',
+        }));
         break;
       }
       case 'AT_DetachPartition': {
@@ -379,9 +461,9 @@ function addColumn(table: string, def: Node, ctx: LockContext, out: StatementLoc
   }
   const scanForCheck = cons.some((c) => c.contype === 'CONSTR_CHECK' && !c.skip_validation) && !rewrite;
   const unique = cons.some((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
-  add(effect(table, 'AccessExclusiveLock', { rewrite, scan: scanForCheck, indexBuild: unique, why: unique ? `${why}; the inline UNIQUE/PRIMARY KEY builds an index under the lock` : scanForCheck ? `${why}; the inline CHECK scans the table` : why }));
+  add(effect(table, 'AccessExclusiveLock', { rewrite, scan: scanForCheck || unique, indexBuild: unique, why: unique ? `${why}; the inline UNIQUE/PRIMARY KEY builds an index under the lock` : scanForCheck ? `${why}; the inline CHECK scans the table` : why }));
   if (notNull && !dflt && !identity && !serial && !generated && info?.origin !== 'this-file') {
-    out.fails = `ADD COLUMN ${name} NOT NULL without a default fails on a table that has rows`;
+    addFailure(out, `ADD COLUMN ${name} NOT NULL without a default fails on a table that has rows`);
   }
   for (const c of cons) {
     if (c.contype === 'CONSTR_FOREIGN' && c.pktable) {
@@ -402,7 +484,7 @@ function addConstraint(table: string, con: Node, ctx: LockContext, out: Statemen
         scan: !notValid,
         why: notValid ? `ADD CONSTRAINT ${name}FOREIGN KEY ... NOT VALID skips the scan; it blocks writes only briefly` : `ADD CONSTRAINT ${name}FOREIGN KEY scans the whole table while blocking writes`,
       }));
-      if (ref !== table) add(effect(ref, 'ShareRowExclusiveLock', { why: 'the referenced table gets triggers, blocking its writes for the same time' }));
+      if (ref !== table) add(effect(ref, 'ShareRowExclusiveLock', { scan: !notValid, why: notValid ? 'the referenced table gets triggers, blocking its writes briefly' : 'the referenced table gets triggers and is read by the validation join, blocking its writes for the same time' }));
       return;
     }
     case 'CONSTR_CHECK':
@@ -447,6 +529,16 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
         for (const k of ctx.catalog.table(table)?.constraints ?? []) {
           if (k.type === 'f' && k.references && k.references !== table) add(effect(k.references, 'AccessExclusiveLock', { why: `dropping ${table} removes its foreign key's triggers from this table` }));
         }
+        const dropped = new Set(names.map((x: string[]) => resolveName(listName(x), ctx)));
+        if (node.behavior === 'DROP_CASCADE') {
+          for (const view of ctx.catalog.views.values()) {
+            if (view.reads.some((r) => r.table === table)) add(effect(view.qualified, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this view, which reads ${table}` }));
+          }
+        }
+        for (const r of referencingTables(table, ctx).filter((x) => !dropped.has(x))) {
+          if (node.behavior === 'DROP_CASCADE') add(effect(r, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this table's foreign key to ${table}` }));
+          else addFailure(out, `DROP TABLE ${table} fails without CASCADE: ${r} has a foreign key to it`);
+        }
       }
       return;
     case 'OBJECT_INDEX':
@@ -480,15 +572,97 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
 /** Tables read by a DML statement besides its target (FROM/USING/subqueries). */
 function readTables(node: Node, ctx: LockContext, add: (e: LockEffect) => void, target: string): void {
   const { relation: _target, ...rest } = node;
-  for (const r of rangeVars(rest)) {
-    const t = resolveTable(r, ctx);
+  for (const r of readRelations(rest)) {
+    const t = resolveName(r, ctx);
     if (t !== target) add(effect(t, 'AccessShareLock', { why: 'read by the statement' }));
   }
 }
 
-function calledFunctionsBodies(_node: Node, _ctx: LockContext, _out: StatementLocks, _depth: number): void {
-  // Functions defined earlier in the migration and called here are analysed by analyze.ts,
-  // which owns the function catalogue (it needs the parser).
+/**
+ * Foreign-key checks run as SELECT ... FOR KEY SHARE: an INSERT (or an UPDATE of the key columns)
+ * locks each referenced table in ROW SHARE; a DELETE locks each referencing table the same way.
+ */
+function foreignKeyChecks(type: string, node: Node, target: string, ctx: LockContext, add: (e: LockEffect) => void): void {
+  const table = ctx.catalog.table(target);
+  // Columns the statement writes: UPDATE's SET list, INSERT's column list (undefined: every column).
+  const written: Set<string> | undefined =
+    type === 'UpdateStmt' || (type === 'InsertStmt' && (node.cols ?? []).length)
+      ? new Set(((type === 'UpdateStmt' ? node.targetList : node.cols) ?? []).map((t: Node) => t?.ResTarget?.name))
+      : undefined;
+  if (type === 'InsertStmt' || type === 'UpdateStmt' || type === 'MergeStmt') {
+    for (const k of table?.constraints ?? []) {
+      if (k.type !== 'f' || !k.references || k.references === target) continue;
+      // A row whose key columns are not written holds NULL (INSERT) or is unchanged (UPDATE): no check.
+      if (written && !k.columns.some((c) => written.has(c))) continue;
+      add(effect(k.references, 'RowShareLock', { why: `the foreign key check reads ${k.references} with FOR KEY SHARE` }));
+    }
+  }
+  if (type === 'DeleteStmt' || type === 'UpdateStmt') {
+    for (const t of ctx.catalog.tables.values()) {
+      if (t.qualified === target) continue;
+      const fks = t.constraints.filter((k) => k.type === 'f' && k.references === target);
+      if (fks.length === 0) continue;
+      // An UPDATE only checks referencing rows when it changes the referenced key.
+      if (type === 'UpdateStmt' && !fks.some((k) => referencedKey(k, ctx).some((c) => written?.has(c)))) continue;
+      add(effect(t.qualified, 'RowShareLock', { why: `rows referencing ${target} are checked with FOR KEY SHARE` }));
+    }
+  }
+}
+
+function referencedKey(k: { referencedColumns?: string[]; references?: string }, ctx: LockContext): string[] {
+  if (k.referencedColumns?.length) return k.referencedColumns;
+  return ctx.catalog.table(k.references ?? '')?.constraints.find((c) => c.type === 'p')?.columns ?? [];
+}
+
+const TRIGGER_EVENT: Record<string, number> = { InsertStmt: 4, DeleteStmt: 8, UpdateStmt: 16, MergeStmt: 4 | 8 | 16 };
+
+/** Triggers on the written table run their function: its statements lock what they touch. */
+function triggerBodies(type: string, target: string, ctx: LockContext, out: StatementLocks, depth: number): void {
+  for (const fn of ctx.catalog.triggerFunctions(target, TRIGGER_EVENT[type] ?? 0)) {
+    const body = ctx.catalog.functions.get(fn);
+    if (!body) {
+      out.notAnalysed.push(`trigger function ${fn} on ${target} is not in the known schema`);
+      continue;
+    }
+    nestedPlpgsql(functionSource(body, 'trigger'), ctx, out, depth, `trigger function ${fn}`);
+  }
+}
+
+/** The tables under a view (through nested views), from the catalog. */
+function viewBaseTables(view: string, ctx: LockContext, seen = new Set<string>()): string[] {
+  const v = ctx.catalog.views.get(view);
+  if (!v || v.materialized || seen.has(view)) return [];
+  seen.add(view);
+  const out: string[] = [];
+  for (const r of v.reads) out.push(r.table, ...viewBaseTables(r.table, ctx, seen));
+  return out;
+}
+
+/** Functions defined in the migration set and called by this statement run their body's statements. */
+function calledFunctionsBodies(node: Node, ctx: LockContext, out: StatementLocks, depth: number): void {
+  for (const name of new Set(calledFunctions(node))) {
+    const body = ctx.catalog.functions.get(name);
+    if (body) nestedPlpgsql(functionSource(body), ctx, out, depth, `function ${name}`);
+  }
+}
+
+function functionSource(body: string, returns = 'void'): string {
+  return `CREATE FUNCTION pgpf_body() RETURNS ${returns} LANGUAGE plpgsql AS $pgpf$${body}$pgpf$`;
+}
+
+/** Relations a query reads, without the names of its own CTEs. */
+function readRelations(node: unknown): { schema?: string; name: string }[] {
+  const ctes = new Set<string>();
+  const collectCtes = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(collectCtes);
+    if (!n || typeof n !== 'object') return;
+    for (const [k, v] of Object.entries(n as Node)) {
+      if (k === 'CommonTableExpr' && v?.ctename) ctes.add(String(v.ctename));
+      collectCtes(v);
+    }
+  };
+  collectCtes(node);
+  return rangeVars(node).filter((r) => r.schema || !ctes.has(r.name));
 }
 
 function nestedPlpgsql(source: string, ctx: LockContext, out: StatementLocks, depth: number, where: string): void {
@@ -513,11 +687,25 @@ function nestedPlpgsql(source: string, ctx: LockContext, out: StatementLocks, de
       collect(s, ctx, inner, depth + 1);
       for (const e of inner.effects) out.effects.push({ ...e, why: `${where}: ${e.why}` });
       out.notAnalysed.push(...inner.notAnalysed);
-      if (inner.fails) out.fails = inner.fails;
+      if (inner.fails) addFailure(out, inner.fails);
       // Keep the catalog current within the body, so a later statement in it sees the earlier ones.
       ctx.catalog.apply(s, 'this-file');
     }
   }
+}
+
+/** Several clauses of one statement can each fail; keep every reason. */
+function addFailure(out: StatementLocks, reason: string): void {
+  out.fails = out.fails ? `${out.fails}; ${reason}` : reason;
+}
+
+/** Tables whose foreign keys point at `table` (they are touched when it is dropped or truncated). */
+function referencingTables(table: string, ctx: LockContext): string[] {
+  const out: string[] = [];
+  for (const t of ctx.catalog.tables.values()) {
+    if (t.qualified !== table && t.constraints.some((k) => k.type === 'f' && k.references === table)) out.push(t.qualified);
+  }
+  return out;
 }
 
 export function resolveTable(rv: Node | undefined, ctx: LockContext): string {

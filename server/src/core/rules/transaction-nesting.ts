@@ -12,7 +12,8 @@ export const transactionNesting: Rule = {
   title: 'BEGIN/COMMIT inside a transaction the runner or the file already opened',
   defaultSeverity: 'warning',
   check(ctx) {
-    const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.hasNoTransactionDirective(ctx.text);
+    // Runners that send the file as one batch (an implicit transaction) leave BEGIN/COMMIT to the file: legitimate there.
+    const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.sendsOneBatch && !ctx.runner.hasNoTransactionDirective(ctx.text);
     const optOut = ctx.runner.noTransactionDirective ? ` (or opt the file out of the runner's transaction with "${ctx.runner.noTransactionDirective}")` : '';
     let explicitOpen = false;
     for (const st of ctx.statements) {

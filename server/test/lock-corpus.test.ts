@@ -1,0 +1,70 @@
+// PostgreSQL is the oracle: every form of test-fixtures/locks/corpus.sql runs on a real PostgreSQL 15
+// (throwaway cluster) and on PGlite (PostgreSQL 18); the strongest pg_locks mode per table, the
+// relfilenode (rewrite) and the scan counters must be exactly what the static lock model predicts at
+// that server's version. Forms that cannot run in a transaction are sampled from a second connection
+// on PG 15 (PGlite has one connection and reports them as not traced).
+import { strict as assert } from 'assert';
+import { analyze } from '../src/core/analyze';
+import { loadParser } from '../src/core/parse';
+import type { SqlEngine } from './support/engine';
+import { disagreements, predictForm } from './support/model-vs-observed';
+import { loadCorpus, loadSchemaSql, observeForm, openPgLockFixture, openPgliteLockFixture, type Observation } from './support/observe';
+import { sharedPostgres } from './support/postgres';
+
+const forms = loadCorpus();
+
+describe('lock corpus: the model predicts what PostgreSQL does', function () {
+  this.timeout(300_000);
+  before(loadParser);
+
+  it('covers at least 80 statement forms', () => {
+    assert.ok(forms.length >= 80, `only ${forms.length} forms`);
+  });
+
+  it('can fail: a wrong prediction is reported as a disagreement', () => {
+    const form = forms.find((f) => f.name === 'create-index');
+    assert.ok(form, 'corpus has create-index');
+    const fake: Observation = { form: form.name, relations: [{ relation: 'public.users', relkind: 'r', mode: 'AccessExclusiveLock', rewrite: false, modes: ['AccessExclusiveLock'], scan: true }] };
+    assert.ok(disagreements(form, fake, 15).length > 0);
+  });
+
+  const engines: { name: string; version: number; open: () => Promise<SqlEngine> }[] = [
+    { name: 'PostgreSQL 15', version: 15, open: async () => openPgLockFixture((await sharedPostgres()).url, 'pg15') },
+    { name: 'PGlite (PostgreSQL 18)', version: 18, open: () => openPgliteLockFixture() },
+  ];
+
+  for (const e of engines) {
+    describe(e.name, () => {
+      let engine: SqlEngine;
+      let traced = 0;
+      before(async () => {
+        engine = await e.open();
+      });
+      after(async () => {
+        await engine?.close();
+      });
+
+      for (const form of forms) {
+        it(form.name, async () => {
+          const observed = await observeForm(engine, form, { sampleRuns: 1 });
+          if (observed.skipped) return assert.ok(form.minPg && form.minPg > e.version, `skipped unexpectedly: ${observed.skipped}`);
+          if (observed.notTraced) return assert.ok(form.noTransaction, `not traced unexpectedly: ${observed.notTraced}`);
+          if (form.expectError) {
+            assert.ok(observed.error, 'the corpus expects this form to fail on the fixture');
+            // The core must know it fails too (the model, or PostgreSQL's own parser): that is what the rules warn about.
+            const a = analyze({ text: form.sql, path: 'corpus.sql', pgVersion: e.version, priorFiles: [{ path: 'schema.sql', text: loadSchemaSql() }] });
+            assert.ok(a.statements.some((s) => s.fails || s.unsupported || s.parseError), `PostgreSQL said "${observed.error}" but the model expects success`);
+            return;
+          }
+          assert.equal(observed.error, undefined, `PostgreSQL refused the form: ${observed.error}`);
+          traced++;
+          assert.deepEqual(disagreements(form, observed, e.version), [], `model: ${JSON.stringify(predictForm(form, e.version).locks)}`);
+        });
+      }
+
+      it('traced most of the corpus', () => {
+        assert.ok(traced >= 80, `only ${traced} forms traced on ${e.name}`);
+      });
+    });
+  }
+});
