@@ -50,8 +50,8 @@ export interface RiskInput {
 /**
  * Risk 1..10 (docs/risk.md): 1 + the worst single lock's points + 2 per destructive change (max 4)
  * + 3 if a statement will fail, clamped to 1..10. A lock's points: mode (ACCESS EXCLUSIVE 3, other
- * write-blocking modes 2, SHARE UPDATE EXCLUSIVE 0.5, weaker 0), plus duration (log10 of 1 + seconds
- * times 1.5, at most 4; 1.5 when the work is size-bound and the size unknown), plus 1 when the table
+ * write-blocking modes 2, SHARE UPDATE EXCLUSIVE 0.5, weaker 0), plus, for locks that block traffic,
+ * duration (log10 of 1 + seconds times 1.5, at most 4; 1.5 when the work is size-bound and the size unknown), plus 1 when the table
  * is write-hot (>= 10 writes/s) and 1 when no lock_timeout guards it. New tables score 0.
  */
 export function riskScore(input: RiskInput): number {
@@ -61,9 +61,12 @@ export function riskScore(input: RiskInput): number {
     const strength = lockStrength(l.mode);
     let points = l.mode === 'AccessExclusiveLock' ? 3 : blocksTraffic(l.mode) ? 2 : strength >= lockStrength('ShareUpdateExclusiveLock') ? 0.5 : 0;
     if (points === 0) continue;
+    // Duration only matters for locks that make traffic wait; a long CONCURRENTLY build blocks only DDL.
     const sizeBound = l.rewrite || l.scan || l.indexBuild;
-    if (l.estimatedSeconds !== undefined) points += Math.min(4, Math.log10(1 + l.estimatedSeconds) * 1.5);
-    else if (sizeBound) points += 1.5;
+    if (blocksTraffic(l.mode)) {
+      if (l.estimatedSeconds !== undefined) points += Math.min(4, Math.log10(1 + l.estimatedSeconds) * 1.5);
+      else if (sizeBound) points += 1.5;
+    }
     const t = input.stats.get(l.relation);
     const wps = t && input.capturedAt ? writesPerSecond(t, input.capturedAt) : undefined;
     if (wps !== undefined && wps >= 10 && blocksTraffic(l.mode)) points += 1;

@@ -1,0 +1,164 @@
+// analyze(): the core's one entry point. Never throws; transaction tracking per runner; suppression
+// comments; the documented risk-score examples (docs/risk.md).
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyze } from '../src/core/analyze';
+import { loadParser } from '../src/core/parse';
+import { loadStats, REPO } from './support/fixtures';
+
+const stats = loadStats();
+
+function allFixtureSql(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.sql')) out.push(p);
+    }
+  };
+  walk(path.join(REPO, 'test-fixtures'));
+  return out;
+}
+
+describe('analyze', () => {
+  before(loadParser);
+
+  describe('never throws', () => {
+    it('on every prefix of every fixture file', function () {
+      this.timeout(120_000);
+      let prefixes = 0;
+      for (const file of allFixtureSql()) {
+        const text = fs.readFileSync(file, 'utf8');
+        // Every character for small files; a stride for large ones keeps this under a few seconds.
+        const step = Math.max(1, Math.floor(text.length / 400));
+        for (let i = 0; i <= text.length; i += step) {
+          const a = analyze({ text: text.slice(0, i), path: 'supabase/migrations/20240101000000_x.sql', stats });
+          assert.ok(a.riskScore >= 1 && a.riskScore <= 10);
+          prefixes++;
+        }
+      }
+      assert.ok(prefixes > 1000, `only ${prefixes} prefixes`);
+    });
+
+    it('on binary junk', () => {
+      let seed = 42;
+      const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+      for (let n = 0; n < 200; n++) {
+        const bytes = Array.from({ length: 1 + Math.floor(rand() * 400) }, () => Math.floor(rand() * 256));
+        const text = String.fromCharCode(...bytes);
+        const a = analyze({ text, stats });
+        for (const v of a.violations) assert.ok(v.span.start >= 0 && v.span.end <= text.length);
+      }
+    });
+
+    it('on a 10 MB file', function () {
+      this.timeout(120_000);
+      const unit = 'ALTER TABLE orders ADD COLUMN c int; CREATE INDEX i ON orders (c); -- é✓😀\n';
+      const text = unit.repeat(Math.ceil(10_000_000 / unit.length));
+      const a = analyze({ text, stats });
+      assert.ok(a.statements.length > 200_000);
+      assert.ok(a.violations.some((v) => v.rule === 'require-concurrent-index-creation'));
+    });
+
+    it('on input that is not a string', () => {
+      const a = analyze({ text: undefined as unknown as string });
+      assert.deepEqual(a.statements, []);
+    });
+  });
+
+  describe('transactions follow the runner', () => {
+    const cases: { name: string; path: string; text: string; transactional: boolean[] }[] = [
+      { name: 'plain psql runs each statement alone', path: 'x.sql', text: 'CREATE INDEX i ON t (a); SELECT 1;', transactional: [false, false] },
+      { name: 'explicit BEGIN/COMMIT', path: 'x.sql', text: 'BEGIN; CREATE INDEX i ON t (a); COMMIT; SELECT 1;', transactional: [true, true, true, false] },
+      { name: 'Supabase wraps the file', path: 'supabase/migrations/20240101000000_x.sql', text: 'CREATE INDEX i ON t (a);', transactional: [true] },
+      { name: 'dbmate transaction:false opts out', path: 'db/migrations/20240101000000_x.sql', text: '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);', transactional: [false] },
+      { name: 'graphile-migrate --! no-transaction', path: 'migrations/current.sql', text: '--! no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);', transactional: [false] },
+      { name: 'Atlas txmode none', path: 'migrations/20240101000000_x.sql', text: '-- atlas:txmode none\nCREATE INDEX CONCURRENTLY i ON t (a);', transactional: [false] },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const a = analyze({ text: c.text, path: c.path });
+        assert.deepEqual(a.statements.map((s) => s.transactional), c.transactional);
+      });
+    }
+  });
+
+  describe('suppression comments', () => {
+    const bad = 'CREATE INDEX orders_user_id_idx ON orders (user_id);';
+    const rule = 'require-concurrent-index-creation';
+    const cases: { name: string; text: string; suppressed: boolean; extra?: string }[] = [
+      { name: 'a reasoned ignore on the line above suppresses', text: `-- pg-preflight-ignore ${rule}: built off-peak\n${bad}`, suppressed: true },
+      { name: 'an ignore without a reason suppresses nothing and is reported', text: `-- pg-preflight-ignore ${rule}\n${bad}`, suppressed: false, extra: 'ignore-missing-reason' },
+      { name: 'a file-level ignore covers the file', text: `-- pg-preflight-ignore-file ${rule}: empty in production\nSELECT 1;\n${bad}`, suppressed: true },
+      { name: 'an ignore separated by a blank line from a later statement does not apply', text: `SELECT 1;\n-- pg-preflight-ignore ${rule}: x\n\n${bad}`, suppressed: false, extra: 'unused-ignore' },
+      { name: 'an unused ignore is reported', text: `-- pg-preflight-ignore ${rule}: x\nSELECT 1;`, suppressed: false, extra: 'unused-ignore' },
+      { name: 'an unknown rule is reported', text: `-- pg-preflight-ignore no-such-rule: x\n${bad}`, suppressed: false, extra: 'unused-ignore' },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const a = analyze({ text: c.text, stats });
+        assert.equal(a.violations.some((v) => v.rule === rule), !c.suppressed && c.text.includes('CREATE INDEX'));
+        if (c.extra) assert.ok(a.violations.some((v) => v.rule === c.extra), `expected ${c.extra}: ${a.violations.map((v) => v.rule).join(', ')}`);
+      });
+    }
+  });
+
+  describe('risk score examples of docs/risk.md', () => {
+    const doc = fs.readFileSync(path.join(REPO, 'docs/risk.md'), 'utf8');
+    const cases: { sql: string; score: number; row: string }[] = [
+      { row: '`CREATE TABLE` + `CREATE INDEX` on it', sql: 'CREATE TABLE t (id bigint primary key, a int); CREATE INDEX t_a ON t (a);', score: 1 },
+      { row: '`CREATE INDEX CONCURRENTLY` on 40M rows, with lock_timeout', sql: "SET lock_timeout = '5s'; CREATE INDEX CONCURRENTLY i ON orders (note);", score: 2 },
+      { row: '`CREATE INDEX` on 40M rows (~2 min), no lock_timeout', sql: 'CREATE INDEX i ON orders (note);', score: 8 },
+      { row: '`ALTER TABLE ... ADD CHECK` on 40M rows (~21 s under ACCESS EXCLUSIVE)', sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (amount > 0);', score: 8 },
+    ];
+    for (const c of cases) {
+      it(`${c.row} scores ${c.score}`, () => {
+        assert.ok(doc.includes(`| ${c.row} | ${c.score} |`), 'docs/risk.md lists this example with this score');
+        assert.equal(analyze({ text: c.sql, stats }).riskScore, c.score);
+      });
+    }
+  });
+
+  it('tables created in the same file are new: their locks are not findings', () => {
+    const a = analyze({ text: 'CREATE TABLE t (id bigint primary key, a int); CREATE INDEX t_a ON t (a); ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);', stats });
+    const lockRules = ['require-concurrent-index-creation', 'constraint-missing-not-valid', 'missing-lock-timeout', 'missing-statement-timeout', 'statements-after-access-exclusive'];
+    assert.deepEqual(a.violations.filter((v) => lockRules.includes(v.rule)).map((v) => v.rule), []);
+    assert.ok(a.statements[1].locks.every((l) => l.newTable));
+  });
+
+  it('CREATE TABLE IF NOT EXISTS on an existing table keeps its size', () => {
+    const a = analyze({ text: 'CREATE TABLE IF NOT EXISTS orders (id bigint); CREATE INDEX i ON orders (note);', stats });
+    assert.equal(a.statements[1].locks[0].newTable, undefined);
+    assert.equal(a.statements[1].locks[0].rows, 40_000_000);
+  });
+
+  it('earlier migration files give the schema (types, views)', () => {
+    const a = analyze({
+      text: 'ALTER TABLE accounts ALTER COLUMN email TYPE varchar(300);',
+      priorFiles: [{ path: '1.sql', text: 'CREATE TABLE accounts (id int, email varchar(200));' }],
+    });
+    assert.equal(a.statements[0].locks[0].rewrite, false);
+    const b = analyze({
+      text: 'ALTER TABLE accounts ALTER COLUMN email TYPE int USING email::int;',
+      priorFiles: [{ path: '1.sql', text: 'CREATE TABLE accounts (id int, email varchar(200)); CREATE VIEW v AS SELECT email FROM accounts;' }],
+    });
+    assert.match(b.statements[0].fails ?? '', /view public\.v/);
+  });
+
+  it('DO blocks are analysed and dynamic EXECUTE is reported as not analysed', () => {
+    const a = analyze({ text: "DO $$ BEGIN ALTER TABLE orders ADD COLUMN x int DEFAULT random(); EXECUTE 'DROP TABLE ' || 'x'; END $$;", stats });
+    assert.equal(a.statements[0].locks[0].relation, 'public.orders');
+    assert.equal(a.statements[0].locks[0].rewrite, true);
+    assert.match(a.statements[0].notAnalysed?.join() ?? '', /dynamic EXECUTE/);
+  });
+
+  it('functions defined by the migration and called later are analysed', () => {
+    const a = analyze({
+      text: "CREATE FUNCTION add_idx() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE INDEX i ON orders (note); END $$;\nSELECT add_idx();",
+      stats,
+    });
+    assert.equal(a.statements[1].locks.find((l) => l.relation === 'public.orders')?.mode, 'ShareLock');
+  });
+});
