@@ -100,3 +100,11 @@ describe('rules', () => {
     });
   }
 });
+
+describe('docs/rules/README.md', () => {
+  it('is the current generated index (npm run docs:rules)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { renderRulesIndex } = require('../scripts/rules-index') as typeof import('../scripts/rules-index');
+    assert.equal(fs.readFileSync(path.join(REPO, 'docs/rules/README.md'), 'utf8'), renderRulesIndex());
+  });
+});
