@@ -2,13 +2,15 @@
 // (throwaway cluster) and on PGlite (PostgreSQL 18); the strongest pg_locks mode per table, the
 // relfilenode (rewrite) and the scan counters must be exactly what the static lock model predicts at
 // that server's version. Forms that cannot run in a transaction are sampled from a second connection
-// on PG 15 (PGlite has one connection and reports them as not traced).
+// on PG 15 (PGlite has one connection and reports them as not traced). The other majors (official
+// binaries from npm, declared in the root package.json) run the same corpus in
+// lock-corpus-versions.test.ts.
 import { strict as assert } from 'assert';
-import { analyze } from '../src/core/analyze';
 import { loadParser } from '../src/core/parse';
+import { assertModelMatches } from './support/corpus-check';
 import type { SqlEngine } from './support/engine';
-import { disagreements, predictForm } from './support/model-vs-observed';
-import { loadCorpus, loadSchemaSql, observeForm, openPgLockFixture, openPgliteLockFixture, type Observation } from './support/observe';
+import { disagreements } from './support/model-vs-observed';
+import { loadCorpus, observeForm, openPgLockFixture, openPgliteLockFixture, type Observation } from './support/observe';
 import { sharedPostgres } from './support/postgres';
 
 const forms = loadCorpus();
@@ -47,18 +49,7 @@ describe('lock corpus: the model predicts what PostgreSQL does', function () {
       for (const form of forms) {
         it(form.name, async () => {
           const observed = await observeForm(engine, form, { sampleRuns: 1 });
-          if (observed.skipped) return assert.ok(form.minPg && form.minPg > e.version, `skipped unexpectedly: ${observed.skipped}`);
-          if (observed.notTraced) return assert.ok(form.noTransaction, `not traced unexpectedly: ${observed.notTraced}`);
-          if (form.expectError) {
-            assert.ok(observed.error, 'the corpus expects this form to fail on the fixture');
-            // The core must know it fails too (the model, or PostgreSQL's own parser): that is what the rules warn about.
-            const a = analyze({ text: form.sql, path: 'corpus.sql', pgVersion: e.version, priorFiles: [{ path: 'schema.sql', text: loadSchemaSql() }] });
-            assert.ok(a.statements.some((s) => s.fails || s.unsupported || s.parseError), `PostgreSQL said "${observed.error}" but the model expects success`);
-            return;
-          }
-          assert.equal(observed.error, undefined, `PostgreSQL refused the form: ${observed.error}`);
-          traced++;
-          assert.deepEqual(disagreements(form, observed, e.version), [], `model: ${JSON.stringify(predictForm(form, e.version).locks)}`);
+          if (assertModelMatches(form, observed, e.version) === 'traced') traced++;
         });
       }
 

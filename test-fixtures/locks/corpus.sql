@@ -1,12 +1,16 @@
 -- Lock corpus (pg-preflight): statement forms observed on real PostgreSQL (15 via initdb, 18 via
--- PGlite) against test-fixtures/locks/schema.sql. server/test/support/observe.ts reads this file.
+-- PGlite, and the majors whose official binaries the root package.json declares: pg11, pg12, ...;
+-- see lock-corpus-versions.test.ts) against test-fixtures/locks/schema.sql. server/test/support/observe.ts reads this file.
 --
 -- Format: each form starts with a line `-- form: <kebab-name>`, then optional directive lines,
 -- then the statement(s) of the form (usually one). Directives:
 --   -- setup: <sql>       run before the form, in the same transaction, not observed (one line each).
 --                         Keep setups rare: a lock the setup already holds in the same mode on the
 --                         same relation cannot be told apart from the form's (see observe.ts).
---   -- min-pg: <major>    skip on engines older than this major version.
+--   -- min-pg: <major>    skip on engines older than this major version. Required wherever the syntax or
+--                         feature is newer than PostgreSQL 11: on the older majors that are installed,
+--                         lock-corpus-versions.test.ts checks that the server refuses the form (and
+--                         that the model says so), which is what makes "from PG N" a tested claim.
 --   -- no-transaction     the form cannot run in a transaction block (CONCURRENTLY, VACUUM, ...):
 --                         on a server it runs in a fresh database cloned from the fixture and is
 --                         sampled from a second connection; PGlite (one connection) cannot trace it.
@@ -34,6 +38,10 @@ CREATE TABLE public.users_copy (LIKE public.users INCLUDING ALL);
 
 -- form: create-table-as
 CREATE TABLE public.users_snapshot AS SELECT id, email FROM public.users;
+
+-- form: create-table-generated-stored
+-- min-pg: 12
+CREATE TABLE public.prices (net numeric, gross numeric GENERATED ALWAYS AS (net * 1.2) STORED);
 
 -- form: create-table-partition-of
 CREATE TABLE public.events_2030 PARTITION OF public.events FOR VALUES FROM ('2030-01-01 00:00+00') TO ('2031-01-01 00:00+00');
@@ -294,12 +302,14 @@ REINDEX TABLE public.users;
 
 -- form: reindex-index-concurrently
 -- no-transaction
+-- min-pg: 12
 -- setup: INSERT INTO public.users (email, name, status, age, code) SELECT 'bulk' || g || '@example.com', 'bulk ' || g, 'active', g % 90, g::text FROM generate_series(1, 100000) AS g
 -- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
 REINDEX INDEX CONCURRENTLY public.users_created_at_idx;
 
 -- form: reindex-table-concurrently
 -- no-transaction
+-- min-pg: 12
 -- setup: INSERT INTO public.users (email, name, status, age, code) SELECT 'bulk' || g || '@example.com', 'bulk ' || g, 'active', g % 90, g::text FROM generate_series(1, 100000) AS g
 -- hold: LOCK TABLE public.users IN ROW EXCLUSIVE MODE
 REINDEX TABLE CONCURRENTLY public.users;

@@ -1,7 +1,9 @@
 -- Lock corpus fixture schema (pg-preflight). Loaded into a fresh database on PostgreSQL 15 and into
 -- PGlite (PostgreSQL 18) before observing test-fixtures/locks/corpus.sql. Tables hold rows on
 -- purpose: several statements behave differently on a non-empty table (NOT NULL without default
--- fails, validation scans, rewrites copy data). No extensions, so it runs everywhere.
+-- fails, validation scans, rewrites copy data). No extensions, so it runs everywhere. It must also
+-- run on PostgreSQL 11, the oldest major lock-corpus-versions.test.ts starts: no generated columns, no
+-- gen_random_uuid(), nothing newer than 11 (put newer things in a corpus form with `-- min-pg:`).
 
 CREATE TYPE public.user_status AS ENUM ('active', 'disabled');
 
