@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 'use strict';
+// One-shot commands: compile libpg-query's WASM with V8's baseline compiler only. Otherwise V8 also
+// recompiles it with TurboFan in the background and node waits for that at exit (a third of a short
+// run, twice the memory; findings are the same). The language server lives long enough to profit
+// from the optimised code, so `pg-preflight lsp` keeps the default.
+if (process.argv[2] !== 'lsp') require('v8').setFlagsFromString('--liftoff-only');
 require('../dist/src/cli/main.js').main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(`pg-preflight: internal error: ${err && err.stack || err}\n`); process.exitCode = 2; }

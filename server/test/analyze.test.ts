@@ -4,6 +4,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../src/core/analyze';
+import { astCounters } from '../src/core/ast';
 import { loadParser } from '../src/core/parse';
 import { loadStats, REPO } from './support/fixtures';
 
@@ -160,5 +161,59 @@ describe('analyze', () => {
       stats,
     });
     assert.equal(a.statements[1].locks.find((l) => l.relation === 'public.orders')?.mode, 'ShareLock');
+  });
+
+  describe('work grows linearly with the number of statements', () => {
+    // Each unit exercises the rules that look back or ahead across the file: type changes after
+    // renames and earlier ADD COLUMNs, renamed and dropped names searched in application files, a table
+    // renamed before RLS is enabled, IF NOT EXISTS, an enum value used later in the same transaction, a
+    // backfill after DDL in the same transaction. Counted, never timed: eight times the units must cost
+    // about eight times the AST reads (a rule that walks all earlier statements per statement: ~50x).
+    const unit = (k: number) =>
+      [
+        `CREATE TABLE t_${k} (id bigint PRIMARY KEY, a int, note varchar(20));`,
+        `ALTER TABLE t_${k} ALTER COLUMN a TYPE bigint;`,
+        `CREATE TABLE open_${k} (id bigint PRIMARY KEY);`,
+        `ALTER TABLE t_${k} RENAME TO t_${k}_r;`,
+        `ALTER TABLE t_${k}_r ENABLE ROW LEVEL SECURITY;`,
+        'CREATE TABLE IF NOT EXISTS orders (id bigint);',
+        `ALTER TABLE orders ADD COLUMN c_${k} int;`,
+        `ALTER TABLE orders RENAME COLUMN c_${k} TO d_${k};`,
+        `ALTER TABLE orders ALTER COLUMN d_${k} TYPE text;`,
+        `ALTER TABLE users RENAME COLUMN old_${k} TO new_${k};`,
+        `ALTER TABLE users ALTER COLUMN new_${k} TYPE bigint;`,
+        `ALTER TABLE users DROP COLUMN gone_${k};`,
+        'ALTER TABLE orders ALTER COLUMN amount TYPE numeric(10, 2);',
+        `ALTER TYPE mood ADD VALUE 'v_${k}';`,
+        `INSERT INTO orders (status) VALUES ('v_${k}');`,
+        `UPDATE users SET name = 'n_${k}';`,
+      ].join('\n');
+    const appFiles = [{ path: 'src/app.ts', text: Array.from({ length: 50 }, (_, k) => `await db.from('users').select('old_${k}, gone_${k}');`).join('\n') }];
+
+    function measure(units: number) {
+      const text = Array.from({ length: units }, (_, k) => unit(k)).join('\n');
+      const input = { text, path: 'supabase/migrations/20240101000000_big.sql', stats, appFiles };
+      analyze(input); // parse caches warm, so both sizes are counted the same way
+      const before = { ...astCounters };
+      const a = analyze(input);
+      const perRule = new Map<string, number>();
+      for (const v of a.violations) perRule.set(v.rule, (perRule.get(v.rule) ?? 0) + 1);
+      return { unwrap: astCounters.unwrap - before.unwrap, walk: astCounters.walk - before.walk, perRule, statements: a.statements.length };
+    }
+
+    it('8x the statements: at most ~8x the unwrap() calls and walk() steps', function () {
+      this.timeout(60_000);
+      const small = measure(20);
+      const large = measure(160);
+      assert.equal(large.statements, 8 * small.statements);
+      assert.ok(large.unwrap <= 8.5 * small.unwrap, `unwrap(): ${small.unwrap} -> ${large.unwrap} calls (${(large.unwrap / small.unwrap).toFixed(1)}x)`);
+      assert.ok(large.walk <= 8.5 * small.walk, `walk(): ${small.walk} -> ${large.walk} steps (${(large.walk / small.walk).toFixed(1)}x)`);
+      // The unit really reaches the cross-statement rules, once per unit.
+      for (const rule of ['rewriting-type-change', 'rename-column', 'drop-column', 'table-without-rls', 'enum-value-used-in-transaction', 'unbatched-dml']) {
+        assert.ok((small.perRule.get(rule) ?? 0) >= 20, `${rule}: ${small.perRule.get(rule) ?? 0} findings in 20 units`);
+        assert.ok((large.perRule.get(rule) ?? 0) >= 160, `${rule}: ${large.perRule.get(rule) ?? 0} findings in 160 units`);
+      }
+      assert.ok((large.perRule.get('app-references-removed-name') ?? 0) > 0);
+    });
   });
 });

@@ -2,7 +2,7 @@
 // main() with injected io for the output formats. Inputs are the demo project and the rule fixtures;
 // bad inputs (a 50 MB file, a binary file, invalid UTF-8, broken JSON, ...) are made in a temp dir.
 import { strict as assert } from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -43,6 +43,25 @@ interface Run {
 function runBin(args: string[], cwd = REPO, env: Record<string, string> = {}): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', ...env }, timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The real CLI with a reader that goes away early, like `pg-preflight check ... | head -1`: the pipe of
+ * `closed` is closed right away, or after its first chunk; the other stream is captured.
+ */
+function runBinClosingEarly(args: string[], closed: 'stdout' | 'stderr', when: 'at-once' | 'after-first-chunk'): Promise<Run & { signal: string | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const reader = closed === 'stdout' ? child.stdout : child.stderr;
+    const other = closed === 'stdout' ? child.stderr : child.stdout;
+    let captured = '';
+    other.setEncoding('utf8');
+    other.on('data', (d: string) => (captured += d));
+    if (when === 'at-once') reader.destroy();
+    else reader.once('data', () => reader.destroy());
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout: closed === 'stdout' ? '' : captured, stderr: closed === 'stderr' ? '' : captured }));
+  });
 }
 
 /** main() in-process with captured streams. */
@@ -620,6 +639,41 @@ describe('cli', function () {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
       assert.ok(validateStatsSnapshot(JSON.parse(r.stdout)).ok);
+    });
+  });
+
+  describe('a reader that closes early (| head -1): no stack trace, the exit code it would have had', () => {
+    let file: string;
+    before(() => {
+      // A report of several hundred kB: far more than a pipe buffers, so writing it meets the closed pipe.
+      let sql = '';
+      for (let i = 0; i < 1500; i++) sql += `CREATE INDEX early_${i} ON orders (user_id);\n`;
+      file = path.join(tmp, 'many-findings.sql');
+      fs.writeFileSync(file, sql);
+    });
+
+    for (const format of ['text', 'json']) {
+      for (const when of ['at-once', 'after-first-chunk'] as const) {
+        it(`${format}: stdout closed ${when}`, async () => {
+          const args = ['check', file, '--stats', RULE_STATS, '--format', format, '--no-app-refs'];
+          const full = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+          assert.equal(full.status, 1, full.stderr);
+          assert.ok(full.stdout.length > 256 * 1024, `report of ${full.stdout.length} bytes`);
+          const r = await runBinClosingEarly(args, 'stdout', when);
+          assert.equal(r.signal, null);
+          assert.equal(r.stderr, '');
+          assert.equal(r.code, full.status);
+        });
+      }
+    }
+
+    it('stderr closed at once (2>&1 | head): an input error still exits 2', async () => {
+      const args = ['check', path.join(tmp, 'missing.sql')];
+      assert.equal(runBin(args).code, 2);
+      const r = await runBinClosingEarly(args, 'stderr', 'at-once');
+      assert.equal(r.signal, null);
+      assert.equal(r.stdout, '');
+      assert.equal(r.code, 2);
     });
   });
 

@@ -83,18 +83,49 @@ describe('rules', () => {
 
       const fixed = path.join(dir, 'fixed.sql');
       if (fs.existsSync(fixed)) {
-        it('its fix turns bad.sql into fixed.sql, which no longer triggers the rule', () => {
+        it('its fix turns bad.sql into fixed.sql (and the new files into fixed/*), none of which triggers the rule', () => {
           const input = fixtureInput(rule.id, 'bad.sql');
           let text = input.text;
+          // New migration files the fixes create, by name, in the order they were created.
+          const created = new Map<string, string>();
           // Apply one fix at a time, re-analysing in between, as a user clicking each lightbulb would.
           for (let guard = 0; guard < 20; guard++) {
-            const v = analyze({ ...input, text }).violations.find((x) => x.rule === rule.id && x.fix);
+            const siblingNames = [...(input.siblingNames ?? []), ...created.keys()];
+            const v = analyze({ ...input, text, siblingNames }).violations.find((x) => x.rule === rule.id && x.fix);
             if (!v?.fix) break;
             text = applyEdits(text, v.fix.edits);
+            for (const f of v.fix.newFiles ?? []) {
+              assert.ok(!created.has(f.name), `two fixes create ${f.name}`);
+              created.set(f.name, f.text);
+            }
+          }
+          const goldenDir = path.join(dir, 'fixed');
+          if (process.env.UPDATE_GOLDENS) {
+            fs.writeFileSync(fixed, text);
+            fs.rmSync(goldenDir, { recursive: true, force: true });
+            for (const [name, body] of created) {
+              fs.mkdirSync(path.dirname(path.join(goldenDir, name)), { recursive: true });
+              fs.writeFileSync(path.join(goldenDir, name), body);
+            }
           }
           assert.equal(text, fs.readFileSync(fixed, 'utf8'));
-          const after = analyze({ ...input, text }).violations.filter((x) => x.rule === rule.id);
-          assert.deepEqual(after.map((x) => x.message), []);
+          const goldens = fs.existsSync(goldenDir) ? fs.readdirSync(goldenDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(goldenDir, f)).isFile()).sort() : [];
+          assert.deepEqual([...created.keys()].sort(), goldens, 'the new files differ from fixed/');
+          for (const [name, body] of created) assert.equal(body, fs.readFileSync(path.join(goldenDir, name), 'utf8'), `fixed/${name}`);
+          // Findings without a fix may remain; every fixable one is gone.
+          const siblingNames = [...(input.siblingNames ?? []), ...created.keys()];
+          const after = analyze({ ...input, text, siblingNames }).violations.filter((x) => x.rule === rule.id);
+          assert.deepEqual(after.filter((x) => x.fix).map((x) => x.message), []);
+          // Each new file, analysed after the fixed file and the new files before it, does not trigger the rule.
+          const prior = [...(input.priorFiles ?? []), { path: input.path ?? 'fixture.sql', text }];
+          const dirOf = (input.path ?? '').replace(/[^/]*$/, '');
+          for (const [name, body] of [...created].sort(([a], [b]) => a.localeCompare(b))) {
+            if (!name.endsWith('.sql')) continue;
+            const filePath = path.posix.normalize(dirOf + name);
+            const found = analyze({ ...input, text: body, path: filePath, priorFiles: [...prior], siblingNames }).violations.filter((x) => x.rule === rule.id);
+            assert.deepEqual(found.map((x) => x.message), [], `${name} triggers ${rule.id}`);
+            prior.push({ path: filePath, text: body });
+          }
         });
       }
     });

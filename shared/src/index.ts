@@ -2,3 +2,4 @@
 // shared/src/collect.ts and is imported by path, so the pure core never pulls in `pg`.
 export * from './settings';
 export * from './stats';
+export * from './protocol';

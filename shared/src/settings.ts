@@ -26,7 +26,7 @@ export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'error', 'warning', 'in
 export interface Throughput {
   /** Sequential scan under a lock (validation, SET NOT NULL), MB/s. */
   scanMBps: number;
-  /** Table rewrite (ALTER TYPE, VACUUM FULL, CLUSTER), MB/s of table data. */
+  /** Table rewrite (ALTER TYPE, VACUUM FULL, CLUSTER), MB/s of the whole relation: heap, TOAST and indexes (pg_total_relation_size). */
   rewriteMBps: number;
   /** B-tree index build, MB/s of table data. */
   indexBuildMBps: number;
@@ -51,9 +51,33 @@ export interface Settings {
   /** A lock held longer than this (seconds) on a busy table is an error. */
   maxLockSeconds: number;
   throughput: Throughput;
+  /**
+   * A statistics snapshot file (JSON written by `pg-preflight stats`), relative to the project root (the
+   * folder of .pg-preflight.json). The language server reads it and re-reads it when it changes. '' = none.
+   */
+  statsFile: string;
+  /**
+   * Base URL of the rule pages: a rule's page is <docsBaseUrl><rule-id>.md. '' = the docs bundled with the
+   * server (a file: URL) when they are there, else the project's pages on GitHub.
+   */
+  docsBaseUrl: string;
+  /**
+   * Databases `pg-preflight trace` may run a migration on, inside a transaction it always rolls back:
+   * scratch copies only (a branch, a restored snapshot, a local dev database), never production. Compared
+   * with --database-url by user, host, port and database name; any password in them is ignored.
+   */
+  scratchDatabaseUrls: string[];
+  /**
+   * Scale each finding's severity by the table's size and estimated lock time (a hint on a 40-row table,
+   * an error on 40M rows). false = every finding keeps its rule's default severity.
+   */
+  severityScaling: boolean;
 }
 
 export const DEFAULT_PG_VERSION = 17;
+
+/** What docsBaseUrl accepts: '' or an absolute URL (scheme:/...); config.schema.json has the same pattern. */
+export const DOCS_BASE_URL_PATTERN = /^\s*([A-Za-z][A-Za-z0-9+.\-]*:\/\S*)?\s*$/u;
 
 export const DEFAULT_SETTINGS: Settings = {
   pgVersion: 'auto',
@@ -73,12 +97,20 @@ export const DEFAULT_SETTINGS: Settings = {
   largeTableRows: 100_000,
   maxLockSeconds: 5,
   throughput: { scanMBps: 400, rewriteMBps: 80, indexBuildMBps: 60 },
+  statsFile: '',
+  docsBaseUrl: '',
+  scratchDatabaseUrls: [],
+  severityScaling: true,
 };
+
+/** What a scratchDatabaseUrls entry must look like; config.schema.json has the same pattern. */
+export const SCRATCH_URL_PATTERN = /^postgres(ql)?:\/\/\S+$/u;
 
 /** Merges an untrusted partial settings object over the defaults; returns the result and one line per ignored key. */
 export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTINGS): { settings: Settings; problems: string[] } {
   const problems: string[] = [];
   const s: Settings = { ...base, rules: { ...base.rules }, throughput: { ...base.throughput }, migrationGlobs: [...base.migrationGlobs], exposedSchemas: [...base.exposedSchemas] };
+  s.scratchDatabaseUrls = [...base.scratchDatabaseUrls];
   if (input === undefined || input === null) return { settings: s, problems };
   if (typeof input !== 'object' || Array.isArray(input)) return { settings: s, problems: ['settings must be an object'] };
   const o = input as Record<string, unknown>;
@@ -118,6 +150,22 @@ export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTI
           }
         } else problems.push('rules must be an object of rule id to level');
         break;
+      case 'statsFile':
+        if (typeof value === 'string') s.statsFile = value.trim();
+        else problems.push('statsFile must be a file path (a string)');
+        break;
+      case 'docsBaseUrl':
+        if (typeof value === 'string' && DOCS_BASE_URL_PATTERN.test(value)) s.docsBaseUrl = value.trim();
+        else problems.push("docsBaseUrl must be a URL such as 'https://example.com/rules/' or ''");
+        break;
+      case 'scratchDatabaseUrls':
+        if (Array.isArray(value) && value.every((v) => typeof v === 'string' && SCRATCH_URL_PATTERN.test(v))) s.scratchDatabaseUrls = [...(value as string[])];
+        else problems.push('scratchDatabaseUrls must be an array of postgresql:// URLs');
+        break;
+      case 'severityScaling':
+        if (typeof value === 'boolean') s.severityScaling = value;
+        else problems.push('severityScaling must be true or false');
+        break;
       case 'throughput':
         if (value && typeof value === 'object' && !Array.isArray(value)) {
           for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -132,3 +180,28 @@ export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTI
   }
   return { settings: s, problems };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Editor-only settings: the VS Code extension's own (pgPreflight.* in settings.json, never in
+// .pg-preflight.json, which a repository can carry). client/package.json contributes.configuration is
+// generated from Settings (through schemas/config.schema.json) plus these, and a test fails on drift.
+
+export type TraceLevel = 'off' | 'messages' | 'verbose';
+
+export interface EditorSettings {
+  /** Minutes between statistics refreshes while connected to a database; 0 = only on command. */
+  statsRefreshMinutes: number;
+  /**
+   * Read the connection from DATABASE_URL or the PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD,
+   * PGDATABASE, PGSSLMODE) of the editor's environment when no connection was saved. Trusted workspaces only.
+   */
+  allowEnvDatabaseUrl: boolean;
+  /** Traces the messages between VS Code and the language server (the Output panel). */
+  'trace.server': TraceLevel;
+}
+
+export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
+  statsRefreshMinutes: 10,
+  allowEnvDatabaseUrl: false,
+  'trace.server': 'off',
+};

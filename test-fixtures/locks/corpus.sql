@@ -596,3 +596,26 @@ $$;
 -- form: two-statements-add-column-then-index
 ALTER TABLE public.users ADD COLUMN tenant_id bigint;
 CREATE INDEX users_tenant_idx ON public.users (tenant_id);
+
+-- ===================================================================== OBJECTS THAT BELONG TO A TABLE
+-- (found by pg-preflight trace on PGlite: the model predicted no lock for these)
+-- form: create-rule
+CREATE RULE users_update_notify AS ON UPDATE TO public.users DO ALSO NOTIFY users_changed;
+
+-- form: comment-on-constraint
+COMMENT ON CONSTRAINT orders_user_id_fkey ON public.orders IS 'every order has a user';
+
+-- form: comment-on-trigger
+COMMENT ON TRIGGER users_audit ON public.users IS 'writes audit rows';
+
+-- form: alter-sequence-owned-by
+ALTER SEQUENCE public.invoice_seq OWNED BY public.orders.id;
+
+-- form: create-publication-for-table
+CREATE PUBLICATION orders_pub FOR TABLE public.orders;
+
+-- form: alter-domain-add-check
+-- setup: CREATE DOMAIN public.positive_int AS int
+-- setup: CREATE TABLE public.domain_users (n public.positive_int)
+-- setup: INSERT INTO public.domain_users SELECT g FROM generate_series(1, 50) AS g
+ALTER DOMAIN public.positive_int ADD CONSTRAINT positive_int_positive CHECK (VALUE > 0);

@@ -7,6 +7,7 @@ import { riskScore, withEstimate } from './estimate';
 import { applyIgnores, readIgnores } from './ignore';
 import { statementLocks, type LockContext, type StatementLocks } from './locks';
 import { lockStrength } from './locks/modes';
+import type { AnalysisMemo } from './memo';
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './parse';
 import { RULES, RULE_IDS } from './rules';
 import type { Finding, RuleContext, StatementView } from './rules/rule';
@@ -35,9 +36,14 @@ export interface AnalyzeInput {
   appFiles?: SourceFile[];
   /** The file is in a migrations folder (default true); ordering rules run only then. */
   isMigration?: boolean;
+  /** Work kept between analyses of the same document (language server); never changes the result. */
+  memo?: AnalysisMemo;
 }
 
 export const SYNTAX_ERROR_RULE = 'syntax-error';
+const SUE = lockStrength('ShareUpdateExclusiveLock');
+/** StatementInfo per statement view, for views a memo reuses (the info is a function of the view). */
+const infoOfView = new WeakMap<StatementView, StatementInfo>();
 export const RULE_CRASH = 'internal-rule-error';
 
 export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, override?: number): number {
@@ -55,16 +61,19 @@ export function analyze(input: AnalyzeInput): Analysis {
   const runner = RUNNERS[runnerId] ?? RUNNERS.plain;
   const wrapped = runner.wrapsInTransaction && !runner.hasNoTransactionDirective(text);
 
-  const catalog = new Catalog(input.stats);
-  const lockCtx: LockContext = { catalog, pgVersion, parseNested, readPlpgsql };
-  for (const prior of input.priorFiles ?? []) {
-    for (const s of parseFile(prior.text).statements) {
-      if (!s.ast) continue;
-      catalog.apply(s.ast, 'earlier-file');
+  const priorFiles = input.priorFiles ?? [];
+  const buildBase = (): Catalog => {
+    const c = new Catalog(input.stats);
+    for (const prior of priorFiles) {
+      for (const s of parseFile(prior.text).statements) {
+        if (!s.ast) continue;
+        c.apply(s.ast, 'earlier-file');
+      }
     }
-  }
+    return c;
+  };
 
-  const parsed = parseFile(text);
+  const parsed = input.memo ? input.memo.parse(text) : parseFile(text);
   const statsByTable = new Map<string, TableStats>();
   for (const t of input.stats?.tables ?? []) statsByTable.set(`${t.schema}.${t.name}`, t);
 
@@ -77,7 +86,36 @@ export function analyze(input: AnalyzeInput): Analysis {
   let lockTimeout = false;
   let statementTimeout = false;
 
+  // With a memo (language server): reuse the earlier files' schema and, when the statements before the
+  // memo's checkpoint are unchanged, the sequential pass's state after them. Same result, less work.
+  const memo = input.memo;
+  let catalog: Catalog;
+  let firstIndex = 0;
+  let checkpointAt = -1;
+  let timeZoneUtc: boolean | undefined;
+  if (memo) {
+    const plan = memo.plan(input.stats, priorFiles, settings, pgVersion, wrapped, runner.id, parsed.statements.map((p) => p.raw));
+    const cp = plan.checkpoint;
+    if (cp) {
+      catalog = cp.catalog.clone();
+      ({ inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc } = cp.state);
+      for (const v of cp.views) views.push(v);
+      for (const v of cp.violations) violations.push(v);
+      firstIndex = cp.index;
+    } else catalog = memo.baseCatalog(input.stats, priorFiles, buildBase);
+    checkpointAt = plan.checkpointAt;
+    memo.counters.statementsReused += firstIndex;
+    memo.counters.statementsAnalysed += parsed.statements.length - firstIndex;
+  } else catalog = buildBase();
+  const lockCtx: LockContext = { catalog, pgVersion, parseNested, readPlpgsql };
+  if (timeZoneUtc !== undefined) lockCtx.timeZoneUtc = timeZoneUtc;
+
   parsed.statements.forEach((p: ParsedStatement, index: number) => {
+    if (index < firstIndex) return;
+    if (memo && index === checkpointAt) {
+      const state = { inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc: lockCtx.timeZoneUtc };
+      memo.save(index, catalog, state, views, violations);
+    }
     const ast = p.ast;
     const [kind, node] = ast ? unwrap(ast) : [p.raw.kind === 'meta' ? 'meta' : 'error', {} as Node];
     let lockInfo: StatementLocks = { effects: [], nonTransactional: false, notAnalysed: [] };
@@ -166,7 +204,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
     for (const f of found) {
       const st = f.statementIndex !== undefined ? views[f.statementIndex] : undefined;
-      const severity = level && level !== 'default' ? level : (f.severity ?? rule.defaultSeverity);
+      // severityScaling off: the rule's default severity, whatever the table's size.
+      const severity = level && level !== 'default' ? level : settings.severityScaling === false ? rule.defaultSeverity : (f.severity ?? rule.defaultSeverity);
       const v: Violation = { rule: rule.id, severity, message: f.message, span: f.span ?? st?.span ?? { start: 0, end: 0 } };
       if (f.statementIndex !== undefined) v.statementIndex = f.statementIndex;
       if (f.locks ?? st?.locks.length) v.locks = f.locks ?? st?.locks;
@@ -182,12 +221,16 @@ export function analyze(input: AnalyzeInput): Analysis {
   filtered.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
 
   const statements: StatementInfo[] = views.map((v) => {
+    // A view restored from the memo's checkpoint is the same object as last time, and so is its info.
+    const known = memo ? infoOfView.get(v) : undefined;
+    if (known) return known;
     const info: StatementInfo = { span: v.span, text: v.text, kind: v.kind, label: v.label, transactional: v.transactional, locks: v.locks };
     const err = parsed.statements[v.index]?.error;
     if (err) info.parseError = err.message;
     if (v.lockInfo.notAnalysed.length) info.notAnalysed = v.lockInfo.notAnalysed;
     if (v.lockInfo.fails) info.fails = v.lockInfo.fails;
     if (v.lockInfo.unsupported) info.unsupported = v.lockInfo.unsupported;
+    if (memo) infoOfView.set(v, info);
     return info;
   });
 
@@ -207,7 +250,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   const destructive = views.filter((v) => isDestructive(v.ast)).length;
   const failures = views.filter((v) => v.lockInfo.fails).length;
   const score = riskScore({
-    locks: views.flatMap((v) => v.locks.map((l) => ({ ...l, statementHasLockTimeout: v.hasLockTimeout }))),
+    // Locks on new tables and locks weaker than SHARE UPDATE EXCLUSIVE score 0: left out (a schema dump has thousands).
+    locks: views.flatMap((v) => v.locks.filter((l) => !l.newTable && lockStrength(l.mode) >= SUE).map((l) => ({ ...l, statementHasLockTimeout: v.hasLockTimeout }))),
     destructive,
     failures,
     settings,

@@ -4,12 +4,30 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Node = Record<string, any>;
 
+/**
+ * How often the AST readers ran: unwrap() calls and walk() steps. Tests read it to check that the work
+ * of an analysis grows linearly with the number of statements (counts, not timings).
+ */
+export const astCounters = { unwrap: 0, walk: 0 };
+
 /** {"AlterTableStmt": {...}} -> ["AlterTableStmt", {...}] */
 export function unwrap(node: Node | undefined): [string, Node] {
+  astCounters.unwrap++;
   if (!node || typeof node !== 'object') return ['', {}];
-  const key = Object.keys(node)[0] ?? '';
-  return [key, (node[key] ?? {}) as Node];
+  // Every rule unwraps every statement on every analysis: the pair is made once per node and kept on it
+  // under a symbol (invisible to for-in, Object.keys and JSON). Callers only destructure it.
+  const cached = (node as { [UNWRAPPED]?: [string, Node] })[UNWRAPPED];
+  if (cached) return cached;
+  let pair: [string, Node] = ['', {}];
+  for (const key in node) {
+    pair = [key, (node[key] ?? {}) as Node];
+    break;
+  }
+  if (Object.isExtensible(node)) Object.defineProperty(node, UNWRAPPED, { value: pair, enumerable: false, writable: true, configurable: true });
+  return pair;
 }
+
+const UNWRAPPED = Symbol('pg-preflight.unwrapped');
 
 export function strings(list: Node[] | undefined): string[] {
   return (list ?? []).map((n) => (n?.String?.sval ?? n?.sval ?? '') as string);
@@ -36,6 +54,7 @@ export function qualify(n: QualifiedName, defaultSchema = 'public'): string {
 
 /** Walks every object in the tree, depth first, calling visit(key, value) for each wrapped node. */
 export function walk(node: unknown, visit: (type: string, value: Node) => void): void {
+  astCounters.walk++;
   if (Array.isArray(node)) {
     for (const item of node) walk(item, visit);
     return;

@@ -77,6 +77,28 @@ export class Catalog {
     for (const t of snapshot?.tables ?? []) this.addSnapshotTable(t);
   }
 
+  /**
+   * An independent copy: applying statements to either leaves the other as it was. Every object that
+   * apply() mutates in place is copied; what it only replaces (views, trigger and partition lists,
+   * function bodies, the snapshot) is shared. Used by AnalysisMemo to reuse the schema of earlier files.
+   */
+  clone(): Catalog {
+    const c = new Catalog();
+    (c as { snapshot?: StatsSnapshot }).snapshot = this.snapshot;
+    for (const [k, t] of this.tables) {
+      const columns = new Map<string, ColumnInfo>();
+      for (const [n, col] of t.columns) columns.set(n, { ...col });
+      c.tables.set(k, { ...t, columns, constraints: t.constraints.map((x) => ({ ...x })) });
+    }
+    for (const [k, i] of this.indexes) c.indexes.set(k, { ...i });
+    for (const [k, v] of this.views) c.views.set(k, v);
+    for (const [k, s] of this.enumValuesAddedHere) c.enumValuesAddedHere.set(k, new Set(s));
+    for (const [k, f] of this.functions) c.functions.set(k, f);
+    for (const [k, t] of this.triggers) c.triggers.set(k, t);
+    for (const [k, p] of this.partitions) c.partitions.set(k, p);
+    return c;
+  }
+
   table(name: string): TableInfo | undefined {
     return this.tables.get(name);
   }
@@ -352,6 +374,14 @@ export class Catalog {
         t.columns.delete(node.subname);
         col.name = node.newname;
         t.columns.set(col.name, col);
+        // Constraints and indexes follow the column to its new name.
+        const ren = (c: string) => (c === node.subname ? node.newname : c);
+        for (const k of t.constraints) {
+          k.columns = k.columns.map(ren);
+          if (k.checkColumns) k.checkColumns = k.checkColumns.map(ren);
+          if (k.notNullCheckColumn) k.notNullCheckColumn = ren(k.notNullCheckColumn);
+        }
+        for (const i of this.indexes.values()) if (i.table === q) i.columns = i.columns.map(ren);
       }
     } else if (node.renameType === 'OBJECT_INDEX') {
       const idx = this.indexes.get(q);

@@ -23,6 +23,7 @@ const DIRECTIVE = /^\s*(?:--|\/\*)\s*pg-preflight-ignore(-file)?\b([^:\n]*?)(?::
 export function readIgnores(text: string, comments: SqlComment[], statementSpans: Span[]): IgnoreDirective[] {
   const out: IgnoreDirective[] = [];
   for (const c of comments) {
+    if (!c.text.includes('pg-preflight-ignore')) continue; // cheap test first: most comments are prose
     const m = DIRECTIVE.exec(c.text);
     if (!m) continue;
     const rules = m[2].split(/[,\s]+/).map((r) => r.trim()).filter(Boolean);

@@ -3,7 +3,7 @@
 // every other statement is still analysed. Never throws.
 import * as pg from 'libpg-query';
 import type { Node } from './ast';
-import { splitSql, type RawStatement, type SqlComment } from './split';
+import { splitSql, type RawStatement, type SplitResult, type SqlComment } from './split';
 import { parseErrorOffset } from './text';
 import type { Span } from './types';
 
@@ -38,9 +38,16 @@ type ParseOutcome = { ast?: Node; extra?: Node[]; error?: { message: string; off
 const CACHE_LIMIT = 20_000;
 const cache = new Map<string, ParseOutcome>();
 
+/** How many statement texts were parsed and how many came from the cache (tests and benchmarks read it). */
+export const parseCounters = { parsed: 0, cacheHits: 0 };
+
 function parseOne(text: string): ParseOutcome {
   const hit = cache.get(text);
-  if (hit) return hit;
+  if (hit) {
+    parseCounters.cacheHits++;
+    return hit;
+  }
+  parseCounters.parsed++;
   let outcome: ParseOutcome;
   try {
     const result = pg.parseSync(text) as unknown as { stmts?: { stmt: Node }[] };
@@ -57,8 +64,13 @@ function parseOne(text: string): ParseOutcome {
 }
 
 export function parseFile(text: string): ParsedFile {
-  const { statements, comments } = splitSql(text);
-  const parsed: ParsedStatement[] = [];
+  return parseSplit(splitSql(text));
+}
+
+/** Parses statements the splitter found (appending to `into`, for AnalysisMemo's partial re-parse). */
+export function parseSplit(split: SplitResult, into: ParsedStatement[] = []): ParsedFile {
+  const { statements, comments } = split;
+  const parsed = into;
   for (const raw of statements) {
     if (raw.kind === 'meta') {
       parsed.push({ raw });
@@ -92,6 +104,22 @@ export function parseNested(sql: string): Node[] | undefined {
 /** The SQL a PL/pgSQL body runs, and its dynamic EXECUTE strings, which cannot be analysed statically. */
 export function readPlpgsql(source: string): { queries: string[]; dynamic: string[] } | undefined {
   if (!loaded) return undefined;
+  // Cached by source like statements: a function body is re-read on every analysis of its file.
+  if (plpgsqlCache.has(source)) return copyPlpgsql(plpgsqlCache.get(source));
+  const result = readPlpgsqlUncached(source);
+  if (plpgsqlCache.size >= PLPGSQL_CACHE_LIMIT) plpgsqlCache.delete(plpgsqlCache.keys().next().value as string);
+  plpgsqlCache.set(source, result);
+  return copyPlpgsql(result);
+}
+
+const PLPGSQL_CACHE_LIMIT = 2_000;
+const plpgsqlCache = new Map<string, { queries: string[]; dynamic: string[] } | undefined>();
+
+function copyPlpgsql(r: { queries: string[]; dynamic: string[] } | undefined): { queries: string[]; dynamic: string[] } | undefined {
+  return r && { queries: [...r.queries], dynamic: [...r.dynamic] };
+}
+
+function readPlpgsqlUncached(source: string): { queries: string[]; dynamic: string[] } | undefined {
   let tree: unknown;
   try {
     tree = pg.parsePlPgSQLSync(source);

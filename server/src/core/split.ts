@@ -148,7 +148,13 @@ function scanEscapeString(text: string, from: number): number {
   return n;
 }
 
-export function splitSql(text: string): SplitResult {
+/**
+ * Splits `text` into statements and comments. `from` (default 0) starts the scan at an offset where no
+ * statement is in progress (the start of a statement of an earlier split of a text with the same
+ * prefix): the result holds what lies after it, with offsets into the whole text. AnalysisMemo uses it
+ * to re-split only the part of a file after an edit.
+ */
+export function splitSql(text: string, from = 0): SplitResult {
   const src = typeof text === 'string' ? text : '';
   const n = src.length;
   const statements: RawStatement[] = [];
@@ -223,7 +229,7 @@ export function splitSql(text: string): SplitResult {
     }
   };
 
-  let i = 0;
+  let i = from > 0 && from <= n ? Math.floor(from) : 0;
   while (i < n) {
     const c = src.charCodeAt(i);
 

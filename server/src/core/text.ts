@@ -53,13 +53,18 @@ export class LineIndex {
     const t = asText(text);
     const starts = [0];
     const n = t.length;
-    for (let i = 0; i < n; i++) {
-      const c = t.charCodeAt(i);
-      if (c === LF) {
-        starts.push(i + 1);
-      } else if (c === CR) {
-        if (t.charCodeAt(i + 1) === LF) i++;
-        starts.push(i + 1);
+    if (t.indexOf('\r') < 0) {
+      // No CR at all (the usual case): let the native indexOf find the line breaks.
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = t.charCodeAt(i);
+        if (c === LF) {
+          starts.push(i + 1);
+        } else if (c === CR) {
+          if (t.charCodeAt(i + 1) === LF) i++;
+          starts.push(i + 1);
+        }
       }
     }
     this.text = t;

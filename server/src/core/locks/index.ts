@@ -58,7 +58,7 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
   const v = ctx.pgVersion;
   switch (type) {
     case 'CreateStmt':
-      return createTable(node, ctx, add);
+      return createTable(node, ctx, out);
     case 'AlterTableStmt':
       return alterTable(node, ctx, out);
     case 'IndexStmt': {
@@ -196,15 +196,47 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       return;
     }
     case 'CommentStmt': {
+      const items = strings(node.object?.List?.items);
       if (['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_VIEW', 'OBJECT_MATVIEW'].includes(node.objtype)) {
-        const items = strings(node.object?.List?.items);
         const rel = node.objtype === 'OBJECT_COLUMN' ? items.slice(0, -1) : items;
         add(effect(qualify(listName(rel)), 'ShareUpdateExclusiveLock', { why: 'COMMENT blocks other DDL only' }));
+      } else if (['OBJECT_TABCONSTRAINT', 'OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE'].includes(node.objtype)) {
+        // Commenting on an object that belongs to a table only reads the table.
+        add(effect(qualify(listName(items.slice(0, -1))), 'AccessShareLock', { why: 'COMMENT on a table\'s constraint, trigger, policy or rule reads the table' }));
+      }
+      return;
+    }
+    case 'RuleStmt':
+      add(effect(resolveTable(node.relation, ctx), 'AccessExclusiveLock', { why: 'CREATE RULE changes what queries on the table do, so it takes ACCESS EXCLUSIVE (brief)' }));
+      return;
+    case 'AlterSeqStmt': {
+      const owned = (node.options ?? []).find((o: Node) => o?.DefElem?.defname === 'owned_by')?.DefElem?.arg?.List?.items;
+      const parts = strings(owned);
+      if (parts.length >= 2) add(effect(qualify(listName(parts.slice(0, -1))), 'AccessShareLock', { why: 'OWNED BY reads the owning table' }));
+      return;
+    }
+    case 'CreatePublicationStmt':
+    case 'AlterPublicationStmt':
+      for (const o of node.pubobjects ?? []) {
+        const rel = o?.PublicationObjSpec?.pubtable?.relation;
+        if (rel) add(effect(resolveTable(rel, ctx), 'ShareUpdateExclusiveLock', { why: 'adding a table to a publication blocks other DDL only' }));
+      }
+      return;
+    case 'AlterDomainStmt': {
+      // ADD CONSTRAINT (subtype C) and SET NOT NULL (O) check every column of the domain's type.
+      if (node.subtype !== 'C' && node.subtype !== 'O') return;
+      if (node.subtype === 'C' && node.def?.Constraint?.skip_validation) return;
+      const domain = strings(node.typeName).pop()?.toLowerCase() ?? '';
+      for (const t of ctx.catalog.tables.values()) {
+        if ([...t.columns.values()].some((c) => c.type?.name === domain)) {
+          add(effect(t.qualified, 'ShareLock', { scan: true, why: `ALTER DOMAIN ${domain} checks every row of this table's ${domain} columns, blocking writes` }));
+        }
       }
       return;
     }
     case 'GrantStmt':
-      // Observed on PostgreSQL 18 (PGlite): GRANT/REVOKE on a table take ACCESS SHARE on it; 15 takes none.
+      // GRANT/REVOKE on a table take ACCESS SHARE on it from PostgreSQL 18 (PGlite, and a real 18.4
+      // server); 11 to 17 take no lock on the table (observed on 11, 12, 13, 14, 15, 16 and 17).
       if (node.objtype === 'OBJECT_TABLE' && node.targtype === 'ACL_TARGET_OBJECT' && v >= 18) {
         for (const r of node.objects ?? []) add(effect(resolveTable(r, ctx), 'AccessShareLock', { why: 'GRANT/REVOKE reads the table (PG 18+)' }));
       }
@@ -248,8 +280,12 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
   }
 }
 
-function createTable(node: Node, ctx: LockContext, add: (e: LockEffect) => void): void {
+function createTable(node: Node, ctx: LockContext, out: StatementLocks): void {
+  const add = (e: LockEffect) => out.effects.push(e);
   const table = qualify(rangeVarName(node.relation));
+  for (const elt of node.tableElts ?? []) {
+    for (const c of elt?.ColumnDef?.constraints ?? []) generatedColumnSupport(c?.Constraint, ctx, out);
+  }
   add(effect(table, 'AccessExclusiveLock', { why: 'a new table: invisible to other sessions until commit' }));
   const referenced = new Set<string>();
   for (const elt of node.tableElts ?? []) {
@@ -378,6 +414,8 @@ function alterTable(node: Node, ctx: LockContext, out: StatementLocks): void {
         break;
       case 'AT_SetTableSpace':
       case 'AT_SetAccessMethod': {
+        // ALTER TABLE ... SET ACCESS METHOD exists from PostgreSQL 15 (14 answers a syntax error, observed).
+        if (cmd.subtype === 'AT_SetAccessMethod' && v < 15) out.unsupported = 'ALTER TABLE ... SET ACCESS METHOD needs PostgreSQL 15 or later';
         // Moving to the default (pg_default, heap) is taken as a no-op: tables start there.
         const target = String(cmd.name ?? '').toLowerCase();
         const noop = target === 'pg_default' || target === 'heap';
@@ -411,7 +449,10 @@ function alterTable(node: Node, ctx: LockContext, out: StatementLocks): void {
           add(effect(part, 'AccessExclusiveLock', { why: 'DETACH ... CONCURRENTLY takes ACCESS EXCLUSIVE on the partition in its second transaction, after waiting for queries on the parent' }));
         } else {
           add(effect(table, 'AccessExclusiveLock', { why: 'DETACH PARTITION blocks reads and writes of the whole partitioned table' }));
-          add(effect(part, 'AccessExclusiveLock', { why: 'the detached partition' }));
+          // Observed on PostgreSQL 11, 12 and 13: the partition itself is opened with SHARE UPDATE
+          // EXCLUSIVE; from 14 (the release that added DETACH ... CONCURRENTLY) with ACCESS EXCLUSIVE.
+          if (v >= 14) add(effect(part, 'AccessExclusiveLock', { why: 'the detached partition' }));
+          else add(effect(part, 'ShareUpdateExclusiveLock', { why: 'the detached partition: SHARE UPDATE EXCLUSIVE before PG 14, so queries naming the partition itself keep running (those through the parent wait)' }));
         }
         break;
       }
@@ -423,6 +464,17 @@ function alterTable(node: Node, ctx: LockContext, out: StatementLocks): void {
         add(effect(table, 'AccessExclusiveLock', { why: `${describeSubtype(cmd.subtype)} takes ACCESS EXCLUSIVE (brief)` }));
     }
   }
+}
+
+/**
+ * Generated columns: GENERATED ALWAYS AS (...) STORED exists from PostgreSQL 12 (11 answers "syntax
+ * error at or near "("", observed); VIRTUAL, the default kind when none is written, from 18 (older
+ * servers answer a syntax error at VIRTUAL, or ask for STORED).
+ */
+function generatedColumnSupport(con: Node | undefined, ctx: LockContext, out: StatementLocks): void {
+  if (con?.contype !== 'CONSTR_GENERATED') return;
+  if ((con.generated_kind ?? 's') === 'v' && ctx.pgVersion < 18) out.unsupported = 'VIRTUAL generated columns (GENERATED ALWAYS AS ... without STORED) need PostgreSQL 18 or later';
+  else if (ctx.pgVersion < 12) out.unsupported = 'generated columns (GENERATED ALWAYS AS ... STORED) need PostgreSQL 12 or later';
 }
 
 const LIGHT_RELOPTIONS = new Set(['fillfactor', 'toast_tuple_target', 'parallel_workers', 'vacuum_index_cleanup', 'vacuum_truncate', 'log_autovacuum_min_duration', 'user_catalog_table']);
@@ -439,6 +491,7 @@ function addColumn(table: string, def: Node, ctx: LockContext, out: StatementLoc
   const notNull = cons.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
   const identity = cons.some((c) => c.contype === 'CONSTR_IDENTITY');
   const generated = cons.find((c) => c.contype === 'CONSTR_GENERATED');
+  generatedColumnSupport(generated, ctx, out);
   const serial = isSerialTypeName(def.typeName);
   const volatile = dflt ? isVolatileExpression(dflt.raw_expr) : false;
   const name = def.colname;

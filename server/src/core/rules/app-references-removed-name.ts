@@ -1,8 +1,9 @@
 // A dropped or renamed table or column whose old name still appears in the application sources the
 // front end handed in (ctx.appFiles). This file also holds the removal model (removedNames) that the
 // rename-*/drop-* rules share, so all five agree on what "removed" and "new in this file" mean.
-import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
+import { listName, qualify, rangeVarName, strings, type Node } from '../ast';
 import type { LockEstimate, Span, Violation } from '../types';
+import { perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
 
 export type RemovalKind = 'drop-table' | 'drop-column' | 'rename-table' | 'rename-column';
@@ -28,10 +29,21 @@ export interface RemovedName {
  * Tables and columns that existed before this file and that a statement of this file drops or renames.
  * Objects created earlier in the same file are left out: no deployed code can use them yet.
  */
-export function removedNames(ctx: RuleContext): RemovedName[] {
+export function removedNames(ctx: RuleContext): readonly RemovedName[] {
+  // Five rules ask during one analysis: computed once per analysis.
+  return removedOnce(ctx);
+}
+
+const removedOnce = perAnalysis(computeRemovedNames);
+
+function computeRemovedNames(ctx: RuleContext): RemovedName[] {
   const out: RemovedName[] = [];
+  const nodes = unwrapped(ctx);
+  const addedAt = columnsAdded(ctx);
+  /** A column added to the table by an earlier statement of this file is new: nothing uses it yet. */
+  const columnAddedEarlier = (beforeIndex: number, table: string, column: string) => (addedAt.get(`${table}\u0000${column}`) ?? Infinity) < beforeIndex;
   for (const st of ctx.statements) {
-    const [kind, node] = unwrap(st.ast);
+    const [kind, node] = nodes[st.index];
     const lockOn = (table: string) => st.locks.find((l) => l.relation === table);
     const existed = (table: string) => !lockOn(table)?.newTable;
     if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && node.relation) {
@@ -53,7 +65,7 @@ export function removedNames(ctx: RuleContext): RemovedName[] {
     } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN' && node.relation) {
       const table = qualify(rangeVarName(node.relation));
       const column = String(node.subname ?? '');
-      if (!existed(table) || columnAddedEarlier(ctx, st.index, table, column)) continue;
+      if (!existed(table) || columnAddedEarlier(st.index, table, column)) continue;
       out.push({
         kind: 'rename-column', statementIndex: st.index, table, column, newName: node.newname, cascade: false,
         span: findInStatement(st, new RegExp(`\\bRENAME\\s+(?:COLUMN\\s+)?${identifierPattern(column)}`, 'i')), lock: lockOn(table),
@@ -64,7 +76,7 @@ export function removedNames(ctx: RuleContext): RemovedName[] {
       for (const c of node.cmds ?? []) {
         const cmd: Node = c?.AlterTableCmd ?? {};
         if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
-        if (columnAddedEarlier(ctx, st.index, table, cmd.name)) continue;
+        if (columnAddedEarlier(st.index, table, cmd.name)) continue;
         out.push({
           kind: 'drop-column', statementIndex: st.index, table, column: cmd.name, cascade: cmd.behavior === 'DROP_CASCADE',
           span: findInStatement(st, new RegExp(`\\bDROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?${identifierPattern(cmd.name)}`, 'i')), lock: lockOn(table),
@@ -86,18 +98,20 @@ export function removedNames(ctx: RuleContext): RemovedName[] {
   return out;
 }
 
-/** A column added to the table by an earlier statement of this file is new: nothing uses it yet. */
-function columnAddedEarlier(ctx: RuleContext, beforeIndex: number, table: string, column: string): boolean {
-  for (const st of ctx.statements.slice(0, beforeIndex)) {
-    const [kind, node] = unwrap(st.ast);
-    if (kind !== 'AlterTableStmt' || qualify(rangeVarName(node.relation)) !== table) continue;
+/** Index of the first ALTER TABLE ... ADD COLUMN of each column, by "<table>\u0000<column>": one pass per analysis. */
+const columnsAdded = perAnalysis((ctx): ReadonlyMap<string, number> => {
+  const out = new Map<string, number>();
+  unwrapped(ctx).forEach(([kind, node], index) => {
+    if (kind !== 'AlterTableStmt') return;
+    const table = qualify(rangeVarName(node.relation));
     for (const c of node.cmds ?? []) {
       const cmd: Node = c?.AlterTableCmd ?? {};
-      if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname === column) return true;
+      const column = cmd.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef?.colname : undefined;
+      if (typeof column === 'string' && !out.has(`${table}\u0000${column}`)) out.set(`${table}\u0000${column}`, index);
     }
-  }
-  return false;
-}
+  });
+  return out;
+});
 
 function nameLength(n: { schema?: string; name: string }): number {
   return (n.schema ? n.schema.length + 1 : 0) + n.name.length;
@@ -197,17 +211,17 @@ interface Hit {
  * or the name right after an SQL keyword that takes a table (FROM, JOIN, INTO, UPDATE, ...) inside a
  * string or an SQL file. A variable or route that happens to share the name does not count.
  */
-function tableHits(text: string, regions: Region[], table: string): Hit[] {
+function tableHits(file: AppFile, table: string): Hit[] {
+  const { text, regions } = file;
   const [schema, name] = table.split('.');
   const hits: Hit[] = [];
-  const re = new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`, 'g');
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const r = regionAt(regions, m.index);
+  for (const at of occurrences(file, name)) {
+    const r = regionAt(regions, at);
     if (!r || r.kind !== 'string') continue;
     const literal = text.slice(r.start, r.end).replace(/^['"`]|['"`]$/g, '').trim();
     const exact = literal === name || literal === `${schema}.${name}`;
     // Only the text just before the name matters for the keyword test; SQL files are one long region.
-    if (exact || SQL_TABLE_KEYWORD.test(text.slice(Math.max(r.start, m.index - 200), m.index))) hits.push({ offset: m.index });
+    if (exact || SQL_TABLE_KEYWORD.test(text.slice(Math.max(r.start, at - 200), at))) hits.push({ offset: at });
   }
   return hits;
 }
@@ -218,26 +232,41 @@ function tableHits(text: string, regions: Region[], table: string): Hit[] {
  * the name must appear inside a string (a select list, a filter, an SQL text), as a member access
  * (`row.note`) or as an object key (`{ note: ... }`, a type's field).
  */
-function columnHits(text: string, regions: Region[], table: string, column: string, fileUsesTable: boolean): Hit[] {
+function columnHits(file: AppFile, table: string, column: string, fileUsesTable: boolean): Hit[] {
+  const { text, regions } = file;
   const name = table.split('.')[1];
   const hits: Hit[] = [];
-  const re = new RegExp(`(?<![\\w$])${escapeRegExp(column)}(?![\\w$])`, 'g');
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const r = regionAt(regions, m.index);
+  const qualifiedBy = new RegExp(`(?<![\\w$])"?${escapeRegExp(name)}"?\\.$`);
+  for (const at of occurrences(file, column)) {
+    const r = regionAt(regions, at);
     if (!r || r.kind === 'comment') continue;
-    const before = text.slice(Math.max(0, m.index - name.length - 3), m.index);
-    const qualified = new RegExp(`(?<![\\w$])"?${escapeRegExp(name)}"?\\.$`).test(before);
-    if (qualified) {
-      hits.push({ offset: m.index });
+    const before = text.slice(Math.max(0, at - name.length - 3), at);
+    if (qualifiedBy.test(before)) {
+      hits.push({ offset: at });
       continue;
     }
     if (!fileUsesTable) continue;
-    const after = text.slice(m.index + column.length, m.index + column.length + 4);
-    const member = /\??\.$/.test(text.slice(Math.max(0, m.index - 2), m.index));
+    const after = text.slice(at + column.length, at + column.length + 4);
+    const member = /\??\.$/.test(text.slice(Math.max(0, at - 2), at));
     const key = /^\s*\??:/.test(after);
-    if (r.kind === 'string' || member || key) hits.push({ offset: m.index });
+    if (r.kind === 'string' || member || key) hits.push({ offset: at });
   }
   return hits;
+}
+
+const IDENTIFIER = /^[\w$]+$/;
+
+/**
+ * Offsets (ascending) where `word` stands as a whole identifier, i.e. where
+ * /(?<![\w$])word(?![\w$])/g matches. For identifier words that is a lookup in the file's word
+ * index, built in one scan for all the names being searched, instead of one scan of the file per name.
+ */
+function occurrences(file: AppFile, word: string): number[] {
+  if (IDENTIFIER.test(word)) return file.words.get(word) ?? [];
+  const out: number[] = [];
+  const re = new RegExp(`(?<![\\w$])${escapeRegExp(word)}(?![\\w$])`, 'g');
+  for (let m = re.exec(file.text); m; m = re.exec(file.text)) out.push(m.index);
+  return out;
 }
 
 interface AppFile {
@@ -246,15 +275,28 @@ interface AppFile {
   regions: Region[];
   /** Offset of the first character of each line. */
   lineStarts: number[];
+  /** Offsets of the searched identifier names (see occurrences). */
+  words: Map<string, number[]>;
+  /** tableHits per table, for the several columns of one table. */
+  tableHits: Map<string, Hit[]>;
 }
 
-function prepare(files: RuleContext['appFiles']): AppFile[] {
+/** Regions, line starts and the offsets of `words` (the removed names) of each file: one scan per file. */
+function prepare(files: RuleContext['appFiles'], words: ReadonlySet<string>): AppFile[] {
   return files
     .filter((f) => typeof f?.text === 'string' && typeof f.path === 'string')
     .map((f) => {
       const lineStarts = [0];
       for (let i = f.text.indexOf('\n'); i >= 0; i = f.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-      return { path: f.path, text: f.text, regions: regionsOf(f.path, f.text), lineStarts };
+      const found = new Map<string, number[]>();
+      const re = /[\w$]+/g;
+      for (let m = re.exec(f.text); m; m = re.exec(f.text)) {
+        if (!words.has(m[0])) continue;
+        const list = found.get(m[0]);
+        if (list) list.push(m.index);
+        else found.set(m[0], [m.index]);
+      }
+      return { path: f.path, text: f.text, regions: regionsOf(f.path, f.text), lineStarts, words: found, tableHits: new Map() };
     });
 }
 
@@ -274,9 +316,9 @@ function lineOf(file: AppFile, offset: number): { line: number; text: string } {
 function findReferences(files: AppFile[], removed: RemovedName): NonNullable<Violation['related']> {
   const related: NonNullable<Violation['related']> = [];
   for (const file of files) {
-    const { regions } = file;
-    const tHits = tableHits(file.text, regions, removed.table);
-    const hits = removed.column ? columnHits(file.text, regions, removed.table, removed.column, tHits.length > 0) : tHits;
+    let tHits = file.tableHits.get(removed.table);
+    if (!tHits) file.tableHits.set(removed.table, (tHits = tableHits(file, removed.table)));
+    const hits = removed.column ? columnHits(file, removed.table, removed.column, tHits.length > 0) : [...tHits];
     const seenLines = new Set<number>();
     for (const h of hits.sort((a, b) => a.offset - b.offset)) {
       const l = lineOf(file, h.offset);
@@ -298,7 +340,8 @@ export const appReferencesRemovedName: Rule = {
     if (ctx.appFiles.length === 0) return;
     const removals = removedNames(ctx);
     if (removals.length === 0) return;
-    const files = prepare(ctx.appFiles);
+    const names = new Set(removals.flatMap((r) => [r.table.split('.')[1], r.column ?? '']));
+    const files = prepare(ctx.appFiles, names);
     for (const removed of removals) {
       const related = findReferences(files, removed);
       if (related.length === 0) continue;

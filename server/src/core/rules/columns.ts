@@ -1,9 +1,10 @@
 // Column readers shared by the column, type and default rules: the columns this file declares, where a
 // column's type is written in the text, and the type a column had just before a given statement.
 // Not a rule; nothing here reports.
-import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
+import { listName, qualify, rangeVarName, strings, type Node } from '../ast';
 import { typeFromAst, typeFromText, type ColumnType } from '../pgtypes';
 import type { LockEstimate, Span } from '../types';
+import { perAnalysis, unwrapped } from './facts';
 import type { RuleContext, StatementView } from './rule';
 
 export interface ColumnDeclaration {
@@ -21,11 +22,17 @@ export interface ColumnDeclaration {
   primaryKey: boolean;
 }
 
-/** Every column this file declares or re-types: CREATE TABLE columns, ADD COLUMN, ALTER COLUMN TYPE. */
-export function declaredColumns(ctx: RuleContext): ColumnDeclaration[] {
+/**
+ * Every column this file declares or re-types: CREATE TABLE columns, ADD COLUMN, ALTER COLUMN TYPE.
+ * Several rules ask during one analysis: computed once per analysis.
+ */
+export const declaredColumns: (ctx: RuleContext) => readonly ColumnDeclaration[] = perAnalysis(computeDeclaredColumns);
+
+function computeDeclaredColumns(ctx: RuleContext): ColumnDeclaration[] {
   const out: ColumnDeclaration[] = [];
+  const nodes = unwrapped(ctx);
   for (const st of ctx.statements) {
-    const [kind, node] = unwrap(st.ast);
+    const [kind, node] = nodes[st.index];
     if (kind === 'CreateStmt') {
       const table = qualify(rangeVarName(node.relation));
       const elts: Node[] = node.tableElts ?? [];
@@ -99,43 +106,110 @@ export function textSpan(st: StatementView, pattern: RegExp): Span {
  * statements of this file win; otherwise the type comes from the schema before this file: the catalog
  * when this file never re-types the column, else the stats snapshot. ctx.catalog holds the schema
  * after the whole file, so a column this file re-types has lost its old type there.
+ * A lookup in the file's column history (built once per analysis), not a walk over earlier statements.
  */
 export function columnTypeBefore(ctx: RuleContext, index: number, table: string, column: string): ColumnType | undefined {
-  for (let k = Math.min(index, ctx.statements.length) - 1; k >= 0; k--) {
-    const found = typeSetBy(ctx, ctx.statements[k], table, column);
-    if (found === 'unchanged') continue;
-    return found.type;
+  const history = columnHistory(ctx);
+  const colEvents = history.columns.get(columnKey(table, column)) ?? [];
+  const tableEvents = history.tables.get(table) ?? [];
+  const c = lastBefore(colEvents, index);
+  const t = lastBefore(tableEvents, index);
+  if (c && (!t || c.at > t.at)) {
+    // The column got its name here: its type is the old name's type at that point (strictly earlier, so this ends).
+    if (c.renamedFrom !== undefined) return columnTypeBefore(ctx, c.at, table, c.renamedFrom);
+    return c.typeName ? typeFromAst(c.typeName) : c.set ? typeFromAst(undefined) : undefined;
   }
-  const retypedHere = ctx.statements.some((s) => typeSetBy(ctx, s, table, column, false) !== 'unchanged');
+  if (t) {
+    const def = t.columns?.get(column);
+    return def?.typeName ? typeFromAst(def.typeName) : undefined;
+  }
+  // Nothing earlier in this file says: the schema before the file.
+  const retypedHere = colEvents.length > 0 || tableEvents.length > 0;
   if (!retypedHere) return ctx.catalog.table(table)?.columns.get(column)?.type;
   const [schema, name] = table.split('.');
   const snap = ctx.stats?.tables.find((t) => t.schema === schema && t.name === name)?.columns.find((c) => c.name === column);
   return snap ? typeFromText(snap.type) : undefined;
 }
 
-/** What one statement does to a column's type: sets it (type, or undefined when it removes the column) or leaves it. */
-function typeSetBy(ctx: RuleContext, st: StatementView, table: string, column: string, followRenames = true): { type: ColumnType | undefined } | 'unchanged' {
-  const [kind, node] = unwrap(st.ast);
-  if (kind === 'CreateStmt' && qualify(rangeVarName(node.relation)) === table) {
-    const def = (node.tableElts ?? []).map((e: Node) => e?.ColumnDef).find((d: Node | undefined) => d?.colname === column);
-    return { type: def?.typeName ? typeFromAst(def.typeName) : undefined };
-  }
-  if (kind === 'AlterTableStmt' && qualify(rangeVarName(node.relation)) === table) {
-    const cmds: Node[] = (node.cmds ?? []).map((c: Node) => c?.AlterTableCmd ?? {});
-    for (const cmd of [...cmds].reverse()) {
-      if (cmd.subtype === 'AT_AlterColumnType' && cmd.name === column) return { type: typeFromAst(cmd.def?.ColumnDef?.typeName) };
-      if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname === column) return { type: typeFromAst(cmd.def.ColumnDef.typeName) };
-      if (cmd.subtype === 'AT_DropColumn' && cmd.name === column) return { type: undefined };
-    }
-  }
-  if (kind === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN' && qualify(rangeVarName(node.relation)) === table) {
-    // The column got its name here: its type is the old name's type at that point.
-    // Only the backward walk follows renames (each step goes strictly earlier, so it ends).
-    if (node.newname === column) return { type: followRenames ? columnTypeBefore(ctx, st.index, table, node.subname) : undefined };
-    if (node.subname === column) return { type: undefined };
-  }
-  if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE') {
-    if ((node.objects ?? []).some((o: Node) => qualify(listName(strings(o?.List?.items))) === table)) return { type: undefined };
-  }
-  return 'unchanged';
+/** Something one statement did to one column's type. */
+interface ColumnEvent {
+  at: number;
+  /** ADD COLUMN / ALTER COLUMN TYPE: the new type (set without typeName: the type is unknown). */
+  typeName?: Node;
+  set?: boolean;
+  /** RENAME COLUMN <renamedFrom> TO this column. */
+  renamedFrom?: string;
+  // none of the above: the column is gone (DROP COLUMN, renamed away)
 }
+
+/** CREATE TABLE (columns: its column definitions) or DROP TABLE (no columns): every column of the table changes. */
+interface TableEvent {
+  at: number;
+  columns?: Map<string, Node>;
+}
+
+interface ColumnHistory {
+  /** By columnKey(table, column), in file order. */
+  columns: Map<string, ColumnEvent[]>;
+  /** By schema-qualified table, in file order. */
+  tables: Map<string, TableEvent[]>;
+}
+
+const columnKey = (table: string, column: string) => `${table}\u0000${column}`;
+
+/** The last event before statement `index` (events are in file order; several may share a statement, the last wins). */
+function lastBefore<E extends { at: number }>(events: readonly E[], index: number): E | undefined {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid].at < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? events[lo - 1] : undefined;
+}
+
+/** Every change of a column's type in this file, in one forward pass. */
+const columnHistory = perAnalysis((ctx): ColumnHistory => {
+  const columns = new Map<string, ColumnEvent[]>();
+  const tables = new Map<string, TableEvent[]>();
+  const onColumn = (table: string, column: unknown, e: ColumnEvent) => {
+    if (typeof column !== 'string') return;
+    const key = columnKey(table, column);
+    const list = columns.get(key);
+    if (list) list.push(e);
+    else columns.set(key, [e]);
+  };
+  const onTable = (table: string, e: TableEvent) => {
+    const list = tables.get(table);
+    if (list) list.push(e);
+    else tables.set(table, [e]);
+  };
+  unwrapped(ctx).forEach(([kind, node], at) => {
+    if (kind === 'CreateStmt') {
+      const defs = new Map<string, Node>();
+      for (const e of node.tableElts ?? []) {
+        const d: Node | undefined = e?.ColumnDef;
+        if (typeof d?.colname === 'string' && !defs.has(d.colname)) defs.set(d.colname, d);
+      }
+      onTable(qualify(rangeVarName(node.relation)), { at, columns: defs });
+    } else if (kind === 'AlterTableStmt') {
+      const table = qualify(rangeVarName(node.relation));
+      for (const c of node.cmds ?? []) {
+        const cmd: Node = c?.AlterTableCmd ?? {};
+        if (cmd.subtype === 'AT_AlterColumnType') onColumn(table, cmd.name, { at, typeName: cmd.def?.ColumnDef?.typeName, set: true });
+        else if (cmd.subtype === 'AT_AddColumn') onColumn(table, cmd.def?.ColumnDef?.colname, { at, typeName: cmd.def?.ColumnDef?.typeName, set: true });
+        else if (cmd.subtype === 'AT_DropColumn') onColumn(table, cmd.name, { at });
+      }
+    } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN') {
+      const table = qualify(rangeVarName(node.relation));
+      // Old name first: when both names are equal, the new name's event (pushed last) is the one that counts.
+      onColumn(table, node.subname, { at });
+      if (typeof node.subname === 'string') onColumn(table, node.newname, { at, renamedFrom: node.subname });
+      else onColumn(table, node.newname, { at });
+    } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE') {
+      for (const o of node.objects ?? []) onTable(qualify(listName(strings(o?.List?.items))), { at });
+    }
+  });
+  return { columns, tables };
+});

@@ -1,5 +1,6 @@
 // CONCURRENTLY operations and VACUUM manage their own transactions, so PostgreSQL refuses them inside a
 // transaction block: the migration fails with "cannot run inside a transaction block".
+import { concurrentlyFix } from '../fixes/quick';
 import type { Rule, RuleContext, StatementView } from './rule';
 
 export const concurrentlyInTransaction: Rule = {
@@ -20,6 +21,7 @@ export const concurrentlyInTransaction: Rule = {
         message: `${st.label} cannot run inside a transaction block, and ${where}: the migration will fail. ${howToFix(ctx, st, alone)}`,
         // The statement fails before it locks anything, so no lock belongs to this finding.
         locks: [],
+        fix: concurrentlyFix(ctx, st),
       });
     }
   },

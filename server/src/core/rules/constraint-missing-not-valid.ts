@@ -1,6 +1,7 @@
 // ADD CONSTRAINT FOREIGN KEY / CHECK without NOT VALID validates every row under a lock that blocks writes
 // (FK: SHARE ROW EXCLUSIVE on both tables; CHECK: ACCESS EXCLUSIVE).
 import { unwrap, type Node } from '../ast';
+import { splitFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
 
@@ -29,6 +30,7 @@ export const constraintMissingNotValid: Rule = {
           severity,
           message: `ADD CONSTRAINT ${con.conname ?? ''} ${what} validates every row: ${lockSentence('it', lock).replace(/^it takes /, 'it holds ')}. Add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE, writes continue)`.replace(/\s+/g, ' '),
           locks: st.locks.filter((l) => !l.newTable),
+          fix: splitFix(ctx, st, 'not-valid', 'Add the constraint NOT VALID here and VALIDATE it in a new migration'),
         });
       }
     }

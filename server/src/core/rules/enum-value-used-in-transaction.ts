@@ -1,7 +1,8 @@
 // ALTER TYPE ... ADD VALUE inside a transaction block: on PG 12+ the new value cannot be used until the
 // transaction commits ("unsafe use of new value"); before PG 12 the ADD VALUE itself is refused there.
 // Both are fine when the enum type was created in the same transaction.
-import { strings, unwrap, walk, type Node } from '../ast';
+import { strings, unwrap, walk } from '../ast';
+import { lineNumberAt, lowerBound, perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
 
 export const enumValueUsedInTransaction: Rule = {
@@ -15,7 +16,7 @@ export const enumValueUsedInTransaction: Rule = {
       if (kind !== 'AlterEnumStmt' || typeof node.newVal !== 'string' || node.oldVal || st.transactionId < 0) continue;
       const enumName = strings(node.typeName).join('.');
       if (createdInSameTransaction(ctx, st, enumName)) continue;
-      const line = lineOf(ctx.text, st.span.start);
+      const line = lineNumberAt(ctx, st.span.start);
       const wrapNote = st.explicitTransaction ? '' : ` (${ctx.runner.title} runs the whole file in one transaction)`;
       if (ctx.pgVersion < 12) {
         ctx.report({
@@ -24,10 +25,11 @@ export const enumValueUsedInTransaction: Rule = {
         });
         continue;
       }
-      for (const later of ctx.statements) {
-        if (later.index <= st.index || later.transactionId !== st.transactionId) continue;
-        const use = literalLocation(later.ast, node.newVal);
-        if (use === undefined) continue;
+      const { uses, firstLocation } = literalsInTransactions(ctx);
+      const users = uses.get(st.transactionId)?.get(node.newVal) ?? [];
+      for (let k = lowerBound(users, st.index + 1); k < users.length; k++) {
+        const later = ctx.statements[users[k]];
+        const use = firstLocation[later.index].get(node.newVal);
         ctx.report({
           statementIndex: later.index,
           span: ctx.spanAt(later.index, use, node.newVal.length + 2),
@@ -39,25 +41,46 @@ export const enumValueUsedInTransaction: Rule = {
 };
 
 function createdInSameTransaction(ctx: RuleContext, st: StatementView, enumName: string): boolean {
-  const last = (name: string) => name.split('.').pop();
-  return ctx.statements.some((s) => {
-    if (s.index >= st.index || s.transactionId !== st.transactionId) return false;
-    const [kind, node] = unwrap(s.ast);
-    return kind === 'CreateEnumStmt' && last(strings(node.typeName).join('.')) === last(enumName);
-  });
+  return (enumsCreated(ctx).get(`${st.transactionId}|${lastPart(enumName)}`) ?? Infinity) < st.index;
 }
 
-/** Byte location of the first string literal equal to value in the statement, if any. */
-function literalLocation(ast: Node | undefined, value: string): number | undefined {
-  let found: number | undefined;
-  walk(ast, (type, v) => {
-    if (found === undefined && type === 'A_Const' && v.sval?.sval === value) found = typeof v.location === 'number' ? v.location : -1;
-  });
-  return found;
-}
+const lastPart = (name: string) => name.split('.').pop();
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
+/** The first CREATE TYPE ... AS ENUM of each (transaction, unqualified type name): one pass per analysis. */
+const enumsCreated = perAnalysis((ctx): ReadonlyMap<string, number> => {
+  const out = new Map<string, number>();
+  const nodes = unwrapped(ctx);
+  for (const st of ctx.statements) {
+    const [kind, node] = nodes[st.index];
+    if (kind !== 'CreateEnumStmt') continue;
+    const key = `${st.transactionId}|${lastPart(strings(node.typeName).join('.'))}`;
+    if (!out.has(key)) out.set(key, st.index);
+  }
+  return out;
+});
+
+/**
+ * The string literals of the statements that run in a transaction block, each statement's AST walked
+ * once: per transaction, the statements (ascending) that contain each value; per statement, the byte
+ * location of each value's first literal (-1 when the AST gives none).
+ */
+const literalsInTransactions = perAnalysis((ctx) => {
+  const uses = new Map<number, Map<string, number[]>>();
+  const firstLocation: Map<string, number>[] = ctx.statements.map(() => new Map());
+  for (const st of ctx.statements) {
+    if (st.transactionId < 0) continue;
+    const found = firstLocation[st.index];
+    walk(st.ast, (type, v) => {
+      const value = v.sval?.sval;
+      if (type === 'A_Const' && typeof value === 'string' && !found.has(value)) found.set(value, typeof v.location === 'number' ? v.location : -1);
+    });
+    let byValue = uses.get(st.transactionId);
+    if (!byValue) uses.set(st.transactionId, (byValue = new Map()));
+    for (const value of found.keys()) {
+      const list = byValue.get(value);
+      if (list) list.push(st.index);
+      else byValue.set(value, [st.index]);
+    }
+  }
+  return { uses, firstLocation };
+});

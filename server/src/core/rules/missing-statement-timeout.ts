@@ -2,7 +2,7 @@
 // build) and no statement_timeout caps it: if it runs longer than planned, the app waits the whole time.
 // Reported once per file, on the first such statement.
 import { lockSentence } from './helpers';
-import { firstUncappedLongLock, hasLongNonBlockingWork, isTinyLock, safetyHeaderFix } from './missing-lock-timeout';
+import { firstUncappedLongLock, hasLongNonBlockingWork, isTinyLock, safetyHeaderFix } from '../fixes/header';
 import type { Rule } from './rule';
 
 export const missingStatementTimeout: Rule = {
@@ -10,10 +10,10 @@ export const missingStatementTimeout: Rule = {
   title: 'A long traffic-blocking lock runs without statement_timeout to cap it',
   defaultSeverity: 'warning',
   check(ctx) {
-    const found = firstUncappedLongLock(ctx, isTinyLock);
+    const found = firstUncappedLongLock(ctx.statements, isTinyLock);
     if (!found) return;
     const { st, lock } = found;
-    const concurrentNote = hasLongNonBlockingWork(ctx)
+    const concurrentNote = hasLongNonBlockingWork(ctx.statements)
       ? ' This file also builds an index concurrently or validates a constraint: set statement_timeout = 0 right before those, or move them to their own file.'
       : '';
     ctx.report({
@@ -21,7 +21,7 @@ export const missingStatementTimeout: Rule = {
       message: `${lockSentence(st.label, lock)}, and no statement_timeout caps it: if it runs longer than planned, every query on ${lock.relation} waits the whole time. Start the file with SET statement_timeout = '${ctx.settings.statementTimeout}'; so it aborts and rolls back instead`,
       help: `A statement that hits the timeout rolls back; then make the change in a way that does not hold the lock for the whole table (see the rule for the statement itself).${concurrentNote}`,
       locks: [lock],
-      fix: safetyHeaderFix(ctx, 'statement_timeout'),
+      fix: safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'statement_timeout'),
     });
   },
 };

@@ -1,5 +1,6 @@
 // CREATE INDEX without CONCURRENTLY on an existing table blocks writes for the whole build.
 import { unwrap } from '../ast';
+import { concurrentlyFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
 
@@ -21,6 +22,7 @@ export const requireConcurrentIndexCreation: Rule = {
         message: `${lockSentence(st.label, lock)}. Use CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue`,
         help: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner\'s no-transaction directive.',
         locks: [lock],
+        fix: concurrentlyFix(ctx, st),
       });
     }
   },

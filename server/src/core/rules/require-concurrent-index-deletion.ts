@@ -1,6 +1,7 @@
 // DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: it waits behind every
 // running query on the table and, while it waits, every new query queues behind it.
 import { listName, qualify, strings, unwrap, type Node } from '../ast';
+import { concurrentlyFix } from '../fixes/quick';
 import { modeTitle } from '../locks/modes';
 import type { LockEstimate } from '../types';
 import { describeBlocks, lockSentence, sizeScaledSeverity } from './helpers';
@@ -31,6 +32,7 @@ export const requireConcurrentIndexDeletion: Rule = {
         message: `${locks.map(describe).join('; ')}. Use DROP INDEX CONCURRENTLY${several ? ' (one statement per index)' : ''}, which takes SHARE UPDATE EXCLUSIVE and lets reads and writes continue`,
         help: 'DROP INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner\'s no-transaction directive.',
         locks,
+        fix: concurrentlyFix(ctx, st),
       });
     }
   },

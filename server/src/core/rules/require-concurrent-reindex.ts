@@ -1,6 +1,7 @@
 // REINDEX without CONCURRENTLY blocks writes to the table for the whole rebuild. PostgreSQL 12 added
 // REINDEX CONCURRENTLY; before that the concurrent route is a new index built concurrently, then a swap.
 import { hasOption, unwrap } from '../ast';
+import { concurrentlyFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity, worstExistingLock } from './helpers';
 import type { Rule } from './rule';
 
@@ -28,6 +29,7 @@ export const requireConcurrentReindex: Rule = {
         message: `${lockSentence('REINDEX', lock)}. ${advice}`,
         help: 'The concurrent forms cannot run inside a transaction block; put them in their own migration file or use the runner\'s no-transaction directive. A failed concurrent rebuild leaves an INVALID index to drop.',
         locks: [lock],
+        fix: concurrentlyFix(ctx, st),
       });
     }
   },

@@ -87,7 +87,8 @@ function extendsHold(st: StatementView, held: Map<string, Held>): Extension | un
   if (HARMLESS_STATEMENTS.has(st.kind) || st.lockInfo.nonTransactional) return undefined;
   const existing = st.locks.filter((l) => !l.newTable);
   if (existing.length === 0) return undefined;
-  const heldElsewhere = (relation: string) => [...held.keys()].some((h) => h !== relation);
+  // Some held table other than `relation` (without copying the keys for every lock of every statement).
+  const heldElsewhere = (relation: string) => held.size > (held.has(relation) ? 1 : 0);
 
   // Work under the statement's own ACCESS EXCLUSIVE on the only held table is that statement's own problem.
   const slow = existing.filter((l) => (l.rewrite || l.scan || l.indexBuild) && !l.emptiesTable && (l.mode !== 'AccessExclusiveLock' || heldElsewhere(l.relation)));

@@ -3,6 +3,7 @@
 // when the runner is Supabase, where `public` is exposed by default; info elsewhere, where exposure
 // depends on the setup.
 import { qualify, rangeVarName, strings, listName, unwrap, type Node } from '../ast';
+import { lowerBound, perAnalysis, statementsByTable, unwrapped } from './facts';
 import type { Rule, RuleContext } from './rule';
 
 export const tableWithoutRls: Rule = {
@@ -34,9 +35,22 @@ export const tableWithoutRls: Rule = {
 };
 
 function existedBefore(ctx: RuleContext, index: number, table: string): boolean {
-  if (ctx.stats?.tables.some((t) => `${t.schema}.${t.name}` === table)) return true;
-  return ctx.statements.slice(0, index).some((st) => createdTable(st.ast)?.table === table);
+  if (snapshotTables(ctx).has(table)) return true;
+  return (firstCreate(ctx).get(table) ?? Infinity) < index;
 }
+
+/** The tables of the stats snapshot, "schema.name". */
+const snapshotTables = perAnalysis((ctx): ReadonlySet<string> => new Set((ctx.stats?.tables ?? []).map((t) => `${t.schema}.${t.name}`)));
+
+/** The index of the first statement that creates each table (as createdTable reads it). */
+const firstCreate = perAnalysis((ctx): ReadonlyMap<string, number> => {
+  const out = new Map<string, number>();
+  for (const st of ctx.statements) {
+    const created = createdTable(st.ast);
+    if (created && !out.has(created.table)) out.set(created.table, st.index);
+  }
+  return out;
+});
 
 function createdTable(ast: Node | undefined): { table: string; location?: number; length: number; ifNotExists: boolean } | undefined {
   const [kind, node] = unwrap(ast);
@@ -55,33 +69,44 @@ function createdTable(ast: Node | undefined): { table: string; location?: number
 function laterFate(ctx: RuleContext, createdAt: number, table: string): { name: string; rlsEnabled: boolean; dropped: boolean } {
   let name = table;
   let rlsEnabled = false;
-  for (const st of ctx.statements.slice(createdAt + 1)) {
-    const [kind, node] = unwrap(st.ast);
-    if (kind === 'AlterTableStmt' && qualify(rangeVarName(node.relation)) === name) {
-      for (const c of node.cmds ?? []) {
-        const sub = c?.AlterTableCmd?.subtype;
-        if (sub === 'AT_EnableRowSecurity') rlsEnabled = true;
-        else if (sub === 'AT_DisableRowSecurity') rlsEnabled = false;
+  // Only statements that name the table can change its fate: walk those, in file order, switching to
+  // the new name's statements after a rename (linear in the file even when it creates thousands of tables).
+  const byTable = statementsByTable(ctx);
+  const nodes = unwrapped(ctx);
+  let from = createdAt + 1;
+  for (;;) {
+    const followed = name;
+    const later = byTable.get(name) ?? [];
+    for (let k = lowerBound(later, from); k < later.length && name === followed; k++) {
+      const i = later[k];
+      const [kind, node] = nodes[i];
+      if (kind === 'AlterTableStmt' && qualify(rangeVarName(node.relation)) === name) {
+        for (const c of node.cmds ?? []) {
+          const sub = c?.AlterTableCmd?.subtype;
+          if (sub === 'AT_EnableRowSecurity') rlsEnabled = true;
+          else if (sub === 'AT_DisableRowSecurity') rlsEnabled = false;
+        }
+      } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && qualify(rangeVarName(node.relation)) === name) {
+        name = `${name.split('.')[0]}.${node.newname}`;
+      } else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && qualify(rangeVarName(node.relation)) === name) {
+        name = `${node.newschema}.${name.split('.')[1]}`;
+      } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE') {
+        if ((node.objects ?? []).some((o: Node) => qualify(listName(strings(o?.List?.items))) === name)) return { name, rlsEnabled, dropped: true };
+      } else if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
+        // A later CREATE of the same name (after a drop) is checked on its own.
+        const again = createdTable(ctx.statements[i].ast);
+        if (again?.table === name && !again.ifNotExists) return { name, rlsEnabled, dropped: false };
       }
-    } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && qualify(rangeVarName(node.relation)) === name) {
-      name = `${name.split('.')[0]}.${node.newname}`;
-    } else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && qualify(rangeVarName(node.relation)) === name) {
-      name = `${node.newschema}.${name.split('.')[1]}`;
-    } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE') {
-      if ((node.objects ?? []).some((o: Node) => qualify(listName(strings(o?.List?.items))) === name)) return { name, rlsEnabled, dropped: true };
-    } else if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
-      // A later CREATE of the same name (after a drop) is checked on its own.
-      const again = createdTable(st.ast);
-      if (again?.table === name && !again.ifNotExists) break;
+      from = i + 1;
     }
+    if (name === followed) return { name, rlsEnabled, dropped: false };
   }
-  return { name, rlsEnabled, dropped: false };
 }
 
 /** Adds ENABLE ROW LEVEL SECURITY right after the CREATE statement. */
 function enableRlsFix(ctx: RuleContext, index: number, finalName: string) {
   const st = ctx.statements[index];
-  const eol = ctx.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreak(ctx);
   // When the table is renamed or moved later in the file, the ALTER right after CREATE uses the name it has at that point.
   const name = createdTable(st.ast)?.table ?? finalName;
   const sql = name.split('.').map(quoteIdentifier).join('.');
@@ -92,6 +117,9 @@ function enableRlsFix(ctx: RuleContext, index: number, finalName: string) {
     preferred: true,
   };
 }
+
+/** The file's line break, for inserted lines: \r\n when the file uses it anywhere. */
+const lineBreak = perAnalysis((ctx) => (ctx.text.includes('\r\n') ? '\r\n' : '\n'));
 
 function quoteIdentifier(part: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(part) ? part : `"${part.replace(/"/g, '""')}"`;

@@ -5,6 +5,7 @@
 import { qualify, rangeVarName, strings, unwrap, walk, type Node } from '../ast';
 import { formatCount } from '../estimate';
 import { describeLock, sizeScaledSeverity, worstExistingLock } from './helpers';
+import { lineNumberAt, perAnalysis } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
 
 export const unbatchedDml: Rule = {
@@ -25,7 +26,7 @@ export const unbatchedDml: Rule = {
       if (!severity) continue;
       const verb = kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
       const scope = node.whereClause ? 'every row matching its WHERE clause' : `every row${lock.rows !== undefined ? ` (${formatCount(lock.rows)})` : ''}`;
-      const heldText = held ? ` This transaction already holds ${describeLock(held.lock)} from line ${lineNumber(ctx.text, held.st.span.start)} (${held.st.label}), so that lock is held for the whole ${verb} too.` : '';
+      const heldText = held ? ` This transaction already holds ${describeLock(held.lock)} from line ${lineNumberAt(ctx, held.st.span.start)} (${held.st.label}), so that lock is held for the whole ${verb} too.` : '';
       ctx.report({
         statementIndex: st.index,
         severity,
@@ -75,19 +76,22 @@ function conjuncts(expr: Node): Node[] {
   return [expr];
 }
 
-/** A traffic-blocking lock taken by an earlier statement of the same transaction on an existing table. */
-function heldEarlierInTransaction(ctx: RuleContext, st: StatementView): { st: StatementView; lock: NonNullable<ReturnType<typeof worstExistingLock>> } | undefined {
+type Held = { st: StatementView; lock: NonNullable<ReturnType<typeof worstExistingLock>> };
+
+/** A traffic-blocking lock taken by an earlier statement of the same transaction on an existing table (the first such statement). */
+function heldEarlierInTransaction(ctx: RuleContext, st: StatementView): Held | undefined {
   if (st.transactionId < 0) return undefined;
-  for (const earlier of ctx.statements.slice(0, st.index)) {
-    if (earlier.transactionId !== st.transactionId) continue;
-    const lock = worstExistingLock(earlier.locks);
-    if (lock) return { st: earlier, lock };
-  }
-  return undefined;
+  const first = firstHeld(ctx).get(st.transactionId);
+  return first && first.st.index < st.index ? first : undefined;
 }
 
-function lineNumber(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
+/** Per transaction, its first statement that takes a traffic-blocking lock on an existing table: one pass per analysis. */
+const firstHeld = perAnalysis((ctx): ReadonlyMap<number, Held> => {
+  const out = new Map<number, Held>();
+  for (const st of ctx.statements) {
+    if (st.transactionId < 0 || out.has(st.transactionId)) continue;
+    const lock = worstExistingLock(st.locks);
+    if (lock) out.set(st.transactionId, { st, lock });
+  }
+  return out;
+});

@@ -2,6 +2,7 @@
 // ACCESS EXCLUSIVE: no reads, no writes for the whole build. UNIQUE and PRIMARY KEY can instead adopt
 // an index built beforehand with CREATE UNIQUE INDEX CONCURRENTLY.
 import { unwrap, type Node } from '../ast';
+import { splitFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
 
@@ -36,6 +37,7 @@ export const uniqueWithoutConcurrentIndex: Rule = {
               ? 'PRIMARY KEY USING INDEX also sets the key columns NOT NULL, which scans the table under ACCESS EXCLUSIVE unless they already are NOT NULL (or have a validated CHECK (col IS NOT NULL) on PG 12+).'
               : undefined,
           locks: [lock],
+          fix: con.contype === 'CONSTR_EXCLUSION' ? undefined : splitFix(ctx, st, 'unique-index', `Build the unique index CONCURRENTLY in a new migration, then ADD CONSTRAINT ... ${what} USING INDEX`),
         });
       }
     }

@@ -2,6 +2,7 @@
 // existing table: each existing row needs its own value, so PostgreSQL rewrites the whole table under
 // ACCESS EXCLUSIVE. Constant (and stable, like now()) defaults are catalog-only since PG 11.
 import { calledFunctions } from '../ast';
+import { splitFix } from '../fixes/quick';
 import { isVolatileExpression } from '../locks';
 import { declaredColumns, lockOn } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
@@ -34,6 +35,7 @@ export const volatileDefault: Rule = {
         severity,
         message: `${lockSentence(`ADD COLUMN ${d.column} ${written.replace(/\s+/g, ' ')}`, lock)}. ${why}. Add the column without a default, SET DEFAULT in a second statement (new rows only, no rewrite), then backfill existing rows in batches`,
         locks: [lock],
+        fix: splitFix(ctx, d.st, 'volatile-default', 'Add the column without the default, SET DEFAULT for new rows, and backfill existing rows in batches in a new migration'),
       });
     }
   },

@@ -1,0 +1,214 @@
+// `npm run bench:lsp`: the language server's latency, measured from outside over stdio like an editor
+// sees it. Starts `node server/bin/pg-preflight.js lsp --stdio` in a throwaway Supabase project and, with
+// a JSON-RPC client (vscode-languageserver-protocol), times each didChange until the publishDiagnostics
+// of that version arrives:
+//   (a) typing statements character by character at the end of a 200-statement migration;
+//   (b) the same at the end of a 20,000-line schema dump (pg_dump style, as `supabase db pull` writes);
+//   (c) cold start: process spawn to the first diagnostics of a small migration (median of several runs);
+//   (d) the robustness sweep: every prefix of every test-fixtures/**/*.sql file, fed as didChange events,
+//       with the slowest response (PG_PREFLIGHT_BENCH_SWEEP=0 skips it, it takes a few minutes).
+// Also asks the server for its own analysis times (pgPreflight/internalStats): the part of the latency
+// spent analysing, without the pipe and JSON-RPC.
+// Goals (issue 3): (a) p99 <= 5 ms, (b) p99 <= 30 ms, (c) <= 400 ms, sweep max <= 100 ms.
+// Prints a table and writes .bench/lsp.json (gitignored). Figures only, no assertions.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateMigration } from './bench';
+import { LspClient } from '../test/support/lsp-client';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const BIN = path.join(ROOT, 'server/bin/pg-preflight.js');
+
+/** A pg_dump-style schema of about `lines` lines: tables, sequences, keys, indexes, FKs, RLS, policies, triggers, grants. */
+export function schemaDump(lines: number): string {
+  const out: string[] = ['--', '-- PostgreSQL database dump', '--', '', 'SET statement_timeout = 0;', 'SET lock_timeout = 0;', "SET client_encoding = 'UTF8';", 'SET standard_conforming_strings = on;', "SELECT pg_catalog.set_config('search_path', '', false);", 'SET check_function_bodies = false;', ''];
+  for (let k = 0; out.length < lines; k++) {
+    const t = `public.tbl_${k}`;
+    out.push('--', `-- Name: tbl_${k}; Type: TABLE; Schema: public; Owner: postgres`, '--', '');
+    out.push(`CREATE TABLE ${t} (`, '    id bigint NOT NULL,', '    account_id bigint NOT NULL,', '    name text NOT NULL,', "    status character varying(20) DEFAULT 'new'::character varying NOT NULL,", "    payload jsonb DEFAULT '{}'::jsonb NOT NULL,", '    created_at timestamp with time zone DEFAULT now() NOT NULL,', '    updated_at timestamp with time zone', ');', '');
+    out.push(`ALTER TABLE ${t} OWNER TO postgres;`, '', `COMMENT ON TABLE ${t} IS 'table number ${k}';`, '');
+    out.push(`CREATE SEQUENCE public.tbl_${k}_id_seq`, '    START WITH 1', '    INCREMENT BY 1', '    NO MINVALUE', '    NO MAXVALUE', '    CACHE 1;', '');
+    out.push(`ALTER SEQUENCE public.tbl_${k}_id_seq OWNED BY ${t}.id;`, '');
+    out.push(`ALTER TABLE ONLY ${t} ALTER COLUMN id SET DEFAULT nextval('public.tbl_${k}_id_seq'::regclass);`, '');
+    out.push(`ALTER TABLE ONLY ${t}`, `    ADD CONSTRAINT tbl_${k}_pkey PRIMARY KEY (id);`, '');
+    out.push(`CREATE INDEX tbl_${k}_account_idx ON ${t} USING btree (account_id);`, '');
+    if (k > 0) out.push(`ALTER TABLE ONLY ${t}`, `    ADD CONSTRAINT tbl_${k}_account_fk FOREIGN KEY (account_id) REFERENCES public.tbl_${k - 1}(id) ON DELETE CASCADE;`, '');
+    out.push(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;`, '', `CREATE POLICY tbl_${k}_read ON ${t} FOR SELECT USING (true);`, '');
+    if (k % 5 === 0) {
+      out.push(`CREATE FUNCTION public.touch_${k}() RETURNS trigger`, '    LANGUAGE plpgsql', '    AS $$', 'BEGIN', '  NEW.updated_at := now();', '  RETURN NEW;', 'END;', '$$;', '');
+      out.push(`CREATE TRIGGER tbl_${k}_touch BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION public.touch_${k}();`, '');
+    }
+    out.push(`GRANT ALL ON TABLE ${t} TO anon;`, `GRANT ALL ON TABLE ${t} TO authenticated;`, '');
+  }
+  return out.join('\n') + '\n';
+}
+
+/** What the user types at the end of the file in (a) and (b). */
+const TYPED = [
+  '\n\nALTER TABLE public.tbl_3 ADD COLUMN archived_at timestamptz;',
+  '\nCREATE INDEX CONCURRENTLY tbl_3_archived_idx ON public.tbl_3 (archived_at);',
+  "\nALTER TABLE public.tbl_3 ADD CONSTRAINT tbl_3_name_check CHECK (name <> '') NOT VALID;",
+  '\nALTER TABLE public.tbl_3 VALIDATE CONSTRAINT tbl_3_name_check;',
+].join('');
+
+interface Figures {
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function figures(ms: number[]): Figures {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? 0;
+  return { samples: s.length, p50: q(0.5), p99: q(0.99), max: s[s.length - 1] ?? 0 };
+}
+
+function fmt(f: Figures): string {
+  return `p50 ${f.p50.toFixed(2)} ms   p99 ${f.p99.toFixed(2)} ms   max ${f.max.toFixed(2)} ms   (${f.samples} changes)`;
+}
+
+function project(): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pgpf-bench-lsp-')));
+  fs.mkdirSync(path.join(root, 'supabase/migrations'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'supabase/migrations/20240101000000_init.sql'), 'CREATE TABLE public.accounts (id bigint PRIMARY KEY);\n');
+  return root;
+}
+
+function uriOf(file: string): string {
+  return `file://${file}`;
+}
+
+async function startServer(root: string): Promise<LspClient> {
+  const c = LspClient.spawnStdio(BIN, {}, root);
+  await c.initialize(uriOf(root));
+  return c;
+}
+
+async function stop(c: LspClient): Promise<void> {
+  const exited = new Promise<void>((resolve) => c.child!.once('exit', () => resolve()));
+  await c.shutdown().catch(() => undefined);
+  await c.notify('exit', undefined).catch(() => undefined);
+  await exited;
+  c.dispose();
+}
+
+/** Types `typed` one character at a time at the end of `base`; returns the per-change latencies. */
+async function typing(root: string, name: string, base: string): Promise<{ client: Figures; server: Figures; firstMs: number }> {
+  const c = await startServer(root);
+  try {
+    const file = path.join(root, 'supabase/migrations', name);
+    const uri = uriOf(file);
+    const t0 = performance.now();
+    await c.open(uri, base);
+    await c.diagnostics(uri, 1);
+    const firstMs = performance.now() - t0;
+    // Warm-up: a few keystrokes the figures leave out (JIT).
+    for (const ch of '\n-- warm up') await c.diagnostics(uri, await c.append(uri, ch));
+    const before = (await c.connection.sendRequest('pgPreflight/internalStats')) as { lints: number };
+    const ms: number[] = [];
+    for (const ch of TYPED) {
+      const t = performance.now();
+      const v = await c.append(uri, ch);
+      await c.diagnostics(uri, v);
+      ms.push(performance.now() - t);
+    }
+    const stats = (await c.connection.sendRequest('pgPreflight/internalStats')) as { lints: number; p50Millis: number; p99Millis: number; maxMillis: number };
+    void before;
+    return { client: figures(ms), server: { samples: stats.lints, p50: stats.p50Millis, p99: stats.p99Millis, max: stats.maxMillis }, firstMs };
+  } finally {
+    await stop(c);
+  }
+}
+
+async function coldStart(root: string, runs: number): Promise<Figures> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const c = LspClient.spawnStdio(BIN, {}, root);
+    await c.initialize(uriOf(root));
+    const uri = uriOf(path.join(root, 'supabase/migrations/20240301000000_cold.sql'));
+    await c.open(uri, 'CREATE INDEX ON public.accounts (id);\n');
+    await c.diagnostics(uri, 1);
+    ms.push(performance.now() - t);
+    await stop(c);
+  }
+  return figures(ms);
+}
+
+function fixtureFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...fixtureFiles(p));
+    else if (e.name.endsWith('.sql')) out.push(p);
+  }
+  return out.sort();
+}
+
+async function sweep(root: string): Promise<{ changes: number; slowest: number; slowestAt: string; p99: number; files: number }> {
+  const c = await startServer(root);
+  const ms: number[] = [];
+  let slowest = 0;
+  let slowestAt = '';
+  const files = fixtureFiles(path.join(ROOT, 'test-fixtures'));
+  try {
+    for (const [i, f] of files.entries()) {
+      const text = fs.readFileSync(f, 'utf8');
+      const uri = uriOf(path.join(root, 'supabase/migrations', `2025010100${String(i).padStart(4, '0')}_sweep.sql`));
+      await c.open(uri, '');
+      await c.diagnostics(uri, 1);
+      for (let k = 0; k < text.length; k++) {
+        const t = performance.now();
+        const v = await c.append(uri, text[k]);
+        await c.diagnostics(uri, v);
+        const d = performance.now() - t;
+        ms.push(d);
+        if (d > slowest) {
+          slowest = d;
+          slowestAt = `${path.relative(ROOT, f)} at character ${k + 1}`;
+        }
+      }
+      await c.close(uri);
+    }
+    return { changes: ms.length, slowest, slowestAt, p99: figures(ms).p99, files: files.length };
+  } finally {
+    await stop(c);
+  }
+}
+
+async function main(): Promise<void> {
+  const root = project();
+  const results: Record<string, unknown> = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus()[0]?.model };
+  try {
+    const mig = generateMigration(200, 'lsp');
+    const a = await typing(root, '20240201000000_two_hundred.sql', mig);
+    process.stdout.write(`(a) typing at the end of a 200-statement migration (${mig.split('\n').length} lines)\n    client: ${fmt(a.client)}\n    server analysis: p50 ${a.server.p50.toFixed(2)} ms, p99 ${a.server.p99.toFixed(2)} ms\n    first diagnostics after open: ${a.firstMs.toFixed(0)} ms   goal p99 <= 5 ms\n`);
+    const dump = schemaDump(20_000);
+    const b = await typing(root, '20240202000000_remote_schema.sql', dump);
+    process.stdout.write(`(b) typing at the end of a 20,000-line schema dump (${dump.split('\n').length} lines, ${(dump.length / 1e6).toFixed(2)} MB)\n    client: ${fmt(b.client)}\n    server analysis: p50 ${b.server.p50.toFixed(2)} ms, p99 ${b.server.p99.toFixed(2)} ms\n    first diagnostics after open: ${b.firstMs.toFixed(0)} ms   goal p99 <= 30 ms\n`);
+    const cold = await coldStart(root, Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?? 5));
+    process.stdout.write(`(c) cold start (spawn -> initialize -> didOpen -> first diagnostics): median ${cold.p50.toFixed(0)} ms, max ${cold.max.toFixed(0)} ms   goal <= 400 ms\n`);
+    Object.assign(results, { twoHundred: a, dump: b, coldStart: cold });
+    if (process.env.PG_PREFLIGHT_BENCH_SWEEP !== '0') {
+      const s = await sweep(root);
+      process.stdout.write(`(d) robustness sweep: ${s.changes} changes over every prefix of ${s.files} fixture files: p99 ${s.p99.toFixed(2)} ms, slowest ${s.slowest.toFixed(1)} ms (${s.slowestAt})   goal <= 100 ms\n`);
+      results.sweep = s;
+    }
+    const out = path.join(ROOT, '.bench');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'lsp.json'), JSON.stringify(results, null, 2) + '\n');
+    process.stdout.write('written to .bench/lsp.json\n');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,147 @@
+// `pg-preflight trace <migration.sql>`: the dry run. Runs the migration statement by statement inside one
+// transaction that is always rolled back, on an embedded PostgreSQL (PGlite) with the schema of the
+// earlier migrations of its folder, or on a scratch database the user marked as such; reports the real
+// locks next to the model's predictions, and every disagreement. docs/trace.md.
+//
+// Exit codes: 0 traced without disagreement; 1 a disagreement with the lock model; 2 an error: bad usage,
+// an unmarked database, a connection or engine failure, or a PostgreSQL error in the migration or in an
+// earlier migration (the report is still written for those two).
+import * as path from 'node:path';
+import { type RunnerId, type Settings, type StatsSnapshot } from '@pg-preflight/shared';
+import { LineIndex } from '../core/text';
+import { isListedScratch } from '../trace/scratch';
+import { boolFlag, choiceFlag, stringFlag, type FlagSpec, type ParsedArgs } from './args';
+import { checkOptions, readStatsFile } from './check';
+import { loadConfig } from './config';
+import { ContextBuilder } from './context';
+import { CliError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { checkWritable, displayPath, writeFileAtomic } from './fsutil';
+import { globMatchers } from './inputs';
+import type { Io } from './io';
+import { renderTrace, TRACE_FORMATS, type TraceFormat } from './report/trace';
+
+export const TRACE_FLAGS: Record<string, FlagSpec> = {
+  'database-url': { kind: 'string' },
+  scratch: { kind: 'boolean' },
+  'run-no-transaction': { kind: 'boolean' },
+  format: { kind: 'string' },
+  stats: { kind: 'string' },
+  'pg-version': { kind: 'string' },
+  runner: { kind: 'string' },
+  config: { kind: 'string' },
+  output: { kind: 'string' },
+  help: { kind: 'boolean', short: 'h' },
+};
+
+export interface TraceCliOptions {
+  file: string;
+  databaseUrl?: string;
+  scratch: boolean;
+  runNoTransaction: boolean;
+  format: TraceFormat;
+  statsFile?: string;
+  pgVersion?: number;
+  runner?: RunnerId | 'auto';
+  configFile?: string;
+  output?: string;
+}
+
+export function traceOptions(args: ParsedArgs): TraceCliOptions {
+  if (args.positionals.length !== 1) {
+    throw new UsageError('trace', args.positionals.length ? `expected one migration file, got ${args.positionals.length}` : 'expected the migration file to trace');
+  }
+  const databaseUrl = stringFlag(args, 'database-url');
+  const scratch = boolFlag(args, 'scratch');
+  const runNoTransaction = boolFlag(args, 'run-no-transaction');
+  if (scratch && databaseUrl === undefined) throw new UsageError('--scratch', 'marks the --database-url connection as a scratch database; give --database-url too');
+  if (runNoTransaction && databaseUrl === undefined) throw new UsageError('--run-no-transaction', 'needs a scratch database (--database-url URL --scratch); the embedded engine cannot run those statements');
+  // --pg-version and --runner are validated exactly as `check` validates them.
+  const common = checkOptions({ positionals: [], flags: new Map([...args.flags].filter(([k]) => k === 'pg-version' || k === 'runner')) });
+  return {
+    file: args.positionals[0],
+    databaseUrl,
+    scratch,
+    runNoTransaction,
+    format: choiceFlag(args, 'format', TRACE_FORMATS) ?? 'text',
+    statsFile: stringFlag(args, 'stats'),
+    pgVersion: common.pgVersion,
+    runner: common.runner,
+    configFile: stringFlag(args, 'config'),
+    output: stringFlag(args, 'output'),
+  };
+}
+
+export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<number> {
+  const cwd = io.cwd;
+  const output = opts.output !== undefined ? path.resolve(cwd, opts.output) : undefined;
+  if (output) checkWritable(output, opts.output as string);
+  const config = loadConfig(cwd, opts.configFile);
+  const settings: Settings = { ...config.settings };
+  if (opts.runner !== undefined) settings.runner = opts.runner;
+
+  // The scratch check comes before any file is read or any connection is opened.
+  if (opts.databaseUrl !== undefined && !opts.scratch && !isListedScratch(opts.databaseUrl, settings)) {
+    const { describeConnection } = await import('@pg-preflight/shared/dist/collect');
+    throw new CliError(
+      '--database-url',
+      `refusing to trace on ${describeConnection(opts.databaseUrl)}: it is not marked as a scratch database; add --scratch, or list it in scratchDatabaseUrls in .pg-preflight.json (a trace runs the migration's statements on it, inside a transaction it rolls back)`,
+    );
+  }
+
+  const file = path.resolve(cwd, opts.file);
+  const shown = displayPath(file, cwd);
+  const ctx = new ContextBuilder(cwd, config.root, globMatchers(settings.migrationGlobs));
+  const text = ctx.text(file);
+  const context = ctx.context(file);
+  const stats: StatsSnapshot | undefined = opts.statsFile !== undefined ? readStatsFile(path.resolve(cwd, opts.statsFile), opts.statsFile) : undefined;
+
+  const progress = io.stderr.isTTY ? makeProgress(io) : undefined;
+  // Loaded on demand: `check` never pays for PGlite or `pg`.
+  const trace = await import('../trace');
+  let result;
+  try {
+    result = await trace.runTrace(
+      {
+        text,
+        path: shown,
+        settings,
+        stats,
+        priorFiles: context.priorFiles,
+        pgVersion: opts.pgVersion,
+        database: opts.databaseUrl !== undefined ? { url: opts.databaseUrl, scratch: opts.scratch, runNoTransaction: opts.runNoTransaction } : undefined,
+      },
+      { onProgress: progress?.update },
+    );
+  } catch (err) {
+    if (err instanceof trace.TraceError) throw new CliError(err.code === 'engine' ? 'trace' : '--database-url', err.message);
+    throw err;
+  } finally {
+    progress?.clear();
+    await trace.closeSharedHost();
+  }
+
+  const priorTexts = new Map(context.priorFiles.map((p) => [p.path, p.text]));
+  const report = renderTrace(opts.format, { path: shown, text, lines: new LineIndex(text), result, priorText: (p) => priorTexts.get(p) ?? '' });
+  if (output) writeFileAtomic(output, report, opts.output as string);
+  else io.stdout.write(report);
+  if (result.replayFailure || result.failedStatement !== undefined || result.statements.some((s) => s.error)) return EXIT_USAGE;
+  return result.disagreements.length ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** One self-overwriting status line on a TTY stderr. */
+function makeProgress(io: Io): { update: (message: string, done?: number, total?: number) => void; clear: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(message: string) {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      shown = true;
+      io.stderr.write(`\r\u001b[2Kpg-preflight: ${message}`);
+    },
+    clear() {
+      if (shown) io.stderr.write('\r\u001b[2K');
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// New migration files for a runner: names that sort right after the input, the directive that turns
+// the runner's transaction off, and how a file of a given kind is laid out. Pure.
+import { compareVersions, migrationVersion, nextMigrationName, type RunnerConvention } from '../runners';
+
+/** The input's file name relative to its folder, and the folder-relative prefix new names get. */
+function splitPath(path: string | undefined): { dir: string; base: string } {
+  const p = (path ?? 'migration.sql').replace(/\\/g, '/');
+  const slash = p.lastIndexOf('/');
+  return { dir: slash >= 0 ? p.slice(0, slash) : '', base: slash >= 0 ? p.slice(slash + 1) : p };
+}
+
+/** The file name of the input as steps name it (relative to its own folder). */
+export function inputFileName(path: string | undefined): string {
+  return splitPath(path).base;
+}
+
+/**
+ * The name (relative to the input file's folder) of the migration that sorts `step` places after the
+ * input. Prisma keeps one folder per migration: `../<next folder>/migration.sql`.
+ */
+export function candidateName(path: string | undefined, suffix: string, step: number): string {
+  const { dir, base } = splitPath(path);
+  if (base === 'migration.sql') {
+    const folder = dir.split('/').filter(Boolean).pop() ?? 'migration';
+    const next = nextMigrationName(`${folder}.sql`, suffix, step).replace(/\.sql$/, '');
+    return `../${next}/migration.sql`;
+  }
+  return nextMigrationName(base, suffix, step);
+}
+
+/** The version part (for comparisons) of a step or sibling name. */
+function versionOf(name: string): string | undefined {
+  return migrationVersion(name.replace(/^\.\.\//, ''));
+}
+
+/**
+ * Picks names for new files: the first `step` (from `start`) whose version is not taken by a sibling or
+ * by a name already picked. Returns the name and the step used, so the caller continues from there.
+ */
+export class FileNamer {
+  private readonly versions = new Set<string>();
+  private readonly names = new Set<string>();
+  private step = 1;
+  /** Siblings that sort after the input: new files land between, which the runner may refuse. */
+  readonly laterSiblings: string[] = [];
+
+  constructor(
+    private readonly path: string | undefined,
+    siblingNames: readonly string[] = [],
+  ) {
+    const own = versionOf(inputFileName(path));
+    for (const s of siblingNames) {
+      const base = s.replace(/\\/g, '/').split('/').pop() ?? s;
+      const name = base === 'migration.sql' ? s.replace(/\\/g, '/').split('/').slice(-2).join('/') : base;
+      this.names.add(name);
+      const v = versionOf(name.includes('/') ? `${name.split('/')[0]}/migration.sql` : name) ?? versionOf(name.split('/')[0]);
+      if (v) {
+        this.versions.add(v);
+        if (own && v !== own && safeCompare(v, own) > 0) this.laterSiblings.push(name);
+      }
+    }
+    if (own) this.versions.add(own);
+  }
+
+  next(suffix: string): string {
+    for (let guard = 0; guard < 10_000; guard++) {
+      const name = candidateName(this.path, suffix, this.step++);
+      const v = versionOf(name.startsWith('../') ? name.slice(3).split('/')[0] : name);
+      if (v && this.versions.has(v)) continue;
+      if (this.names.has(name)) continue;
+      if (v) this.versions.add(v);
+      this.names.add(name);
+      return name;
+    }
+    return candidateName(this.path, suffix, this.step++);
+  }
+}
+
+function safeCompare(a: string, b: string): number {
+  try {
+    return compareVersions(a, b);
+  } catch {
+    return a.localeCompare(b);
+  }
+}
+
+/**
+ * How a step file must look for the runner to run it outside a transaction, or undefined when it
+ * already does (psql, Sqitch) or when the runner runs a file holding a single statement on its own
+ * (Supabase, Prisma, golang-migrate: a one-statement batch is not a transaction block).
+ */
+export function noTransactionDirective(runner: RunnerConvention): string | undefined {
+  // Flyway has no in-file switch: a script configuration file beside the script does it (companionFiles).
+  return runner.noTransactionDirective;
+}
+
+/**
+ * A transactional step for this runner: the runner wraps it (nothing to add), or psql/Sqitch runs it
+ * as written, so it gets an explicit BEGIN ... COMMIT.
+ */
+export function needsExplicitTransaction(runner: RunnerConvention): boolean {
+  return !runner.wrapsInTransaction;
+}
+
+/** Files that must sit beside a step for the runner (Flyway's script configuration). */
+export function companionFiles(runner: RunnerConvention, stepName: string, nonTransactional: boolean): { name: string; text: string }[] {
+  if (runner.id === 'flyway' && nonTransactional) return [{ name: `${stepName}.conf`, text: 'executeInTransaction=false\n' }];
+  return [];
+}
+
+/** dbmate needs "-- migrate:up" (and accepts "-- migrate:down") in every file. */
+export function runnerFrame(runner: RunnerConvention, nonTransactional: boolean): { first?: string; last?: string } {
+  if (runner.id === 'dbmate') return { first: nonTransactional ? '-- migrate:up transaction:false' : '-- migrate:up', last: '-- migrate:down' };
+  if (nonTransactional) {
+    const d = noTransactionDirective(runner);
+    if (d) return { first: d };
+  }
+  return {};
+}
+
+/** Runner-specific things to do after adding files (hash files, plan files). */
+export function runnerAfterNote(runner: RunnerConvention): string | undefined {
+  switch (runner.id) {
+    case 'atlas':
+      return 'Atlas: run `atlas migrate hash` after adding or editing the files, so atlas.sum matches.';
+    case 'sqitch':
+      return 'Sqitch: add each new file to sqitch.plan (sqitch add) with its revert and verify scripts.';
+    case 'golang-migrate':
+      return 'golang-migrate: each step is an .up.sql file; add a matching .down.sql where you want migrate down to work.';
+    case 'graphile-migrate':
+      return 'graphile-migrate: commit each step as its own migration (graphile-migrate commit), in this order.';
+    case 'prisma':
+      return 'Prisma: each step is its own migration folder; run `prisma migrate resolve` only if a step was applied by hand.';
+    case 'flyway':
+      return 'Flyway: a step that must run outside a transaction comes with a script configuration file <script>.sql.conf holding executeInTransaction=false (Flyway 6.1+).';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,287 @@
+// Code actions: each finding's fix (Violation.fix, carried in Diagnostic.data), "suppress for this
+// statement", and source.fixAll.pgPreflight. Per-diagnostic actions are computed from the request alone
+// (the diagnostic's data and the document text); fix-all reads the current analysis. Multi-file fixes
+// become CreateFile + insert edits for files beside the document, which never overwrite: an existing
+// name is replaced by the next free one.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIX_ALL_KIND } from '@pg-preflight/shared';
+import {
+  CodeAction,
+  CodeActionKind,
+  type CodeActionParams,
+  type CreateFile,
+  type Diagnostic,
+  type Position,
+  type TextDocumentEdit,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { RULE_CRASH, SYNTAX_ERROR_RULE } from '../core/analyze';
+import { IGNORE_MISSING_REASON, UNUSED_IGNORE } from '../core/ignore';
+import { migrationVersion, nextMigrationName } from '../core/runners';
+import type { LineIndex } from '../core/text';
+import { fixToData, SOURCE, visibleViolations, type DiagnosticData, type FixData } from './convert';
+import type { LintResult } from './linter';
+import { fileToUri, uriToFile } from './workspace';
+
+export interface EditCapabilities {
+  /** workspace.workspaceEdit.documentChanges */
+  documentChanges: boolean;
+  /** workspace.workspaceEdit.resourceOperations includes 'create' */
+  createFiles: boolean;
+}
+
+export interface ActionEnv {
+  caps: EditCapabilities;
+  /** A file exists on disk or is open in the editor. */
+  exists(file: string): boolean;
+  /**
+   * The finding's fix recomputed now, with the folder listed again (undefined when the document moved on
+   * or the finding is gone). Used when a file the fix would create is taken: files created since the
+   * lint (by the previous fix, say) change the names, and the new files' text may mention its name.
+   */
+  refreshFix?(uri: string, data: DiagnosticData): FixData | undefined;
+}
+
+/** A document as an edit needs it: its URI, the version the edit is for, and its text. */
+export interface EditTarget {
+  uri: string;
+  version: number;
+  text: string;
+  lines: LineIndex;
+}
+
+const NO_SUPPRESS = new Set([SYNTAX_ERROR_RULE, RULE_CRASH, IGNORE_MISSING_REASON, UNUSED_IGNORE, 'file-too-large']);
+
+function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** Two edits (as offset spans) conflict: they overlap, or one inserts at or inside the other (order undefined). */
+function conflicts(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  const lo = Math.max(a.start, b.start);
+  const hi = Math.min(a.end, b.end);
+  if (lo < hi) return true;
+  return (a.start === a.end || b.start === b.end) && lo <= hi;
+}
+
+/** "<version>|<direction>" of a migration file or Prisma migration folder name; undefined without a version. */
+function versionKey(name: string): string | undefined {
+  const v = migrationVersion(name);
+  if (v === undefined) return undefined;
+  const dir = /\.down\.sql$/i.test(name) ? 'down' : /\.up\.sql$/i.test(name) ? 'up' : /^U\d/.test(name) ? 'undo' : 'do';
+  return `${v}|${dir}`;
+}
+
+/** The version keys of the migrations in a folder (files, and Prisma's <version>_name/ folders). */
+function folderVersions(dir: string): Set<string> {
+  const out = new Set<string>();
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const k = versionKey(e.isDirectory() ? `${e.name}/migration.sql` : e.name);
+    if (k) out.add(k);
+  }
+  return out;
+}
+
+/** The name whose version counts: the folder for <folder>/migration.sql, else the file name. */
+function versionedName(abs: string): { dir: string; name: string } {
+  const base = path.basename(abs);
+  if (base === 'migration.sql') return { dir: path.dirname(path.dirname(abs)), name: `${path.basename(path.dirname(abs))}/migration.sql` };
+  return { dir: path.dirname(abs), name: base };
+}
+
+/**
+ * A name for a new file that is free: the fix's own name when neither it nor its version is taken (by a
+ * file on disk, an open document, or another file of the same edit), else the next version of it. The
+ * version check matters because the fix was computed when the folder was listed: a file created since
+ * (by the previous fix, say) may hold the version already.
+ */
+export function freeFileName(dir: string, name: string, taken: Set<string>, exists: (file: string) => boolean): string | undefined {
+  const listed = new Map<string, Set<string>>();
+  const free = (n: string) => {
+    const abs = path.resolve(dir, n);
+    if (taken.has(abs) || exists(abs)) return false;
+    const v = versionedName(abs);
+    const key = versionKey(v.name);
+    if (!key) return true;
+    if (!listed.has(v.dir)) listed.set(v.dir, folderVersions(v.dir));
+    if (listed.get(v.dir)!.has(key)) return false;
+    for (const t of taken) {
+      const tv = versionedName(t);
+      if (tv.dir === v.dir && versionKey(tv.name) === key) return false;
+    }
+    return true;
+  };
+  if (free(name)) return name;
+  const slash = name.lastIndexOf('/');
+  const prefix = slash >= 0 ? name.slice(0, slash + 1) : '';
+  const base = name.slice(slash + 1);
+  for (let attempt = 1; attempt <= 200; attempt++) {
+    let candidate: string;
+    if (base === 'migration.sql' && prefix) {
+      // Prisma: ../<folder>/migration.sql -> the next folder version.
+      const parts = prefix.split('/').filter(Boolean);
+      const folder = parts.pop() ?? 'migration';
+      const next = bumped(`${folder}.sql`, attempt).replace(/\.sql$/, '');
+      candidate = `${parts.length ? `${parts.join('/')}/` : ''}${next}/migration.sql`;
+    } else candidate = `${prefix}${bumped(base, attempt)}`;
+    if (free(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function bumped(base: string, attempt: number): string {
+  const flyway = /^[VUR]\d+(?:[._]\d+)*__(.*)\.sql$/.exec(base);
+  if (flyway) return nextMigrationName(base, flyway[1] || 'migration', attempt);
+  const counted = /^\d+[_.-]?(.*?)(\.(?:up|down)\.sql|\.sql)$/.exec(base);
+  if (counted) return nextMigrationName(base, counted[1] || 'migration', attempt).replace(/\.sql$/, counted[2] === '.down.sql' ? '.down.sql' : '.sql').replace(/\.down\.down\.sql$/, '.down.sql');
+  const dot = base.toLowerCase().endsWith('.sql') ? base.length - 4 : base.length;
+  return `${base.slice(0, dot)}_${attempt + 1}${base.slice(dot)}`;
+}
+
+/** Every file the fix creates can have the name (and version) it proposes. */
+function namesFree(uri: string, fix: FixData, env: ActionEnv): boolean {
+  const file = uriToFile(uri);
+  if (!file) return true;
+  const dir = path.dirname(file);
+  const taken = new Set<string>();
+  for (const nf of fix.newFiles ?? []) {
+    if (freeFileName(dir, nf.name, taken, env.exists) !== nf.name) return false;
+    taken.add(path.resolve(dir, nf.name));
+  }
+  return true;
+}
+
+/** A fix (already in LSP ranges) as a WorkspaceEdit on the target document; undefined when the client cannot apply it. */
+export function fixEdit(target: EditTarget, fix: Pick<FixData, 'edits' | 'newFiles'>, env: ActionEnv, taken = new Set<string>()): WorkspaceEdit | undefined {
+  const creates: (CreateFile | TextDocumentEdit)[] = [];
+  if (fix.newFiles?.length) {
+    if (!env.caps.documentChanges || !env.caps.createFiles) return undefined;
+    const file = uriToFile(target.uri);
+    if (!file) return undefined;
+    const dir = path.dirname(file);
+    for (const nf of fix.newFiles) {
+      if (!nf.name || path.isAbsolute(nf.name) || nf.name.split('/').filter((p) => p === '..').length > 1) return undefined;
+      const name = freeFileName(dir, nf.name, taken, env.exists);
+      if (!name) return undefined;
+      const abs = path.resolve(dir, name);
+      taken.add(abs);
+      const uri = fileToUri(abs);
+      creates.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
+      creates.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: nf.text }] });
+    }
+  }
+  const edits: TextEdit[] = fix.edits.map((e) => ({ range: e.range, newText: e.newText }));
+  if (!env.caps.documentChanges) return { changes: { [target.uri]: edits } };
+  const own: TextDocumentEdit = { textDocument: { uri: target.uri, version: target.version }, edits };
+  return { documentChanges: [...creates, ...(edits.length ? [own] : [])] };
+}
+
+/** "-- pg-preflight-ignore <rule>: " right above the statement, indented like it; the reason goes after the colon. */
+export function suppressEdit(target: EditTarget, rule: string, statementStart: Position | undefined): TextEdit {
+  const eol = eolOf(target.text);
+  if (!statementStart) {
+    // A finding of the whole file: a file-level directive at the top.
+    return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `-- pg-preflight-ignore-file ${rule}: ${eol}` };
+  }
+  const lineText = target.lines.lineText(statementStart.line);
+  const before = lineText.slice(0, statementStart.character);
+  if (before.trim() === '') {
+    const at = { line: statementStart.line, character: 0 };
+    return { range: { start: at, end: at }, newText: `${before}-- pg-preflight-ignore ${rule}: ${eol}` };
+  }
+  // Another statement shares the line: break the line so the directive sits right above this one.
+  const indent = /^\s*/.exec(lineText)?.[0] ?? '';
+  return { range: { start: statementStart, end: statementStart }, newText: `${eol}${indent}-- pg-preflight-ignore ${rule}: ${eol}${indent}` };
+}
+
+function isData(x: unknown): x is DiagnosticData {
+  return !!x && typeof x === 'object' && typeof (x as DiagnosticData).rule === 'string' && typeof (x as DiagnosticData).version === 'number';
+}
+
+function wants(only: string[] | undefined, kind: string): boolean {
+  if (!only || only.length === 0) return true;
+  return only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/** Every code action for the request: per-diagnostic fixes and suppressions, and fix-all. */
+export function codeActions(params: CodeActionParams, target: EditTarget, current: LintResult | undefined, env: ActionEnv): CodeAction[] {
+  const out: CodeAction[] = [];
+  const only = params.context.only;
+  if (wants(only, CodeActionKind.QuickFix)) {
+    for (const d of params.context.diagnostics) {
+      if (d.source !== SOURCE || !isData(d.data)) continue;
+      out.push(...diagnosticActions(d, d.data, target, env));
+    }
+  }
+  // Fix-all is a source action: offered when asked for source actions (the editor's "Fix all" / on save).
+  if (only?.length && (wants(only, FIX_ALL_KIND) || only.includes(CodeActionKind.SourceFixAll)) && current) {
+    const all = fixAll(current, env);
+    if (all) out.push(all);
+  }
+  return out;
+}
+
+function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarget, env: ActionEnv): CodeAction[] {
+  const out: CodeAction[] = [];
+  // The diagnostic's ranges belong to data.version: an edit for an older version is sent as such, and the
+  // client refuses it instead of editing the wrong place.
+  const at: EditTarget = { ...target, version: data.version };
+  if (data.fix) {
+    let fix = data.fix;
+    if (fix.newFiles?.length && env.refreshFix && !namesFree(target.uri, fix, env)) fix = env.refreshFix(target.uri, data) ?? fix;
+    const edit = fixEdit(at, fix, env);
+    if (edit) {
+      const a = CodeAction.create(data.fix.title, edit, CodeActionKind.QuickFix);
+      a.diagnostics = [d];
+      if (data.fix.preferred) a.isPreferred = true;
+      out.push(a);
+    }
+  }
+  if (!NO_SUPPRESS.has(data.rule)) {
+    const edit = suppressEdit(target, data.rule, data.statementStart);
+    const scope = data.statementStart ? 'this statement' : 'this file';
+    const a = CodeAction.create(`Suppress ${data.rule} for ${scope} (type the reason after the colon)`, fixEdit(at, { edits: [edit] }, env) as WorkspaceEdit, CodeActionKind.QuickFix);
+    a.diagnostics = [d];
+    out.push(a);
+  }
+  return out;
+}
+
+/**
+ * source.fixAll.pgPreflight: every preferred fix of the current analysis whose edits do not overlap an
+ * already chosen one (identical fixes offered by two findings count once), in file order.
+ */
+export function fixAll(r: LintResult, env: ActionEnv): CodeAction | undefined {
+  const chosen: FixData[] = [];
+  const seen = new Set<string>();
+  const spans: { start: number; end: number }[] = [];
+  const names = new Set<string>();
+  const candidates = visibleViolations(r.analysis).filter((v) => v.fix?.preferred).map((v) => fixToData(v.fix!, r.lines));
+  for (const f of candidates) {
+    const key = JSON.stringify([f.edits, f.newFiles]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (f.newFiles?.length && !(env.caps.createFiles && env.caps.documentChanges)) continue;
+    const own = f.edits.map((e) => r.lines.spanOf(e.range));
+    if (own.some((e) => spans.some((x) => conflicts(e, x)))) continue;
+    if (f.newFiles?.some((n) => names.has(n.name))) continue;
+    chosen.push(f);
+    spans.push(...own);
+    for (const n of f.newFiles ?? []) names.add(n.name);
+  }
+  if (!chosen.length) return undefined;
+  const target: EditTarget = { uri: r.uri, version: r.version, text: r.text, lines: r.lines };
+  const taken = new Set<string>();
+  const edit = fixEdit(target, { edits: chosen.flatMap((f) => f.edits), newFiles: chosen.flatMap((f) => f.newFiles ?? []) }, env, taken);
+  if (!edit) return undefined;
+  const a = CodeAction.create(`Fix all pg-preflight findings with a preferred fix (${chosen.length})`, edit, FIX_ALL_KIND);
+  return a;
+}

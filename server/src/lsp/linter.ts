@@ -1,0 +1,306 @@
+// Open documents and their analyses: when to lint, which version a result belongs to, and what gets
+// published. Rules of the road:
+//   - Each didChange schedules a lint on the next turn of the event loop (setImmediate). Changes that
+//     arrive before it runs are coalesced: only the newest version is analysed. No timers on the
+//     keystroke path, so the latency is the analysis itself.
+//   - A result carries the version it was computed for; nothing older than what was last published is
+//     ever published, and a result whose document changed or closed meanwhile is dropped.
+//   - Results are cached per (version, workspace generation): hover, lenses, actions and pull requests
+//     for the current version reuse the lint's analysis, and compute it on the spot when it is missing.
+//   - When a migration changes, the open migrations that run after it in the same folder are re-linted
+//     (after a short delay, so typing in one file does not re-lint every later file per keystroke).
+import type { Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, RULE_CRASH } from '../core/analyze';
+import { AnalysisMemo } from '../core/memo';
+import { LineIndex } from '../core/text';
+import type { Analysis } from '../core/types';
+import { mayDropOrRename } from '../cli/context';
+import { toDiagnostics, SOURCE, type AnalysedDocument, type ConvertOptions } from './convert';
+import type { DocumentContext, Workspace } from './workspace';
+import { uriToFile } from './workspace';
+
+export const DEFAULT_MAX_FILE_CHARS = 2_000_000;
+/** Delay before re-linting the migrations that run after a changed one. */
+export const DEPENDENT_DELAY_MS = 150;
+
+export interface LintResult extends AnalysedDocument {
+  generation: number;
+  diagnostics: Diagnostic[];
+  context: DocumentContext;
+  /** Milliseconds the analysis took (for the internal stats request). */
+  millis: number;
+  tooLarge?: boolean;
+}
+
+export interface LinterHost {
+  workspace: Workspace;
+  /** Resolves once the parser is loaded and the first settings are in. */
+  ready: Promise<void>;
+  maxFileChars: number;
+  /** Push diagnostics (publishDiagnostics) or let the client pull them. */
+  push: boolean;
+  publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
+  /** Ask a pull client to pull again (workspace/diagnostic/refresh), throttled by the host. */
+  refreshPull(): void;
+  convertOptions(ctx: DocumentContext): ConvertOptions;
+  log(message: string): void;
+  /** Shown to the user once per distinct message. */
+  warnOnce(message: string): void;
+  linted?(result: LintResult): void;
+}
+
+interface DocState {
+  uri: string;
+  file?: string;
+  doc: TextDocument;
+  editedAt: number;
+  result?: LintResult;
+  publishedVersion: number;
+  queued: boolean;
+  timer?: NodeJS.Timeout;
+  memo: AnalysisMemo;
+  /** Text of the last analysed version, to tell whether dependents need a re-lint. */
+  lastText?: string;
+}
+
+export interface LinterStats {
+  lints: number;
+  /** Analysis times of the last (up to) 2000 lints, in ms. */
+  recentMillis: number[];
+  maxMillis: number;
+}
+
+export class Linter {
+  private readonly docs = new Map<string, DocState>();
+  private readonly byFile = new Map<string, DocState>();
+  private readonly loggedCrashes = new Set<string>();
+  private readonly pendingApp = new Set<string>();
+  readonly stats: LinterStats = { lints: 0, recentMillis: [], maxMillis: 0 };
+
+  constructor(private readonly host: LinterHost) {}
+
+  /** The open document of a file path, for the workspace overlay. */
+  openFile(file: string): { text: string; editedAt: number } | undefined {
+    const s = this.byFile.get(file);
+    return s ? { text: s.doc.getText(), editedAt: s.editedAt } : undefined;
+  }
+
+  isOpen(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
+  openUris(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  document(uri: string): TextDocument | undefined {
+    return this.docs.get(uri)?.doc;
+  }
+
+  opened(doc: TextDocument): void {
+    const prev = this.docs.get(doc.uri);
+    if (prev) this.dispose(prev);
+    const s: DocState = { uri: doc.uri, file: uriToFile(doc.uri), doc, editedAt: Date.now(), publishedVersion: -Infinity, queued: false, memo: new AnalysisMemo() };
+    this.docs.set(doc.uri, s);
+    if (s.file) this.byFile.set(s.file, s);
+    this.schedule(doc.uri);
+    this.scheduleDependents(s);
+  }
+
+  changed(doc: TextDocument): void {
+    const s = this.docs.get(doc.uri);
+    if (!s) return this.opened(doc);
+    s.doc = doc;
+    s.editedAt = Date.now();
+    this.schedule(doc.uri);
+  }
+
+  closed(uri: string): void {
+    const s = this.docs.get(uri);
+    if (!s) return;
+    this.dispose(s);
+    this.docs.delete(uri);
+    if (s.file && this.byFile.get(s.file) === s) this.byFile.delete(s.file);
+    if (this.host.push) this.host.publish(uri, s.doc.version, []);
+    // The disk text (maybe older than the closed editor's) is the context of later files again.
+    this.scheduleDependents(s);
+  }
+
+  private dispose(s: DocState): void {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = undefined;
+  }
+
+  /** Re-lint every open document (stats, settings or files changed). */
+  relintAll(): void {
+    for (const uri of this.docs.keys()) this.schedule(uri);
+    if (!this.host.push) this.host.refreshPull();
+  }
+
+  schedule(uri: string, delayMs = 0): void {
+    const s = this.docs.get(uri);
+    if (!s) return;
+    if (delayMs > 0) {
+      if (s.timer || s.queued) return;
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        this.schedule(uri);
+      }, delayMs);
+      return;
+    }
+    if (s.timer) {
+      clearTimeout(s.timer);
+      s.timer = undefined;
+    }
+    if (s.queued) return;
+    s.queued = true;
+    setImmediate(() => {
+      this.run(s).catch((err) => this.host.log(`pg-preflight: lint of ${uri} failed: ${(err as Error)?.stack ?? err}`));
+    });
+  }
+
+  private async run(s: DocState): Promise<void> {
+    await this.host.ready;
+    s.queued = false;
+    if (this.docs.get(s.uri) !== s) return; // closed (or reopened) meanwhile
+    const r = this.ensure(s);
+    if (!r) return;
+    if (this.host.push && r.version >= s.publishedVersion) {
+      s.publishedVersion = r.version;
+      this.host.publish(s.uri, r.version, r.diagnostics);
+    }
+  }
+
+  /** The result for the document's current version, computed now when missing. Undefined when closed or not ready. */
+  resultFor(uri: string): LintResult | undefined {
+    const s = this.docs.get(uri);
+    return s ? this.ensure(s) : undefined;
+  }
+
+  private ensure(s: DocState): LintResult | undefined {
+    const version = s.doc.version;
+    const gen = this.host.workspace.generation;
+    if (s.result && s.result.version === version && s.result.generation === gen) return s.result;
+    const r = this.lint(s);
+    s.result = r;
+    if (r.context.folder && s.lastText !== undefined && s.lastText !== r.text) this.scheduleDependents(s);
+    s.lastText = r.text;
+    this.host.linted?.(r);
+    return r;
+  }
+
+  private scheduleDependents(s: DocState): void {
+    if (!s.file) return;
+    let any = false;
+    for (const o of this.docs.values()) {
+      if (o === s || !o.file) continue;
+      if (this.host.workspace.runsAfter(s.file, o.file)) {
+        any = true;
+        o.result = undefined; // its schema context changed: the cached analysis is stale
+        this.schedule(o.uri, DEPENDENT_DELAY_MS);
+      }
+    }
+    if (any && !this.host.push) this.host.refreshPull();
+  }
+
+  private lint(s: DocState): LintResult {
+    const text = s.doc.getText();
+    const version = s.doc.version;
+    const generation = this.host.workspace.generation;
+    const started = performance.now();
+    let context: DocumentContext;
+    try {
+      context = this.host.workspace.context(s.uri);
+    } catch (err) {
+      this.host.log(`pg-preflight: reading the context of ${s.uri} failed: ${(err as Error)?.stack ?? err}`);
+      context = { root: '', path: s.uri, settings: this.host.workspace.context('untitled:fallback').settings, settingsProblems: [], statsSource: 'none', pgVersionSource: 'default', isMigration: false, priorFiles: [], siblingNames: [] };
+    }
+    for (const p of context.settingsProblems) this.host.warnOnce(p);
+    const lines = new LineIndex(text);
+    const base = { uri: s.uri, version, text, lines, settings: context.settings, stats: context.stats, statsSource: context.statsSource, pgVersionSource: context.pgVersionSource, isMigration: context.isMigration, generation, context };
+
+    if (text.length > this.host.maxFileChars) {
+      const analysis = emptyAnalysis();
+      const mb = (text.length / 1_000_000).toFixed(1);
+      const d: Diagnostic = {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        source: SOURCE,
+        code: 'file-too-large',
+        message: `pg-preflight: not analysed: the file has ${mb} million characters, over the ${(this.host.maxFileChars / 1_000_000).toFixed(1)} million limit of the editor integration (run 'pg-preflight check' on it instead)`,
+      };
+      return this.record({ ...base, analysis, diagnostics: [d], millis: performance.now() - started, tooLarge: true });
+    }
+
+    let analysis: Analysis;
+    try {
+      analysis = analyze({
+        text,
+        path: context.path,
+        settings: context.settings,
+        stats: context.stats,
+        priorFiles: context.priorFiles,
+        siblingNames: context.siblingNames,
+        appFiles: this.appFiles(s, context, text),
+        isMigration: context.isMigration,
+        memo: s.memo,
+      });
+    } catch (err) {
+      // analyze() never throws by contract; if it does, say so in the log and show nothing stale.
+      this.host.log(`pg-preflight: analysis of ${s.uri} failed: ${(err as Error)?.stack ?? err}`);
+      analysis = emptyAnalysis();
+    }
+    for (const v of analysis.violations) {
+      if (v.rule !== RULE_CRASH) continue;
+      const key = v.message.replace(/ on this file.*/, '');
+      if (this.loggedCrashes.has(key)) continue;
+      this.loggedCrashes.add(key);
+      this.host.log(`pg-preflight: ${v.message} (${s.uri}); this is a bug in pg-preflight, the other rules still ran`);
+    }
+    const doc: AnalysedDocument = { ...base, analysis };
+    const diagnostics = toDiagnostics(doc, this.host.convertOptions(context));
+    return this.record({ ...doc, generation, context, diagnostics, millis: performance.now() - started });
+  }
+
+  private record(r: LintResult): LintResult {
+    const st = this.stats;
+    st.lints++;
+    st.recentMillis.push(r.millis);
+    if (st.recentMillis.length > 2000) st.recentMillis.splice(0, st.recentMillis.length - 2000);
+    st.maxMillis = Math.max(st.maxMillis, r.millis);
+    return r;
+  }
+
+  /**
+   * Application files for the dropped/renamed-name check. Reading them can take a while, so the first
+   * lint that needs them goes without, and a re-lint follows once they are read (on a later turn).
+   */
+  private appFiles(s: DocState, ctx: DocumentContext, text: string): { path: string; text: string }[] {
+    if (!ctx.isMigration || !ctx.file || !mayDropOrRename(text)) return [];
+    const cached = this.host.workspace.cachedAppFiles(ctx.root);
+    if (cached) return cached;
+    if (!this.pendingApp.has(ctx.root)) {
+      this.pendingApp.add(ctx.root);
+      const gen = this.host.workspace.generation;
+      setTimeout(() => {
+        this.pendingApp.delete(ctx.root);
+        try {
+          this.host.workspace.loadAppFiles(ctx.root, ctx.folder);
+        } catch (err) {
+          this.host.log(`pg-preflight: reading application files under ${ctx.root} failed: ${(err as Error)?.message ?? err}`);
+          return;
+        }
+        if (this.host.workspace.generation === gen) this.host.workspace.generation++;
+        this.relintAll();
+      }, 0);
+    }
+    void s;
+    return [];
+  }
+}
+
+export function emptyAnalysis(): Analysis {
+  return { pgVersion: 0, runner: 'plain', statements: [], violations: [], riskScore: 1, lockedTables: [], wrappedInTransaction: false };
+}

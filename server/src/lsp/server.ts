@@ -1,0 +1,403 @@
+// The pg-preflight language server: wiring only. Documents (incremental sync) feed the Linter; requests
+// are answered from its cached analysis of the current version through convert.ts, actions.ts and
+// commands.ts; the Workspace supplies settings, stats and schema context.
+// Entry points: startServer(connection) (tests run it in-process over a stream pair; the VS Code client
+// starts lsp/main.js over IPC) and runLanguageServer(argv) for `pg-preflight lsp --stdio | --node-ipc`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  COMMANDS,
+  FILE_SUMMARY_NOTIFICATION,
+  FIX_ALL_KIND,
+  STATS_NOTIFICATION,
+  validateStatsSnapshot,
+  type FileSummaryParams,
+  type InitializationOptions,
+  type StatsSnapshot,
+} from '@pg-preflight/shared';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+  type MessageReader,
+  type MessageWriter,
+  type ServerCapabilities,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { createConnection as createCommonConnection, type WatchDog } from 'vscode-languageserver/lib/common/server';
+import { createConnection, createProtocolConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { loadParser, parseCounters } from '../core/parse';
+import { DOCS_BASE_URI } from '../cli/report/sarif';
+import { codeActions, type ActionEnv } from './actions';
+import { executeCommand, type Progress } from './commands';
+import { codeLenses, fixToData, hoverAt, visibleViolations, type ConvertOptions } from './convert';
+import { DEFAULT_MAX_FILE_CHARS, Linter } from './linter';
+import { fileToUri, uriToFile, Workspace, type DocumentContext } from './workspace';
+
+/** Custom request for benchmarks and debugging: lint counts and times, parser cache counters. */
+export const INTERNAL_STATS_REQUEST = 'pgPreflight/internalStats';
+
+export interface InternalStats {
+  lints: number;
+  p50Millis: number;
+  p99Millis: number;
+  maxMillis: number;
+  parsed: number;
+  parseCacheHits: number;
+}
+
+/** The bundled rule pages (server/dist/src/lsp -> the repository's or package's docs/rules). */
+function bundledDocsDir(): string | undefined {
+  for (const up of ['../../../../docs/rules', '../../../docs/rules']) {
+    const dir = path.resolve(__dirname, up);
+    if (fs.existsSync(path.join(dir, 'README.md'))) return dir;
+  }
+  return undefined;
+}
+
+export interface ServerHandle {
+  workspace: Workspace;
+  linter: Linter;
+}
+
+export function startServer(connection: Connection): ServerHandle {
+  const documents = new TextDocuments(TextDocument);
+  let caps: ClientCapabilities = {};
+  let init: InitializationOptions = {};
+  let push = true;
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((resolve) => (readyResolve = resolve));
+  const warned = new Set<string>();
+  const docsDir = bundledDocsDir();
+
+  const env: ActionEnv = {
+    caps: { documentChanges: false, createFiles: false },
+    exists: (file) => fs.existsSync(file) || linter.isOpen(fileToUri(file)),
+    refreshFix(uri, data) {
+      const file = uriToFile(uri);
+      if (!file || linter.document(uri)?.version !== data.version) return undefined;
+      workspace.fileChanged(file); // list the folder again
+      const r = linter.resultFor(uri);
+      if (!r || r.version !== data.version) return undefined;
+      const v = visibleViolations(r.analysis).find((x) => x.rule === data.rule && x.statementIndex === data.statementIndex && x.fix?.title === data.fix?.title);
+      return v?.fix ? fixToData(v.fix, r.lines) : undefined;
+    },
+  };
+
+  let refreshQueued = false;
+  const workspace = new Workspace((file) => linter.openFile(file));
+  const linter: Linter = new Linter({
+    workspace,
+    ready,
+    get maxFileChars() {
+      return typeof init.maxFileChars === 'number' && init.maxFileChars > 0 ? init.maxFileChars : DEFAULT_MAX_FILE_CHARS;
+    },
+    get push() {
+      return push;
+    },
+    publish(uri, version, diagnostics) {
+      void connection.sendDiagnostics({ uri, version, diagnostics });
+    },
+    refreshPull() {
+      if (refreshQueued || !caps.workspace?.diagnostics?.refreshSupport) return;
+      refreshQueued = true;
+      setImmediate(() => {
+        refreshQueued = false;
+        try {
+          void Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
+        } catch {
+          // the client went away
+        }
+      });
+    },
+    convertOptions: (ctx) => convertOptions(ctx),
+    log: (m) => connection.console.error(m),
+    warnOnce(m) {
+      if (warned.has(m)) return;
+      warned.add(m);
+      connection.console.warn(m);
+      void connection.window.showWarningMessage(`pg-preflight: ${m}`);
+    },
+    linted(r) {
+      if (!init.fileSummaries) return;
+      const params: FileSummaryParams = {
+        uri: r.uri,
+        version: r.version,
+        riskScore: r.analysis.riskScore,
+        pgVersion: r.analysis.pgVersion,
+        runner: r.analysis.runner,
+        lockedTables: r.analysis.lockedTables.map((t) => ({ relation: t.relation, mode: t.strongestMode, ...(t.estimatedSeconds !== undefined ? { estimatedSeconds: t.estimatedSeconds } : {}) })),
+        statsSource: r.statsSource,
+      };
+      void connection.sendNotification(FILE_SUMMARY_NOTIFICATION, params);
+    },
+  });
+
+  const bundledPages = new Map<string, string | undefined>();
+  function bundledPage(rule: string): string | undefined {
+    if (!bundledPages.has(rule)) {
+      const file = docsDir ? path.join(docsDir, `${rule}.md`) : undefined;
+      bundledPages.set(rule, file && fs.existsSync(file) ? pathToFileURL(file).href : undefined);
+    }
+    return bundledPages.get(rule);
+  }
+
+  function convertOptions(ctx: DocumentContext): ConvertOptions {
+    const base = ctx.settings.docsBaseUrl;
+    return {
+      docsUrl(rule) {
+        if (base) return `${base}${base.endsWith('/') || base.endsWith('=') ? '' : '/'}${rule}.md`;
+        if (docsDir) return bundledPage(rule);
+        return `${DOCS_BASE_URI}${rule}.md`;
+      },
+      pathToUri(p) {
+        if (!ctx.root) return undefined;
+        return fileToUri(path.resolve(ctx.root, p));
+      },
+    };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    caps = params.capabilities ?? {};
+    init = (params.initializationOptions ?? {}) as InitializationOptions;
+    const folders = (params.workspaceFolders ?? []).map((f) => uriToFile(f.uri)).filter((f): f is string => !!f);
+    if (!folders.length && params.rootUri) {
+      const root = uriToFile(params.rootUri);
+      if (root) folders.push(root);
+    }
+    if (!folders.length && params.rootPath) folders.push(params.rootPath);
+    workspace.setFolders(folders);
+    workspace.setInitSettings(init.settings);
+    const pullCapable = !!caps.textDocument?.diagnostic;
+    push = init.diagnosticMode === 'push' || (init.diagnosticMode !== 'pull' && !pullCapable);
+    if (init.diagnosticMode === 'pull' && !pullCapable) push = true;
+    const resourceOps = caps.workspace?.workspaceEdit?.resourceOperations ?? [];
+    env.caps = { documentChanges: !!caps.workspace?.workspaceEdit?.documentChanges, createFiles: resourceOps.includes('create') };
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      executeCommandProvider: { commands: Object.values(COMMANDS) },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    };
+    if (!push) capabilities.diagnosticProvider = { identifier: 'pg-preflight', interFileDependencies: true, workspaceDiagnostics: false };
+    return { capabilities, serverInfo: { name: 'pg-preflight', version: serverVersion() } };
+  });
+
+  connection.onInitialized(async () => {
+    try {
+      if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/.pg-preflight.json' }, { globPattern: '**/*.json', kind: 2 /* Change */ }],
+        });
+      }
+      if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: 'pgPreflight' });
+      }
+      if (caps.workspace?.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+          const now = new Set(workspace.folderPaths());
+          for (const f of e.removed) now.delete(uriToFile(f.uri) ?? '');
+          for (const f of e.added) {
+            const p = uriToFile(f.uri);
+            if (p) now.add(p);
+          }
+          workspace.setFolders([...now]);
+          await fetchConfiguration();
+          linter.relintAll();
+        });
+      }
+      await fetchConfiguration();
+      await loadParser();
+    } catch (err) {
+      connection.console.error(`pg-preflight: initialisation: ${(err as Error)?.stack ?? err}`);
+      await loadParser().catch(() => undefined);
+    } finally {
+      readyResolve();
+    }
+  });
+
+  async function fetchConfiguration(): Promise<void> {
+    if (!caps.workspace?.configuration) return;
+    const folders = workspace.folderPaths();
+    const items = [{ section: 'pgPreflight' }, ...folders.map((f) => ({ scopeUri: fileToUri(f), section: 'pgPreflight' }))];
+    try {
+      const values: unknown[] = await connection.workspace.getConfiguration(items);
+      workspace.clearClientSettings();
+      workspace.setClientSettings('', values[0]);
+      folders.forEach((f, i) => workspace.setClientSettings(f, values[i + 1]));
+    } catch (err) {
+      connection.console.warn(`pg-preflight: workspace/configuration failed: ${(err as Error)?.message ?? err}`);
+    }
+  }
+
+  connection.onDidChangeConfiguration(async (change) => {
+    if (caps.workspace?.configuration) await fetchConfiguration();
+    else {
+      const s = (change.settings as { pgPreflight?: unknown } | undefined)?.pgPreflight;
+      workspace.clearClientSettings();
+      if (s !== undefined) workspace.setClientSettings('', s);
+    }
+    workspace.invalidate();
+    linter.relintAll();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    let all = false;
+    const folders = new Set<string>();
+    const later: string[] = [];
+    for (const c of params.changes) {
+      const file = uriToFile(c.uri);
+      if (!file) continue;
+      const base = path.basename(file);
+      if (base === '.pg-preflight.json' || workspace.isStatsFile(file)) all = true;
+      else if (!base.toLowerCase().endsWith('.sql')) continue;
+      workspace.fileChanged(file);
+      if (c.type === FileChangeType.Changed) later.push(file);
+      else folders.add(path.dirname(file));
+    }
+    if (all) return linter.relintAll();
+    for (const uri of linter.openUris()) {
+      const f = uriToFile(uri);
+      if (!f) continue;
+      if (folders.has(path.dirname(f)) || folders.has(path.dirname(path.dirname(f))) || later.some((l) => workspace.runsAfter(l, f))) linter.schedule(uri);
+    }
+    if (!push) linter.relintAll();
+  });
+
+  connection.onNotification(STATS_NOTIFICATION, (params: unknown) => {
+    let snapshot: StatsSnapshot | undefined;
+    const raw = params && typeof params === 'object' && 'snapshot' in (params as object) ? (params as { snapshot: unknown }).snapshot : params;
+    if (raw !== null && raw !== undefined) {
+      const v = validateStatsSnapshot(raw);
+      if (!v.ok) {
+        connection.console.error(`pg-preflight: ${STATS_NOTIFICATION}: not a valid statistics snapshot: ${v.error}`);
+        return;
+      }
+      snapshot = v.snapshot;
+    }
+    workspace.setNotifiedStats(snapshot);
+    linter.relintAll();
+  });
+
+  documents.onDidChangeContent((e) => linter.changed(e.document));
+  documents.onDidClose((e) => linter.closed(e.document.uri));
+  documents.onDidSave((e) => {
+    const f = uriToFile(e.document.uri);
+    if (f) workspace.fileChanged(f);
+  });
+
+  connection.languages.diagnostics.on(async (params) => {
+    await ready;
+    const r = linter.resultFor(params.textDocument.uri);
+    if (!r) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const resultId = `${r.version}:${r.generation}`;
+    if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: r.diagnostics };
+  });
+
+  connection.onHover(async (params) => {
+    await ready;
+    const r = linter.resultFor(params.textDocument.uri);
+    if (!r || r.tooLarge) return null;
+    return hoverAt(r, r.lines.offsetAt(params.position), convertOptions(r.context));
+  });
+
+  connection.onCodeLens(async (params) => {
+    await ready;
+    const r = linter.resultFor(params.textDocument.uri);
+    if (!r || r.tooLarge) return [];
+    return codeLenses(r);
+  });
+
+  connection.onCodeAction(async (params) => {
+    await ready;
+    const r = linter.resultFor(params.textDocument.uri);
+    if (!r) return [];
+    return codeActions(params, { uri: r.uri, version: r.version, text: r.text, lines: r.lines }, r, env);
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    await ready;
+    return executeCommand(
+      {
+        linter,
+        env,
+        async applyEdit(label: string, edit: WorkspaceEdit) {
+          const res = await connection.workspace.applyEdit({ label, edit });
+          if (!res.applied && res.failureReason) connection.console.warn(`pg-preflight: ${label}: the client did not apply the edit: ${res.failureReason}`);
+          return res.applied;
+        },
+        async progress(title, token): Promise<Progress> {
+          let reporter = token !== undefined ? connection.window.attachWorkDoneProgress(token) : undefined;
+          if (!reporter && caps.window?.workDoneProgress) reporter = await connection.window.createWorkDoneProgress().catch(() => undefined);
+          if (!reporter) return { report: () => undefined, done: () => undefined };
+          const rep = reporter;
+          rep.begin(title, 0, undefined, false);
+          return { report: (m, p) => rep.report(p ?? 0, m), done: () => rep.done() };
+        },
+        info: (m) => void connection.window.showInformationMessage(m),
+      },
+      params.command,
+      params.arguments,
+      params.workDoneToken,
+    );
+  });
+
+  connection.onRequest(INTERNAL_STATS_REQUEST, (): InternalStats => {
+    const ms = [...linter.stats.recentMillis].sort((a, b) => a - b);
+    const q = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(ms.length * p))] : 0);
+    return { lints: linter.stats.lints, p50Millis: q(0.5), p99Millis: q(0.99), maxMillis: linter.stats.maxMillis, parsed: parseCounters.parsed, parseCacheHits: parseCounters.cacheHits };
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  return { workspace, linter };
+}
+
+function serverVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * A server connection over a message reader/writer that never exits the process (tests run the server
+ * in-process): `exit` only closes the connection.
+ */
+export function createServerConnection(reader: MessageReader, writer: MessageWriter): Connection {
+  let shutdown = false;
+  const watchDog: WatchDog = {
+    get shutdownReceived() {
+      return shutdown;
+    },
+    set shutdownReceived(v: boolean) {
+      shutdown = v;
+    },
+    initialize: () => undefined,
+    exit: () => connection.dispose(),
+  };
+  const connection: Connection = createCommonConnection((logger) => createProtocolConnection(reader, writer, logger), watchDog, ProposedFeatures.all) as unknown as Connection;
+  return connection;
+}
+
+/**
+ * `pg-preflight lsp --stdio | --node-ipc | --socket=N | --pipe=NAME`: the library reads the transport from
+ * process.argv; the process exits when the client sends exit or the transport closes.
+ */
+export function runLanguageServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  startServer(connection);
+}

@@ -1,0 +1,347 @@
+// The language server's view of the workspace: for each document, its project root, its settings
+// (.pg-preflight.json merged under the client's pgPreflight settings), its statistics snapshot, and its
+// schema context (earlier migrations of the same folder, sibling names), read from disk or from open
+// documents, whichever is newer. The CLI's modules do the actual work (config file name, directory walk,
+// migration ordering, context builder); this file only adds the editor's overlay and the caches that a
+// long-running process needs, invalidated by file events instead of living for one run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DEFAULT_SETTINGS,
+  normalizeSettings,
+  validateStatsSnapshot,
+  type Settings,
+  type StatsSnapshot,
+} from '@pg-preflight/shared';
+import type { SourceFile } from '../core/analyze';
+import { CONFIG_FILE } from '../cli/config';
+import { collectAppFiles, compareMigrationFiles, ContextBuilder, migrationUnit } from '../cli/context';
+import { exists, findUp, readTextFile } from '../cli/fsutil';
+import { globMatchers } from '../cli/inputs';
+
+/** An open document as the workspace sees it (the overlay over the disk). */
+export interface OpenText {
+  text: string;
+  /** Date.now() of the last edit (or of opening). */
+  editedAt: number;
+}
+
+export interface DocumentContext {
+  /** Absolute file path, when the URI is a file: URI. */
+  file?: string;
+  root: string;
+  /** The path the core sees (runner detection, messages): relative to the root when inside it. */
+  path: string;
+  settings: Settings;
+  /** Problems of the config file or of the client's settings, one line each. */
+  settingsProblems: string[];
+  configFile?: string;
+  stats?: StatsSnapshot;
+  statsSource: 'notification' | 'file' | 'none';
+  pgVersionSource: string;
+  isMigration: boolean;
+  priorFiles: SourceFile[];
+  siblingNames: string[];
+  /** Absolute migrations folder (for dependents), when the file is a migration. */
+  folder?: string;
+}
+
+interface ConfigEntry {
+  file?: string;
+  root: string;
+  settings: Settings;
+  problems: string[];
+}
+
+/** Keeps only the client values that differ from the defaults: VS Code sends every default too. */
+export function clientOverrides(client: unknown): Record<string, unknown> {
+  if (!client || typeof client !== 'object' || Array.isArray(client)) return {};
+  const out: Record<string, unknown> = {};
+  const defaults = DEFAULT_SETTINGS as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(client as Record<string, unknown>)) {
+    if (!(k in defaults) || v === undefined || v === null) continue;
+    if (JSON.stringify(v) === JSON.stringify(defaults[k])) continue;
+    if (k === 'rules' && v && typeof v === 'object' && Object.keys(v).length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+const filesOfUris = new Map<string, string | undefined>();
+
+export function uriToFile(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  if (filesOfUris.has(uri)) return filesOfUris.get(uri);
+  let file: string | undefined;
+  try {
+    file = fileURLToPath(uri);
+  } catch {
+    file = undefined;
+  }
+  if (filesOfUris.size > 10_000) filesOfUris.clear();
+  filesOfUris.set(uri, file);
+  return file;
+}
+
+export function fileToUri(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+const APP_LIMITS = { files: 2000, bytes: 16 * 1024 * 1024 };
+
+/** A context builder whose reads go to open documents first (the newer of editor and disk). */
+class OverlayContextBuilder extends ContextBuilder {
+  constructor(cwd: string, root: string, globs: RegExp[], private readonly overlay: (file: string) => string | undefined) {
+    super(cwd, root, globs);
+  }
+
+  override text(file: string, role?: string): string {
+    const open = this.overlay(file);
+    if (open !== undefined) return open;
+    try {
+      return super.text(file, role);
+    } catch {
+      return ''; // unreadable earlier migration: no schema from it (the CLI would stop; an editor goes on)
+    }
+  }
+}
+
+export class Workspace {
+  /** Absolute paths of the workspace folders, longest first. */
+  private folders: string[] = [];
+  /** Client settings (workspace/configuration, section pgPreflight) per folder path; '' = global. */
+  private clientSettings = new Map<string, unknown>();
+  private initSettings: unknown;
+  private configs = new Map<string, ConfigEntry>();
+  private builders = new Map<string, OverlayContextBuilder>();
+  private statsFiles = new Map<string, { snapshot?: StatsSnapshot; problem?: string }>();
+  private appFiles = new Map<string, SourceFile[]>();
+  private notified?: StatsSnapshot;
+  /** Generation counter: bumped whenever anything on disk or in the settings may have changed. */
+  generation = 0;
+
+  constructor(private readonly open: (file: string) => OpenText | undefined) {}
+
+  setFolders(folders: string[]): void {
+    this.folders = [...new Set(folders.map((f) => path.resolve(f)))].sort((a, b) => b.length - a.length);
+    this.invalidate();
+  }
+
+  setInitSettings(settings: unknown): void {
+    this.initSettings = settings;
+  }
+
+  setClientSettings(folder: string, settings: unknown): void {
+    this.clientSettings.set(folder, settings);
+  }
+
+  clearClientSettings(): void {
+    this.clientSettings.clear();
+  }
+
+  folderPaths(): string[] {
+    return [...this.folders];
+  }
+
+  /** The stats the client sent; undefined to fall back to the statsFile setting. */
+  setNotifiedStats(snapshot: StatsSnapshot | undefined): void {
+    this.notified = snapshot;
+    this.generation++;
+  }
+
+  /** Drops every cache (files changed on disk, settings changed). */
+  invalidate(): void {
+    this.configs.clear();
+    this.builders.clear();
+    this.statsFiles.clear();
+    this.appFiles.clear();
+    this.generation++;
+  }
+
+  /** A file changed on disk: drop what was read from it (and every listing, as files may come and go). */
+  fileChanged(file: string): void {
+    this.builders.clear();
+    this.appFiles.clear();
+    if (path.basename(file) === CONFIG_FILE) this.configs.clear();
+    this.statsFiles.delete(path.resolve(file));
+    this.generation++;
+  }
+
+  /** The stats file a changed path is, for any root: true when it is one. */
+  isStatsFile(file: string): boolean {
+    const abs = path.resolve(file);
+    for (const c of this.configs.values()) if (c.settings.statsFile && path.resolve(c.root, c.settings.statsFile) === abs) return true;
+    return this.statsFiles.has(abs);
+  }
+
+  private folderOf(file: string): string | undefined {
+    return this.folders.find((f) => file === f || file.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
+  }
+
+  private config(dir: string): ConfigEntry {
+    const hit = this.configs.get(dir);
+    if (hit) return hit;
+    const found = findUp(dir, (d) => isFile(path.join(d, CONFIG_FILE)));
+    let entry: ConfigEntry;
+    if (found) {
+      const file = path.join(found, CONFIG_FILE);
+      const r = readTextFile(file, 1024 * 1024);
+      const problems: string[] = [];
+      let json: unknown = {};
+      if ('why' in r) problems.push(`${CONFIG_FILE}: ${r.why}`);
+      else {
+        try {
+          json = JSON.parse(r.text);
+        } catch (err) {
+          problems.push(`${CONFIG_FILE}: invalid JSON: ${(err as Error).message}`);
+        }
+      }
+      const n = normalizeSettings(json);
+      problems.push(...n.problems.map((p) => `${file}: ${p}`));
+      entry = { file, root: found, settings: n.settings, problems };
+    } else {
+      const ws = this.folderOf(dir);
+      const root = ws ?? findUp(dir, (d) => exists(path.join(d, '.git'))) ?? dir;
+      entry = { root, settings: normalizeSettings({}).settings, problems: [] };
+    }
+    this.configs.set(dir, entry);
+    return entry;
+  }
+
+  /** Settings for a root: the config file's, then initializationOptions.settings, then the client's on top. */
+  private settingsFor(entry: ConfigEntry, file: string | undefined): { settings: Settings; problems: string[] } {
+    const problems = [...entry.problems];
+    let settings = entry.settings;
+    const layers: unknown[] = [this.initSettings, this.clientSettings.get(''), file ? this.clientSettings.get(this.folderOf(file) ?? '\0') : undefined];
+    for (const layer of layers) {
+      const over = clientOverrides(layer);
+      if (!Object.keys(over).length) continue;
+      const n = normalizeSettings(over, settings);
+      settings = n.settings;
+      problems.push(...n.problems.map((p) => `pgPreflight settings: ${p}`));
+    }
+    return { settings, problems };
+  }
+
+  private statsFile(root: string, settings: Settings): { snapshot?: StatsSnapshot; problem?: string } {
+    if (!settings.statsFile) return {};
+    const abs = path.resolve(root, settings.statsFile);
+    const hit = this.statsFiles.get(abs);
+    if (hit) return hit;
+    let out: { snapshot?: StatsSnapshot; problem?: string };
+    const r = readTextFile(abs, 256 * 1024 * 1024);
+    if ('why' in r) out = { problem: `statsFile ${settings.statsFile}: ${r.why}` };
+    else {
+      try {
+        const v = validateStatsSnapshot(JSON.parse(r.text));
+        out = v.ok ? { snapshot: v.snapshot } : { problem: `statsFile ${settings.statsFile}: not a valid statistics snapshot: ${v.error}` };
+      } catch (err) {
+        out = { problem: `statsFile ${settings.statsFile}: invalid JSON: ${(err as Error).message}` };
+      }
+    }
+    this.statsFiles.set(abs, out);
+    return out;
+  }
+
+  private builder(root: string, settings: Settings): OverlayContextBuilder {
+    const key = `${root}\0${settings.migrationGlobs.join('\0')}`;
+    let b = this.builders.get(key);
+    if (!b) {
+      b = new OverlayContextBuilder(root, root, globMatchers(settings.migrationGlobs), (f) => this.overlayText(f));
+      this.builders.set(key, b);
+    }
+    return b;
+  }
+
+  /** The open document's text unless the file on disk was written after the last edit. */
+  private overlayText(file: string): string | undefined {
+    const o = this.open(file);
+    if (!o) return undefined;
+    try {
+      if (fs.statSync(file).mtimeMs > o.editedAt) return undefined;
+    } catch {
+      // not on disk (yet): the editor's text is all there is
+    }
+    return o.text;
+  }
+
+  context(uri: string): DocumentContext {
+    const file = uriToFile(uri);
+    const dir = file ? path.dirname(file) : this.folders[this.folders.length - 1] ?? process.cwd();
+    const entry = this.config(dir);
+    const { settings, problems } = this.settingsFor(entry, file);
+    const root = entry.root;
+    let stats: StatsSnapshot | undefined;
+    let statsSource: DocumentContext['statsSource'] = 'none';
+    if (this.notified) {
+      stats = this.notified;
+      statsSource = 'notification';
+    } else {
+      const s = this.statsFile(root, settings);
+      if (s.problem) problems.push(s.problem);
+      if (s.snapshot) {
+        stats = s.snapshot;
+        statsSource = 'file';
+      }
+    }
+    const pgVersionSource = typeof settings.pgVersion === 'number' ? 'settings' : stats ? `stats snapshot, server ${stats.serverVersionNum}` : 'default';
+    const shown = file ? displayFrom(root, file) : uri;
+    const ctx: DocumentContext = {
+      file,
+      root,
+      path: shown,
+      settings,
+      settingsProblems: problems,
+      configFile: entry.file,
+      stats,
+      statsSource,
+      pgVersionSource,
+      isMigration: false,
+      priorFiles: [],
+      siblingNames: [],
+    };
+    if (file) {
+      const b = this.builder(root, settings);
+      const c = b.context(file);
+      ctx.isMigration = c.isMigration;
+      ctx.priorFiles = c.priorFiles;
+      ctx.siblingNames = c.siblingNames;
+      if (c.isMigration) ctx.folder = migrationUnit(file).folder;
+    }
+    return ctx;
+  }
+
+  /** Whether `other` is a migration of the same folder that runs after `file`. */
+  runsAfter(file: string, other: string): boolean {
+    if (migrationUnit(file).folder !== migrationUnit(other).folder) return false;
+    return compareMigrationFiles(other, file) > 0;
+  }
+
+  /** Application sources under the root, cached until files change; undefined when not read yet. */
+  cachedAppFiles(root: string): SourceFile[] | undefined {
+    return this.appFiles.get(root);
+  }
+
+  loadAppFiles(root: string, migrationFolder: string | undefined): SourceFile[] {
+    const hit = this.appFiles.get(root);
+    if (hit) return hit;
+    const files = collectAppFiles(root, root, new Set(migrationFolder ? [migrationFolder] : []), APP_LIMITS).files;
+    this.appFiles.set(root, files);
+    return files;
+  }
+}
+
+function displayFrom(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return (outside ? file : rel).split(path.sep).join('/');
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+// The language server's custom protocol: method names, command ids and payload types that the server
+// (server/src/lsp) and its clients (the VS Code extension in client/, or any LSP client) share.
+// Plain data: no vscode-languageserver types here, so the client and the CLI can import it freely.
+// docs/lsp.md documents every item.
+import type { StatsSnapshot } from './stats';
+
+/**
+ * Client -> server notification: the table statistics snapshot to use from now on (read from a live
+ * database by the client), or null to drop it and fall back to the statsFile setting. Every open
+ * document is re-linted. The params are `{ snapshot }`; a bare StatsSnapshot is accepted too.
+ */
+export const STATS_NOTIFICATION = 'pgPreflight/stats';
+
+export interface StatsNotificationParams {
+  snapshot: StatsSnapshot | null;
+}
+
+/**
+ * Server -> client notification, sent only when the client asks for it with the initialization option
+ * `fileSummaries: true`: the risk score and locked tables of a document after each lint (status bar).
+ */
+export const FILE_SUMMARY_NOTIFICATION = 'pgPreflight/fileSummary';
+
+export interface FileSummaryParams {
+  uri: string;
+  version: number;
+  riskScore: number;
+  pgVersion: number;
+  runner: string;
+  /** Tables locked in SHARE UPDATE EXCLUSIVE or stronger, strongest mode first. */
+  lockedTables: { relation: string; mode: string; estimatedSeconds?: number }[];
+  /** Where the table sizes came from: 'notification', 'file' (statsFile) or 'none'. */
+  statsSource: 'notification' | 'file' | 'none';
+}
+
+/** Commands the server executes (workspace/executeCommand); the argument lists are documented per command. */
+export const COMMANDS = {
+  /** [uri]: inserts the safety header (SET lock_timeout / statement_timeout) through workspace/applyEdit. */
+  insertSafetyHeader: 'pgPreflight.insertSafetyHeader',
+  /** [uri, { apply?: boolean }]: splits the file into zero-downtime steps; CreateFile + TextEdit through workspace/applyEdit. */
+  splitIntoSteps: 'pgPreflight.splitIntoSteps',
+  /** [uri]: returns the file's LockAnalysis (below) as data. */
+  showLockAnalysis: 'pgPreflight.showLockAnalysis',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** The code action kind of "apply every non-conflicting preferred fix in the file". */
+export const FIX_ALL_KIND = 'source.fixAll.pgPreflight';
+
+/** One lock of one statement, as the lock analysis table shows it. */
+export interface LockAnalysisRow {
+  /** Index of the statement in the file (0-based). */
+  statementIndex: number;
+  /** 0-based line and character where the statement starts. */
+  line: number;
+  character: number;
+  /** "CREATE INDEX", "ALTER TABLE ADD COLUMN", ... */
+  statement: string;
+  relation: string;
+  /** pg_locks spelling, e.g. AccessExclusiveLock. */
+  mode: string;
+  /** The docs' spelling, e.g. ACCESS EXCLUSIVE. */
+  modeTitle: string;
+  blocks: ('SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'DDL')[];
+  rewrite: boolean;
+  scan: boolean;
+  indexBuild: boolean;
+  /** Created earlier in this migration set: empty, so the lock harms nobody. */
+  newTable: boolean;
+  /** Estimated seconds the lock is held; absent when the table size is unknown. */
+  estimatedSeconds?: number;
+  rows?: number;
+  totalBytes?: number;
+  /** Writes per second from the stats snapshot, when known. */
+  writesPerSecond?: number;
+  why: string;
+}
+
+/** The result of pgPreflight.showLockAnalysis. */
+export interface LockAnalysis {
+  uri: string;
+  version: number;
+  riskScore: number;
+  pgVersion: number;
+  runner: string;
+  wrappedInTransaction: boolean;
+  statsSource: 'notification' | 'file' | 'none';
+  rows: LockAnalysisRow[];
+  lockedTables: { relation: string; mode: string; modeTitle: string; estimatedSeconds?: number }[];
+  /** Number of findings by severity. */
+  findings: { error: number; warning: number; info: number; hint: number };
+}
+
+/** The result of pgPreflight.splitIntoSteps. */
+export interface SplitResult {
+  /** The edit was sent to the client (workspace/applyEdit) and the client applied it. */
+  applied: boolean;
+  /** Step files in order: the first one replaces the input file. */
+  steps: { uri: string; phase: string; locks: string; reverse: string; deployNote?: string }[];
+  warnings: string[];
+  /** Why nothing was done, when nothing was. */
+  reason?: string;
+}
+
+/** initializationOptions the server understands (all optional). */
+export interface InitializationOptions {
+  /** 'auto' (default): pull diagnostics when the client supports them, else push. */
+  diagnosticMode?: 'auto' | 'push' | 'pull';
+  /** Send pgPreflight/fileSummary after each lint. */
+  fileSummaries?: boolean;
+  /** Settings used when the client does not answer workspace/configuration (same shape as .pg-preflight.json). */
+  settings?: Record<string, unknown>;
+  /** Files longer than this many characters are not analysed (default 2,000,000). */
+  maxFileChars?: number;
+}

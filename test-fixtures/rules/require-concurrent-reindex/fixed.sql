@@ -1,0 +1,6 @@
+REINDEX INDEX CONCURRENTLY users_pkey;
+-- ^^^ require-concurrent-reindex
+REINDEX TABLE CONCURRENTLY public.orders;
+-- ^^^ require-concurrent-reindex
+REINDEX (VERBOSE) TABLE CONCURRENTLY small_lookup;
+-- ^^^ require-concurrent-reindex

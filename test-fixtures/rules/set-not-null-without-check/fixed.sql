@@ -1,0 +1,12 @@
+SET lock_timeout = '5s';
+ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+-- ^^^ set-not-null-without-check
+ALTER TABLE orders ADD CONSTRAINT orders_status_not_null CHECK (status IS NOT NULL) NOT VALID, ADD CONSTRAINT orders_note_not_null CHECK (note IS NOT NULL) NOT VALID;
+-- ^^^ set-not-null-without-check
+-- A CHECK that is still NOT VALID proves nothing: the scan still happens.
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_actor_nn CHECK (actor IS NOT NULL) NOT VALID;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_actor_not_null CHECK (actor IS NOT NULL) NOT VALID;
+-- ^^^ set-not-null-without-check
+-- The constraint form scans the same way unless it is NOT VALID.
+ALTER TABLE small_lookup ADD CONSTRAINT small_lookup_code_not_null CHECK (code IS NOT NULL) NOT VALID;
+-- ^^^ set-not-null-without-check

@@ -1,0 +1,13 @@
+SET lock_timeout = '5s';
+ALTER TABLE users ADD COLUMN api_token uuid;
+ALTER TABLE public.users ALTER COLUMN api_token SET DEFAULT gen_random_uuid();
+-- ^^^ volatile-default
+ALTER TABLE orders ADD COLUMN shard double precision;
+ALTER TABLE public.orders ALTER COLUMN shard SET DEFAULT random();
+-- ^^^ volatile-default
+ALTER TABLE audit_log ADD COLUMN seen_at timestamptz NOT NULL DEFAULT clock_timestamp();
+-- ^^^ volatile-default
+-- The constant default is fine; the volatile one in the same statement is not.
+ALTER TABLE small_lookup ADD COLUMN active boolean DEFAULT true, ADD COLUMN seq bigint;
+ALTER TABLE public.small_lookup ALTER COLUMN seq SET DEFAULT nextval('small_lookup_seq');
+-- ^^^ volatile-default

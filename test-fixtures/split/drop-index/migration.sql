@@ -1,0 +1,1 @@
+DROP INDEX orders_status_idx, orders_amount_idx;

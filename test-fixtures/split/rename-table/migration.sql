@@ -1,0 +1,1 @@
+ALTER TABLE public.visits RENAME TO page_visits;

@@ -1,0 +1,2 @@
+-- A later migration: never replayed when tracing an earlier file.
+DROP TABLE public.products CASCADE;
