@@ -8,14 +8,14 @@ import type { LockAnalysis, LockAnalysisRow } from '@pg-preflight/shared';
 
 /** Lock modes weakest first, with the theme color of each and what it means for traffic. */
 export const LOCK_MODES: { mode: string; title: string; color: string; blocks: string }[] = [
-  { mode: 'AccessShareLock', title: 'ACCESS SHARE', color: 'var(--vscode-charts-green)', blocks: 'only ACCESS EXCLUSIVE' },
-  { mode: 'RowShareLock', title: 'ROW SHARE', color: 'var(--vscode-charts-green)', blocks: 'EXCLUSIVE, ACCESS EXCLUSIVE' },
-  { mode: 'RowExclusiveLock', title: 'ROW EXCLUSIVE', color: 'var(--vscode-charts-green)', blocks: 'SHARE and stronger (DDL)' },
-  { mode: 'ShareUpdateExclusiveLock', title: 'SHARE UPDATE EXCLUSIVE', color: 'var(--vscode-charts-blue)', blocks: 'DDL and VACUUM, not reads or writes' },
-  { mode: 'ShareLock', title: 'SHARE', color: 'var(--vscode-charts-yellow)', blocks: 'writes' },
-  { mode: 'ShareRowExclusiveLock', title: 'SHARE ROW EXCLUSIVE', color: 'var(--vscode-charts-orange)', blocks: 'writes' },
-  { mode: 'ExclusiveLock', title: 'EXCLUSIVE', color: 'var(--vscode-charts-purple)', blocks: 'writes and SELECT FOR UPDATE' },
-  { mode: 'AccessExclusiveLock', title: 'ACCESS EXCLUSIVE', color: 'var(--vscode-charts-red)', blocks: 'everything, reads too' },
+  { mode: 'AccessShareLock', title: 'ACCESS SHARE', color: 'var(--vscode-charts-green, #89d185)', blocks: 'only ACCESS EXCLUSIVE' },
+  { mode: 'RowShareLock', title: 'ROW SHARE', color: 'var(--vscode-charts-green, #89d185)', blocks: 'EXCLUSIVE, ACCESS EXCLUSIVE' },
+  { mode: 'RowExclusiveLock', title: 'ROW EXCLUSIVE', color: 'var(--vscode-charts-green, #89d185)', blocks: 'SHARE and stronger (DDL)' },
+  { mode: 'ShareUpdateExclusiveLock', title: 'SHARE UPDATE EXCLUSIVE', color: 'var(--vscode-charts-blue, #3794ff)', blocks: 'DDL and VACUUM, not reads or writes' },
+  { mode: 'ShareLock', title: 'SHARE', color: 'var(--vscode-charts-yellow, #cca700)', blocks: 'writes' },
+  { mode: 'ShareRowExclusiveLock', title: 'SHARE ROW EXCLUSIVE', color: 'var(--vscode-charts-orange, #d18616)', blocks: 'writes' },
+  { mode: 'ExclusiveLock', title: 'EXCLUSIVE', color: 'var(--vscode-charts-purple, #b180d7)', blocks: 'writes and SELECT FOR UPDATE' },
+  { mode: 'AccessExclusiveLock', title: 'ACCESS EXCLUSIVE', color: 'var(--vscode-charts-red, #f14c4c)', blocks: 'everything, reads too' },
 ];
 
 const STRENGTH = new Map(LOCK_MODES.map((m, i) => [m.mode, i]));

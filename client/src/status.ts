@@ -76,7 +76,7 @@ export function statusView(state: ConnectionState, now: number): StatusView {
       const age = formatAge(now - Date.parse(state.capturedAt));
       return {
         text: `$(${state.refreshing ? 'sync~spin' : 'database'}) pg-preflight: ${state.name} · PG ${formatPgVersion(state.serverVersionNum)} · stats ${age}`,
-        tooltip: `pg-preflight: statistics of ${state.tables} table${state.tables === 1 ? '' : 's'} from ${state.name}, read ${new Date(state.capturedAt).toISOString()}. Click to refresh, export or disconnect.`,
+        tooltip: `pg-preflight: statistics of ${state.tables} table${state.tables === 1 ? '' : 's'} from ${state.name}, read ${new Date(state.capturedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC (${age}). Click to refresh, export or disconnect.`,
         tone: state.refreshing ? 'busy' : 'normal',
       };
     }

@@ -13,7 +13,7 @@
 // Exit code: 0 all passed (or skipped with the reason printed), 1 a check failed.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -49,16 +49,22 @@ if (!existsSync(vsix)) {
 // 1. Chromium + code-server.
 const env = { ...process.env, E2E_HOME, PORT: String(PORT) };
 log('installing Chromium and code-server (idempotent; about 3 min the first time)');
-const install = spawnSync('bash', [SETUP, 'install'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+mkdirSync(E2E_HOME, { recursive: true });
+const installLog = join(E2E_HOME, 'install.log');
+const logFd = openSync(installLog, 'w');
+const install = spawnSync('bash', [SETUP, 'install'], { env, stdio: ['ignore', logFd, logFd] });
+closeSync(logFd);
 if (install.status !== 0) {
-  const tail = `${install.stdout ?? ''}\n${install.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+  const lines = readFileSync(installLog, 'utf8').split('\n');
+  const tail = [...lines.filter((l) => /\berr(or)?\b|ERR!|failed|E: /i.test(l)).slice(-15), '...', ...lines.slice(-15)].join('\n');
   if (install.status === 3 || install.error) {
-    console.log(`\nSKIPPED: npm run test:e2e: Chromium or code-server could not be installed on this machine, so the end-to-end run did not happen.\n${install.error?.message ?? tail}`);
+    console.log(`\nSKIPPED: npm run test:e2e: Chromium or code-server could not be installed on this machine, so the end-to-end run did not happen (log: ${installLog}).\n${install.error?.message ?? tail}`);
     process.exit(0);
   }
-  console.error(`e2e: setup failed (exit ${install.status}):\n${tail}`);
+  console.error(`e2e: setup failed (exit ${install.status}; log: ${installLog}):\n${tail}`);
   process.exit(1);
 }
+log(`tools ready (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 if (!existsSync(CHROMIUM)) {
   console.log(`\nSKIPPED: npm run test:e2e: no Chromium at ${CHROMIUM} after the install step.`);
   process.exit(0);
@@ -68,21 +74,43 @@ if (!existsSync(CHROMIUM)) {
 const { startThrowawayPostgres } = require(join(ROOT, 'server', 'dist', 'test', 'support', 'postgres.js'));
 const { Client } = require('pg');
 let pg;
-const workspace = mkdtempSync(join(tmpdir(), 'pgpf-e2e-ws-'));
-const suiteWorkspace = mkdtempSync(join(tmpdir(), 'pgpf-e2e-suite-'));
+// Stable folder names (they show in the screenshots) inside fresh temporary directories.
+const workspaceParent = mkdtempSync(join(tmpdir(), 'pgpf-e2e-ws-'));
+const suiteParent = mkdtempSync(join(tmpdir(), 'pgpf-e2e-suite-'));
+const workspace = join(workspaceParent, 'supabase-project');
+const suiteWorkspace = join(suiteParent, 'supabase-project');
 const profile = mkdtempSync(join(tmpdir(), 'pgpf-e2e-chromium-'));
 let browser;
+let page;
 let started = false;
 
 function visibleText(selector) {
   return `[...document.querySelectorAll(${JSON.stringify(selector)})].filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden').map((e) => e.innerText).join('\\n').replace(/\\u00a0/g, ' ')`;
 }
 
+const quickInputFocused = (page, ms) =>
+  page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') && getComputedStyle(document.querySelector('.quick-input-widget')).display !== 'none', null, { timeout: ms }).then(() => true, () => false);
+
 async function runCommand(page, title) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  // F1 goes nowhere while a webview (the lock timeline) holds the keyboard: then use the command center.
+  let prefix = '';
+  if (!(await quickInputFocused(page, 3000))) {
+    prefix = '>';
+    await page.keyboard.press('Escape');
+    await page.locator('.command-center').first().click();
+    if (!(await quickInputFocused(page, 10_000))) throw new Error('the command palette did not open');
+    await page.keyboard.type('>', { delay: 5 });
+  }
+  const input = page.locator('.quick-input-widget input').first();
   await page.keyboard.type(title, { delay: 5 });
+  const holds = () => page.waitForFunction((t) => document.querySelector('.quick-input-widget input')?.value.includes(t), title, { timeout: 3000 }).then(() => true, () => false);
+  if (!(await holds())) {
+    // A keystroke can be lost while the quick input switches from files to commands: type it again.
+    await input.fill(`${prefix}${title}`);
+    if (!(await holds())) throw new Error(`the command palette holds ${JSON.stringify(await input.inputValue())}, not ${JSON.stringify(title)}`);
+  }
   await page.waitForFunction((t) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.innerText.replace(/\u00a0/g, ' ').includes(t)), title, { timeout: 15_000 });
   await page.keyboard.press('Enter');
 }
@@ -96,6 +124,31 @@ async function openFile(page, name) {
   await page.keyboard.press('Enter');
   await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: T });
   await page.waitForSelector('.monaco-editor .view-lines', { state: 'visible' });
+}
+
+/** Connect to Database…: the quick pick (when a connection is saved) or straight to the URL box, then the name. */
+async function connectFromPalette(page, url, name) {
+  const widgetText = () => page.evaluate(() => document.querySelector('.quick-input-widget')?.innerText ?? '');
+  const input = page.locator('.quick-input-widget input').first();
+  /** Types into the quick input once it has the focus, and checks the value before pressing Enter. */
+  const fill = async (value) => {
+    await input.click();
+    await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget'), null, { timeout: 10_000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(value, { delay: 2 });
+    const typed = await input.inputValue();
+    if (typed !== value) throw new Error(`the quick input holds ${JSON.stringify(typed)}, not the text typed`);
+    await page.keyboard.press('Enter');
+  };
+  await runCommand(page, 'pg-preflight: Connect to Database');
+  await page.waitForFunction(() => /Enter a connection URL|Connect to Database \(1\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
+  if (!/\(1\/2\)/.test(await widgetText())) {
+    await fill('Enter a connection URL');
+    await page.waitForFunction(() => /Connect to Database \(1\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
+  }
+  await fill(url);
+  await page.waitForFunction(() => /Connect to Database \(2\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
+  await fill(name);
 }
 
 const statusText = (page) => page.evaluate(() => document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? '');
@@ -120,7 +173,7 @@ try {
   // 4. The UI.
   mkdirSync(IMAGES, { recursive: true });
   browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 800 }, args: CHROMIUM_ARGS });
-  const page = browser.pages()[0] || (await browser.newPage());
+  page = browser.pages()[0] || (await browser.newPage());
   page.setDefaultTimeout(T);
   page.on('pageerror', (e) => log('pageerror:', e.message.split('\n')[0]));
   await page.goto(`${URL_}/?folder=${encodeURIComponent(workspace)}`);
@@ -170,15 +223,18 @@ try {
     check('CONCURRENTLY fix applied', applied);
   } else await page.keyboard.press('Escape');
 
+  // A refused connection: one notification, an error state, linting carries on.
+  await connectFromPalette(page, 'postgresql://postgres@127.0.0.1:1/postgres', 'closed-port');
+  const refused = await page
+    .waitForFunction(() => /pg-preflight: error: connection refused/.test(document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? ''), null, { timeout: T })
+    .then(() => true, () => false);
+  check('status bar on a refused connection', refused, JSON.stringify((await statusText(page)).match(/pg-preflight: error[^$]*?(refused|failed)/)?.[0] ?? ''));
+  const stillLinted = (await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').count()) > 0;
+  check('linting carries on after the failure', stillLinted);
+  await page.screenshot({ path: join(IMAGES, 'status-error.png'), clip: { x: 0, y: 700, width: 1400, height: 100 } });
+
   // Connect from the command palette: URL (password box), then the name.
-  await runCommand(page, 'pg-preflight: Connect to Database');
-  await page.waitForSelector('.quick-input-widget input[type="password"]', { state: 'visible', timeout: 15_000 });
-  await page.keyboard.type(pg.url, { delay: 2 });
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => /2\/2/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('e2e-db', { delay: 5 });
-  await page.keyboard.press('Enter');
+  await connectFromPalette(page, pg.url, 'e2e-db');
   const connected = await page
     .waitForFunction((major) => new RegExp(`pg-preflight: e2e-db · PG ${major}\\.\\d+ · stats just now`).test(document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? ''), pg.major, { timeout: T })
     .then(() => true, () => false);
@@ -195,6 +251,7 @@ try {
   await openFile(page, '20240401000000_tighten_orders.sql');
   const errors = await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: T }).then(() => true, () => false);
   check('findings scaled by the live table sizes (error squiggles)', errors);
+  await runCommand(page, 'View: Close Primary Side Bar'); // room for the editor and the timeline side by side
   await runCommand(page, 'pg-preflight: Show Lock Analysis');
   let timelineText = '';
   const deadline = Date.now() + T;
@@ -208,6 +265,7 @@ try {
   check('lock timeline webview', /Risk \d+\/10/.test(timelineText) && /ACCESS EXCLUSIVE/.test(timelineText) && /public\.orders/.test(timelineText), JSON.stringify(timelineText.split('\n').slice(0, 3).join(' | ')));
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(IMAGES, 'lock-timeline.png') });
+  await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
 
   // Split into zero-downtime steps (the timeline's file is still the active editor in group 1).
   await page.locator('.tab', { hasText: '20240401000000_tighten_orders.sql' }).first().click();
@@ -218,30 +276,13 @@ try {
   const split = await page
     .waitForFunction((n) => document.querySelectorAll('.tab').length > n, tabsBefore, { timeout: T })
     .then(() => true, () => false);
-  await page.waitForTimeout(800);
   const created = readdirSync(migrations).filter((f) => !beforeSplit.has(f));
+  // The extension opens every step file in turn: wait for all of them before typing anything else.
+  await page.waitForFunction((n) => document.querySelectorAll('.tab').length >= n, tabsBefore + created.length, { timeout: T }).catch(() => undefined);
+  await page.waitForTimeout(1000);
   check('split created the step files and opened them', split && created.length >= 1, created.join(', '));
   await page.screenshot({ path: join(IMAGES, 'split-steps.png') });
 
-  // A refused connection: one notification, an error state, linting carries on.
-  await runCommand(page, 'pg-preflight: Connect to Database');
-  await page.waitForFunction(() => /Enter a connection URL/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
-  await page.keyboard.type('Enter a connection URL', { delay: 5 });
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('.quick-input-widget input[type="password"]', { state: 'visible', timeout: 15_000 });
-  await page.keyboard.type('postgresql://postgres@127.0.0.1:1/postgres', { delay: 2 });
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => /2\/2/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('closed-port', { delay: 5 });
-  await page.keyboard.press('Enter');
-  const refused = await page
-    .waitForFunction(() => /pg-preflight: error: connection refused/.test(document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? ''), null, { timeout: T })
-    .then(() => true, () => false);
-  check('status bar on a refused connection', refused, JSON.stringify((await statusText(page)).match(/pg-preflight: error[^$]*?(refused|failed)/)?.[0] ?? ''));
-  const stillLinted = (await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').count()) > 0;
-  check('linting carries on after the failure', stillLinted);
-  await page.screenshot({ path: join(IMAGES, 'status-error.png'), clip: { x: 0, y: 700, width: 1400, height: 100 } });
   await browser.close();
   browser = undefined;
 
@@ -259,12 +300,13 @@ try {
   check('extension test suite (mocha against the vscode API)', code === 0, `extension host exit code ${code}`);
 } catch (err) {
   check('exception', false, String(err?.stack ?? err).split('\n').slice(0, 3).join(' '));
+  if (page && browser) await page.screenshot({ path: join(E2E_HOME, 'error.png') }).then(() => log(`screenshot of the failure: ${join(E2E_HOME, 'error.png')}`), () => undefined);
   exitCode = 1;
 } finally {
   await browser?.close().catch(() => undefined);
   if (started) spawnSync('bash', [SETUP, 'stop'], { env, stdio: 'ignore' });
   await pg?.stop().catch(() => undefined);
-  for (const d of [workspace, suiteWorkspace, profile]) rmSync(d, { recursive: true, force: true });
+  for (const d of [workspaceParent, suiteParent, profile]) rmSync(d, { recursive: true, force: true });
 }
 
 const failed = results.filter((r) => !r.ok);

@@ -30,6 +30,10 @@ DATA=$PREFIX/data
 RUN=$PREFIX/run
 
 log() { printf '\n== %s\n' "$*"; }
+# Started from `npm run test:e2e`, the outer npm's npm_* variables would leak into the npm that installs
+# code-server (npm_config_user_agent says node/v20, and code-server's postinstall checks it for v24): drop them.
+for v in $(compgen -e | grep -E '^npm_'); do unset "$v"; done
+unset NODE
 # npm_config_yes: ~/.npmrc here has yes=false, which makes the `npx node-gyp` inside
 # node-pty's postinstall (older lines) abort with "npx canceled due to missing packages".
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false npm_config_yes=true
@@ -161,8 +165,12 @@ cmd_install() {
   local t0=$SECONDS step
   # Each step runs as its own process so that `set -e` holds inside it; any failure means the tools
   # cannot be installed here (exit 3: the caller prints why and skips the end-to-end run).
+  # One retry per step: code-server's postinstall runs `npm install` (142 packages) and node-gyp builds,
+  # and a registry hiccup there has been seen to fail a first attempt that then passes.
   for step in apt node code-server; do
-    bash "${BASH_SOURCE[0]}" "_install_$step" || { echo "setup-code-server: step '$step' failed" >&2; exit 3; }
+    bash "${BASH_SOURCE[0]}" "_install_$step" && continue
+    echo "setup-code-server: step '$step' failed; retrying once" >&2
+    bash "${BASH_SOURCE[0]}" "_install_$step" || { echo "setup-code-server: step '$step' failed twice" >&2; exit 3; }
   done
   write_config
   log "install done in $((SECONDS - t0)) s; size: $(du -sh "$CS_HOME" | cut -f1) code-server, $(du -sh "$NODE_HOME" | cut -f1) node$NODE_MAJOR"

@@ -39,6 +39,8 @@ interface CaseConfig {
   expectWarnings?: string[];
   /** false: the split cannot be equivalent (a warning says why); skip the same-schema comparison. */
   compare?: boolean;
+  /** Text some step must contain (e.g. where the application still uses a dropped column). */
+  expectInSteps?: string[];
 }
 
 interface Case {
@@ -47,6 +49,8 @@ interface Case {
   migration: string;
   config: CaseConfig;
   stats: StatsSnapshot;
+  /** Application sources (test-fixtures/split/<case>/app/**), searched for dropped or renamed names. */
+  appFiles: { path: string; text: string }[];
 }
 
 function loadCases(): Case[] {
@@ -66,7 +70,11 @@ function loadCases(): Case[] {
         if (!v.ok) throw new Error(`${name}/stats.json: ${v.error}`);
         stats = v.snapshot;
       }
-      return { name, schema: read('schema.sql'), migration: read('migration.sql'), config, stats };
+      const appDir = path.join(dir, 'app');
+      const appFiles = fs.existsSync(appDir)
+        ? fs.readdirSync(appDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(appDir, f)).isFile()).map((f) => ({ path: `app/${f}`, text: read(`app/${f}`) }))
+        : [];
+      return { name, schema: read('schema.sql'), migration: read('migration.sql'), config, stats, appFiles };
     });
 }
 
@@ -78,6 +86,7 @@ function planFor(c: Case, pgVersion: number): SplitPlan {
     stats: c.stats,
     pgVersion,
     priorFiles: [{ path: 'schema.sql', text: c.schema }],
+    appFiles: c.appFiles,
   });
 }
 
@@ -249,6 +258,7 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
           });
 
           it('plans steps whose locks are safe (lock model, tables marked large)', () => {
+            for (const t of c.config.expectInSteps ?? []) assert.ok(plan.steps.some((s) => s.sql.includes(t)), `no step mentions "${t}"`);
             for (const w of c.config.expectWarnings ?? []) assert.ok(plan.warnings.some((x) => x.includes(w)), `expected a warning containing "${w}"; got ${JSON.stringify(plan.warnings)}`);
             assert.ok(!plan.warnings.some((w) => /still takes/.test(w)), plan.warnings.join('\n'));
             const prior = [{ path: 'schema.sql', text: c.schema }];

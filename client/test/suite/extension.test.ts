@@ -256,10 +256,22 @@ describe('database connection and status bar (throwaway PostgreSQL)', function (
     assert.ok(state.kind === 'error' && state.code === 'auth' && state.retryAt === undefined);
   });
 
+  it('keeps a URL given to Connect in SecretStorage, never in the settings', async () => {
+    const url = `${pg!.url}${pg!.url.includes('?') ? '&' : '?'}application_name=secret-test`;
+    assert.equal(await vscode.commands.executeCommand<boolean>('pgPreflight.connect', { url, name: 'saved-db' }), true);
+    const saved = await api.database.saved();
+    assert.deepEqual(saved, { url, name: 'saved-db' });
+    const cfg = vscode.workspace.getConfiguration('pgPreflight');
+    assert.ok(!JSON.stringify(cfg).includes('secret-test'), 'the URL is not in any pgPreflight setting');
+    const settingsFile = vscode.Uri.joinPath(folder, '.vscode', 'settings.json');
+    assert.ok(!fs.existsSync(settingsFile.fsPath) || !fs.readFileSync(settingsFile.fsPath, 'utf8').includes('secret-test'));
+  });
+
   it('reconnects, then disconnects to "not connected"', async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('pgPreflight.connect', { url: pg!.url, name: 'test-db', save: false }), true);
     await until('connected', () => api.database.connection.state.kind === 'connected', [stateChange()]);
     await vscode.commands.executeCommand('pgPreflight.disconnect');
     assert.match(statusText(), /pg-preflight: not connected/);
+    assert.equal(await api.database.saved(), undefined, 'Disconnect forgets the saved URL');
   });
 });

@@ -2,7 +2,9 @@
 import { strict as assert } from 'assert';
 import type { StatsSnapshot } from '@pg-preflight/shared';
 import { CollectError, collectStats, type CollectErrorCode } from '@pg-preflight/shared/dist/collect';
+import * as net from 'net';
 import { BACKOFF_MS, envConnectionUrl, StatsConnection, type ConnectionHost } from '../../src/connection';
+import { FAULT_LABELS, statusView } from '../../src/status';
 import { freePort, sharedPostgres } from 'pg-preflight/dist/test/support/postgres';
 
 function snapshot(): StatsSnapshot {
@@ -167,5 +169,51 @@ describe('StatsConnection with the real collector (PostgreSQL)', () => {
     const state = c.state as { kind: string; code?: string };
     assert.ok(state.kind === 'error' && state.code === 'refused', JSON.stringify(state));
     assert.deepEqual(h.notified, ['refused']);
+  });
+
+  it('turns each real fault into its status-bar state and one notification', async function () {
+    this.timeout(120_000);
+    const pg = await sharedPostgres();
+    // Loopback servers that accept and then stay silent, or hang up at once.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((sock) => void sockets.add(sock));
+    const hangUp = net.createServer((sock) => sock.destroy());
+    await Promise.all([silent, hangUp].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))));
+    const portOf = (srv: net.Server) => (srv.address() as net.AddressInfo).port;
+    const u = new URL(pg.url);
+    u.username = 'no_such_role';
+    const cases: [string, string, string][] = [
+      ['auth', u.toString(), 'auth failed'],
+      ['tls', `${pg.url}${pg.url.includes('?') ? '&' : '?'}sslmode=require`, 'TLS failed'],
+      ['timeout', `postgresql://postgres@127.0.0.1:${portOf(silent)}/postgres`, 'timed out'],
+      ['dropped', `postgresql://postgres@127.0.0.1:${portOf(hangUp)}/postgres`, 'connection dropped'],
+      ['unknown-host', 'postgresql://postgres@no-such-host.invalid/postgres', 'unknown host'],
+      ['bad-url', 'mysql://root@localhost/db', 'invalid URL'],
+    ];
+    try {
+      for (const [code, url, label] of cases) {
+        const notified: string[] = [];
+        const c = new StatsConnection({
+          collect: (x) => collectStats(x, { connectTimeoutMs: 1000, statementTimeoutMs: 5000 }),
+          send: () => undefined,
+          notifyFailure: (st) => void notified.push(st.code),
+          log: () => undefined,
+          now: () => Date.now(),
+          setTimer: () => 0,
+          clearTimer: () => undefined,
+        }, 10);
+        assert.equal(await c.connect({ url, name: code, origin: 'command' }, true), false, code);
+        const st = c.state as { kind: string; code?: string };
+        assert.equal(st.code, code, `${url}: ${JSON.stringify(st)}`);
+        assert.equal(FAULT_LABELS[code as keyof typeof FAULT_LABELS], label);
+        assert.equal(statusView(c.state, Date.now()).text, `$(error) pg-preflight: error: ${label}`);
+        assert.deepEqual(notified, [code]);
+        assert.ok(c.state.kind === 'error' && !/\n/.test(c.state.message) && c.state.message.length > 10, 'a one-line cause');
+      }
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      silent.close();
+      hangUp.close();
+    }
   });
 });

@@ -1,13 +1,15 @@
 // The `pg-preflight` command line. bin/pg-preflight.js calls main(argv) and exits with the number it
 // resolves to: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error. Every expected
 // failure is one line on stderr: "pg-preflight: <what>: <why>".
-// Layers: cli -> core (pure analysis) and shared; nothing here is imported by the core or the LSP.
-import { parseArgs, type FlagSpec } from './args';
+// Layers: cli -> core (pure analysis) and shared; nothing here is imported by the core. The LSP reuses
+// the file-system modules (context, config, fsutil, glob, inputs), not the commands.
+import { parseArgs } from './args';
 import { CHECK_FLAGS, checkOptions, runCheck } from './check';
 import { CliError, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { processIo, type Io } from './io';
 import { PLAN_FLAGS, SPLIT_FLAGS, runPlan, runSplit } from './split';
 import { STATS_FLAGS, runStats } from './stats';
+import { lspArgs, runLsp } from '../lsp/command';
 import { TRACE_FLAGS, runTraceCommand, traceOptions } from './trace';
 import { CHECK_USAGE, LSP_USAGE, MAIN_USAGE, PLAN_USAGE, SPLIT_USAGE, STATS_USAGE, TRACE_USAGE, toolVersion } from './usage';
 
@@ -75,30 +77,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return runTraceCommand(traceOptions(args), io);
     }
     case 'lsp': {
-      const args = parseArgs('lsp', rest, LSP_FLAGS);
-      if (args.flags.has('help')) return help(io, LSP_USAGE);
-      if (args.positionals.length) throw new UsageError('lsp', `unexpected argument '${args.positionals[0]}'`);
-      if (!['stdio', 'node-ipc', 'socket', 'pipe'].some((t) => args.flags.has(t))) throw new UsageError('lsp', 'choose a transport: --stdio (editors) or --node-ipc (VS Code)');
-      // Loaded on demand: the language server pulls in vscode-languageserver, which check never needs.
-      (require('../lsp/server') as typeof import('../lsp/server')).runLanguageServer();
-      // Runs until the client sends exit or closes the transport; the library then exits the process.
-      return new Promise<number>(() => undefined);
+      if (lspArgs(rest) === 'help') return help(io, LSP_USAGE);
+      return runLsp();
     }
     default:
       if (command.startsWith('-')) throw new UsageError(command.replace(/=.*/s, ''), 'unknown option');
       throw new UsageError(`unknown command '${command}'`, 'expected check, stats or help');
   }
 }
-
-/** Transports vscode-languageserver reads from process.argv itself. */
-const LSP_FLAGS: Record<string, FlagSpec> = {
-  stdio: { kind: 'boolean' },
-  'node-ipc': { kind: 'boolean' },
-  socket: { kind: 'string' },
-  pipe: { kind: 'string' },
-  clientProcessId: { kind: 'string' },
-  help: { kind: 'boolean', short: 'h' },
-};
 
 function help(io: Io, text: string): number {
   io.stdout.write(text);

@@ -14,20 +14,10 @@ export const astCounters = { unwrap: 0, walk: 0 };
 export function unwrap(node: Node | undefined): [string, Node] {
   astCounters.unwrap++;
   if (!node || typeof node !== 'object') return ['', {}];
-  // Every rule unwraps every statement on every analysis: the pair is made once per node and kept on it
-  // under a symbol (invisible to for-in, Object.keys and JSON). Callers only destructure it.
-  const cached = (node as { [UNWRAPPED]?: [string, Node] })[UNWRAPPED];
-  if (cached) return cached;
-  let pair: [string, Node] = ['', {}];
-  for (const key in node) {
-    pair = [key, (node[key] ?? {}) as Node];
-    break;
-  }
-  if (Object.isExtensible(node)) Object.defineProperty(node, UNWRAPPED, { value: pair, enumerable: false, writable: true, configurable: true });
-  return pair;
+  // for-in instead of Object.keys(node)[0]: no key array per call (every rule unwraps every statement).
+  for (const key in node) return [key, (node[key] ?? {}) as Node];
+  return ['', {}];
 }
-
-const UNWRAPPED = Symbol('pg-preflight.unwrapped');
 
 export function strings(list: Node[] | undefined): string[] {
   return (list ?? []).map((n) => (n?.String?.sval ?? n?.sval ?? '') as string);

@@ -1,7 +1,7 @@
 // Analysis -> LSP: diagnostics, hovers, code lenses and the lock analysis table. Pure functions of an
 // analysed document; every position goes through core/text.ts LineIndex (UTF-16 offsets -> line/character),
 // never through anything else. Nothing here reads files or talks to the client.
-import { writesPerSecond, type LockAnalysis, type LockAnalysisRow, type Settings, type StatsSnapshot, type TableStats } from '@pg-preflight/shared';
+import { COMMANDS, writesPerSecond, type LockAnalysis, type LockAnalysisRow, type Settings, type StatsSnapshot, type TableStats } from '@pg-preflight/shared';
 import {
   CodeLens,
   Diagnostic,
@@ -20,7 +20,6 @@ import { lockStrength, modeTitle } from '../core/locks/modes';
 import { RULES } from '../core/rules';
 import type { LineIndex } from '../core/text';
 import type { Analysis, Fix, LockEstimate, Severity, StatementInfo, Violation } from '../core/types';
-import { COMMANDS } from '@pg-preflight/shared';
 
 export const SOURCE = 'pg-preflight';
 

@@ -9,6 +9,7 @@
 //     for the current version reuse the lint's analysis, and compute it on the spot when it is missing.
 //   - When a migration changes, the open migrations that run after it in the same folder are re-linted
 //     (after a short delay, so typing in one file does not re-lint every later file per keystroke).
+import { DEFAULT_SETTINGS } from '@pg-preflight/shared';
 import type { Diagnostic } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -215,7 +216,7 @@ export class Linter {
       context = this.host.workspace.context(s.uri);
     } catch (err) {
       this.host.log(`pg-preflight: reading the context of ${s.uri} failed: ${(err as Error)?.stack ?? err}`);
-      context = { root: '', path: s.uri, settings: this.host.workspace.context('untitled:fallback').settings, settingsProblems: [], statsSource: 'none', pgVersionSource: 'default', isMigration: false, priorFiles: [], siblingNames: [] };
+      context = { root: '', path: s.uri, settings: DEFAULT_SETTINGS, settingsProblems: [], statsSource: 'none', pgVersionSource: 'default', isMigration: false, priorFiles: [], siblingNames: [] };
     }
     for (const p of context.settingsProblems) this.host.warnOnce(p);
     const lines = new LineIndex(text);
@@ -243,7 +244,7 @@ export class Linter {
         stats: context.stats,
         priorFiles: context.priorFiles,
         siblingNames: context.siblingNames,
-        appFiles: this.appFiles(s, context, text),
+        appFiles: this.appFiles(context, text),
         isMigration: context.isMigration,
         memo: s.memo,
       });
@@ -277,7 +278,7 @@ export class Linter {
    * Application files for the dropped/renamed-name check. Reading them can take a while, so the first
    * lint that needs them goes without, and a re-lint follows once they are read (on a later turn).
    */
-  private appFiles(s: DocState, ctx: DocumentContext, text: string): { path: string; text: string }[] {
+  private appFiles(ctx: DocumentContext, text: string): { path: string; text: string }[] {
     if (!ctx.isMigration || !ctx.file || !mayDropOrRename(text)) return [];
     const cached = this.host.workspace.cachedAppFiles(ctx.root);
     if (cached) return cached;
@@ -296,7 +297,6 @@ export class Linter {
         this.relintAll();
       }, 0);
     }
-    void s;
     return [];
   }
 }

@@ -70,6 +70,9 @@ export interface ServerHandle {
 }
 
 export function startServer(connection: Connection): ServerHandle {
+  // The WASM parser compiles while the client and server shake hands.
+  const parserLoading = loadParser();
+  parserLoading.catch(() => undefined);
   const documents = new TextDocuments(TextDocument);
   let caps: ClientCapabilities = {};
   let init: InitializationOptions = {};
@@ -105,7 +108,7 @@ export function startServer(connection: Connection): ServerHandle {
       return push;
     },
     publish(uri, version, diagnostics) {
-      void connection.sendDiagnostics({ uri, version, diagnostics });
+      quiet(connection.sendDiagnostics({ uri, version, diagnostics }));
     },
     refreshPull() {
       if (refreshQueued || !caps.workspace?.diagnostics?.refreshSupport) return;
@@ -113,7 +116,7 @@ export function startServer(connection: Connection): ServerHandle {
       setImmediate(() => {
         refreshQueued = false;
         try {
-          void Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
+          quiet(connection.languages.diagnostics.refresh() as unknown);
         } catch {
           // the client went away
         }
@@ -125,7 +128,7 @@ export function startServer(connection: Connection): ServerHandle {
       if (warned.has(m)) return;
       warned.add(m);
       connection.console.warn(m);
-      void connection.window.showWarningMessage(`pg-preflight: ${m}`);
+      quiet(connection.window.showWarningMessage(`pg-preflight: ${m}`));
     },
     linted(r) {
       if (!init.fileSummaries) return;
@@ -138,7 +141,7 @@ export function startServer(connection: Connection): ServerHandle {
         lockedTables: r.analysis.lockedTables.map((t) => ({ relation: t.relation, mode: t.strongestMode, ...(t.estimatedSeconds !== undefined ? { estimatedSeconds: t.estimatedSeconds } : {}) })),
         statsSource: r.statsSource,
       };
-      void connection.sendNotification(FILE_SUMMARY_NOTIFICATION, params);
+      quiet(connection.sendNotification(FILE_SUMMARY_NOTIFICATION, params));
     },
   });
 
@@ -218,7 +221,7 @@ export function startServer(connection: Connection): ServerHandle {
         });
       }
       await fetchConfiguration();
-      await loadParser();
+      await parserLoading;
     } catch (err) {
       connection.console.error(`pg-preflight: initialisation: ${(err as Error)?.stack ?? err}`);
       await loadParser().catch(() => undefined);
@@ -346,7 +349,7 @@ export function startServer(connection: Connection): ServerHandle {
           rep.begin(title, 0, undefined, false);
           return { report: (m, p) => rep.report(p ?? 0, m), done: () => rep.done() };
         },
-        info: (m) => void connection.window.showInformationMessage(m),
+        info: (m) => quiet(connection.window.showInformationMessage(m)),
       },
       params.command,
       params.arguments,
@@ -363,6 +366,11 @@ export function startServer(connection: Connection): ServerHandle {
   documents.listen(connection);
   connection.listen();
   return { workspace, linter };
+}
+
+/** A message to the client whose failure (the client went away) must not become an unhandled rejection. */
+function quiet(p: unknown): void {
+  if (p && typeof (p as Promise<unknown>).catch === 'function') (p as Promise<unknown>).catch(() => undefined);
 }
 
 function serverVersion(): string {

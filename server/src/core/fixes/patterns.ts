@@ -218,16 +218,23 @@ function uniqueRelationName(pc: PatternContext, schema: string, name: string): s
   const inCatalog = (q: string) => (pc.catalog.indexes.has(q) || pc.catalog.tables.has(q)) && !pc.createdHere?.has(q);
   const taken = (n: string) => inCatalog(`${schema}.${n}`) || pc.takenNames.has(`${schema}.${n}`);
   let out = name;
-  for (let k = 1; taken(out); k++) out = truncateIdent(`${name}${k}`);
+  for (let k = 1; taken(out); k++) out = withSuffix(name, String(k));
   pc.takenNames.add(`${schema}.${out}`);
   return out;
+}
+
+/** name + suffix within 63 bytes: the name is shortened, never the suffix (PostgreSQL does the same). */
+function withSuffix(name: string, suffix: string): string {
+  let base = name;
+  while (base && truncateIdent(base + suffix) !== base + suffix) base = base.slice(0, -1);
+  return base + suffix;
 }
 
 function uniqueConstraintName(pc: PatternContext, table: string, name: string): string {
   const t = pc.catalog.table(table);
   const taken = (n: string) => !!t?.constraints.some((k) => k.name === n && k.origin !== 'this-file') || pc.takenNames.has(`${table}#${n}`);
   let out = name;
-  for (let k = 1; taken(out); k++) out = truncateIdent(`${name}${k}`);
+  for (let k = 1; taken(out); k++) out = withSuffix(name, String(k));
   pc.takenNames.add(`${table}#${out}`);
   return out;
 }
@@ -785,8 +792,8 @@ function backfillPiece(pc: PatternContext, st: StatementInput, table: string, co
 
 function freeColumnName(pc: PatternContext, table: string, base: string): string {
   const info = pc.catalog.table(table);
-  let name = truncateIdent(`${base}_new`);
-  for (let k = 2; info?.columns.has(name) || pc.takenNames.has(`${table}.${name}`); k++) name = truncateIdent(`${base}_new${k}`);
+  let name = withSuffix(base, '_new');
+  for (let k = 2; info?.columns.has(name) || pc.takenNames.has(`${table}.${name}`); k++) name = withSuffix(base, `_new${k}`);
   pc.takenNames.add(`${table}.${name}`);
   return name;
 }

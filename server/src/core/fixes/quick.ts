@@ -16,17 +16,48 @@ function statementInput(st: StatementView): StatementInput {
   return { index: st.index, text: st.text, ast: st.ast, kind: st.kind, label: st.label, locks: st.locks, nonTransactional: st.lockInfo.nonTransactional };
 }
 
-function patternContext(ctx: RuleContext, upTo: number): PatternContext {
+interface FileCache {
+  facts: SchemaFacts;
+  createdHere: Set<string>;
+  /** Statements of the run (dbmate: before migrate:down) that are not meta lines or BEGIN/COMMIT. */
+  runStatements: Set<number>;
+  txStatements: StatementView[];
+  /** The file's line ending. */
+  eol: string;
+}
+
+// Rules run once per analysis and may report thousands of findings: what every fix needs about the
+// whole file is computed once per rule context (the same object for every rule of one analyze()).
+const caches = new WeakMap<RuleContext, FileCache>();
+
+function fileCache(ctx: RuleContext): FileCache {
+  const hit = caches.get(ctx);
+  if (hit) return hit;
   const facts = new SchemaFacts(ctx.stats);
-  for (const s of ctx.statements) if (s.index < upTo && s.ast) facts.apply(s.ast, s.text);
   // ctx.catalog is the schema after the whole file: relations this file creates are not "taken" names.
   const here = new Catalog(ctx.stats);
   const before = new Set([...here.indexes.keys(), ...here.tables.keys()]);
-  for (const s of ctx.statements) if (s.ast) here.apply(s.ast, 'this-file');
+  for (const s of ctx.statements) {
+    if (!s.ast) continue;
+    facts.apply(s.ast, s.text);
+    here.apply(s.ast, 'this-file');
+  }
   const createdHere = new Set([...here.indexes.keys(), ...here.tables.keys()].filter((k) => !before.has(k)));
+  // dbmate: the statements of the migrate:down section are not part of this run.
+  const down = ctx.runner.id === 'dbmate' ? /^--\s*migrate:down\b/m.exec(ctx.text)?.index ?? Infinity : Infinity;
+  const runStatements = new Set(ctx.statements.filter((s) => s.kind !== 'meta' && s.kind !== 'TransactionStmt' && s.span.start < down).map((s) => s.index));
+  const firstBreak = ctx.text.indexOf('\n');
+  const eol = firstBreak > 0 && ctx.text[firstBreak - 1] === '\r' ? '\r\n' : '\n';
+  const cache = { facts, createdHere, runStatements, txStatements: ctx.statements.filter((s) => s.kind === 'TransactionStmt'), eol };
+  caches.set(ctx, cache);
+  return cache;
+}
+
+function patternContext(ctx: RuleContext): PatternContext {
+  const cache = fileCache(ctx);
   return {
     catalog: ctx.catalog,
-    facts,
+    facts: cache.facts,
     pgVersion: ctx.pgVersion,
     settings: ctx.settings,
     runner: ctx.runner,
@@ -35,7 +66,7 @@ function patternContext(ctx: RuleContext, upTo: number): PatternContext {
     warnings: [],
     takenNames: new Set(),
     ignoreSize: true,
-    createdHere,
+    createdHere: cache.createdHere,
     jobName: () => JOB_MARK,
   };
 }
@@ -50,7 +81,7 @@ function newFiles(ctx: RuleContext, pieces: Piece[], namer: FileNamer): { name: 
     else acc.push({ ...d, pieces: [...d.pieces] });
     return acc;
   }, []);
-  const eol = ctx.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = fileCache(ctx).eol;
   const base = (ctx.path ?? 'migration.sql').replace(/\\/g, '/').split('/').pop() ?? 'migration.sql';
   const out: { name: string; text: string }[] = [];
   let previous = base;
@@ -89,13 +120,13 @@ function replaceStatement(ctx: RuleContext, st: StatementView, text: string): Te
  * step it cannot write (a backfill without a key).
  */
 export function splitFix(ctx: RuleContext, st: StatementView, pattern: PatternKind, title: string): Fix | undefined {
-  const pc = patternContext(ctx, st.index);
+  const pc = patternContext(ctx);
   const pieces = planStatement(pc, statementInput(st), pattern);
   if (!pieces || pc.warnings.length) return undefined;
   if (pattern === 'volatile-default' && !pieces.some((p) => p.stage === 2)) return undefined;
   const now = pieces.filter((p) => p.stage === 0).map((p) => p.sql).join('\n');
   const later = pieces.filter((p) => p.stage !== 0);
-  const eol = ctx.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = fileCache(ctx).eol;
   const namer = new FileNamer(ctx.path, ctx.siblingNames);
   const files = newFiles(ctx, later, namer);
   const fix: Fix = { title, edits: [replaceStatement(ctx, st, now.replace(/\n/g, eol))], preferred: true };
@@ -113,13 +144,11 @@ export function concurrentlyFix(ctx: RuleContext, st: StatementView): Fix | unde
   const concurrent = concurrentTexts(ctx, st);
   if (!concurrent) return undefined;
   const { statements: sqls, indexNames } = concurrent;
-  const eol = ctx.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = fileCache(ctx).eol;
   const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.hasNoTransactionDirective(ctx.text);
-  // dbmate: the statements of the migrate:down section are not part of this run.
-  const down = ctx.runner.id === 'dbmate' ? /^--\s*migrate:down\b/m.exec(ctx.text)?.index ?? Infinity : Infinity;
-  const others = ctx.statements.filter((s) => s.index !== st.index && s.kind !== 'meta' && s.kind !== 'TransactionStmt' && s.span.start < down);
-  const alone = others.length === 0;
-  const txStatements = ctx.statements.filter((s) => s.kind === 'TransactionStmt');
+  const cache = fileCache(ctx);
+  const alone = cache.runStatements.size - (cache.runStatements.has(st.index) ? 1 : 0) === 0;
+  const txStatements = cache.txStatements;
   const what = sqls.length > 1 ? `${sqls.length} statements` : 'CONCURRENTLY';
   const invalid = indexNames.length ? ` (if the build fails it leaves an INVALID index: drop it and rerun)` : '';
 
@@ -185,7 +214,7 @@ function slugOf(name: string | undefined): string {
 
 /** The runner directive line, inserted at the top (dbmate: the migrate:up line gains transaction:false). */
 function directiveEdit(ctx: RuleContext, directive: string): TextEdit {
-  const eol = ctx.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = fileCache(ctx).eol;
   if (ctx.runner.id === 'dbmate') {
     const m = /^--\s*migrate:up\b[^\r\n]*/m.exec(ctx.text);
     if (m) return { span: { start: m.index, end: m.index + m[0].length }, newText: `${m[0].trimEnd()} transaction:false` };
