@@ -2,7 +2,9 @@
 // npm run package: the .vsix.
 //  1. esbuild: one client bundle (client/src/extension.ts) and one server bundle (server/src/lsp/main.ts),
 //     minified, into client/dist/vsix/out/; the libpg-query WASM is copied next to the server bundle
-//     (emscripten loads it from the bundle's own directory).
+//     (emscripten loads it from the bundle's own directory). PGlite (the dry run's embedded engine) stays
+//     a package: its CommonJS entry, WASM, data and extension files are copied to out/node_modules/,
+//     where the server bundle's require() finds them (vsce skips only the top-level node_modules).
 //  2. Stages the extension in client/dist/vsix: the manifest (client/package.json without the workspace
 //     fields, named pg-preflight), syntaxes/, the icon, README (docs/vscode.md), CHANGELOG, LICENSE and the
 //     root .vscodeignore.
@@ -37,6 +39,34 @@ const EXPECTED = [
   'extension/LICENSE.txt',
 ];
 
+// The package's exports hide package.json: its root is two levels above the CommonJS entry (dist/index.cjs).
+const PGLITE_SRC = path.resolve(path.dirname(require.resolve('@electric-sql/pglite', { paths: [path.join(ROOT, 'server')] })), '..');
+const PGLITE_OUT = path.join(OUT, 'node_modules', '@electric-sql', 'pglite');
+
+/** PGlite's files that run in Node: the CommonJS entry points, the WASM, the data file and the extensions. */
+function pgliteFiles() {
+  const out = ['package.json', 'LICENSE'];
+  const walk = (rel) => {
+    for (const e of fs.readdirSync(path.join(PGLITE_SRC, rel), { withFileTypes: true })) {
+      const r = path.posix.join(rel, e.name);
+      if (e.isDirectory()) {
+        if (r === 'dist/contrib') walk(r);
+      } else if (/\.(cjs|wasm|data|tar\.gz)$/.test(e.name) && !/\.d\.cts$/.test(e.name)) out.push(r);
+    }
+  };
+  walk('dist');
+  return out;
+}
+
+function stagePglite() {
+  const files = pgliteFiles();
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(PGLITE_OUT, f)), { recursive: true });
+    fs.copyFileSync(path.join(PGLITE_SRC, f), path.join(PGLITE_OUT, f));
+  }
+  return files.map((f) => `extension/out/node_modules/@electric-sql/pglite/${f}`);
+}
+
 async function bundle() {
   const esbuild = require('esbuild');
   fs.rmSync(STAGE, { recursive: true, force: true });
@@ -51,23 +81,24 @@ async function bundle() {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    // pg's optional native binding and its Cloudflare socket shim are never used here.
-    external: ['vscode', 'pg-native', 'cloudflare:sockets'],
+    // pg's optional native binding and its Cloudflare socket shim are never used here. PGlite ships as a
+    // package beside the bundle (stagePglite): it loads its WASM and data files from its own directory.
+    external: ['vscode', 'pg-native', 'cloudflare:sockets', '@electric-sql/pglite'],
   };
   const client = await esbuild.build({ ...common, entryPoints: [path.join(CLIENT, 'src', 'extension.ts')], outfile: path.join(OUT, 'extension.js') });
   const server = await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'server', 'src', 'lsp', 'main.ts')], outfile: path.join(OUT, 'server.js') });
   const wasm = path.join(path.dirname(require.resolve('libpg-query', { paths: [path.join(ROOT, 'server')] })), 'libpg-query.wasm');
   fs.copyFileSync(wasm, path.join(OUT, 'libpg-query.wasm'));
-  const inputs = Object.keys(server.metafile.inputs);
-  if (inputs.some((i) => i.includes('@electric-sql/pglite'))) {
-    // The trace engine's PGlite loads its own WASM and data files; ship them when the server uses it.
-    throw new Error('the server bundle now includes PGlite (the trace engine): copy its dist/*.wasm and *.data next to out/server.js and list them in .vscodeignore');
-  }
+  if (Object.keys(server.metafile.inputs).some((i) => i.includes('@electric-sql/pglite'))) throw new Error('PGlite got bundled into out/server.js; it must stay an external package');
   // The client may use the core's runner conventions (plain functions) but nothing else of the server.
   if (Object.keys(client.metafile.inputs).some((i) => /node_modules\/vscode-languageserver\/|(^|\/)server\/(dist\/)?src\//.test(i) && !/server\/(dist\/)?src\/core\/runners\.[jt]s$/.test(i))) {
     throw new Error('the client bundle pulls in server code beyond the runner conventions');
   }
   for (const f of ['extension.js', 'server.js', 'libpg-query.wasm']) console.log(`  out/${f}  ${(fs.statSync(path.join(OUT, f)).size / 1024).toFixed(0)} KiB`);
+  const pglite = stagePglite();
+  const bytes = pglite.reduce((n, f) => n + fs.statSync(path.join(STAGE, f.replace(/^extension\//, ''))).size, 0);
+  console.log(`  out/node_modules/@electric-sql/pglite  ${pglite.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+  return pglite;
 }
 
 function stage() {
@@ -114,7 +145,7 @@ function zipEntries(file) {
 
 async function main() {
   console.log('pg-preflight: bundling');
-  await bundle();
+  const pgliteShipped = await bundle();
   const manifest = stage();
   if (args.has('--no-vsix')) {
     console.log(`staged ${STAGE}`);
@@ -125,7 +156,7 @@ async function main() {
   const vsce = require.resolve('@vscode/vsce/vsce', { paths: [ROOT] });
   execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: STAGE, stdio: 'inherit', env: { ...process.env, VSCE_TELEMETRY: 'off' } });
   const names = zipEntries(vsix).filter((n) => !/^\[Content_Types\]\.xml$|^extension\.vsixmanifest$/.test(n)).sort();
-  const expected = [...EXPECTED].sort();
+  const expected = [...EXPECTED, ...pgliteShipped].sort();
   const extra = names.filter((n) => !expected.includes(n));
   const missing = expected.filter((n) => !names.includes(n));
   if (extra.length || missing.length) {

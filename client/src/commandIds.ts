@@ -2,10 +2,10 @@
 // and the client's own. No vscode import: the manifest test reads these.
 import { COMMANDS } from '@pg-preflight/shared';
 
-/** The trace engine's dry run, served by the language server once it is wired there. */
-export const VERIFY_LOCKS_COMMAND = 'pgPreflight.verifyLocks';
+/** The trace engine's dry run; the menus show it when the server advertises it (servers before 0.2 did not). */
+export const VERIFY_LOCKS_COMMAND = COMMANDS.verifyLocks;
 
-export const SERVER_COMMANDS: ReadonlySet<string> = new Set([...Object.values(COMMANDS), VERIFY_LOCKS_COMMAND]);
+export const SERVER_COMMANDS: ReadonlySet<string> = new Set(Object.values(COMMANDS));
 
 /** Commands the client registers itself (every contributed command is one of these or a server command). */
 export const CLIENT_COMMANDS = [

@@ -1,10 +1,10 @@
 // Commands that act on a migration file. The server's own commands (pgPreflight.insertSafetyHeader,
-// .splitIntoSteps, .showLockAnalysis and, once the trace engine is wired, .verifyLocks) are registered by
+// .splitIntoSteps, .showLockAnalysis and .verifyLocks) are registered by
 // the LanguageClient from the server's executeCommandProvider; serverCommandMiddleware fills in the active
 // document when the palette calls them without arguments and shows their results (the created step files,
 // the lock timeline). "New Migration…" is the client's own.
 import * as vscode from 'vscode';
-import { COMMANDS, DEFAULT_SETTINGS, type LockAnalysis, type RunnerId, type SplitResult } from '@pg-preflight/shared';
+import { COMMANDS, DEFAULT_SETTINGS, type LockAnalysis, type RunnerId, type SplitResult, type VerifyLocksResult } from '@pg-preflight/shared';
 import { SERVER_COMMANDS, VERIFY_LOCKS_COMMAND } from './commandIds';
 import type { LockAnalysisPanel } from './lockPanel';
 import { globFolder, planNewMigration, runnerForFolder } from './migrationName';
@@ -18,6 +18,10 @@ export interface CommandUi {
   log(line: string): void;
   /** Results of the last split (tests read them). */
   lastSplit?: SplitResult;
+  /** Results of the last dry run (tests read them). */
+  lastVerify?: VerifyLocksResult;
+  /** Runs a server command with a work-done token and passes its progress on (the dry run's notification). */
+  executeWithProgress?(command: string, args: unknown[], report: (message: string | undefined, percentage: number | undefined) => void): Promise<unknown>;
 }
 
 /** The document a command is for: its argument (a URI string, a vscode.Uri, or {uri}), else the active SQL editor. */
@@ -63,11 +67,23 @@ export function serverCommandMiddleware(ui: CommandUi) {
           void vscode.window.showWarningMessage('pg-preflight: Verify Locks runs the migration on a database engine; trust this workspace first.');
           return undefined;
         }
-        const result = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'pg-preflight: verifying locks (dry run, rolled back)…', cancellable: false },
-          async () => next(command, [uri, ...rest]),
-        );
+        // A notification that shows the server's progress messages (starting the engine, replaying, statement n of m).
+        const result = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'pg-preflight: verifying locks (dry run, rolled back)' }, async (progress) => {
+          let shown = 0;
+          const report = (message: string | undefined, percentage: number | undefined) => {
+            const increment = percentage !== undefined && percentage > shown ? percentage - shown : undefined;
+            if (increment) shown = percentage as number;
+            progress.report({ message, increment });
+          };
+          return ui.executeWithProgress ? ui.executeWithProgress(command, [uri, ...rest], report) : next(command, [uri, ...rest]);
+        })) as VerifyLocksResult | undefined;
+        ui.lastVerify = result;
         ui.log(`verifyLocks ${uri}: ${summarize(result)}`);
+        if (result && typeof result.summary === 'string') {
+          const bad = !result.traced || !!result.failed || !!result.replayFailure || !!result.disagreements;
+          if (bad) void vscode.window.showWarningMessage(result.summary);
+          else void vscode.window.showInformationMessage(result.summary);
+        }
         return result;
       }
       default:

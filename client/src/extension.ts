@@ -3,7 +3,7 @@
 // pgPreflight/stats, and registers the commands and the status bar. Layers: client -> shared (types, the
 // collector) and the core's runner conventions; the analysis itself happens in the server process.
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, LanguageClient, State, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { COMMANDS, STATS_NOTIFICATION, type InitializationOptions, type LockAnalysis, type StatsNotificationParams, type StatsSnapshot } from '@pg-preflight/shared';
 import { VERIFY_LOCKS_COMMAND } from './commandIds';
 import { newMigration, serverCommandMiddleware, type CommandUi, type NewMigrationArgs } from './commands';
@@ -48,6 +48,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgPref
       return panel;
     },
     log,
+    async executeWithProgress(command, args, report) {
+      const token = `pgPreflight.${command}.${Date.now()}.${Math.random().toString(36).slice(2)}`;
+      const sub = lc.onProgress(WorkDoneProgress.type, token, (p) => {
+        if (p.kind !== 'end') report(p.message, p.percentage);
+      });
+      try {
+        return await lc.sendRequest(ExecuteCommandRequest.type, { command, arguments: args, workDoneToken: token });
+      } finally {
+        sub.dispose();
+      }
+    },
   };
   const initializationOptions: InitializationOptions = { fileSummaries: false };
   const clientOptions: LanguageClientOptions = {

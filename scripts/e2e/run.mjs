@@ -7,7 +7,8 @@
 //     test-fixtures/vscode/supabase-project;
 //  4. in the UI: waits for the squiggles, hovers the CREATE INDEX and reads the lock mode, applies
 //     "CONCURRENTLY" from the lightbulb, connects to the database from the command palette and reads the
-//     status bar, opens the lock timeline, runs "Split into Zero-Downtime Steps", and a refused connection;
+//     status bar, opens the lock timeline, runs "Verify Locks (Dry Run)" (PGlite in the bundled server),
+//     runs "Split into Zero-Downtime Steps", and a refused connection;
 //     the screenshots go to docs/images/ (the README uses them);
 //  5. runs the extension test suite (client/test/suite) in the same code-server.
 // Exit code: 0 all passed (or skipped with the reason printed), 1 a check failed.
@@ -266,6 +267,33 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(IMAGES, 'lock-timeline.png') });
   await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+
+  // Verify Locks (Dry Run): PGlite inside the language server; results as information squiggles.
+  await page.locator('.tab', { hasText: '20240401000000_tighten_orders.sql' }).first().click();
+  await runCommand(page, 'pg-preflight: Verify Locks (Dry Run)');
+  // The progress notification, then the summary: a toast (VS Code hides an information toast after a few
+  // seconds) whose text also goes to the screen reader's live region; poll both.
+  const summary = await page
+    .waitForFunction(() => {
+      const texts = [...document.querySelectorAll('.notification-toast, .notification-list-item, .monaco-aria-container, [aria-live]')].map((n) => (n.innerText || n.textContent || '').replace(/\u00a0/g, ' '));
+      return texts.find((t) => /pg-preflight dry run:/.test(t)) ?? false;
+    }, null, { timeout: 120_000, polling: 200 })
+    .then((h) => h.jsonValue(), async () => `not found; toasts: ${await page.evaluate(visibleText('.notifications-toasts'))}`);
+  check('Verify Locks: the summary notification', /statements traced on PGlite \(PostgreSQL 18\);.*the locks match the model;.*rolled back/.test(summary), JSON.stringify(summary.slice(0, 200)));
+  const infos = await page.locator('.monaco-editor .squiggly-info').first().waitFor({ state: 'attached', timeout: 15_000 }).then(() => true, () => false);
+  check('Verify Locks: results on the statements (information squiggles)', infos, `${await page.locator('.monaco-editor .squiggly-info').count()} info squiggles`);
+  // Hover the type change (line 7) to show what PostgreSQL did there.
+  const line7 = page.locator('.monaco-editor .view-line').nth(6);
+  const b7 = await line7.boundingBox();
+  await page.mouse.move(b7.x + 80, b7.y + b7.height / 2);
+  const dryHover = await page
+    .waitForFunction(`(${visibleText('.monaco-hover')}).includes('Dry run')`, null, { timeout: 15_000 })
+    .then(() => page.evaluate(visibleText('.monaco-hover')), () => '');
+  check('Verify Locks: the hover shows the observed lock', /Dry run \(PGlite.*public\.orders \(rewrite/.test(dryHover), JSON.stringify(dryHover.slice(0, 200)));
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(IMAGES, 'verify-locks.png') });
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
 
   // Split into zero-downtime steps (the timeline's file is still the active editor in group 1).
   await page.locator('.tab', { hasText: '20240401000000_tighten_orders.sql' }).first().click();

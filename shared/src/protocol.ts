@@ -41,6 +41,15 @@ export const COMMANDS = {
   splitIntoSteps: 'pgPreflight.splitIntoSteps',
   /** [uri]: returns the file's LockAnalysis (below) as data. */
   showLockAnalysis: 'pgPreflight.showLockAnalysis',
+  /**
+   * [uri, { databaseUrl?: string, runNoTransaction?: boolean }]: the dry run. Runs the document's current
+   * text statement by statement inside a transaction that is rolled back, on the embedded PostgreSQL
+   * (PGlite) with the schema of the earlier migrations of its folder, or on `databaseUrl` when that URL is
+   * listed in the scratchDatabaseUrls setting (any other URL is refused). The observed locks come back as
+   * information diagnostics on the statements (a warning per disagreement with the lock model, an error
+   * where PostgreSQL fails), cleared on the next edit; the command returns a VerifyLocksResult.
+   */
+  verifyLocks: 'pgPreflight.verifyLocks',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -101,6 +110,38 @@ export interface SplitResult {
   warnings: string[];
   /** Why nothing was done, when nothing was. */
   reason?: string;
+}
+
+/** The result of pgPreflight.verifyLocks. */
+export interface VerifyLocksResult {
+  uri: string;
+  /** The document version that was traced; the diagnostics belong to it. */
+  version: number;
+  /** The migration ran on an engine (its diagnostics are on the document); false: see reason. */
+  traced: boolean;
+  /** Why nothing was traced: an unmarked database, an engine that did not start, a newer edit, ... */
+  reason?: string;
+  engine?: 'pglite' | 'postgres';
+  /** server_version_num of the engine, e.g. 180000 for PGlite. */
+  serverVersionNum?: number;
+  /** Statements run and observed. */
+  tracedStatements?: number;
+  /** Statements not run (CONCURRENTLY on the embedded engine, after a failure, ...): the model's prediction stands. */
+  notTracedStatements?: number;
+  disagreements?: number;
+  /** The statement PostgreSQL refused (0-based line of the error), when one did. */
+  failed?: { line: number; message: string };
+  /** The earlier migration that failed while rebuilding the schema, when one did. */
+  replayFailure?: { path: string; message: string };
+  /** Earlier migrations replayed to rebuild the schema (embedded engine). */
+  replayed?: number;
+  /** Tables that got synthetic rows because the statistics show data there (embedded engine). */
+  syntheticRowTables?: number;
+  rolledBack?: boolean;
+  notes?: string[];
+  totalMs?: number;
+  /** One line for a notification. */
+  summary: string;
 }
 
 /** initializationOptions the server understands (all optional). */

@@ -7,7 +7,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { validateStatsSnapshot, type LockAnalysis, type SplitResult } from '@pg-preflight/shared';
+import { validateStatsSnapshot, type LockAnalysis, type SplitResult, type VerifyLocksResult } from '@pg-preflight/shared';
 import type { PgPreflightApi } from '../../src/extension';
 
 const EXTENSION_ID = 'pg-preflight.pg-preflight';
@@ -131,6 +131,35 @@ describe('language features', () => {
     assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src [^;]* 'nonce-[^']+'; script-src 'nonce-/);
     assert.equal((html.match(/class="row"/g) ?? []).length, new Set(result.rows.map((r) => r.statementIndex)).size);
     assert.doesNotMatch(html, /\sstyle="/);
+  });
+
+  it('verifies the locks on the embedded PostgreSQL and shows them on the statements until the next edit', async function () {
+    this.timeout(120_000);
+    const uri = migration('20240401000000_tighten_orders.sql');
+    const tighten = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(tighten);
+    const result = await vscode.commands.executeCommand<VerifyLocksResult>('pgPreflight.verifyLocks', uri.toString());
+    assert.ok(result?.traced, `not traced: ${result?.reason ?? JSON.stringify(result)}`);
+    assert.equal(result.engine, 'pglite');
+    assert.equal(result.rolledBack, true);
+    assert.equal(result.tracedStatements, 3, result.summary);
+    const traced = await until('the dry run\'s diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'pg-preflight trace');
+      return d.length ? d : undefined;
+    }, [vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>]);
+    const typeChange = traced.find((d) => /bigint/.test(tighten.lineAt(d.range.start.line).text));
+    assert.ok(typeChange, traced.map((d) => `${d.range.start.line}: ${d.message}`).join('\n'));
+    assert.equal(typeChange.severity, vscode.DiagnosticSeverity.Information);
+    // The earlier SET NOT NULL already holds ACCESS EXCLUSIVE (the mode the model predicts here):
+    // PostgreSQL shows the type change's new SHARE (the index rebuild) and the rewrite (a new relfilenode).
+    assert.match(typeChange.message, /^Dry run \(PGlite, PostgreSQL 18, in a transaction, rolled back, [\d.]+ ms\): SHARE on public\.orders \(rewrite; ACCESS EXCLUSIVE already held by an earlier statement\)/);
+    assert.equal(api.ui.lastVerify?.version, result.version);
+    // An edit clears them; undo restores the text but not the stale results.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(0, 0), '-- reviewed\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await until('the dry run\'s diagnostics to clear', () => !vscode.languages.getDiagnostics(uri).some((x) => x.source === 'pg-preflight trace'), [vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>]);
+    await vscode.commands.executeCommand('undo');
   });
 
   it('splits a migration into zero-downtime steps and creates the files', async () => {

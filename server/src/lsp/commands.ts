@@ -1,6 +1,6 @@
 // workspace/executeCommand: pgPreflight.insertSafetyHeader, pgPreflight.splitIntoSteps (the split engine
-// in core/fixes, applied as one WorkspaceEdit of CreateFile + TextEdit) and pgPreflight.showLockAnalysis
-// (the lock analysis table as data). Each takes the document URI first; long work reports
+// in core/fixes, applied as one WorkspaceEdit of CreateFile + TextEdit), pgPreflight.showLockAnalysis
+// (the lock analysis table as data) and pgPreflight.verifyLocks (the dry run, verify.ts). Each takes the document URI first; long work reports
 // window/workDoneProgress.
 import * as path from 'node:path';
 import { COMMANDS, type SplitResult } from '@pg-preflight/shared';
@@ -8,6 +8,7 @@ import { ErrorCodes, ResponseError, type CreateFile, type TextDocumentEdit, type
 import { planSplit, safetyHeaderFix } from '../core/fixes';
 import { fixEdit, type ActionEnv } from './actions';
 import { fixToData, lockAnalysis } from './convert';
+import { verifyArgs, verifyLocks } from './verify';
 import type { LintResult, Linter } from './linter';
 import { fileToUri, uriToFile } from './workspace';
 
@@ -48,6 +49,8 @@ export async function executeCommand(host: CommandHost, command: string, args: u
       const opts = args?.[1] && typeof args[1] === 'object' ? (args[1] as { apply?: boolean }) : {};
       return splitIntoSteps(host, uriArg(args), opts.apply !== false, token);
     }
+    case COMMANDS.verifyLocks:
+      return verifyLocks(host, uriArg(args), verifyArgs(args?.[1]), token);
     default:
       throw new ResponseError(ErrorCodes.InvalidRequest, `unknown command ${command}`);
   }

@@ -20,6 +20,7 @@ import { lockStrength, modeTitle } from '../core/locks/modes';
 import { RULES } from '../core/rules';
 import type { LineIndex } from '../core/text';
 import type { Analysis, Fix, LockEstimate, Severity, StatementInfo, Violation } from '../core/types';
+import type { TraceDiagnostic } from '../trace';
 
 export const SOURCE = 'pg-preflight';
 
@@ -117,6 +118,11 @@ export function toDiagnostic(doc: AnalysedDocument, v: Violation, opts: ConvertO
 
 export function toDiagnostics(doc: AnalysedDocument, opts: ConvertOptions): Diagnostic[] {
   return visibleViolations(doc.analysis).map((v) => toDiagnostic(doc, v, opts));
+}
+
+/** A dry run's finding (pgPreflight.verifyLocks) on the text it traced. No data: there is no fix to offer. */
+export function traceToDiagnostic(lines: LineIndex, t: TraceDiagnostic): Diagnostic {
+  return Diagnostic.create(lines.rangeOf(t.span), t.message, toSeverity(t.severity), t.code, t.source);
 }
 
 // --- statements at a position ----------------------------------------------------------------------

@@ -64,6 +64,10 @@ interface DocState {
   memo: AnalysisMemo;
   /** Text of the last analysed version, to tell whether dependents need a re-lint. */
   lastText?: string;
+  /** A dry run's diagnostics: shown with the lint's while the document stays at the traced version. */
+  trace?: { version: number; stamp: number; diagnostics: Diagnostic[] };
+  /** Aborted by the next edit or by closing: a dry run of an older text is stale. */
+  edits: AbortController;
 }
 
 export interface LinterStats {
@@ -78,6 +82,7 @@ export class Linter {
   private readonly byFile = new Map<string, DocState>();
   private readonly loggedCrashes = new Set<string>();
   private readonly pendingApp = new Set<string>();
+  private traceStamp = 0;
   readonly stats: LinterStats = { lints: 0, recentMillis: [], maxMillis: 0 };
 
   constructor(private readonly host: LinterHost) {}
@@ -103,7 +108,7 @@ export class Linter {
   opened(doc: TextDocument): void {
     const prev = this.docs.get(doc.uri);
     if (prev) this.dispose(prev);
-    const s: DocState = { uri: doc.uri, file: uriToFile(doc.uri), doc, editedAt: Date.now(), publishedVersion: -Infinity, queued: false, memo: new AnalysisMemo() };
+    const s: DocState = { uri: doc.uri, file: uriToFile(doc.uri), doc, editedAt: Date.now(), publishedVersion: -Infinity, queued: false, memo: new AnalysisMemo(), edits: new AbortController() };
     this.docs.set(doc.uri, s);
     if (s.file) this.byFile.set(s.file, s);
     this.schedule(doc.uri);
@@ -115,6 +120,9 @@ export class Linter {
     if (!s) return this.opened(doc);
     s.doc = doc;
     s.editedAt = Date.now();
+    if (s.trace && s.trace.version !== doc.version) s.trace = undefined;
+    s.edits.abort();
+    s.edits = new AbortController();
     this.schedule(doc.uri);
   }
 
@@ -132,6 +140,43 @@ export class Linter {
   private dispose(s: DocState): void {
     if (s.timer) clearTimeout(s.timer);
     s.timer = undefined;
+    s.edits.abort();
+  }
+
+  /** Aborts when the document is edited or closed (a dry run of the current text becomes stale). */
+  editSignal(uri: string): AbortSignal | undefined {
+    return this.docs.get(uri)?.edits.signal;
+  }
+
+  /**
+   * Shows a dry run's diagnostics with the lint's, as long as the document stays at `version` (the next
+   * edit clears them). False when the document changed or closed meanwhile: nothing is shown.
+   */
+  setTraceDiagnostics(uri: string, version: number, diagnostics: Diagnostic[]): boolean {
+    const s = this.docs.get(uri);
+    if (!s || s.doc.version !== version) return false;
+    s.trace = { version, stamp: ++this.traceStamp, diagnostics };
+    if (this.host.push) {
+      const r = this.ensure(s);
+      if (r && r.version >= s.publishedVersion) {
+        s.publishedVersion = r.version;
+        this.host.publish(s.uri, r.version, this.shown(s, r));
+      }
+    } else this.host.refreshPull();
+    return true;
+  }
+
+  /** What the client is shown for a document: the lint's diagnostics and, for the traced version, the dry run's. */
+  diagnosticsFor(uri: string): { resultId: string; items: Diagnostic[] } | undefined {
+    const s = this.docs.get(uri);
+    const r = s && this.ensure(s);
+    if (!s || !r) return undefined;
+    const trace = s.trace?.version === r.version ? s.trace : undefined;
+    return { resultId: `${r.version}:${r.generation}:${trace?.stamp ?? 0}`, items: this.shown(s, r) };
+  }
+
+  private shown(s: DocState, r: LintResult): Diagnostic[] {
+    return s.trace?.version === r.version ? [...r.diagnostics, ...s.trace.diagnostics] : r.diagnostics;
   }
 
   /** Re-lint every open document (stats, settings or files changed). */
@@ -170,7 +215,7 @@ export class Linter {
     if (!r) return;
     if (this.host.push && r.version >= s.publishedVersion) {
       s.publishedVersion = r.version;
-      this.host.publish(s.uri, r.version, r.diagnostics);
+      this.host.publish(s.uri, r.version, this.shown(s, r));
     }
   }
 

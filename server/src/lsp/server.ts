@@ -39,6 +39,7 @@ import { loadParser, parseCounters } from '../core/parse';
 import { DOCS_BASE_URI } from '../cli/report/sarif';
 import { codeActions, type ActionEnv } from './actions';
 import { executeCommand, type Progress } from './commands';
+import { shutdownVerifier } from './verify';
 import { codeLenses, fixToData, hoverAt, visibleViolations, type ConvertOptions } from './convert';
 import { DEFAULT_MAX_FILE_CHARS, Linter } from './linter';
 import { fileToUri, uriToFile, Workspace, type DocumentContext } from './workspace';
@@ -302,11 +303,11 @@ export function startServer(connection: Connection): ServerHandle {
 
   connection.languages.diagnostics.on(async (params) => {
     await ready;
-    const r = linter.resultFor(params.textDocument.uri);
-    if (!r) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const resultId = `${r.version}:${r.generation}`;
+    const shown = linter.diagnosticsFor(params.textDocument.uri);
+    if (!shown) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const { resultId, items } = shown;
     if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: r.diagnostics };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
   });
 
   connection.onHover(async (params) => {
@@ -347,7 +348,7 @@ export function startServer(connection: Connection): ServerHandle {
           if (!reporter) return { report: () => undefined, done: () => undefined };
           const rep = reporter;
           rep.begin(title, 0, undefined, false);
-          return { report: (m, p) => rep.report(p ?? 0, m), done: () => rep.done() };
+          return { report: (m, p) => (p === undefined ? rep.report(m) : rep.report(p, m)), done: () => rep.done() };
         },
         info: (m) => quiet(connection.window.showInformationMessage(m)),
       },
@@ -355,6 +356,10 @@ export function startServer(connection: Connection): ServerHandle {
       params.arguments,
       params.workDoneToken,
     );
+  });
+
+  connection.onShutdown(async () => {
+    await shutdownVerifier().catch((err) => connection.console.error(`pg-preflight: closing the dry-run engine: ${(err as Error)?.message ?? err}`));
   });
 
   connection.onRequest(INTERNAL_STATS_REQUEST, (): InternalStats => {

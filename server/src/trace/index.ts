@@ -111,7 +111,11 @@ export function traceDiagnostics(r: TraceResult): TraceDiagnostic[] {
     const shown = st.observed.filter((o) => 'rpmv'.includes(o.relkind));
     const parts = shown.map((o) => {
       const flags = [o.rewrite ? 'rewrite' : '', o.created ? 'new' : '', o.dropped ? 'dropped' : '', o.waited ? 'waited' : ''].filter(Boolean);
-      if (o.alreadyHeld?.length) flags.push(`${o.alreadyHeld.map(modeTitle).join(', ')} already held by an earlier statement`);
+      // The held mode that explains what PostgreSQL cannot show: the predicted one when held, else the strongest.
+      const held = o.alreadyHeld ?? [];
+      const predicted = st.predicted.find((p) => p.relation === o.relation)?.mode;
+      const heldShown = predicted && held.includes(predicted) ? predicted : held[held.length - 1];
+      if (heldShown) flags.push(`${modeTitle(heldShown)} already held by an earlier statement`);
       const mode = o.mode ? modeTitle(o.mode) : 'nothing new';
       return `${mode} on ${o.relation}${flags.length ? ` (${flags.join('; ')})` : ''}`;
     });
