@@ -46,10 +46,13 @@ async function start(project: Project, options: ConstructorParameters<typeof Lsp
   return c;
 }
 
-function actionFor(actions: CodeAction[], title: string): CodeAction {
-  const a = actions.find((x) => x.title === title);
-  assert.ok(a, `no action "${title}" among ${actions.map((x) => x.title).join(' | ')}`);
-  return a;
+/** The quick fix the server offers for a diagnostic (not a suppression), rendered at code-action time. */
+async function fixAction(c: LspClient, uri: string, d: Diagnostic): Promise<CodeAction | undefined> {
+  return (await c.codeActions(uri, [d])).find((a) => a.kind === 'quickfix' && !a.title.startsWith('Suppress '));
+}
+
+function createdBy(a: CodeAction): { kind: string; uri: string; options: unknown }[] {
+  return (a.edit?.documentChanges ?? []).filter((x) => 'kind' in x) as { kind: string; uri: string; options: unknown }[];
 }
 
 /** Applies a code action's edit through the client (didChange to the server) and returns the new version. */
@@ -108,8 +111,11 @@ describe('lsp: the language server', function () {
       assert.equal(data.version, 1);
       assert.equal(data.statementIndex, 0);
       assert.deepEqual(data.statementStart, { line: 0, character: 0 });
+      assert.ok(!('fix' in data), 'fixes are not rendered into every diagnostic');
       const header = ds.find((x) => x.code === 'missing-lock-timeout');
-      assert.ok(dataOf(header!).fix?.preferred, 'the safety header fix travels in data');
+      const headerFix = await fixAction(c, uri, header!);
+      assert.equal(headerFix?.isPreferred, true, 'the safety header fix is offered when asked for');
+      assert.match(headerFix!.title, /SET lock_timeout/);
       // Everything analyze() finds for the same input, and nothing else.
       const expected = analyze({ text, path: 'supabase/migrations/20240201000000_index.sql', stats: ORDERS_STATS(), priorFiles: [{ path: 'x', text: 'CREATE TABLE public.events (id bigint PRIMARY KEY, kind text);' }] });
       assert.deepEqual(codes(ds), expected.violations.map((v) => v.rule).sort());
@@ -287,20 +293,29 @@ describe('lsp: the language server', function () {
           const first = await c.waitFor(uri, (p) => JSON.stringify(published(p.diagnostics)) === JSON.stringify(expected));
           const ds = first.diagnostics;
           assert.ok(ds.some((d) => d.code === id), `${id} fires on bad.sql`);
-          for (const d of ds) {
-            const data = dataOf(d);
+          // The fixes analyze() attaches, by finding: the server must offer exactly these at code-action time.
+          const input = fixtureInput(id, 'bad.sql');
+          const lines = new LineIndex(input.text);
+          const fixes = new Map(analyze(input).violations.filter((v) => v.rule !== RULE_CRASH).map((v) => [`${v.rule}@${JSON.stringify(lines.rangeOf(v.span))}`, v.fix]));
+          for (const firstSeen of ds) {
+            // The same finding as the current version publishes it (earlier iterations edited and restored
+            // the text): code actions answer for the current version's diagnostics.
+            const d = (await c.diagnostics(uri)).find((x) => x.code === firstSeen.code && JSON.stringify(x.range) === JSON.stringify(firstSeen.range) && x.message === firstSeen.message)!;
+            assert.ok(d, `${firstSeen.code} at line ${firstSeen.range.start.line} is published again after the restore`);
+            const expectedFix = fixes.get(`${d.code}@${JSON.stringify(d.range)}`);
             const actions = await c.codeActions(uri, [d]);
             const count = (xs: Diagnostic[]) => xs.filter((x) => x.code === d.code).length;
-            if (data.fix) {
-              const action = actionFor(actions, data.fix.title);
+            const action = actions.find((a) => !a.title.startsWith('Suppress '));
+            assert.equal(action?.title, expectedFix?.title, `${d.code} at line ${d.range.start.line}: the fix analyze() attaches`);
+            if (expectedFix && action) {
               assert.equal(action.kind, 'quickfix');
-              assert.equal(action.isPreferred, data.fix.preferred ? true : undefined);
-              const created = (action.edit?.documentChanges ?? []).filter((x) => 'kind' in x);
-              for (const cf of created) assert.deepEqual((cf as { options: unknown }).options, { overwrite: false, ignoreIfExists: false });
-              assert.equal(created.length, data.fix.newFiles?.length ?? 0);
+              assert.equal(action.isPreferred, expectedFix.preferred ? true : undefined);
+              const created = createdBy(action);
+              for (const cf of created) assert.deepEqual(cf.options, { overwrite: false, ignoreIfExists: false });
+              assert.equal(created.length, expectedFix.newFiles?.length ?? 0);
               const v = apply(c, uri, action.edit);
               const after = await c.diagnostics(uri, v);
-              assert.ok(count(after) < count(ds), `${d.code} fix "${data.fix.title}" (line ${d.range.start.line}): ${count(ds)} -> ${count(after)} findings`);
+              assert.ok(count(after) < count(ds), `${d.code} fix "${action.title}" (line ${d.range.start.line}): ${count(ds)} -> ${count(after)} findings`);
               await c.removeCreatedFiles();
               const rv = await c.replaceAll(uri, original);
               await c.waitFor(uri, (p) => p.version === rv && JSON.stringify(published(p.diagnostics)) === JSON.stringify(expected));
@@ -336,15 +351,21 @@ describe('lsp: the language server', function () {
           try {
             const uri = project.uri(rel);
             await c.open(uri, fs.readFileSync(project.file(rel), 'utf8'));
+            const firstFix = async (): Promise<CodeAction | undefined> => {
+              for (const d of (await c.diagnostics(uri)).filter((x) => x.code === id)) {
+                const a = await fixAction(c, uri, d);
+                if (a) return a;
+              }
+              return undefined;
+            };
             for (let guard = 0; guard < 20; guard++) {
-              const ds = await c.diagnostics(uri);
-              const d = ds.find((x) => x.code === id && dataOf(x).fix);
-              if (!d) break;
-              apply(c, uri, actionFor(await c.codeActions(uri, [d]), dataOf(d).fix!.title).edit);
+              const a = await firstFix();
+              if (!a) break;
+              apply(c, uri, a.edit);
             }
             assert.equal(c.text(uri), fs.readFileSync(path.join(RULE_FIXTURES, id, 'fixed.sql'), 'utf8'));
             // Findings without a fix may remain; every fixable one is gone.
-            assert.ok(!(await c.diagnostics(uri)).some((d) => d.code === id && dataOf(d).fix));
+            assert.equal(await firstFix(), undefined);
             const goldenDir = path.join(RULE_FIXTURES, id, 'fixed');
             const goldens = fs.existsSync(goldenDir) ? fs.readdirSync(goldenDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(goldenDir, f)).isFile()).sort() : [];
             const dir = path.dirname(project.file(rel));
@@ -378,7 +399,8 @@ describe('lsp: the language server', function () {
       const text = 'CREATE TABLE public.notes (id bigint PRIMARY KEY, body text);\nCREATE TABLE public.tags (id bigint PRIMARY KEY);\nALTER TABLE public.orders ALTER COLUMN status TYPE integer USING status::integer;\n';
       await c.open(uri, text);
       const ds = await c.diagnostics(uri);
-      const preferred = ds.filter((d) => dataOf(d).fix?.preferred);
+      const preferred: Diagnostic[] = [];
+      for (const d of ds) if ((await fixAction(c, uri, d))?.isPreferred) preferred.push(d);
       assert.ok(preferred.length >= 3, `preferred fixes: ${codes(preferred)}`);
       const [all, ...rest] = await c.codeActions(uri, [], [FIX_ALL_KIND]);
       assert.equal(rest.length, 0);
@@ -397,13 +419,22 @@ describe('lsp: the language server', function () {
       const uri = project.uri(rel);
       await c.open(uri, 'ALTER TABLE public.orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0);\n');
       const ds = await c.diagnostics(uri);
-      const multi = ds.find((d) => dataOf(d).fix?.newFiles?.length);
-      if (!multi) return; // no multi-file fix registered for this finding (yet)
-      const name = dataOf(multi).fix!.newFiles![0].name;
-      const taken = path.resolve(path.dirname(project.file(rel)), name);
+      let multi: Diagnostic | undefined;
+      let proposed: string | undefined;
+      for (const d of ds) {
+        const a = await fixAction(c, uri, d);
+        const cf = a && createdBy(a)[0];
+        if (cf) {
+          multi = d;
+          proposed = fileURLToPath(cf.uri);
+          break;
+        }
+      }
+      assert.ok(multi && proposed, `a fix that creates a file among ${codes(ds)}`);
+      const taken = proposed;
       fs.mkdirSync(path.dirname(taken), { recursive: true });
       fs.writeFileSync(taken, '-- already here\n');
-      const action = actionFor(await c.codeActions(uri, [multi]), dataOf(multi).fix!.title);
+      const action = (await fixAction(c, uri, multi))!;
       const create = action.edit!.documentChanges!.find((x) => 'kind' in x) as { uri: string; options: unknown };
       assert.notEqual(fileURLToPath(create.uri), taken);
       assert.deepEqual(create.options, { overwrite: false, ignoreIfExists: false });
@@ -491,7 +522,8 @@ describe('lsp: the language server', function () {
         await c.open(uri, 'CREATE INDEX ON public.orders (status);\n');
         const ds = await c.diagnostics(uri);
         assert.ok(!ds.some((d) => d.code === 'require-concurrent-index-creation'), 'off in the config file');
-        const header = dataOf(ds.find((d) => d.code === 'missing-lock-timeout')!).fix!.edits[0].newText;
+        const headerAction = (await fixAction(c, uri, ds.find((d) => d.code === 'missing-lock-timeout')!))!;
+        const header = (headerAction.edit!.documentChanges![0] as { edits: { newText: string }[] }).edits[0].newText;
         assert.equal(header, "SET lock_timeout = '3s';\nSET statement_timeout = '10s';\n", 'file lockTimeout kept (client sent the default), client statementTimeout applied');
         clientSettings = { rules: { 'require-concurrent-index-creation': 'warning' } };
         await c.notify('workspace/didChangeConfiguration', { settings: null });

@@ -13,7 +13,7 @@ import { RULES, RULE_IDS } from './rules';
 import type { Finding, RuleContext, StatementView } from './rules/rule';
 import { detectRunner, RUNNERS } from './runners';
 import { Utf8Mapper } from './text';
-import type { Analysis, LockMode, Span, StatementInfo, Violation } from './types';
+import type { Analysis, Fix, LockMode, Span, StatementInfo, Violation } from './types';
 
 export interface SourceFile {
   path: string;
@@ -210,7 +210,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       if (f.statementIndex !== undefined) v.statementIndex = f.statementIndex;
       if (f.locks ?? st?.locks.length) v.locks = f.locks ?? st?.locks;
       if (f.help) v.help = f.help;
-      if (f.fix) v.fix = f.fix;
+      if (f.fix) setFix(v, f.fix);
       if (f.related) v.related = f.related;
       violations.push(v);
     }
@@ -363,4 +363,32 @@ function subtypeLabel(subtype: string): string {
     AT_EnableRowSecurity: 'ENABLE ROW LEVEL SECURITY', AT_ChangeOwner: 'OWNER TO', AT_SetRelOptions: 'SET (...)',
   };
   return map[subtype] ?? subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
+
+/**
+ * A fix given as a function is rendered on first read of `violation.fix` and kept: the CLI's reports and
+ * the split engine read it as before, the language server only when the user asks for code actions.
+ */
+function setFix(v: Violation, fix: Fix | (() => Fix | undefined)): void {
+  if (typeof fix !== 'function') {
+    v.fix = fix;
+    return;
+  }
+  let rendered = false;
+  let value: Fix | undefined;
+  Object.defineProperty(v, 'fix', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!rendered) {
+        rendered = true;
+        value = fix();
+      }
+      return value;
+    },
+    set(x: Fix | undefined) {
+      rendered = true;
+      value = x;
+    },
+  });
 }

@@ -1,6 +1,7 @@
-// Code actions: each finding's fix (Violation.fix, carried in Diagnostic.data), "suppress for this
-// statement", and source.fixAll.pgPreflight. Per-diagnostic actions are computed from the request alone
-// (the diagnostic's data and the document text); fix-all reads the current analysis. Multi-file fixes
+// Code actions: each finding's fix (Violation.fix, rendered now from the current analysis: Diagnostic.data
+// says which finding), "suppress for this statement", and source.fixAll.pgPreflight. Suppressions are
+// computed from the request alone (the diagnostic's data and the document text); fixes and fix-all read
+// the current analysis. Multi-file fixes
 // become CreateFile + insert edits for files beside the document, which never overwrite: an existing
 // name is replaced by the next free one.
 import * as fs from 'node:fs';
@@ -41,7 +42,7 @@ export interface ActionEnv {
    * or the finding is gone). Used when a file the fix would create is taken: files created since the
    * lint (by the previous fix, say) change the names, and the new files' text may mention its name.
    */
-  refreshFix?(uri: string, data: DiagnosticData): FixData | undefined;
+  refreshFix?(uri: string, data: DiagnosticData, title: string): FixData | undefined;
 }
 
 /** A document as an edit needs it: its URI, the version the edit is for, and its text. */
@@ -218,7 +219,7 @@ export function codeActions(params: CodeActionParams, target: EditTarget, curren
   if (wants(only, CodeActionKind.QuickFix)) {
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE || !isData(d.data)) continue;
-      out.push(...diagnosticActions(d, d.data, target, env));
+      out.push(...diagnosticActions(d, d.data, target, current, env));
     }
   }
   // Fix-all is a source action: offered when asked for source actions (the editor's "Fix all" / on save).
@@ -229,19 +230,20 @@ export function codeActions(params: CodeActionParams, target: EditTarget, curren
   return out;
 }
 
-function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarget, env: ActionEnv): CodeAction[] {
+function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarget, current: LintResult | undefined, env: ActionEnv): CodeAction[] {
   const out: CodeAction[] = [];
   // The diagnostic's ranges belong to data.version: an edit for an older version is sent as such, and the
   // client refuses it instead of editing the wrong place.
   const at: EditTarget = { ...target, version: data.version };
-  if (data.fix) {
-    let fix = data.fix;
-    if (fix.newFiles?.length && env.refreshFix && !namesFree(target.uri, fix, env)) fix = env.refreshFix(target.uri, data) ?? fix;
+  const found = currentFix(d, data, current);
+  if (found) {
+    let fix = found;
+    if (fix.newFiles?.length && env.refreshFix && !namesFree(target.uri, fix, env)) fix = env.refreshFix(target.uri, data, fix.title) ?? fix;
     const edit = fixEdit(at, fix, env);
     if (edit) {
-      const a = CodeAction.create(data.fix.title, edit, CodeActionKind.QuickFix);
+      const a = CodeAction.create(fix.title, edit, CodeActionKind.QuickFix);
       a.diagnostics = [d];
-      if (data.fix.preferred) a.isPreferred = true;
+      if (fix.preferred) a.isPreferred = true;
       out.push(a);
     }
   }
@@ -253,6 +255,21 @@ function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarg
     out.push(a);
   }
   return out;
+}
+
+/**
+ * The fix of the finding behind a diagnostic, rendered now from the analysis of the same version (none for
+ * a diagnostic of an older version: its finding may be gone, and the client would refuse the edit anyway).
+ */
+export function currentFix(d: Diagnostic, data: DiagnosticData, current: LintResult | undefined): FixData | undefined {
+  if (!current || current.version !== data.version) return undefined;
+  const v = visibleViolations(current.analysis).find((x) => {
+    if (x.rule !== data.rule || x.statementIndex !== data.statementIndex) return false;
+    const r = current.lines.rangeOf(x.span);
+    return r.start.line === d.range.start.line && r.start.character === d.range.start.character && r.end.line === d.range.end.line && r.end.character === d.range.end.character;
+  });
+  const fix = v?.fix;
+  return fix ? fixToData(fix, current.lines) : undefined;
 }
 
 /**

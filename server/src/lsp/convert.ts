@@ -48,15 +48,18 @@ export interface FixData {
   newFiles?: { name: string; text: string }[];
 }
 
-/** Diagnostic.data: what a code action needs, so actions are computed from the request alone. */
+/**
+ * Diagnostic.data: what a code action needs to find the finding again. The fix itself is not carried:
+ * rendering fixes on every keystroke cost more than the rules; code actions render it from the current
+ * analysis (actions.ts), for the diagnostics of the current version.
+ */
 export interface DiagnosticData {
   rule: string;
-  /** The document version the diagnostic (and its fix ranges) belongs to. */
+  /** The document version the diagnostic belongs to. */
   version: number;
   statementIndex?: number;
   /** Where the statement starts (line/character), for "suppress for this statement". */
   statementStart?: { line: number; character: number };
-  fix?: FixData;
 }
 
 export interface ConvertOptions {
@@ -101,7 +104,6 @@ export function toDiagnostic(doc: AnalysedDocument, v: Violation, opts: ConvertO
     const st = doc.analysis.statements[v.statementIndex];
     if (st) data.statementStart = doc.lines.positionAt(st.span.start);
   }
-  if (v.fix) data.fix = fixToData(v.fix, doc.lines);
   d.data = data;
   if (v.related?.length && opts.pathToUri) {
     const related: DiagnosticRelatedInformation[] = [];

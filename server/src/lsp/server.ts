@@ -86,13 +86,13 @@ export function startServer(connection: Connection): ServerHandle {
   const env: ActionEnv = {
     caps: { documentChanges: false, createFiles: false },
     exists: (file) => fs.existsSync(file) || linter.isOpen(fileToUri(file)),
-    refreshFix(uri, data) {
+    refreshFix(uri, data, title) {
       const file = uriToFile(uri);
       if (!file || linter.document(uri)?.version !== data.version) return undefined;
       workspace.fileChanged(file); // list the folder again
       const r = linter.resultFor(uri);
       if (!r || r.version !== data.version) return undefined;
-      const v = visibleViolations(r.analysis).find((x) => x.rule === data.rule && x.statementIndex === data.statementIndex && x.fix?.title === data.fix?.title);
+      const v = visibleViolations(r.analysis).find((x) => x.rule === data.rule && x.statementIndex === data.statementIndex && x.fix?.title === title);
       return v?.fix ? fixToData(v.fix, r.lines) : undefined;
     },
   };

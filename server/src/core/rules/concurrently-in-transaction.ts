@@ -21,7 +21,7 @@ export const concurrentlyInTransaction: Rule = {
         message: `${st.label} cannot run inside a transaction block, and ${where}: the migration will fail. ${howToFix(ctx, st, alone)}`,
         // The statement fails before it locks anything, so no lock belongs to this finding.
         locks: [],
-        fix: concurrentlyFix(ctx, st),
+        fix: () => concurrentlyFix(ctx, st),
       });
     }
   },

@@ -30,7 +30,7 @@ export const constraintMissingNotValid: Rule = {
           severity,
           message: `ADD CONSTRAINT ${con.conname ?? ''} ${what} validates every row: ${lockSentence('it', lock).replace(/^it takes /, 'it holds ')}. Add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE, writes continue)`.replace(/\s+/g, ' '),
           locks: st.locks.filter((l) => !l.newTable),
-          fix: splitFix(ctx, st, 'not-valid', 'Add the constraint NOT VALID here and VALIDATE it in a new migration'),
+          fix: () => splitFix(ctx, st, 'not-valid', 'Add the constraint NOT VALID here and VALIDATE it in a new migration'),
         });
       }
     }

@@ -19,7 +19,7 @@ export const missingLockTimeout: Rule = {
       message: `${lockSentence(st.label, lock)}, and no lock_timeout is set: if it waits for the lock, every later query on ${lock.relation} queues behind it. Start the file with SET lock_timeout = '${ctx.settings.lockTimeout}'; so it gives up instead (and retry)`,
       help: 'lock_timeout only limits the wait for the lock; the statement still runs to completion once it has the lock. Retry the migration when it times out.',
       locks: [lock],
-      fix: safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'lock_timeout'),
+      fix: () => safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'lock_timeout'),
     });
   },
 };

@@ -21,7 +21,7 @@ export const missingStatementTimeout: Rule = {
       message: `${lockSentence(st.label, lock)}, and no statement_timeout caps it: if it runs longer than planned, every query on ${lock.relation} waits the whole time. Start the file with SET statement_timeout = '${ctx.settings.statementTimeout}'; so it aborts and rolls back instead`,
       help: `A statement that hits the timeout rolls back; then make the change in a way that does not hold the lock for the whole table (see the rule for the statement itself).${concurrentNote}`,
       locks: [lock],
-      fix: safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'statement_timeout'),
+      fix: () => safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'statement_timeout'),
     });
   },
 };

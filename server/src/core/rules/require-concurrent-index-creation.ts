@@ -22,7 +22,7 @@ export const requireConcurrentIndexCreation: Rule = {
         message: `${lockSentence(st.label, lock)}. Use CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue`,
         help: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner\'s no-transaction directive.',
         locks: [lock],
-        fix: concurrentlyFix(ctx, st),
+        fix: () => concurrentlyFix(ctx, st),
       });
     }
   },

@@ -29,7 +29,7 @@ export const requireConcurrentReindex: Rule = {
         message: `${lockSentence('REINDEX', lock)}. ${advice}`,
         help: 'The concurrent forms cannot run inside a transaction block; put them in their own migration file or use the runner\'s no-transaction directive. A failed concurrent rebuild leaves an INVALID index to drop.',
         locks: [lock],
-        fix: concurrentlyFix(ctx, st),
+        fix: () => concurrentlyFix(ctx, st),
       });
     }
   },

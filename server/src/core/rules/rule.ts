@@ -50,7 +50,11 @@ export interface Finding {
   severity?: Severity;
   help?: string;
   locks?: LockEstimate[];
-  fix?: Fix;
+  /**
+   * The quick fix, or a function that renders it. Prefer the function: fixes render SQL and new files,
+   * and the editor needs them only when the user opens the lightbulb, not on every keystroke.
+   */
+  fix?: Fix | (() => Fix | undefined);
   related?: Violation['related'];
 }
 

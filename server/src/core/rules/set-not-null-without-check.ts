@@ -46,7 +46,7 @@ export const setNotNullWithoutCheck: Rule = {
           message: `${lockSentence(label, lock)}, while it scans every row for NULLs. ${saferSteps(table, column, ctx.pgVersion)}`,
           help: 'Before the constraint steps, backfill the NULLs in batches; VALIDATE fails while any remain.',
           locks: [lock],
-          fix: splitFix(ctx, st, 'not-null', ctx.pgVersion >= 18 ? 'Add NOT NULL ... NOT VALID here and VALIDATE it in a new migration (PG 18)' : 'Use CHECK (col IS NOT NULL) NOT VALID here; VALIDATE, SET NOT NULL and drop the CHECK in a new migration'),
+          fix: () => splitFix(ctx, st, 'not-null', ctx.pgVersion >= 18 ? 'Add NOT NULL ... NOT VALID here and VALIDATE it in a new migration (PG 18)' : 'Use CHECK (col IS NOT NULL) NOT VALID here; VALIDATE, SET NOT NULL and drop the CHECK in a new migration'),
         });
       }
     }

@@ -28,7 +28,7 @@ export const tableWithoutRls: Rule = {
         severity,
         message: `${table}${fate.name !== table ? ` (later ${fate.name})` : ''} is created in exposed schema ${fate.name.split('.')[0]} without ALTER TABLE ... ENABLE ROW LEVEL SECURITY: ${ctx.runner.id === 'supabase' ? 'anyone with the anon key can read and write every row through the Data API' : 'if the schema is served to clients (PostgREST, Supabase), they can read and write every row'}. Enable RLS and add policies for the access you intend`,
         help: 'With RLS on and no policy, clients see no rows (default deny); the table owner and service role still have full access.',
-        fix: enableRlsFix(ctx, st.index, fate.name),
+        fix: () => enableRlsFix(ctx, st.index, fate.name),
       });
     }
   },

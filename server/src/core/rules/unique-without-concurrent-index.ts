@@ -37,7 +37,7 @@ export const uniqueWithoutConcurrentIndex: Rule = {
               ? 'PRIMARY KEY USING INDEX also sets the key columns NOT NULL, which scans the table under ACCESS EXCLUSIVE unless they already are NOT NULL (or have a validated CHECK (col IS NOT NULL) on PG 12+).'
               : undefined,
           locks: [lock],
-          fix: con.contype === 'CONSTR_EXCLUSION' ? undefined : splitFix(ctx, st, 'unique-index', `Build the unique index CONCURRENTLY in a new migration, then ADD CONSTRAINT ... ${what} USING INDEX`),
+          fix: con.contype === 'CONSTR_EXCLUSION' ? undefined : () => splitFix(ctx, st, 'unique-index', `Build the unique index CONCURRENTLY in a new migration, then ADD CONSTRAINT ... ${what} USING INDEX`),
         });
       }
     }

@@ -35,7 +35,7 @@ export const volatileDefault: Rule = {
         severity,
         message: `${lockSentence(`ADD COLUMN ${d.column} ${written.replace(/\s+/g, ' ')}`, lock)}. ${why}. Add the column without a default, SET DEFAULT in a second statement (new rows only, no rewrite), then backfill existing rows in batches`,
         locks: [lock],
-        fix: splitFix(ctx, d.st, 'volatile-default', 'Add the column without the default, SET DEFAULT for new rows, and backfill existing rows in batches in a new migration'),
+        fix: () => splitFix(ctx, d.st, 'volatile-default', 'Add the column without the default, SET DEFAULT for new rows, and backfill existing rows in batches in a new migration'),
       });
     }
   },
