@@ -4,7 +4,6 @@
 import { strict as assert } from 'assert';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
@@ -22,7 +21,8 @@ import type { FileResult } from '../src/cli/report/common';
 import { escapeData, escapeProperty, renderGithub } from '../src/cli/report/github';
 import { REPORTERS } from '../src/cli/report';
 import { CHECK_USAGE, MAIN_USAGE } from '../src/cli/usage';
-import { sharedPostgres } from './support/postgres';
+import { check, keywordsOf, KNOWN_KEYWORDS } from './support/json-schema';
+import { freePort, sharedPostgres } from './support/postgres';
 
 const REPO = path.resolve(__dirname, '../../..');
 const BIN = path.join(REPO, 'server/bin/pg-preflight.js');
@@ -77,87 +77,6 @@ async function runMain(args: string[], opts: { cwd?: string; env?: Record<string
   return { code, stdout, stderr };
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-// --- a tiny JSON Schema checker for the subset the output schema uses ----------------------------
-
-const KNOWN_KEYWORDS = new Set(['$schema', '$id', '$ref', 'title', 'description', 'definitions', 'type', 'required', 'properties', 'additionalProperties', 'items', 'enum', 'minimum', 'maximum']);
-
-type Schema = Record<string, any>;
-
-function typeOk(t: string, v: unknown): boolean {
-  switch (t) {
-    case 'object':
-      return typeof v === 'object' && v !== null && !Array.isArray(v);
-    case 'array':
-      return Array.isArray(v);
-    case 'string':
-      return typeof v === 'string';
-    case 'number':
-      return typeof v === 'number' && Number.isFinite(v);
-    case 'integer':
-      return Number.isInteger(v);
-    case 'boolean':
-      return typeof v === 'boolean';
-    case 'null':
-      return v === null;
-    default:
-      throw new Error(`schema type ${t} not supported by the test checker`);
-  }
-}
-
-function check(schema: Schema, value: unknown, root: Schema = schema, at = '$'): string[] {
-  if (schema.$ref) {
-    const m = /^#\/definitions\/(.+)$/.exec(schema.$ref);
-    if (!m || !root.definitions?.[m[1]]) return [`${at}: unresolvable $ref ${schema.$ref}`];
-    return check(root.definitions[m[1]], value, root, at);
-  }
-  const errors: string[] = [];
-  if (schema.type !== undefined) {
-    const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((t) => typeOk(t, value))) return [`${at}: expected ${types.join(' or ')}, got ${JSON.stringify(value)?.slice(0, 60)}`];
-  }
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: ${value} < ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${at}: ${value} > ${schema.maximum}`);
-  }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const o = value as Record<string, unknown>;
-    for (const k of schema.required ?? []) if (!(k in o)) errors.push(`${at}: missing required ${k}`);
-    for (const [k, v] of Object.entries(o)) {
-      const sub = schema.properties?.[k];
-      if (sub) errors.push(...check(sub, v, root, `${at}.${k}`));
-      else if (schema.additionalProperties === false) errors.push(`${at}: unexpected property ${k}`);
-    }
-  }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...check(schema.items, v, root, `${at}[${i}]`)));
-  return errors;
-}
-
-function keywordsOf(schema: unknown, out = new Set<string>(), inProperties = false): Set<string> {
-  if (Array.isArray(schema)) return out;
-  if (typeof schema !== 'object' || schema === null) return out;
-  for (const [k, v] of Object.entries(schema)) {
-    if (!inProperties) out.add(k);
-    if (k === 'enum' || k === 'required' || k === 'type') continue;
-    keywordsOf(v, out, !inProperties && (k === 'properties' || k === 'definitions'));
-  }
-  return out;
-}
-
-// ------------------------------------------------------------------------------------------------
-
 describe('cli', function () {
   this.timeout(60_000);
   let tmp: string;
@@ -165,7 +84,7 @@ describe('cli', function () {
 
   before(async () => {
     await loadParser();
-    port = await closedPort();
+    port = await freePort(); // released, so nothing listens there: connections are refused
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-preflight-cli-'));
     fs.mkdirSync(path.join(tmp, 'no-sql'));
     fs.writeFileSync(path.join(tmp, 'no-sql', 'README.txt'), 'nothing here\n');

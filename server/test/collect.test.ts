@@ -14,8 +14,9 @@ import {
   CollectErrorCode,
   describeConnection,
   redactConnectionString,
+  scrubPasswords,
 } from '@pg-preflight/shared/dist/collect';
-import { openPglite, sharedPostgres, ThrowawayPostgres } from './support/postgres';
+import { freePort, openPglite, sharedPostgres, ThrowawayPostgres } from './support/postgres';
 
 const SCHEMA = `pgpf_collect_${process.pid}`;
 const q = (name: string) => `"${name}"`;
@@ -435,13 +436,7 @@ describe('collectStats on a real PostgreSQL', function () {
 
   describe('faults', () => {
     it('a closed port -> refused', async () => {
-      const port = await new Promise<number>((resolve) => {
-        const srv = net.createServer();
-        srv.listen(0, '127.0.0.1', () => {
-          const p = (srv.address() as net.AddressInfo).port;
-          srv.close(() => resolve(p));
-        });
-      });
+      const port = await freePort(); // released, so nothing listens there
       const e = await expectFailure(`postgres://app:S3cret-refused@127.0.0.1:${port}/app`, 'refused', 'S3cret-refused');
       assert.match(e.message, new RegExp(`^could not connect to app@127\\.0\\.0\\.1:${port}/app: connection refused`));
       // A password given as a URL parameter is not shown either.
@@ -614,6 +609,19 @@ describe('collectStats on a real PostgreSQL', function () {
     for (const [input, expected] of descriptions) {
       it(`describeConnection(${JSON.stringify(input)}) = ${expected}`, () => {
         assert.equal(describeConnection(input), expected);
+      });
+    }
+    // The second guard the CLI and the trace put on messages from other code: [message, url, scrubbed].
+    const scrubs: Array<[string, string, string]> = [
+      ['could not connect as app:hunter22 (hunter22)', 'postgres://app:hunter22@db/app', 'could not connect as app:**** (****)'],
+      ['password p@ss/word rejected; p%40ss%2Fword', 'postgresql://app:p%40ss%2Fword@db/app', 'password **** rejected; ****'],
+      ['auth failed for S3cret-param', 'postgres://app@db/app?sslmode=require&password=S3cret-param', 'auth failed for ****'],
+      ['pw ab and abc', 'postgres://app:ab@db/app', 'pw ab and abc'],
+      ['nothing secret here', 'postgres://app@db/app', 'nothing secret here'],
+    ];
+    for (const [message, url, expected] of scrubs) {
+      it(`scrubPasswords(${JSON.stringify(message)}, ${JSON.stringify(url)})`, () => {
+        assert.equal(scrubPasswords(message, url), expected);
       });
     }
   });

@@ -1,9 +1,8 @@
 // The shipped JSON schemas against their TypeScript sources of truth:
 // - shared/schemas/config.schema.json  <->  DEFAULT_SETTINGS / RUNNER_IDS / RULE_LEVELS / normalizeSettings
 // - shared/schemas/stats-snapshot.schema.json  <->  validateStatsSnapshot and the kind/type enums
-// No JSON-schema validator dependency: the structure is compared directly, and a small evaluator for
-// exactly the keywords these schemas use checks that the schema and the TypeScript validators agree
-// on a table of inputs.
+// No JSON-schema validator dependency: the structure is compared directly, and the small checker in
+// support/json-schema.ts checks that the schema and the TypeScript validators agree on a table of inputs.
 
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -23,87 +22,13 @@ import {
   StatsSnapshot,
   validateStatsSnapshot,
 } from '@pg-preflight/shared';
-
-type Schema = Record<string, any>;
+import { check as schemaErrors, type Schema } from './support/json-schema';
 
 const schemasDir = path.join(path.dirname(require.resolve('@pg-preflight/shared/package.json')), 'schemas');
 const loadSchema = (name: string): Schema => JSON.parse(fs.readFileSync(path.join(schemasDir, name), 'utf8'));
 
-// ---------------------------------------------------------------------------------------------------
-// A deliberately small evaluator for the keywords used by the two schemas. It throws on any keyword it
-// does not know, so a schema edit that needs more cannot silently pass.
-
-const KNOWN_KEYWORDS = new Set([
-  '$schema', '$id', 'title', 'description', 'default', 'format', '$defs', '$ref', 'type', 'enum', 'const', 'oneOf',
-  'minimum', 'maximum', 'exclusiveMinimum', 'pattern', 'items', 'properties', 'additionalProperties', 'required',
-]);
-
-function typeOk(type: string, v: unknown): boolean {
-  switch (type) {
-    case 'null': return v === null;
-    case 'boolean': return typeof v === 'boolean';
-    case 'string': return typeof v === 'string';
-    case 'number': return typeof v === 'number' && Number.isFinite(v);
-    case 'integer': return typeof v === 'number' && Number.isInteger(v);
-    case 'array': return Array.isArray(v);
-    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v);
-    default: throw new Error(`unknown type ${type}`);
-  }
-}
-
-/** Returns the first error as "path: reason", or undefined when `v` matches. */
-function check(schema: Schema, v: unknown, root: Schema, at = '$'): string | undefined {
-  for (const k of Object.keys(schema)) if (!KNOWN_KEYWORDS.has(k)) throw new Error(`test evaluator does not know keyword ${k} (at ${at})`);
-  if (schema.$ref) {
-    const m = /^#\/\$defs\/(.+)$/.exec(schema.$ref);
-    if (!m) throw new Error(`unsupported $ref ${schema.$ref}`);
-    return check(root.$defs[m[1]], v, root, at);
-  }
-  if (schema.type !== undefined) {
-    const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((t) => typeOk(t, v))) return `${at}: expected ${types.join(' or ')}`;
-  }
-  if (schema.enum && !schema.enum.some((e: unknown) => e === v)) return `${at}: not one of ${JSON.stringify(schema.enum)}`;
-  if ('const' in schema && schema.const !== v) return `${at}: must be ${JSON.stringify(schema.const)}`;
-  if (schema.oneOf) {
-    const matches = (schema.oneOf as Schema[]).filter((s) => check(s, v, root, at) === undefined).length;
-    if (matches !== 1) return `${at}: matches ${matches} of oneOf`;
-  }
-  if (typeof v === 'number') {
-    if (schema.minimum !== undefined && v < schema.minimum) return `${at}: below ${schema.minimum}`;
-    if (schema.maximum !== undefined && v > schema.maximum) return `${at}: above ${schema.maximum}`;
-    if (schema.exclusiveMinimum !== undefined && v <= schema.exclusiveMinimum) return `${at}: not above ${schema.exclusiveMinimum}`;
-  }
-  if (typeof v === 'string') {
-    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(v)) return `${at}: does not match ${schema.pattern}`;
-    if (schema.format === 'date-time' && (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(v) || Number.isNaN(Date.parse(v)))) {
-      return `${at}: not an RFC 3339 date-time`;
-    }
-  }
-  if (Array.isArray(v) && schema.items) {
-    for (let i = 0; i < v.length; i++) {
-      const e = check(schema.items, v[i], root, `${at}[${i}]`);
-      if (e) return e;
-    }
-  }
-  if (typeOk('object', v)) {
-    const o = v as Record<string, unknown>;
-    for (const r of schema.required ?? []) if (!(r in o)) return `${at}: missing ${r}`;
-    for (const [k, val] of Object.entries(o)) {
-      const sub = schema.properties?.[k];
-      if (sub) {
-        const e = check(sub, val, root, `${at}.${k}`);
-        if (e) return e;
-      } else if (schema.additionalProperties === false) {
-        return `${at}: unknown property ${k}`;
-      } else if (typeof schema.additionalProperties === 'object') {
-        const e = check(schema.additionalProperties, val, root, `${at}.${k}`);
-        if (e) return e;
-      }
-    }
-  }
-  return undefined;
-}
+/** The first error as "path: reason", or undefined when `v` matches (support/json-schema.ts). */
+const check = (schema: Schema, v: unknown, root: Schema): string | undefined => schemaErrors(schema, v, root)[0];
 
 /** Every schema that names a property (including additionalProperties and items schemas) must carry a description. */
 function undescribed(schema: Schema, at: string, out: string[] = []): string[] {

@@ -12,7 +12,6 @@
 import { strict as assert } from 'assert';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
@@ -24,9 +23,10 @@ import { ContextBuilder } from '../src/cli/context';
 import { globMatchers } from '../src/cli/inputs';
 import { main } from '../src/cli/main';
 import { compareStatement } from '../src/trace/compare';
-import { shutdownTracer, traceDocument, TraceError, type TraceDocumentResult } from '../src/trace';
+import { connectionIdentity, isListedScratch, shutdownTracer, traceDocument, TraceError, type TraceDocumentResult } from '../src/trace';
 import { databaseChecksum } from './support/checksum';
-import { sharedPostgres } from './support/postgres';
+import { check } from './support/json-schema';
+import { freePort, sharedPostgres } from './support/postgres';
 
 const REPO = path.resolve(__dirname, '../../..');
 const BIN = path.join(REPO, 'server/bin/pg-preflight.js');
@@ -68,18 +68,6 @@ function tempProject(files: Record<string, string>): string {
   return dir;
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function withDatabase(url: string, db: string): string {
@@ -112,62 +100,6 @@ async function scratchDatabase(serverUrl: string, rows = true): Promise<string> 
     await c.end();
   }
   return url;
-}
-
-// --- a small checker for the keywords trace-output.schema.json uses ------------------------------
-
-type Schema = Record<string, any>;
-const KNOWN_KEYWORDS = new Set(['$schema', '$id', '$ref', 'title', 'description', 'definitions', 'type', 'required', 'properties', 'additionalProperties', 'items', 'enum', 'minimum', 'maximum']);
-
-function typeOk(t: string, v: unknown): boolean {
-  switch (t) {
-    case 'object':
-      return typeof v === 'object' && v !== null && !Array.isArray(v);
-    case 'array':
-      return Array.isArray(v);
-    case 'string':
-      return typeof v === 'string';
-    case 'number':
-      return typeof v === 'number' && Number.isFinite(v);
-    case 'integer':
-      return Number.isInteger(v);
-    case 'boolean':
-      return typeof v === 'boolean';
-    case 'null':
-      return v === null;
-    default:
-      throw new Error(`schema type ${t} not supported by the test checker`);
-  }
-}
-
-function check(schema: Schema, value: unknown, root: Schema = schema, at = '$'): string[] {
-  for (const k of Object.keys(schema)) if (!KNOWN_KEYWORDS.has(k)) throw new Error(`checker does not know keyword ${k} (at ${at})`);
-  if (schema.$ref) {
-    const m = /^#\/definitions\/(.+)$/.exec(schema.$ref);
-    if (!m || !root.definitions?.[m[1]]) return [`${at}: unresolvable $ref ${schema.$ref}`];
-    return check(root.definitions[m[1]], value, root, at);
-  }
-  const errors: string[] = [];
-  if (schema.type !== undefined) {
-    const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((t) => typeOk(t, value))) return [`${at}: expected ${types.join(' or ')}, got ${JSON.stringify(value)?.slice(0, 60)}`];
-  }
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: ${value} < ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${at}: ${value} > ${schema.maximum}`);
-  }
-  if (typeOk('object', value)) {
-    const o = value as Record<string, unknown>;
-    for (const k of schema.required ?? []) if (!(k in o)) errors.push(`${at}: missing required ${k}`);
-    for (const [k, v] of Object.entries(o)) {
-      const sub = schema.properties?.[k];
-      if (sub) errors.push(...check(sub, v, root, `${at}.${k}`));
-      else if (schema.additionalProperties === false) errors.push(`${at}: unexpected property ${k}`);
-    }
-  }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...check(schema.items, v, root, `${at}[${i}]`)));
-  return errors;
 }
 
 // --- shared assertions ------------------------------------------------------------------------------
@@ -210,6 +142,35 @@ function assertAgreesOnRealistic(r: TraceDocumentResult, text: string, sampledCo
 }
 
 // ------------------------------------------------------------------------------------------------------
+
+describe('trace: which databases count as scratch (no engine)', () => {
+  // The identity decides which database a dry run may write to: one case per rule of the comparison.
+  const identities: Array<[string, string | undefined]> = [
+    ['postgresql://app:secret@DB.Example.COM:5432/app', 'app@db.example.com:5432/app'],
+    ['postgres://app@db.example.com/app', 'app@db.example.com:5432/app'],
+    ['  POSTGRESQL://app@db:6543/app  ', 'app@db:6543/app'],
+    ['postgresql://app@db/app?dbname=other&host=OTHER&user=me&port=5444&password=x', 'me@other:5444/other'],
+    ['postgresql://app@%2Fvar%2Frun%2Fpostgresql/my%20db', 'app@/var/run/postgresql:5432/my db'],
+    ['postgresql://a%ZZb@db/app', 'a%ZZb@db:5432/app'],
+    ['postgresql://app@[::1]:5433/app', 'app@[::1]:5433/app'],
+    ['postgresql://', '@localhost:5432/'],
+    ['mysql://root@db/x', undefined],
+    ['postgresql://app@db:99999/app', undefined],
+    ['host=db user=app dbname=app', undefined],
+  ];
+  for (const [url, id] of identities) {
+    it(`connectionIdentity(${JSON.stringify(url)}) = ${id}`, () => assert.equal(connectionIdentity(url), id));
+  }
+
+  it('isListedScratch: same user, host (any case), port (5432 by default) and database; the password is ignored', () => {
+    const settings = { scratchDatabaseUrls: ['postgresql://app@DB:5432/scratch', 'not a url'] };
+    assert.equal(isListedScratch('postgres://app:secret@db/scratch', settings), true);
+    for (const other of ['postgresql://other@db/scratch', 'postgresql://app@db2/scratch', 'postgresql://app@db:5433/scratch', 'postgresql://app@db/prod', 'not a url']) {
+      assert.equal(isListedScratch(other, settings), false, other);
+    }
+    assert.equal(isListedScratch('postgresql://app@db/scratch', undefined), false);
+  });
+});
 
 describe('trace: the dry run on real engines', function () {
   this.timeout(300_000);
@@ -489,7 +450,7 @@ describe('trace: the dry run on real engines', function () {
     });
 
     it('refuses a database that is not marked scratch, before connecting, without showing the password', async () => {
-      const port = await closedPort();
+      const port = await freePort(); // nothing listens there
       const secretUrl = `postgresql://app:${PASSWORD}@127.0.0.1:${port}/prod`;
       const dir = tempProject({ 'migrations/001.sql': 'ALTER TABLE t ADD COLUMN x int;\n' });
       const r = runBin(['trace', 'migrations/001.sql', '--database-url', secretUrl], dir);

@@ -10,6 +10,7 @@
 // Catalog columns used exist on PostgreSQL 11..18; anything newer is read behind a version check.
 
 import { Client, ClientConfig } from 'pg';
+import { parseConnectionUrl } from './connection-url';
 import { ColumnStats, ConstraintStats, IndexStats, RelationKind, StatsSnapshot, STATS_FORMAT_VERSION, TableStats } from './stats';
 
 export interface CollectOptions {
@@ -50,43 +51,9 @@ const LOCK_TIMEOUT_MS = 1000;
 // ---------------------------------------------------------------------------------------------------
 // Connection strings
 
-interface ParsedUrl {
-  user: string;
-  password: string;
-  host: string;
-  port: string;
-  database: string;
-}
-
-function parseUrl(url: string): ParsedUrl | undefined {
-  if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url.trim())) return undefined;
-  let u: URL;
-  try {
-    u = new URL(url.trim());
-  } catch {
-    return undefined;
-  }
-  const dec = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  const q = u.searchParams;
-  const host = q.get('host') ?? dec(u.hostname);
-  return {
-    user: q.get('user') ?? dec(u.username),
-    password: q.get('password') ?? dec(u.password),
-    host: host || 'localhost',
-    port: q.get('port') ?? (u.port || '5432'),
-    database: q.get('dbname') ?? dec(u.pathname.replace(/^\//, '')),
-  };
-}
-
 /** "user@host:port/db" for display: never the password, never query parameters. */
 export function describeConnection(url: string): string {
-  const p = parseUrl(url);
+  const p = parseConnectionUrl(url);
   if (!p) return 'the database';
   const host = p.host.includes(':') && !p.host.startsWith('[') ? `[${p.host}]` : p.host;
   return `${p.user ? `${p.user}@` : ''}${host}:${p.port}${p.database ? `/${p.database}` : ''}`;
@@ -100,6 +67,27 @@ export function redactConnectionString(url: string): string {
   out = out.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):(?!\*\*\*\*@)[^@]*@/i, '$1:****@');
   out = out.replace(/([?&;\s]password\s*=\s*)('[^']*'|[^&\s]*)/gi, '$1****');
   out = out.replace(/^(password\s*=\s*)('[^']*'|[^&\s]*)/i, '$1****');
+  return out;
+}
+
+/**
+ * `message` with every password of `url` (raw and percent-decoded; user-info or a password= parameter)
+ * replaced by "****": a second guard for messages from other code (pg, a trace) that may quote it.
+ */
+export function scrubPasswords(message: string, url: string): string {
+  const secrets = new Set<string>();
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:([^@]*)@/i.exec(url.trim());
+  if (m) secrets.add(m[1]);
+  for (const p of url.matchAll(/[?&]password=([^&]*)/gi)) secrets.add(p[1]);
+  for (const s of [...secrets]) {
+    try {
+      secrets.add(decodeURIComponent(s));
+    } catch {
+      // not percent-encoded
+    }
+  }
+  let out = message;
+  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('****');
   return out;
 }
 
@@ -220,7 +208,7 @@ function scrub(s: string, secrets: string[]): string {
 function toCollectError(err: unknown, phase: Phase, url: string, timedOut: boolean): CollectError {
   if (err instanceof CollectError) return err;
   const { code, reason, causeCode } = classifyError(err, phase, timedOut);
-  const p = parseUrl(url);
+  const p = parseConnectionUrl(url);
   const source = describeConnection(url);
   const verb = phase === 'query' ? 'could not read statistics from' : 'could not connect to';
   const secrets = [url, url.trim(), p?.password ?? '', p ? encodeURIComponent(p.password) : ''];
@@ -364,7 +352,7 @@ export async function collectStats(connectionString: string, opts: CollectOption
   const schemas = opts.schemas && opts.schemas.length > 0 ? [...opts.schemas] : null;
 
   const url = typeof connectionString === 'string' ? connectionString.trim() : '';
-  if (!parseUrl(url)) {
+  if (!parseConnectionUrl(url)) {
     throw new CollectError('bad-url', 'the database URL is not valid: expected postgresql://user[:password]@host[:port]/database[?sslmode=require]');
   }
 
@@ -381,7 +369,7 @@ export async function collectStats(connectionString: string, opts: CollectOption
     client = new Client(config);
   } catch (err) {
     const reason = err instanceof Error ? oneLine(err.message) : 'unparseable';
-    throw new CollectError('bad-url', scrub(`the database URL is not valid: ${reason}`, [url, parseUrl(url)?.password ?? '']));
+    throw new CollectError('bad-url', scrub(`the database URL is not valid: ${reason}`, [url, parseConnectionUrl(url)?.password ?? '']));
   }
   // An idle connection that dies emits 'error' on the client; without a listener that would crash the process.
   let lateError: unknown;

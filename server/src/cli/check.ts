@@ -18,59 +18,78 @@ import { FAIL_ON, failsOn, type FailOn, type FileResult } from './report/common'
 import { FORMATS, REPORTERS, type Format } from './report';
 import { toolVersion } from './usage';
 
-export const CHECK_FLAGS: Record<string, FlagSpec> = {
+/** The flags analysisFlags() reads: check, split and plan take them all. */
+export const ANALYSIS_FLAGS: Record<string, FlagSpec> = {
   'pg-version': { kind: 'string' },
   stats: { kind: 'string' },
   'database-url': { kind: 'string' },
   runner: { kind: 'string' },
-  format: { kind: 'string' },
-  'fail-on': { kind: 'string' },
   config: { kind: 'string' },
   'no-app-refs': { kind: 'boolean' },
+};
+
+export const CHECK_FLAGS: Record<string, FlagSpec> = {
+  ...ANALYSIS_FLAGS,
+  format: { kind: 'string' },
+  'fail-on': { kind: 'string' },
   output: { kind: 'string' },
   help: { kind: 'boolean', short: 'h' },
 };
 
-export interface CheckOptions {
-  paths: string[];
+/** The flags check, split and plan share: where statistics come from, which PostgreSQL and runner, which config. */
+export interface AnalysisFlags {
   pgVersion?: number;
   statsFile?: string;
   databaseUrl?: string;
   runner?: RunnerId | 'auto';
-  format: Format;
-  failOn: FailOn;
   configFile?: string;
   appRefs: boolean;
+}
+
+export interface CheckOptions extends AnalysisFlags {
+  paths: string[];
+  format: Format;
+  failOn: FailOn;
   output?: string;
 }
 
 /** Flag values -> options; every value is checked here, before any file is read. */
 export function checkOptions(args: ParsedArgs): CheckOptions {
-  const pg = stringFlag(args, 'pg-version');
-  let pgVersion: number | undefined;
-  if (pg !== undefined) {
-    pgVersion = /^\d+$/.test(pg) ? Number(pg) : NaN;
-    if (!(pgVersion >= 11 && pgVersion <= 18)) throw new CliError('--pg-version', `expected a PostgreSQL major version from 11 to 18, got '${pg}'`);
-  }
+  return {
+    paths: args.positionals,
+    ...analysisFlags(args),
+    format: choiceFlag(args, 'format', FORMATS) ?? 'text',
+    failOn: choiceFlag(args, 'fail-on', FAIL_ON) ?? 'error',
+    output: stringFlag(args, 'output'),
+  };
+}
+
+/** The shared flags, each checked (in this order, so the first bad flag is the one reported). */
+export function analysisFlags(args: ParsedArgs): AnalysisFlags {
+  const pgVersion = pgVersionFlag(args);
   const statsFile = stringFlag(args, 'stats');
   const databaseUrl = stringFlag(args, 'database-url');
   if (statsFile !== undefined && databaseUrl !== undefined) throw new CliError('--stats', 'cannot be combined with --database-url; use one source of statistics');
+  const runner = runnerFlag(args);
+  return { pgVersion, statsFile, databaseUrl, runner, configFile: stringFlag(args, 'config'), appRefs: !boolFlag(args, 'no-app-refs') };
+}
+
+/** --pg-version: a PostgreSQL major version from 11 to 18. */
+export function pgVersionFlag(args: ParsedArgs): number | undefined {
+  const pg = stringFlag(args, 'pg-version');
+  if (pg === undefined) return undefined;
+  const pgVersion = /^\d+$/.test(pg) ? Number(pg) : NaN;
+  if (!(pgVersion >= 11 && pgVersion <= 18)) throw new CliError('--pg-version', `expected a PostgreSQL major version from 11 to 18, got '${pg}'`);
+  return pgVersion;
+}
+
+/** --runner: auto or a known runner id. */
+export function runnerFlag(args: ParsedArgs): RunnerId | 'auto' | undefined {
   const runner = stringFlag(args, 'runner');
   if (runner !== undefined && runner !== 'auto' && !RUNNER_IDS.includes(runner as RunnerId)) {
     throw new CliError('--runner', `unknown runner '${runner}'; expected auto, ${RUNNER_IDS.join(', ')}`);
   }
-  return {
-    paths: args.positionals,
-    pgVersion,
-    statsFile,
-    databaseUrl,
-    runner: runner as RunnerId | 'auto' | undefined,
-    format: choiceFlag(args, 'format', FORMATS) ?? 'text',
-    failOn: choiceFlag(args, 'fail-on', FAIL_ON) ?? 'error',
-    configFile: stringFlag(args, 'config'),
-    appRefs: !boolFlag(args, 'no-app-refs'),
-    output: stringFlag(args, 'output'),
-  };
+  return runner as RunnerId | 'auto' | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {

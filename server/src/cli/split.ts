@@ -6,12 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { RUNNER_IDS, type RunnerId, type Settings, type StatsSnapshot } from '@pg-preflight/shared';
+import { type Settings, type StatsSnapshot } from '@pg-preflight/shared';
 import { analyze, type AnalyzeInput } from '../core/analyze';
 import { planSplit, planToMarkdown, type SplitPlan } from '../core/fixes';
 import { loadParser } from '../core/parse';
 import { choiceFlag, stringFlag, boolFlag, type FlagSpec, type ParsedArgs } from './args';
-import { readStatsFile } from './check';
+import { ANALYSIS_FLAGS, analysisFlags, readStatsFile, type AnalysisFlags } from './check';
 import { loadConfig } from './config';
 import { collectAppFiles, ContextBuilder, mayDropOrRename, migrationUnit } from './context';
 import { statsFromDatabase } from './database';
@@ -21,12 +21,7 @@ import { globMatchers } from './inputs';
 import type { Io } from './io';
 
 const COMMON_FLAGS: Record<string, FlagSpec> = {
-  'pg-version': { kind: 'string' },
-  stats: { kind: 'string' },
-  'database-url': { kind: 'string' },
-  runner: { kind: 'string' },
-  config: { kind: 'string' },
-  'no-app-refs': { kind: 'boolean' },
+  ...ANALYSIS_FLAGS,
   help: { kind: 'boolean', short: 'h' },
 };
 
@@ -43,30 +38,13 @@ export const PLAN_FLAGS: Record<string, FlagSpec> = {
   output: { kind: 'string' },
 };
 
-interface CommonOptions {
+interface CommonOptions extends AnalysisFlags {
   file: string;
-  pgVersion?: number;
-  statsFile?: string;
-  databaseUrl?: string;
-  runner?: RunnerId | 'auto';
-  configFile?: string;
-  appRefs: boolean;
 }
 
 function commonOptions(command: string, args: ParsedArgs): CommonOptions {
   if (args.positionals.length !== 1) throw new UsageError(command, args.positionals.length ? 'takes exactly one migration file' : 'needs a migration file');
-  const pg = stringFlag(args, 'pg-version');
-  let pgVersion: number | undefined;
-  if (pg !== undefined) {
-    pgVersion = /^\d+$/.test(pg) ? Number(pg) : NaN;
-    if (!(pgVersion >= 11 && pgVersion <= 18)) throw new CliError('--pg-version', `expected a PostgreSQL major version from 11 to 18, got '${pg}'`);
-  }
-  const statsFile = stringFlag(args, 'stats');
-  const databaseUrl = stringFlag(args, 'database-url');
-  if (statsFile !== undefined && databaseUrl !== undefined) throw new CliError('--stats', 'cannot be combined with --database-url; use one source of statistics');
-  const runner = stringFlag(args, 'runner');
-  if (runner !== undefined && runner !== 'auto' && !RUNNER_IDS.includes(runner as RunnerId)) throw new CliError('--runner', `unknown runner '${runner}'; expected auto, ${RUNNER_IDS.join(', ')}`);
-  return { file: args.positionals[0], pgVersion, statsFile, databaseUrl, runner: runner as RunnerId | 'auto' | undefined, configFile: stringFlag(args, 'config'), appRefs: !boolFlag(args, 'no-app-refs') };
+  return { file: args.positionals[0], ...analysisFlags(args) };
 }
 
 /** Reads the migration and everything around it; returns the core's input. */

@@ -11,7 +11,7 @@ import { type RunnerId, type Settings, type StatsSnapshot } from '@pg-preflight/
 import { LineIndex } from '../core/text';
 import { isListedScratch } from '../trace/scratch';
 import { boolFlag, choiceFlag, stringFlag, type FlagSpec, type ParsedArgs } from './args';
-import { checkOptions, readStatsFile } from './check';
+import { pgVersionFlag, readStatsFile, runnerFlag } from './check';
 import { loadConfig } from './config';
 import { ContextBuilder } from './context';
 import { CliError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
@@ -56,7 +56,8 @@ export function traceOptions(args: ParsedArgs): TraceCliOptions {
   if (scratch && databaseUrl === undefined) throw new UsageError('--scratch', 'marks the --database-url connection as a scratch database; give --database-url too');
   if (runNoTransaction && databaseUrl === undefined) throw new UsageError('--run-no-transaction', 'needs a scratch database (--database-url URL --scratch); the embedded engine cannot run those statements');
   // --pg-version and --runner are validated exactly as `check` validates them.
-  const common = checkOptions({ positionals: [], flags: new Map([...args.flags].filter(([k]) => k === 'pg-version' || k === 'runner')) });
+  const pgVersion = pgVersionFlag(args);
+  const runner = runnerFlag(args);
   return {
     file: args.positionals[0],
     databaseUrl,
@@ -64,8 +65,8 @@ export function traceOptions(args: ParsedArgs): TraceCliOptions {
     runNoTransaction,
     format: choiceFlag(args, 'format', TRACE_FORMATS) ?? 'text',
     statsFile: stringFlag(args, 'stats'),
-    pgVersion: common.pgVersion,
-    runner: common.runner,
+    pgVersion,
+    runner,
     configFile: stringFlag(args, 'config'),
     output: stringFlag(args, 'output'),
   };

@@ -109,6 +109,16 @@ Exit codes: 0 traced without disagreement, 1 disagreements with the lock model, 
 unmarked database, a connection or engine failure, or a PostgreSQL error in the migration or an earlier one).
 `;
 
+/** The options split and plan share (COMMON_FLAGS in split.ts). */
+const SPLIT_PLAN_OPTIONS = `  --runner R           migration runner: auto, supabase, prisma, flyway, dbmate, golang-migrate,
+                       node-pg-migrate, drizzle, graphile-migrate, atlas, sqitch, plain (default: config, else auto)
+  --pg-version N       PostgreSQL major version, 11-18 (default: config, stats, else 17)
+  --stats FILE         table statistics snapshot (JSON written by 'pg-preflight stats')
+  --database-url URL   read the statistics from a live database, read-only (not with --stats)
+  --config FILE        settings file (default: .pg-preflight.json found walking up)
+  --no-app-refs        do not search application code for uses of dropped or renamed names
+  -h, --help           show this help`;
+
 export const SPLIT_USAGE = `Usage: pg-preflight split <migration.sql> [--runner R] [--out DIR] [--dry-run] [options]
 
 Rewrites one migration into zero-downtime steps: safe statements stay in the first file behind the safety
@@ -125,14 +135,7 @@ Options:
   --out DIR            folder to write the steps to (default: <migration>.split beside it)
   --dry-run            print the files instead of writing them
   --format F           text (default) or json (the plan as data)
-  --runner R           migration runner: auto, supabase, prisma, flyway, dbmate, golang-migrate,
-                       node-pg-migrate, drizzle, graphile-migrate, atlas, sqitch, plain (default: config, else auto)
-  --pg-version N       PostgreSQL major version, 11-18 (default: config, stats, else 17)
-  --stats FILE         table statistics snapshot (JSON written by 'pg-preflight stats')
-  --database-url URL   read the statistics from a live database, read-only (not with --stats)
-  --config FILE        settings file (default: .pg-preflight.json found walking up)
-  --no-app-refs        do not search application code for uses of dropped or renamed names
-  -h, --help           show this help
+${SPLIT_PLAN_OPTIONS}
 
 Exit codes: 0 written (or printed), 2 usage or I/O error, or a target file already exists.
 `;
@@ -147,14 +150,7 @@ the rollback / forward-fix outline; the tests to run; the operational runbook.
 Options:
   --format F           markdown (default) or json
   --output FILE        write the document to FILE (atomically) instead of standard output
-  --runner R           migration runner: auto, supabase, prisma, flyway, dbmate, golang-migrate,
-                       node-pg-migrate, drizzle, graphile-migrate, atlas, sqitch, plain (default: config, else auto)
-  --pg-version N       PostgreSQL major version, 11-18 (default: config, stats, else 17)
-  --stats FILE         table statistics snapshot (JSON written by 'pg-preflight stats')
-  --database-url URL   read the statistics from a live database, read-only (not with --stats)
-  --config FILE        settings file (default: .pg-preflight.json found walking up)
-  --no-app-refs        do not search application code for uses of dropped or renamed names
-  -h, --help           show this help
+${SPLIT_PLAN_OPTIONS}
 
 Exit codes: 0 printed, 2 usage or I/O error.
 `;

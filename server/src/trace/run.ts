@@ -430,7 +430,7 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
   const collect = await import('@pg-preflight/shared/dist/collect');
   const { Client } = await import('@pg-preflight/shared/dist/pg');
   const source = collect.describeConnection(db.url);
-  const scrub = (s: string) => scrubUrl(oneLine(collect.redactConnectionString(s)), db.url);
+  const scrub = (s: string) => collect.scrubPasswords(oneLine(collect.redactConnectionString(s)), db.url);
   const statementMs = durationMs(settings.statementTimeout, 30_000);
   const lockMs = durationMs(settings.lockTimeout, 5_000);
   const connect = async (purpose: string) => {
@@ -546,23 +546,6 @@ export function durationMs(v: string | undefined, fallback: number): number {
   if (!m) return fallback;
   const n = Number(m[1]);
   return n * ({ ms: 1, s: 1000, min: 60_000, h: 3_600_000 } as Record<string, number>)[m[2] ?? 'ms'];
-}
-
-function scrubUrl(message: string, url: string): string {
-  let out = message;
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:([^@]*)@/i.exec(url.trim());
-  const secrets = new Set<string>();
-  if (m) secrets.add(m[1]);
-  for (const p of url.matchAll(/[?&]password=([^&]*)/gi)) secrets.add(p[1]);
-  for (const s of [...secrets]) {
-    try {
-      secrets.add(decodeURIComponent(s));
-    } catch {
-      // not percent-encoded
-    }
-  }
-  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('****');
-  return out;
 }
 
 interface SeqState {

