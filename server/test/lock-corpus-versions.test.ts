@@ -103,6 +103,36 @@ const CLAIMS: Claim[] = [
     form: 'revoke',
     check: (o, v, rel) => o.error ?? claimed('users mode', rel('public.users')?.mode, v < 18 ? undefined : 'AccessShareLock'),
   },
+  {
+    says: 'TRUNCATE of a partition reads its parent on 11 to 13, not from 14',
+    form: 'truncate-partition',
+    check: (o, v, rel) => o.error ?? claimed('events mode', rel('public.events')?.mode, v < 14 ? 'AccessShareLock' : undefined),
+  },
+  {
+    says: 'ADD PRIMARY KEY on an inheritance parent leaves the child alone on 11, takes ACCESS EXCLUSIVE on it from 12',
+    form: 'add-primary-key-inherited',
+    check: (o, v, rel) => o.error ?? claimed('log_2024 mode', rel('public.log_2024')?.mode, v < 12 ? undefined : 'AccessExclusiveLock'),
+  },
+  {
+    says: 'DROP STATISTICS takes no lock on the table on 11, SHARE UPDATE EXCLUSIVE from 12',
+    form: 'drop-statistics',
+    check: (o, v, rel) => o.error ?? claimed('accounts mode', rel('public.accounts')?.mode, v < 12 ? undefined : 'ShareUpdateExclusiveLock'),
+  },
+  {
+    says: 'DROP NOT NULL of a nullable column of an inheritance parent still locks the child (ACCESS EXCLUSIVE) before 18',
+    form: 'drop-not-null-nullable-inherited',
+    check: (o, v, rel) => o.error ?? claimed('log_2024 mode', rel('public.log_2024')?.mode, v < 18 ? 'AccessExclusiveLock' : undefined),
+  },
+  {
+    says: 'ADD GENERATED ... AS IDENTITY on a partitioned table reaches the partitions from 17',
+    form: 'add-identity-partitioned',
+    check: (o, v, rel) => o.error ?? claimed('events_2024 mode', rel('public.events_2024')?.mode, v < 17 ? undefined : 'AccessExclusiveLock'),
+  },
+  {
+    says: 'ANALYZE of an inheritance parent reads the child (ACCESS SHARE) before 18',
+    form: 'analyze-inherited',
+    check: (o, v, rel) => o.error ?? claimed('log_2024 mode', rel('public.log_2024')?.mode, v < 18 ? 'AccessShareLock' : 'ShareUpdateExclusiveLock'),
+  },
 ];
 
 /** Each no-transaction form is sampled on the oldest installed major that has it. */

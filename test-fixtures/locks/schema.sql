@@ -144,4 +144,47 @@ CREATE TRIGGER users_audit AFTER UPDATE ON public.users
 
 CREATE SEQUENCE public.invoice_seq;
 
+-- A partitioned table with a row trigger, which PostgreSQL clones onto every partition (switching or
+-- detaching then locks the partition too; kept off events, whose DETACH forms have none), and with an
+-- index made ON ONLY the parent plus a matching one on the partition, for ALTER INDEX ... ATTACH
+-- PARTITION. The trigger's function touches no table.
+CREATE FUNCTION public.noop_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN NULL;
+END
+$$;
+CREATE TABLE public.readings (at date NOT NULL, value int) PARTITION BY RANGE (at);
+CREATE TABLE public.readings_2024 PARTITION OF public.readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+INSERT INTO public.readings SELECT date '2024-01-01' + g % 365, g FROM generate_series(1, 300) AS g;
+CREATE TRIGGER readings_noop AFTER INSERT ON public.readings
+  FOR EACH ROW EXECUTE FUNCTION public.noop_row();
+CREATE INDEX readings_value_idx ON ONLY public.readings (value);
+CREATE INDEX readings_2024_value_idx ON public.readings_2024 (value);
+
+-- Inheritance (not partitioning): log_2024 inherits from log_base; log_loose has the same columns and
+-- CHECK, so INHERIT can adopt it. Most ALTER TABLE subcommands on log_base reach log_2024 too. The
+-- CHECK is added NOT VALID after the child exists, so both copies are unvalidated (a child created
+-- later gets a validated copy) and VALIDATE CONSTRAINT scans both.
+CREATE TABLE public.log_base (id bigint NOT NULL, at timestamptz NOT NULL, msg text);
+CREATE TABLE public.log_2024 () INHERITS (public.log_base);
+ALTER TABLE public.log_base ADD CONSTRAINT log_base_id_positive CHECK (id > 0) NOT VALID;
+CREATE TABLE public.log_loose (id bigint NOT NULL, at timestamptz NOT NULL, msg text, CONSTRAINT log_base_id_positive CHECK (id > 0));
+INSERT INTO public.log_base SELECT g, timestamptz '2023-01-01 00:00+00' + g * interval '1 hour', 'log ' || g FROM generate_series(1, 100) AS g;
+INSERT INTO public.log_2024 SELECT g, timestamptz '2024-01-01 00:00+00' + g * interval '1 hour', 'log ' || g FROM generate_series(101, 300) AS g;
+INSERT INTO public.log_loose SELECT g, timestamptz '2025-01-01 00:00+00' + g * interval '1 hour', 'log ' || g FROM generate_series(301, 400) AS g;
+
+-- Keys whose type can change (users.id cannot: a view uses it): members references teams by an int
+-- key and a varchar key, both ON DELETE CASCADE.
+CREATE TABLE public.teams (id int PRIMARY KEY, name text, code varchar(10) UNIQUE);
+INSERT INTO public.teams SELECT g, 'team ' || g, 't' || g FROM generate_series(1, 20) AS g;
+CREATE TABLE public.members (
+  id int,
+  team_id int REFERENCES public.teams (id) ON DELETE CASCADE,
+  team_code varchar(10) REFERENCES public.teams (code) ON DELETE CASCADE
+);
+INSERT INTO public.members SELECT g, 1 + g % 20, 't' || (1 + g % 20) FROM generate_series(1, 100) AS g;
+
+-- Extended statistics (DROP STATISTICS locks their table from PG 12).
+CREATE STATISTICS public.accounts_region_owner (dependencies) ON region, owner FROM public.accounts;
+
 ANALYZE;

@@ -85,11 +85,11 @@ export function columnRefs(expr: unknown): string[] {
   return names;
 }
 
-/** Relations referenced anywhere in a query (RangeVars). */
-export function rangeVars(node: unknown): QualifiedName[] {
-  const out: QualifiedName[] = [];
+/** Relations referenced anywhere in a query (RangeVars); `inh`: without ONLY, so partitions and inheritance children are read too. */
+export function rangeVars(node: unknown): (QualifiedName & { inh: boolean })[] {
+  const out: (QualifiedName & { inh: boolean })[] = [];
   walk(node, (type, value) => {
-    if (type === 'RangeVar') out.push({ schema: value.schemaname, name: value.relname ?? '' });
+    if (type === 'RangeVar') out.push({ schema: value.schemaname, name: value.relname ?? '', inh: value.inh === true });
   });
   return out;
 }

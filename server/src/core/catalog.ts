@@ -2,8 +2,8 @@
 // and enums, from a stats snapshot plus every statement applied before the one being analysed
 // (earlier migration files, then earlier statements of this file). Pure and in-memory.
 import type { RelationKind, StatsSnapshot, TableStats } from '@pg-preflight/shared';
-import { columnRefs, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node, type QualifiedName } from './ast';
-import { typeFromAst, typeFromText, type ColumnType } from './pgtypes';
+import { columnRefs, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from './ast';
+import { isSerialTypeName, typeFromAst, typeFromText, type ColumnType } from './pgtypes';
 
 export type Origin = 'snapshot' | 'earlier-file' | 'this-file';
 
@@ -12,6 +12,8 @@ export interface ColumnInfo {
   type?: ColumnType;
   notNull: boolean;
   hasDefault: boolean;
+  /** The sequence its default calls (serial, DEFAULT nextval(...)) or its identity uses: DROP SEQUENCE reaches the table. */
+  sequence?: { name: string; identity: boolean };
 }
 
 export interface ConstraintInfo {
@@ -26,6 +28,9 @@ export interface ConstraintInfo {
   checkColumns?: string[];
   /** For CHECK (col IS NOT NULL): the column, which lets SET NOT NULL skip its scan on PG 12+. */
   notNullCheckColumn?: string;
+  /** For foreign keys: ON DELETE / ON UPDATE, as pg_constraint spells them (a no action, r restrict, c cascade, n set null, d set default). */
+  onDelete?: string;
+  onUpdate?: string;
   origin: Origin;
 }
 
@@ -54,8 +59,8 @@ export interface TableInfo {
 export interface ViewInfo {
   qualified: string;
   materialized: boolean;
-  /** Tables the view reads, each with the column names its query mentions. */
-  reads: { table: string; columns: string[] }[];
+  /** Tables the view reads, each with the column names its query mentions; inh: without ONLY (partitions are read too). */
+  reads: { table: string; columns: string[]; inh?: boolean }[];
 }
 
 export class Catalog {
@@ -67,10 +72,16 @@ export class Catalog {
   readonly snapshot?: StatsSnapshot;
   /** PL/pgSQL functions defined by the migrations: lower-cased name -> body, so calls and triggers can be analysed. */
   readonly functions = new Map<string, string>();
-  /** Table -> its triggers: name, the function they run, and the events (PostgreSQL's bitmask: 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE). */
-  private readonly triggers = new Map<string, { name: string; fn: string; events: number }[]>();
+  /** SQL-language functions: lower-cased name -> body text, or the parsed statements of a BEGIN ATOMIC body. */
+  readonly sqlFunctions = new Map<string, string | Node[]>();
+  /** Table -> its triggers: name, the function they run, the events (PostgreSQL's bitmask: 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE), FOR EACH ROW. */
+  private readonly triggers = new Map<string, { name: string; fn: string; events: number; row: boolean }[]>();
   /** Partitioned table -> its partitions. */
   readonly partitions = new Map<string, string[]>();
+  /** Inheritance parent (INHERITS, ALTER TABLE ... INHERIT; not partitioning) -> its direct children. */
+  readonly inheritors = new Map<string, string[]>();
+  /** Extended statistics object (CREATE STATISTICS) -> its table. */
+  readonly statistics = new Map<string, string>();
 
   constructor(snapshot?: StatsSnapshot) {
     this.snapshot = snapshot;
@@ -94,8 +105,11 @@ export class Catalog {
     for (const [k, v] of this.views) c.views.set(k, v);
     for (const [k, s] of this.enumValuesAddedHere) c.enumValuesAddedHere.set(k, new Set(s));
     for (const [k, f] of this.functions) c.functions.set(k, f);
+    for (const [k, f] of this.sqlFunctions) c.sqlFunctions.set(k, f);
     for (const [k, t] of this.triggers) c.triggers.set(k, t);
     for (const [k, p] of this.partitions) c.partitions.set(k, p);
+    for (const [k, p] of this.inheritors) c.inheritors.set(k, p);
+    for (const [k, t] of this.statistics) c.statistics.set(k, t);
     return c;
   }
 
@@ -120,6 +134,37 @@ export class Catalog {
     return out;
   }
 
+  /**
+   * Every partition and inheritance child below a table, depth first: most ALTER TABLE subcommands,
+   * TRUNCATE, LOCK and DROP ... CASCADE reach them too.
+   */
+  descendantsOf(table: string, seen = new Set<string>()): string[] {
+    const out: string[] = [];
+    for (const c of [...(this.partitions.get(table) ?? []), ...(this.inheritors.get(table) ?? [])]) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      out.push(c, ...this.descendantsOf(c, seen));
+    }
+    return out;
+  }
+
+  /** The tables this one is a partition or an inheritance child of (direct parents only). */
+  parentsOf(table: string): string[] {
+    const out: string[] = [];
+    for (const m of [this.partitions, this.inheritors]) for (const [parent, children] of m) if (children.includes(table)) out.push(parent);
+    return out;
+  }
+
+  /** The table has a FOR EACH ROW trigger (of that name, when given). */
+  hasRowTrigger(table: string, name?: string): boolean {
+    return (this.triggers.get(table) ?? []).some((t) => t.row && (name === undefined || t.name === name));
+  }
+
+  /** Tables with a trigger that runs the function (lower-cased name). */
+  tablesTriggering(fn: string): string[] {
+    return [...this.triggers].filter(([, list]) => list.some((t) => t.fn === fn)).map(([table]) => table);
+  }
+
   /** The relation an index belongs to, by qualified index name. */
   tableOfIndex(indexName: string): string | undefined {
     return this.indexes.get(indexName)?.table;
@@ -140,7 +185,11 @@ export class Catalog {
       if (t.kind === 'view') return;
     }
     const columns = new Map<string, ColumnInfo>();
-    for (const c of t.columns) columns.set(c.name, { name: c.name, type: typeFromText(c.type), notNull: c.notNull, hasDefault: c.default != null });
+    for (const c of t.columns) {
+      const seq = /^nextval\('([^']+)'::regclass\)$/.exec(c.default ?? '')?.[1];
+      const sequence = c.identity ? { name: `${t.schema}.${t.name}_${c.name}_seq`, identity: true } : seq ? { name: seq.includes('.') ? seq : `${t.schema}.${seq}`, identity: false } : undefined;
+      columns.set(c.name, { name: c.name, type: typeFromText(c.type), notNull: c.notNull, hasDefault: c.default != null, sequence });
+    }
     const constraints: ConstraintInfo[] = t.constraints.map((c) => ({
       name: c.name,
       type: c.type,
@@ -149,6 +198,8 @@ export class Catalog {
       references: c.references ?? undefined,
       checkColumns: c.type === 'c' ? c.columns : undefined,
       notNullCheckColumn: c.type === 'c' ? notNullCheckColumnFromText(c.definition) : undefined,
+      onDelete: c.type === 'f' ? foreignKeyActionFromText(c.definition, 'DELETE') : undefined,
+      onUpdate: c.type === 'f' ? foreignKeyActionFromText(c.definition, 'UPDATE') : undefined,
       origin: 'snapshot',
     }));
     this.tables.set(qualified, { qualified, schema: t.schema, name: t.name, kind: t.kind, columns, constraints, rlsEnabled: false, origin: 'snapshot', stats: t });
@@ -205,7 +256,15 @@ export class Catalog {
       case 'DropStmt':
         for (const obj of node.objects ?? []) {
           const name = qualify(listName(strings(obj?.List?.items)));
-          if (node.removeType === 'OBJECT_TABLE') this.tables.delete(name);
+          if (node.removeType === 'OBJECT_TABLE') {
+            // Partitions go with their table; a dropped table is nobody's child any more.
+            for (const p of this.partitionsOf(name)) this.tables.delete(p);
+            this.tables.delete(name);
+            for (const m of [this.partitions, this.inheritors]) {
+              m.delete(name);
+              for (const [parent, children] of m) if (children.includes(name)) m.set(parent, children.filter((c) => c !== name));
+            }
+          } else if (node.removeType === 'OBJECT_STATISTIC_EXT') this.statistics.delete(name);
           else if (node.removeType === 'OBJECT_INDEX') this.indexes.delete(name);
           else if (node.removeType === 'OBJECT_TRIGGER') {
             const items = strings(obj?.List?.items);
@@ -222,15 +281,26 @@ export class Catalog {
         const lang = opts.find((o) => o?.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
         const body = opts.find((o) => o?.DefElem?.defname === 'as')?.DefElem?.arg?.List?.items?.[0]?.String?.sval;
         const parts = strings(node.funcname);
-        if (String(lang).toLowerCase() === 'plpgsql' && typeof body === 'string') this.functions.set(parts[parts.length - 1].toLowerCase(), body);
+        const name = parts[parts.length - 1].toLowerCase();
+        if (String(lang).toLowerCase() === 'plpgsql' && typeof body === 'string') this.functions.set(name, body);
+        if (String(lang).toLowerCase() === 'sql') {
+          const atomic: Node[] = (node.sql_body?.List?.items ?? []).flatMap((l: Node) => l?.List?.items ?? []);
+          if (typeof body === 'string') this.sqlFunctions.set(name, body);
+          else if (atomic.length) this.sqlFunctions.set(name, atomic);
+        }
         return;
       }
       case 'CreateTrigStmt': {
         const table = qualify(rangeVarName(node.relation));
         const parts = strings(node.funcname);
         const list = (this.triggers.get(table) ?? []).filter((t) => t.name !== node.trigname);
-        list.push({ name: node.trigname, fn: parts[parts.length - 1].toLowerCase(), events: Number(node.events ?? 0) });
+        list.push({ name: node.trigname, fn: parts[parts.length - 1].toLowerCase(), events: Number(node.events ?? 0), row: !!node.row });
         this.triggers.set(table, list);
+        return;
+      }
+      case 'CreateStatsStmt': {
+        const table = node.relations?.[0]?.RangeVar;
+        if (table && node.defnames) this.statistics.set(qualify(listName(strings(node.defnames))), qualify(rangeVarName({ RangeVar: table })));
         return;
       }
       case 'AlterEnumStmt': {
@@ -258,15 +328,20 @@ export class Catalog {
       else if (kind === 'Constraint') this.addConstraint(t, def, origin);
     }
     this.tables.set(q, t);
-    if (node.partbound) for (const parent of node.inhRelations ?? []) this.addPartition(qualify(rangeVarName(parent)), q);
+    for (const parent of node.inhRelations ?? []) this.addChild(node.partbound ? this.partitions : this.inheritors, qualify(rangeVarName(parent)), q);
   }
 
   private addColumn(t: TableInfo, def: Node, origin: Origin): void {
     const col: ColumnInfo = { name: def.colname, type: typeFromAst(def.typeName), notNull: false, hasDefault: false };
+    // PostgreSQL names the sequence of a serial or identity column <table>_<column>_seq (when that name is free).
+    const own = `${t.schema}.${t.name}_${def.colname}_seq`;
+    if (isSerialTypeName(def.typeName)) col.sequence = { name: own, identity: false };
     for (const c of def.constraints ?? []) {
       const con = c?.Constraint ?? {};
       if (con.contype === 'CONSTR_NOTNULL' || con.contype === 'CONSTR_PRIMARY') col.notNull = true;
       if (['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(con.contype)) col.hasDefault = true;
+      if (con.contype === 'CONSTR_IDENTITY') col.sequence = { name: own, identity: true };
+      if (con.contype === 'CONSTR_DEFAULT') col.sequence = sequenceOfDefault(con.raw_expr);
       if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: def.colname } }], fk_attrs: con.fk_attrs ?? [{ String: { sval: def.colname } }] }, origin);
     }
     t.columns.set(col.name, col);
@@ -288,6 +363,8 @@ export class Catalog {
       referencedColumns: con.pktable ? strings(con.pk_attrs) : undefined,
       checkColumns: type === 'c' ? columnRefs(con.raw_expr) : undefined,
       notNullCheckColumn: type === 'c' ? notNullCheckColumnFromAst(con.raw_expr) : undefined,
+      onDelete: type === 'f' ? (con.fk_del_action ?? 'a') : undefined,
+      onUpdate: type === 'f' ? (con.fk_upd_action ?? 'a') : undefined,
       origin,
     };
     t.constraints.push(info);
@@ -299,10 +376,11 @@ export class Catalog {
     }
   }
 
-  private addPartition(parent: string, child: string): void {
-    const list = (this.partitions.get(parent) ?? []).filter((p) => p !== child);
+  /** Lists are replaced, never changed in place: clone() shares them. */
+  private addChild(m: Map<string, string[]>, parent: string, child: string): void {
+    const list = (m.get(parent) ?? []).filter((p) => p !== child);
     list.push(child);
-    this.partitions.set(parent, list);
+    m.set(parent, list);
   }
 
   private alterTable(node: Node, origin: Origin): void {
@@ -310,8 +388,11 @@ export class Catalog {
     for (const c of node.cmds ?? []) {
       const cmd = c?.AlterTableCmd ?? {};
       const part = cmd.def?.PartitionCmd?.name;
-      if (cmd.subtype === 'AT_AttachPartition' && part) this.addPartition(q, qualify(rangeVarName(part)));
+      if (cmd.subtype === 'AT_AttachPartition' && part) this.addChild(this.partitions, q, qualify(rangeVarName(part)));
       if (cmd.subtype === 'AT_DetachPartition' && part) this.partitions.set(q, (this.partitions.get(q) ?? []).filter((p) => p !== qualify(rangeVarName(part))));
+      const parent = cmd.def?.RangeVar ? qualify(rangeVarName(cmd.def)) : undefined;
+      if (cmd.subtype === 'AT_AddInherit' && parent) this.addChild(this.inheritors, parent, q);
+      if (cmd.subtype === 'AT_DropInherit' && parent) this.inheritors.set(parent, (this.inheritors.get(parent) ?? []).filter((c) => c !== q));
     }
     const t = this.tables.get(q);
     if (!t) return;
@@ -336,7 +417,16 @@ export class Catalog {
           if (col) col.notNull = false;
           break;
         case 'AT_ColumnDefault':
-          if (col) col.hasDefault = !!cmd.def;
+          if (col) {
+            col.hasDefault = !!cmd.def;
+            if (!col.sequence?.identity) col.sequence = sequenceOfDefault(cmd.def);
+          }
+          break;
+        case 'AT_AddIdentity':
+          if (col) col.sequence = { name: `${t.schema}.${t.name}_${col.name}_seq`, identity: true };
+          break;
+        case 'AT_DropIdentity':
+          if (col) col.sequence = undefined;
           break;
         case 'AT_AddConstraint':
           this.addConstraint(t, cmd.def?.Constraint ?? {}, origin);
@@ -368,6 +458,14 @@ export class Catalog {
       t.qualified = `${t.schema}.${t.name}`;
       this.tables.set(t.qualified, t);
       for (const i of this.indexes.values()) if (i.table === q) i.table = t.qualified;
+      for (const m of [this.partitions, this.inheritors]) {
+        const children = m.get(q);
+        if (children) {
+          m.delete(q);
+          m.set(t.qualified, children);
+        }
+        for (const [parent, list] of m) if (list.includes(q)) m.set(parent, list.map((c) => (c === q ? t.qualified : c)));
+      }
     } else if (node.renameType === 'OBJECT_COLUMN' && t) {
       const col = t.columns.get(node.subname);
       if (col) {
@@ -410,7 +508,24 @@ function newTable(qualified: string, kind: RelationKind, origin: Origin): TableI
 function viewReads(query: Node | undefined): ViewInfo['reads'] {
   const cols = columnRefs(query);
   const star = JSON.stringify(query ?? {}).includes('"A_Star"');
-  return rangeVars(query).map((r: QualifiedName) => ({ table: qualify(r), columns: star ? [...cols, '*'] : cols }));
+  return rangeVars(query).map((r) => ({ table: qualify(r), columns: star ? [...cols, '*'] : cols, inh: r.inh }));
+}
+
+/** The sequence a default expression nextval('name')s, if it is one. */
+function sequenceOfDefault(expr: Node | undefined): ColumnInfo['sequence'] {
+  const call = expr?.FuncCall;
+  if (!call || strings(call.funcname).pop() !== 'nextval') return undefined;
+  const arg = call.args?.[0];
+  const text = arg?.A_Const?.sval?.sval ?? arg?.TypeCast?.arg?.A_Const?.sval?.sval;
+  if (typeof text !== 'string') return undefined;
+  const parts = text.split('.');
+  return { name: qualify(parts.length > 1 ? { schema: parts[0], name: parts[1] } : { name: parts[0] }), identity: false };
+}
+
+/** ON DELETE / ON UPDATE of a foreign key from pg_get_constraintdef text, as pg_constraint spells it. */
+function foreignKeyActionFromText(def: string, event: 'DELETE' | 'UPDATE'): string {
+  const m = new RegExp(`ON ${event} (CASCADE|SET NULL|SET DEFAULT|RESTRICT)`, 'i').exec(def);
+  return ({ CASCADE: 'c', 'SET NULL': 'n', 'SET DEFAULT': 'd', RESTRICT: 'r' } as Record<string, string>)[m?.[1].toUpperCase() ?? ''] ?? 'a';
 }
 
 /** CHECK (col IS NOT NULL) as an AST: NullTest IS_NOT_NULL on a single column. */

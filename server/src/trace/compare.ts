@@ -12,9 +12,12 @@
 //   - locks the model says it could not analyse (dynamic EXECUTE): unpredicted locks are expected;
 //   - locks that depend on the rows a statement writes (foreign key checks, trigger bodies of DML):
 //     PostgreSQL takes them only per written row, so on an engine where no row matched they are absent
-//     without the model being wrong (give a stats snapshot for synthetic rows to see them).
+//     without the model being wrong (give a stats snapshot for synthetic rows to see them);
+//   - locks a query takes on a partition or inheritance child only when its plan keeps it (pruning) or
+//     a row is routed to it: the model predicts every one, the upper bound.
 // Relations created earlier in the trace are compared on mode but not on rewrite (an empty new table's
 // storage is replaced freely, e.g. TRUNCATE of a table created in the same transaction is done in place).
+import { isPlanDependent } from '../core/locks';
 import { LOCK_MODES, type LockMode } from '../core/types';
 import type { Disagreement, ObservedLock, PredictedLock, TraceHow } from './types';
 
@@ -93,7 +96,10 @@ export function compareStatement(s: CompareInput, ctx: CompareContext): Disagree
   return out;
 }
 
-/** A lock the model predicts only for rows the statement actually writes (FK checks, DML trigger bodies). */
+/**
+ * A lock the model predicts only for rows the statement actually writes (FK checks, DML trigger bodies),
+ * or for the partitions its plan keeps.
+ */
 export function rowDependent(p: PredictedLock): boolean {
-  return /FOR KEY SHARE|^trigger function /.test(p.why) && !/validat/i.test(p.why);
+  return (/FOR KEY SHARE|^trigger function /.test(p.why) && !/validat/i.test(p.why)) || isPlanDependent(p.why);
 }
