@@ -42,7 +42,7 @@ export interface ActionEnv {
    * or the finding is gone). Used when a file the fix would create is taken: files created since the
    * lint (by the previous fix, say) change the names, and the new files' text may mention its name.
    */
-  refreshFix?(uri: string, data: DiagnosticData, title: string): FixData | undefined;
+  refreshFix?(uri: string, d: Diagnostic, data: DiagnosticData): FixData | undefined;
 }
 
 /** A document as an edit needs it: its URI, the version the edit is for, and its text. */
@@ -238,7 +238,7 @@ function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarg
   const found = currentFix(d, data, current);
   if (found) {
     let fix = found;
-    if (fix.newFiles?.length && env.refreshFix && !namesFree(target.uri, fix, env)) fix = env.refreshFix(target.uri, data, fix.title) ?? fix;
+    if (fix.newFiles?.length && env.refreshFix && !namesFree(target.uri, fix, env)) fix = env.refreshFix(target.uri, d, data) ?? fix;
     const edit = fixEdit(at, fix, env);
     if (edit) {
       const a = CodeAction.create(fix.title, edit, CodeActionKind.QuickFix);

@@ -158,10 +158,7 @@ export class Linter {
     s.trace = { version, stamp: ++this.traceStamp, diagnostics };
     if (this.host.push) {
       const r = this.ensure(s);
-      if (r && r.version >= s.publishedVersion) {
-        s.publishedVersion = r.version;
-        this.host.publish(s.uri, r.version, this.shown(s, r));
-      }
+      if (r) this.publishShown(s, r);
     } else this.host.refreshPull();
     return true;
   }
@@ -212,11 +209,14 @@ export class Linter {
     s.queued = false;
     if (this.docs.get(s.uri) !== s) return; // closed (or reopened) meanwhile
     const r = this.ensure(s);
-    if (!r) return;
-    if (this.host.push && r.version >= s.publishedVersion) {
-      s.publishedVersion = r.version;
-      this.host.publish(s.uri, r.version, this.shown(s, r));
-    }
+    if (r && this.host.push) this.publishShown(s, r);
+  }
+
+  /** Pushes what the client is shown, unless something newer was published already. */
+  private publishShown(s: DocState, r: LintResult): void {
+    if (r.version < s.publishedVersion) return;
+    s.publishedVersion = r.version;
+    this.host.publish(s.uri, r.version, this.shown(s, r));
   }
 
   /** The result for the document's current version, computed now when missing. Undefined when closed or not ready. */

@@ -37,10 +37,10 @@ import { createConnection, createProtocolConnection, ProposedFeatures } from 'vs
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadParser, parseCounters } from '../core/parse';
 import { DOCS_BASE_URI } from '../cli/report/sarif';
-import { codeActions, type ActionEnv } from './actions';
+import { codeActions, currentFix, type ActionEnv } from './actions';
 import { executeCommand, type Progress } from './commands';
 import { shutdownVerifier } from './verify';
-import { codeLenses, fixToData, hoverAt, visibleViolations, type ConvertOptions } from './convert';
+import { codeLenses, hoverAt, type ConvertOptions } from './convert';
 import { DEFAULT_MAX_FILE_CHARS, Linter } from './linter';
 import { fileToUri, uriToFile, Workspace, type DocumentContext } from './workspace';
 
@@ -86,14 +86,11 @@ export function startServer(connection: Connection): ServerHandle {
   const env: ActionEnv = {
     caps: { documentChanges: false, createFiles: false },
     exists: (file) => fs.existsSync(file) || linter.isOpen(fileToUri(file)),
-    refreshFix(uri, data, title) {
+    refreshFix(uri, d, data) {
       const file = uriToFile(uri);
       if (!file || linter.document(uri)?.version !== data.version) return undefined;
       workspace.fileChanged(file); // list the folder again
-      const r = linter.resultFor(uri);
-      if (!r || r.version !== data.version) return undefined;
-      const v = visibleViolations(r.analysis).find((x) => x.rule === data.rule && x.statementIndex === data.statementIndex && x.fix?.title === title);
-      return v?.fix ? fixToData(v.fix, r.lines) : undefined;
+      return currentFix(d, data, linter.resultFor(uri));
     },
   };
 

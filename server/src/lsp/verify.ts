@@ -72,19 +72,24 @@ export async function verifyLocks(host: CommandHost, uri: string, args: VerifyLo
       );
     } catch (err) {
       if (err instanceof trace.TraceError) {
-        const reason = err.code === 'cancelled' ? 'the document changed during the dry run; run it again' : err.message;
-        return { ...base, traced: false, reason, summary: `pg-preflight: dry run not possible: ${reason}` };
+        if (err.code === 'cancelled') return stale(base);
+        return { ...base, traced: false, reason: err.message, summary: `pg-preflight: dry run not possible: ${err.message}` };
       }
       throw err;
     }
-    if (signal?.aborted) return { ...base, traced: false, reason: 'the document changed during the dry run; run it again', summary: 'pg-preflight: the document changed during the dry run; run it again.' };
+    if (signal?.aborted) return stale(base);
     const diagnostics = trace.traceDiagnostics(result).map((d) => traceToDiagnostic(r.lines, d));
     const shown = host.linter.setTraceDiagnostics(uri, r.version, diagnostics);
-    if (!shown) return { ...base, traced: false, reason: 'the document changed during the dry run; run it again', summary: 'pg-preflight: the document changed during the dry run; run it again.' };
+    if (!shown) return stale(base);
     return summarizeTrace(base, result, (offset) => r.lines.positionAt(offset).line);
   } finally {
     progress.done();
   }
+}
+
+function stale(base: { uri: string; version: number }): VerifyLocksResult {
+  const reason = 'the document changed during the dry run; run it again';
+  return { ...base, traced: false, reason, summary: `pg-preflight: ${reason}.` };
 }
 
 export function summarizeTrace(base: { uri: string; version: number }, t: TraceResult, lineAt: (offset: number) => number): VerifyLocksResult {

@@ -51,7 +51,7 @@ import { modeTitle } from '../core/locks/modes';
 import type { Severity, Span } from '../core/types';
 import { closeSharedHost } from './host';
 import { runTrace, type TraceOptions, type TraceRequest } from './run';
-import type { TraceResult } from './types';
+import { explainingHeldMode, type TraceResult } from './types';
 
 export { runTrace, TraceError, type ScratchDatabase, type TraceErrorCode, type TraceOptions, type TraceRequest } from './run';
 export { EngineStartError, PgliteHost, sharedHost, closeSharedHost } from './host';
@@ -111,10 +111,7 @@ export function traceDiagnostics(r: TraceResult): TraceDiagnostic[] {
     const shown = st.observed.filter((o) => 'rpmv'.includes(o.relkind));
     const parts = shown.map((o) => {
       const flags = [o.rewrite ? 'rewrite' : '', o.created ? 'new' : '', o.dropped ? 'dropped' : '', o.waited ? 'waited' : ''].filter(Boolean);
-      // The held mode that explains what PostgreSQL cannot show: the predicted one when held, else the strongest.
-      const held = o.alreadyHeld ?? [];
-      const predicted = st.predicted.find((p) => p.relation === o.relation)?.mode;
-      const heldShown = predicted && held.includes(predicted) ? predicted : held[held.length - 1];
+      const heldShown = explainingHeldMode(o, st.predicted.find((p) => p.relation === o.relation)?.mode);
       if (heldShown) flags.push(`${modeTitle(heldShown)} already held by an earlier statement`);
       const mode = o.mode ? modeTitle(o.mode) : 'nothing new';
       return `${mode} on ${o.relation}${flags.length ? ` (${flags.join('; ')})` : ''}`;

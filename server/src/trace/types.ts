@@ -165,4 +165,13 @@ export interface TraceResult {
   timings: { startMs: number; replayMs: number; rowsMs: number; traceMs: number; totalMs: number };
 }
 
+/**
+ * The already-held mode that explains what PostgreSQL cannot show for a relation: the predicted mode when
+ * the transaction held it, else the strongest one held (alreadyHeld is weakest first).
+ */
+export function explainingHeldMode(o: ObservedLock, predicted: LockMode | undefined): LockMode | undefined {
+  const held = o.alreadyHeld ?? [];
+  return predicted && held.includes(predicted) ? predicted : held[held.length - 1];
+}
+
 export type TraceProgress = (message: string, done?: number, total?: number) => void;

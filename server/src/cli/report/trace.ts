@@ -12,7 +12,7 @@
 // Adding optional fields is compatible; anything else bumps `version`.
 import { blockedBy } from '../../core/locks/modes';
 import { LineIndex } from '../../core/text';
-import type { ObservedLock, PredictedLock, TracedStatement, TraceResult, TraceSqlError } from '../../trace/types';
+import { explainingHeldMode, type ObservedLock, type PredictedLock, type TracedStatement, type TraceResult, type TraceSqlError } from '../../trace/types';
 import { blocksWords } from './common';
 import { mdCode, mdText } from './markdown';
 
@@ -112,9 +112,7 @@ const COMPARED = 'rpmv';
 function observedCell(s: TracedStatement, o: ObservedLock | undefined, p: PredictedLock | undefined): string {
   if (!s.traced) return s.error ? 'failed' : 'not traced';
   if (!o) return 'none';
-  // The mode that explains what is not shown: the predicted one when it was held, else the strongest held.
-  const heldModes = o.alreadyHeld ?? [];
-  const heldShown = p && heldModes.includes(p.mode) ? p.mode : heldModes[heldModes.length - 1];
+  const heldShown = explainingHeldMode(o, p?.mode);
   const held = heldShown ? ` (${heldShown} already held)` : '';
   const flags = [o.created ? 'new' : '', o.dropped ? 'dropped' : '', o.waited ? 'waited' : ''].filter(Boolean).join(', ');
   return `${o.mode ?? 'nothing new'}${held}${flags ? ` [${flags}]` : ''}`;
