@@ -364,6 +364,37 @@ describe('trace: the dry run on real engines', function () {
       assert.deepEqual(json.disagreements[0].range, { start: { line: 2, character: 0 }, end: { line: 2, character: text.split('\n')[2].length } });
     });
 
+    // The corpus schema must load on PostgreSQL 11, which has no generated columns and no identity on
+    // partitioned tables: these recursions are proven here, on PGlite (18), one statement per trace so
+    // that no earlier statement already holds the child's lock.
+    it('SET / DROP EXPRESSION reach inheritance children and partitions, DROP IDENTITY the partitions (PG 18, observed)', async () => {
+      const priorFiles = [
+        {
+          path: 'migrations/001_generated.sql',
+          text: [
+            'CREATE TABLE public.gen_parent (a int, g int GENERATED ALWAYS AS (a * 2) STORED);',
+            'CREATE TABLE public.gen_child () INHERITS (public.gen_parent);',
+            'CREATE TABLE public.gen_part (a int, g int GENERATED ALWAYS AS (a * 2) STORED, id int GENERATED ALWAYS AS IDENTITY) PARTITION BY RANGE (a);',
+            'CREATE TABLE public.gen_part_1 PARTITION OF public.gen_part FOR VALUES FROM (0) TO (100);',
+            '',
+          ].join('\n'),
+        },
+      ];
+      const cases: [string, string, string][] = [
+        ['ALTER TABLE public.gen_parent ALTER COLUMN g SET EXPRESSION AS (a * 3);\n', 'public.gen_child', 'AccessExclusiveLock'],
+        ['ALTER TABLE public.gen_parent ALTER COLUMN g DROP EXPRESSION;\n', 'public.gen_child', 'AccessExclusiveLock'],
+        ['ALTER TABLE public.gen_part ALTER COLUMN g SET EXPRESSION AS (a * 3);\n', 'public.gen_part_1', 'AccessExclusiveLock'],
+        ['ALTER TABLE public.gen_part ALTER COLUMN id DROP IDENTITY;\n', 'public.gen_part_1', 'AccessExclusiveLock'],
+      ];
+      for (const [text, child, mode] of cases) {
+        const r = await traceDocument({ text, path: 'migrations/002_change.sql', priorFiles });
+        assert.equal(r.statements[0].traced, true, `${text}: ${r.statements[0].error?.message ?? r.statements[0].notTracedReason}`);
+        assert.deepEqual(r.disagreements, [], text);
+        assert.equal(r.statements[0].observed.find((o) => o.relation === child)?.mode, mode, `${text}: observed on ${child}`);
+        assert.equal(r.statements[0].predicted.find((p) => p.relation === child)?.mode, mode, `${text}: predicted on ${child}`);
+      }
+    });
+
     it('a partition the plan prunes, or that no inserted row is routed to, is not a disagreement; the partitions it does lock are predicted', async () => {
       const priorFiles = [
         {
