@@ -1,8 +1,8 @@
 // "New Migration…": the file (or files) a runner expects for a new migration, named the way the runner
 // sorts them. Pure: folder listing and clock are passed in. The runner detection and "the name right after
-// this one" come from the core's runner conventions (server/src/core/runners.ts).
+// this one" come from the core's migration naming (server/src/core/migrations/naming.ts).
 import type { RunnerId } from '@pg-preflight/shared';
-import { compareVersions, migrationVersion, nextMigrationName } from 'pg-preflight/dist/src/core/runners';
+import { compareVersions, flywayName, migrationVersion, nextMigrationName } from 'pg-preflight/dist/src/core/migrations/naming';
 
 export interface NewMigrationInput {
   runner: RunnerId;
@@ -96,7 +96,7 @@ export function planNewMigration(input: NewMigrationInput): NewMigrationPlan {
       return { files: [{ path: name, text }], primary: name };
     }
     case 'flyway': {
-      const last = latest(input.existing, (n) => /^V\d/.test(n));
+      const last = latest(input.existing, (n) => flywayName(n)?.kind === 'V');
       const version = last ? migrationVersion(last) ?? '0' : '0';
       const major = version.split('.')[0];
       const next = /^\d{12,}$/.test(major) ? utcTimestamp(input.now) : String(BigInt(major) + 1n);
@@ -171,7 +171,7 @@ export function runnerForFolder(folder: string, existing: string[], sample: stri
   const f = folder.replace(/\\/g, '/');
   if (/(^|\/)supabase\/migrations$/.test(f)) return 'supabase';
   if (/(^|\/)prisma\/migrations$/.test(f) || existing.some((n) => /^\d{14}_[^/]*\/migration\.sql$/.test(n))) return 'prisma';
-  if (/(^|\/)db\/migration$/.test(f) || existing.some((n) => /^V\d+(?:[._]\d+)*__/.test(n))) return 'flyway';
+  if (/(^|\/)db\/migration$/.test(f) || existing.some((n) => flywayName(n)?.kind === 'V')) return 'flyway';
   if (/^--\s*migrate:up\b/m.test(sample)) return 'dbmate';
   if (existing.some((n) => /\.up\.sql$/.test(n))) return 'golang-migrate';
   if (/(^|\/)drizzle$/.test(f)) return 'drizzle';

@@ -250,8 +250,8 @@ async function inproc(file: string, warmRuns: number): Promise<void> {
   const bootMs = performance.now(); // since this process started (performance.timeOrigin)
   let t = performance.now();
   const analyzeMod = await import('../src/core/analyze');
-  const parseMod = await import('../src/core/parse');
-  const splitMod = await import('../src/core/split');
+  const parseMod = await import('../src/core/syntax/parse');
+  const splitMod = await import('../src/core/syntax/split');
   const libpg = await import('libpg-query');
   const requireMs = performance.now() - t;
   t = performance.now();

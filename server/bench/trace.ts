@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadParser } from '../src/core/parse';
+import { loadParser } from '../src/core/syntax/parse';
 import { PgliteHost, runTrace } from '../src/trace';
 
 const ROOT = path.resolve(__dirname, '../../..');

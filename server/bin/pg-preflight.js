@@ -6,7 +6,7 @@
 // from the optimised code, so `pg-preflight lsp` keeps the default.
 if (process.argv[2] !== 'lsp') require('v8').setFlagsFromString('--liftoff-only');
 // `lsp` starts without loading the other commands and their reporters (editor cold start).
-const run = process.argv[2] === 'lsp' ? require('../dist/src/lsp/command.js').lspCommand(process.argv.slice(3)) : require('../dist/src/cli/main.js').main(process.argv.slice(2));
+const run = process.argv[2] === 'lsp' ? require('../dist/src/cli/lsp.js').lspCommand(process.argv.slice(3)) : require('../dist/src/cli/main.js').main(process.argv.slice(2));
 run.then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(`pg-preflight: internal error: ${err && err.stack || err}\n`); process.exitCode = 2; }

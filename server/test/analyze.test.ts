@@ -4,8 +4,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../src/core/analyze';
-import { astCounters } from '../src/core/ast';
-import { loadParser } from '../src/core/parse';
+import { astCounters } from '../src/core/syntax/ast';
+import { loadParser } from '../src/core/syntax/parse';
 import { loadStats, REPO } from './support/fixtures';
 
 const stats = loadStats();

@@ -9,13 +9,13 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { validateStatsSnapshot } from '@pg-preflight/shared';
 import { analyze } from '../src/core/analyze';
-import { loadParser } from '../src/core/parse';
+import { loadParser } from '../src/core/syntax/parse';
 import { RULES as RULE_LIST } from '../src/core/rules';
-import { LineIndex } from '../src/core/text';
+import { LineIndex } from '../src/core/syntax/text';
 import type { Analysis } from '../src/core/types';
-import { collectAppFiles, ContextBuilder } from '../src/cli/context';
-import { MAX_INPUT_BYTES } from '../src/cli/fsutil';
-import { globToRegExp } from '../src/cli/glob';
+import { collectAppFiles, ContextBuilder } from '../src/project/context';
+import { MAX_INPUT_BYTES } from '../src/project/fsutil';
+import { globToRegExp } from '../src/project/glob';
 import { main } from '../src/cli/main';
 import type { FileResult } from '../src/cli/report/common';
 import { escapeData, escapeProperty, renderGithub } from '../src/cli/report/github';
@@ -103,6 +103,8 @@ describe('cli', function () {
     fs.writeFileSync(path.join(tmp, 'bad-config', '.pg-preflight.json'), JSON.stringify({ pgVersion: 99, colour: 'red' }));
     fs.mkdirSync(path.join(tmp, 'broken-config'));
     fs.writeFileSync(path.join(tmp, 'broken-config', '.pg-preflight.json'), '{ "runner": ');
+    fs.mkdirSync(path.join(tmp, 'unknown-rule-config'));
+    fs.writeFileSync(path.join(tmp, 'unknown-rule-config', '.pg-preflight.json'), JSON.stringify({ rules: { 'require-concurrent-index': 'off' } }));
   });
 
   after(() => {
@@ -134,9 +136,11 @@ describe('cli', function () {
       { name: 'a flag without its value', args: () => ['check', path.join(tmp, 'ok.sql'), '--format'], stderr: /^pg-preflight: --format: needs a value/ },
       { name: 'an unknown flag', args: () => ['check', '--colour', path.join(tmp, 'ok.sql')], stderr: /^pg-preflight: check: unknown option --colour/ },
       { name: 'a value for a boolean flag', args: () => ['check', '--no-app-refs=yes', path.join(tmp, 'ok.sql')], stderr: /^pg-preflight: --no-app-refs: takes no value/ },
-      { name: 'an unknown command', args: () => ['lint', 'x.sql'], stderr: /^pg-preflight: unknown command 'lint': expected check, stats or help/ },
+      { name: 'an unknown command', args: () => ['lint', 'x.sql'], stderr: /^pg-preflight: unknown command 'lint': expected check, stats, trace, split, plan, lsp or help \(see/ },
+      { name: 'no command', args: () => [], stderr: /^pg-preflight: no command given: expected check, stats, trace, split, plan, lsp or help/ },
+      { name: 'help for an unknown command', args: () => ['help', 'lint'], stderr: /^pg-preflight: unknown command 'lint': expected check, stats, trace, split, plan, lsp \(see/ },
+      { name: 'a .pg-preflight.json naming no rule', args: () => ['check', path.join(tmp, 'ok.sql')], cwd: () => path.join(tmp, 'unknown-rule-config'), stderr: /^pg-preflight: \.pg-preflight\.json: rules\.require-concurrent-index names no rule; did you mean 'require-concurrent-index-creation'\?/ },
       { name: 'an unknown top-level flag', args: () => ['--verbose'], stderr: /^pg-preflight: --verbose: unknown option/ },
-      { name: 'no command', args: () => [], stderr: /^pg-preflight: no command given/ },
       { name: 'a bad .pg-preflight.json', args: () => ['check', path.join(tmp, 'ok.sql')], cwd: () => path.join(tmp, 'bad-config'), stderr: /^pg-preflight: \.pg-preflight\.json: pgVersion must be an integer from 11 to 18; unknown setting 'colour'$/ },
       { name: 'a .pg-preflight.json that is not JSON', args: () => ['check', path.join(tmp, 'ok.sql')], cwd: () => path.join(tmp, 'broken-config'), stderr: /^pg-preflight: \.pg-preflight\.json: invalid JSON: / },
       { name: 'a missing --config file', args: () => ['check', path.join(tmp, 'ok.sql'), '--config', 'nope.json'], stderr: /^pg-preflight: --config nope\.json: no such file$/ },

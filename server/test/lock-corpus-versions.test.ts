@@ -14,7 +14,7 @@
 //   wrong claim fails here even if model and corpus were changed together.
 // A declared binaries package that is not installed fails the run (before-all hook), with the fix.
 import { strict as assert } from 'assert';
-import { loadParser } from '../src/core/parse';
+import { loadParser } from '../src/core/syntax/parse';
 import { assertModelMatches, modelSaysRefused } from './support/corpus-check';
 import { majorOf, type SqlEngine } from './support/engine';
 import { loadCorpus, observeForm, openPgLockFixture, type CorpusForm, type Observation, type ObservedRelation } from './support/observe';

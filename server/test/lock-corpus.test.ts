@@ -6,7 +6,7 @@
 // binaries from npm, declared in the root package.json) run the same corpus in
 // lock-corpus-versions.test.ts.
 import { strict as assert } from 'assert';
-import { loadParser } from '../src/core/parse';
+import { loadParser } from '../src/core/syntax/parse';
 import { assertModelMatches } from './support/corpus-check';
 import type { SqlEngine } from './support/engine';
 import { disagreements } from './support/model-vs-observed';

@@ -7,8 +7,8 @@ import * as path from 'path';
 import { normalizeSettings } from '@pg-preflight/shared';
 import { analyze, type AnalyzeInput } from '../src/core/analyze';
 import { AnalysisMemo, commonPrefixLength } from '../src/core/memo';
-import { loadParser, parseFile } from '../src/core/parse';
-import { splitSql } from '../src/core/split';
+import { loadParser, parseFile } from '../src/core/syntax/parse';
+import { splitSql } from '../src/core/syntax/split';
 import { generateMigration } from '../bench/bench';
 import { loadStats, REPO } from './support/fixtures';
 

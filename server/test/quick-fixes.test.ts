@@ -5,7 +5,7 @@
 // file (analysed after the fixed one) raises neither the rule nor concurrently-in-transaction.
 import { strict as assert } from 'assert';
 import { analyze, type AnalyzeInput } from '../src/core/analyze';
-import { loadParser } from '../src/core/parse';
+import { loadParser } from '../src/core/syntax/parse';
 import type { TextEdit } from '../src/core/types';
 import { loadStats } from './support/fixtures';
 

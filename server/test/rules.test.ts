@@ -5,9 +5,9 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../src/core/analyze';
-import { loadParser } from '../src/core/parse';
+import { loadParser } from '../src/core/syntax/parse';
 import { RULES } from '../src/core/rules';
-import { LineIndex } from '../src/core/text';
+import { LineIndex } from '../src/core/syntax/text';
 import type { TextEdit } from '../src/core/types';
 import { expectedLines, fixtureInput, REPO, RULE_FIXTURES } from './support/fixtures';
 

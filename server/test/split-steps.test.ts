@@ -21,8 +21,8 @@ import { normalizeSettings, validateStatsSnapshot, type RunnerId, type StatsSnap
 import { analyze } from '../src/core/analyze';
 import { planSplit, type SplitPlan, type SplitStep } from '../src/core/fixes';
 import { unsafeLocks } from '../src/core/fixes/plan';
-import { loadParser } from '../src/core/parse';
-import { splitSql } from '../src/core/split';
+import { loadParser } from '../src/core/syntax/parse';
+import { splitSql } from '../src/core/syntax/split';
 import { connectPg, pgliteEngine, type SqlEngine } from './support/engine';
 import { REPO } from './support/fixtures';
 import { sharedPostgres } from './support/postgres';

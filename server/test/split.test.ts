@@ -4,8 +4,8 @@
 
 import { strict as assert } from 'assert';
 import { loadModule, parseSync } from 'libpg-query';
-import { splitSql, type SplitResult } from '../src/core/split';
-import { Utf8Mapper } from '../src/core/text';
+import { splitSql, type SplitResult } from '../src/core/syntax/split';
+import { Utf8Mapper } from '../src/core/syntax/text';
 
 /**
  * An expected statement. A plain string is its text; kind is 'meta' when it starts with a

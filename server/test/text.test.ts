@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'assert';
 import { loadModule, parseSync } from 'libpg-query';
-import { LineIndex, Utf8Mapper, parseErrorOffset, utf8ByteOffsetToUtf16 } from '../src/core/text';
+import { LineIndex, Utf8Mapper, parseErrorOffset, utf8ByteOffsetToUtf16 } from '../src/core/syntax/text';
 
 // é: 1 UTF-16 unit, 2 bytes. ✓: 1 unit, 3 bytes. 😀: 2 units (surrogate pair), 4 bytes.
 

@@ -4,8 +4,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_SETTINGS, normalizeSettings, type StatsSnapshot } from '@pg-preflight/shared';
-import { analyze } from 'pg-preflight/dist/src/core/analyze';
-import { loadParser } from 'pg-preflight/dist/src/core/parse';
+import { analyze, loadParser } from 'pg-preflight';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const stats = JSON.parse(fs.readFileSync(path.join(ROOT, 'test-fixtures', 'demo', 'stats.json'), 'utf8')) as StatsSnapshot;

@@ -1,13 +1,22 @@
-// A small, strict argv parser: `--flag value`, `--flag=value`, boolean `--flag`, `--` ends the flags.
-// Unknown flags and missing values are usage errors (exit 2); nothing is guessed.
+// The command line: node:util's parseArgs reads the words, and each command's flag table (commands.ts)
+// decides what they may be. The same table renders the help text, so the two cannot drift apart.
+// Unknown flags and missing values are usage errors (exit 2); nothing is guessed, and a value is never
+// echoed back (it may be a connection string with a password).
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { CliError, UsageError } from './errors';
 
 export type FlagKind = 'string' | 'boolean';
 
 export interface FlagSpec {
   kind: FlagKind;
-  /** Short alias without the dash, e.g. 'h' for -h, 'o' for -o. */
+  /** Short alias without the dash, e.g. 'h' for -h. */
   short?: string;
+  /** The value's placeholder in the help text: N, FILE, URL, ... */
+  value?: string;
+  /** The help text; a second line and more are indented under the first. */
+  help: string;
+  /** Shown as `--socket=PORT; --pipe=NAME` style: the flag takes its value after '='. */
+  inlineOnly?: boolean;
 }
 
 export interface ParsedArgs {
@@ -17,53 +26,29 @@ export interface ParsedArgs {
 }
 
 /**
- * Parses `argv` (the words after the command) against `spec`. `command` names the command in
- * error messages ("check: unknown option --fromat").
+ * Parses `argv` (the words after the command) against `spec`. `command` names the command in error
+ * messages ("check: unknown option --fromat").
  */
 export function parseArgs(command: string, argv: string[], spec: Record<string, FlagSpec>): ParsedArgs {
+  const options: Record<string, { type: FlagKind; short?: string }> = {};
+  for (const [name, s] of Object.entries(spec)) options[name] = s.short ? { type: s.kind, short: s.short } : { type: s.kind };
+  const { tokens } = nodeParseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
-  const byShort = new Map<string, string>();
-  for (const [name, s] of Object.entries(spec)) if (s.short) byShort.set(s.short, name);
-
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    let name: string | undefined;
-    let inline: string | undefined;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (eq >= 0) inline = arg.slice(eq + 1);
-    } else if (/^-[A-Za-z]$/.test(arg)) {
-      name = byShort.get(arg.slice(1));
-      if (!name) throw new UsageError(command, `unknown option ${arg}`);
-    } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(command, `unknown option ${arg.replace(/=.*/s, '')}`);
-    } else {
-      positionals.push(arg);
-      continue;
-    }
-    const s = spec[name];
-    // Never echo a value back: it may be a connection string with a password.
-    if (!s || !Object.prototype.hasOwnProperty.call(spec, name)) throw new UsageError(command, `unknown option --${name}`);
+  for (const t of tokens) {
+    if (t.kind === 'positional') positionals.push(t.value);
+    if (t.kind !== 'option') continue;
+    const s = Object.prototype.hasOwnProperty.call(spec, t.name) ? spec[t.name] : undefined;
+    if (!s || (t.rawName.length === 2 && t.rawName !== `-${s.short}`)) throw new UsageError(command, `unknown option ${t.rawName}`);
     if (s.kind === 'boolean') {
-      if (inline !== undefined) throw new UsageError(`--${name}`, 'takes no value');
-      flags.set(name, true);
+      if (t.value !== undefined) throw new UsageError(`--${t.name}`, 'takes no value');
+      flags.set(t.name, true);
       continue;
     }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('-') && next !== '-' && next.length > 1)) throw new UsageError(`--${name}`, 'needs a value');
-      value = next;
-      i++;
-    }
-    if (value === '') throw new UsageError(`--${name}`, 'needs a non-empty value');
-    flags.set(name, value);
+    const value = t.value;
+    if (value === undefined || (!t.inlineValue && value.startsWith('-') && value.length > 1)) throw new UsageError(`--${t.name}`, 'needs a value');
+    if (value === '') throw new UsageError(`--${t.name}`, 'needs a non-empty value');
+    flags.set(t.name, value);
   }
   return { positionals, flags };
 }
@@ -83,4 +68,15 @@ export function choiceFlag<T extends string>(args: ParsedArgs, name: string, cho
   if (v === undefined) return undefined;
   if (!(choices as readonly string[]).includes(v)) throw new CliError(`--${name}`, `expected one of ${choices.join(', ')}, got '${v}'`);
   return v as T;
+}
+
+/** The "Options:" block of a help text: one flag a row, help aligned in one column. */
+export function renderFlags(spec: Record<string, FlagSpec>): string {
+  const label = (name: string, s: FlagSpec) => {
+    const long = `--${name}${s.value ? (s.inlineOnly ? `=${s.value}` : ` ${s.value}`) : ''}`;
+    return `  ${s.short ? `-${s.short}, ` : ''}${long}`;
+  };
+  const rows = Object.entries(spec).map(([name, s]) => ({ label: label(name, s), help: s.help.split('\n') }));
+  const column = Math.max(...rows.map((r) => r.label.length)) + 3;
+  return rows.map((r) => r.help.map((line, i) => `${(i === 0 ? r.label : '').padEnd(column)}${line}`.trimEnd()).join('\n')).join('\n');
 }

@@ -6,37 +6,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Settings, type StatsSnapshot } from '@pg-preflight/shared';
 import { analyze, type AnalyzeInput } from '../core/analyze';
 import { planSplit, planToMarkdown, type SplitPlan } from '../core/fixes';
-import { loadParser } from '../core/parse';
-import { choiceFlag, stringFlag, boolFlag, type FlagSpec, type ParsedArgs } from './args';
-import { ANALYSIS_FLAGS, analysisFlags, readStatsFile, type AnalysisFlags } from './check';
-import { loadConfig } from './config';
-import { collectAppFiles, ContextBuilder, mayDropOrRename, migrationUnit } from './context';
-import { statsFromDatabase } from './database';
+import { loadParser } from '../core/syntax/parse';
+import { choiceFlag, stringFlag, boolFlag, type ParsedArgs } from './args';
+import { migrationUnit } from '../project/context';
+import { checkWritable, displayPath, writeFileAtomic } from '../project/fsutil';
+import { analyzeInput, appFilesFor, databaseStats, loadFiles, openProject, readStatsSource } from '../project/load';
+import { analysisFlags, type AnalysisFlags } from './check';
 import { CliError, EXIT_OK, fsReason, UsageError } from './errors';
-import { checkWritable, displayPath, writeFileAtomic } from './fsutil';
-import { globMatchers } from './inputs';
 import type { Io } from './io';
-
-const COMMON_FLAGS: Record<string, FlagSpec> = {
-  ...ANALYSIS_FLAGS,
-  help: { kind: 'boolean', short: 'h' },
-};
-
-export const SPLIT_FLAGS: Record<string, FlagSpec> = {
-  ...COMMON_FLAGS,
-  out: { kind: 'string' },
-  'dry-run': { kind: 'boolean' },
-  format: { kind: 'string' },
-};
-
-export const PLAN_FLAGS: Record<string, FlagSpec> = {
-  ...COMMON_FLAGS,
-  format: { kind: 'string' },
-  output: { kind: 'string' },
-};
 
 interface CommonOptions extends AnalysisFlags {
   file: string;
@@ -58,28 +37,14 @@ async function loadInput(o: CommonOptions, io: Io): Promise<{ input: AnalyzeInpu
     throw new CliError(o.file, fsReason(err));
   }
   if (st.isDirectory()) throw new CliError(o.file, 'is a directory; give one migration file');
-  const config = loadConfig(cwd, o.configFile);
-  const settings: Settings = { ...config.settings };
-  if (o.pgVersion !== undefined) settings.pgVersion = o.pgVersion;
-  if (o.runner !== undefined) settings.runner = o.runner;
-  const ctx = new ContextBuilder(cwd, config.root, globMatchers(settings.migrationGlobs));
-  const shown = displayPath(abs, cwd);
-  const text = ctx.text(abs);
-  const context = ctx.context(abs, new Set([abs]));
-  let stats: StatsSnapshot | undefined = o.statsFile !== undefined ? readStatsFile(path.resolve(cwd, o.statsFile), o.statsFile) : undefined;
-  let appFiles: { path: string; text: string }[] = [];
-  if (o.appRefs && mayDropOrRename(text)) {
-    const found = collectAppFiles(config.root, cwd, new Set([migrationUnit(abs).folder]));
-    appFiles = found.files;
-    if (found.note) io.stderr.write(`pg-preflight: note: ${found.note}\n`);
-  }
-  if (o.databaseUrl !== undefined) stats = await statsFromDatabase(o.databaseUrl);
+  const project = openProject(cwd, o);
+  const [loaded] = loadFiles(project, [abs]);
+  let stats = readStatsSource(project, o);
+  const app = o.appRefs ? appFilesFor(project, [loaded]) : { files: [] };
+  if (app.note) io.stderr.write(`pg-preflight: note: ${app.note}\n`);
+  stats = (await databaseStats(o)) ?? stats;
   await loadParser();
-  return {
-    abs,
-    shown,
-    input: { text, path: shown, settings, stats, priorFiles: context.priorFiles, siblingNames: context.siblingNames, appFiles, isMigration: context.isMigration },
-  };
+  return { abs, shown: loaded.shown, input: analyzeInput(project, loaded, stats, app.files) };
 }
 
 // --------------------------------------------------------------------------------------- split

@@ -1,17 +1,11 @@
 // `pg-preflight stats`: a read-only statistics snapshot of a live database, written as JSON (the file
 // `check --stats` reads).
 import * as path from 'node:path';
-import { stringFlag, type FlagSpec, type ParsedArgs } from './args';
-import { statsFromDatabase } from './database';
+import { stringFlag, type ParsedArgs } from './args';
+import { statsFromDatabase } from '../project/database';
 import { EXIT_OK, UsageError } from './errors';
-import { checkWritable, writeFileAtomic } from './fsutil';
+import { checkWritable, writeFileAtomic } from '../project/fsutil';
 import type { Io } from './io';
-
-export const STATS_FLAGS: Record<string, FlagSpec> = {
-  'database-url': { kind: 'string' },
-  output: { kind: 'string' },
-  help: { kind: 'boolean', short: 'h' },
-};
 
 export async function runStats(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positionals.length) throw new UsageError('stats', `unexpected argument '${args.positionals[0]}'; the database is given with --database-url`);

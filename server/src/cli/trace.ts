@@ -7,31 +7,16 @@
 // an unmarked database, a connection or engine failure, or a PostgreSQL error in the migration or in an
 // earlier migration (the report is still written for those two).
 import * as path from 'node:path';
-import { type RunnerId, type Settings, type StatsSnapshot } from '@pg-preflight/shared';
-import { LineIndex } from '../core/text';
+import { type RunnerId } from '@pg-preflight/shared';
+import { LineIndex } from '../core/syntax/text';
 import { isListedScratch } from '../trace/scratch';
-import { boolFlag, choiceFlag, stringFlag, type FlagSpec, type ParsedArgs } from './args';
-import { pgVersionFlag, readStatsFile, runnerFlag } from './check';
-import { loadConfig } from './config';
-import { ContextBuilder } from './context';
+import { boolFlag, choiceFlag, stringFlag, type ParsedArgs } from './args';
+import { checkWritable, writeFileAtomic } from '../project/fsutil';
+import { loadFiles, openProject, readStatsSource } from '../project/load';
+import { pgVersionFlag, runnerFlag } from './check';
 import { CliError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
-import { checkWritable, displayPath, writeFileAtomic } from './fsutil';
-import { globMatchers } from './inputs';
 import type { Io } from './io';
 import { renderTrace, TRACE_FORMATS, type TraceFormat } from './report/trace';
-
-export const TRACE_FLAGS: Record<string, FlagSpec> = {
-  'database-url': { kind: 'string' },
-  scratch: { kind: 'boolean' },
-  'run-no-transaction': { kind: 'boolean' },
-  format: { kind: 'string' },
-  stats: { kind: 'string' },
-  'pg-version': { kind: 'string' },
-  runner: { kind: 'string' },
-  config: { kind: 'string' },
-  output: { kind: 'string' },
-  help: { kind: 'boolean', short: 'h' },
-};
 
 export interface TraceCliOptions {
   file: string;
@@ -76,9 +61,9 @@ export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<nu
   const cwd = io.cwd;
   const output = opts.output !== undefined ? path.resolve(cwd, opts.output) : undefined;
   if (output) checkWritable(output, opts.output as string);
-  const config = loadConfig(cwd, opts.configFile);
-  const settings: Settings = { ...config.settings };
-  if (opts.runner !== undefined) settings.runner = opts.runner;
+  // The version is the trace's own option (it picks the engine), not a settings override.
+  const project = openProject(cwd, { configFile: opts.configFile, runner: opts.runner });
+  const settings = project.settings;
 
   // The scratch check comes before any file is read or any connection is opened.
   if (opts.databaseUrl !== undefined && !opts.scratch && !isListedScratch(opts.databaseUrl, settings)) {
@@ -89,12 +74,8 @@ export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<nu
     );
   }
 
-  const file = path.resolve(cwd, opts.file);
-  const shown = displayPath(file, cwd);
-  const ctx = new ContextBuilder(cwd, config.root, globMatchers(settings.migrationGlobs));
-  const text = ctx.text(file);
-  const context = ctx.context(file);
-  const stats: StatsSnapshot | undefined = opts.statsFile !== undefined ? readStatsFile(path.resolve(cwd, opts.statsFile), opts.statsFile) : undefined;
+  const [{ shown, text, context }] = loadFiles(project, [path.resolve(cwd, opts.file)], new Set());
+  const stats = readStatsSource(project, { statsFile: opts.statsFile });
 
   const progress = io.stderr.isTTY ? makeProgress(io) : undefined;
   // Loaded on demand: `check` never pays for PGlite or `pg`.

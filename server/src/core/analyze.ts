@@ -1,19 +1,22 @@
 // analyze(input) -> Analysis: the one entry point the front ends call. Pure: the caller reads files,
 // stats and settings and hands them in as data. Never throws on any input.
 import { DEFAULT_PG_VERSION, DEFAULT_SETTINGS, type Settings, type StatsSnapshot, type TableStats } from '@pg-preflight/shared';
-import { qualify, rangeVarName, unwrap, type Node } from './ast';
-import { Catalog } from './catalog';
+import { qualify, rangeVarName, unwrap, type Node } from './syntax/ast';
+import { Catalog } from './schema/catalog';
 import { riskScore, withEstimate } from './estimate';
 import { applyIgnores, readIgnores } from './ignore';
 import { statementLocks, type LockContext, type StatementLocks } from './locks';
 import { lockStrength } from './locks/modes';
 import type { AnalysisMemo } from './memo';
-import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './parse';
+import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
 import { RULES, RULE_IDS } from './rules';
 import type { Finding, RuleContext, StatementView } from './rules/rule';
-import { detectRunner, RUNNERS } from './runners';
-import { Utf8Mapper } from './text';
+import { detectRunner, RUNNERS } from './migrations/runners';
+import { Utf8Mapper } from './syntax/text';
 import type { Analysis, Fix, LockMode, Span, StatementInfo, Violation } from './types';
+import { RULE_CRASH, SYNTAX_ERROR_RULE } from './rules/core-findings';
+
+export { RULE_CRASH, SYNTAX_ERROR_RULE };
 
 export interface SourceFile {
   path: string;
@@ -40,11 +43,9 @@ export interface AnalyzeInput {
   memo?: AnalysisMemo;
 }
 
-export const SYNTAX_ERROR_RULE = 'syntax-error';
 const SUE = lockStrength('ShareUpdateExclusiveLock');
 /** StatementInfo per statement view, for views a memo reuses (the info is a function of the view). */
 const infoOfView = new WeakMap<StatementView, StatementInfo>();
-export const RULE_CRASH = 'internal-rule-error';
 
 export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, override?: number): number {
   if (override) return override;

@@ -3,11 +3,12 @@
 //   -- pg-preflight-ignore-file <rule-id>[, ...]: <reason>        anywhere: the whole file
 // A directive at the top of the file separated from the first statement by a blank line also covers the
 // whole file. A directive without a reason does not suppress anything and is reported; so is an unused one.
-import type { SqlComment } from './split';
+import type { SqlComment } from './syntax/split';
 import type { Span, Violation } from './types';
 
-export const IGNORE_MISSING_REASON = 'ignore-missing-reason';
-export const UNUSED_IGNORE = 'unused-ignore';
+import { IGNORE_MISSING_REASON, UNUSED_IGNORE } from './rules/core-findings';
+
+export { IGNORE_MISSING_REASON, UNUSED_IGNORE };
 
 export interface IgnoreDirective {
   rules: string[];

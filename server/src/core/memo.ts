@@ -9,9 +9,9 @@
 //     views) is restored instead of recomputed.
 // Pure data, no I/O; one memo per document.
 import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
-import type { Catalog } from './catalog';
-import { parseFile, parserLoaded, parseSplit, type ParsedFile, type ParsedStatement } from './parse';
-import { splitSql, type SplitResult } from './split';
+import type { Catalog } from './schema/catalog';
+import { parseFile, parserLoaded, parseSplit, type ParsedFile, type ParsedStatement } from './syntax/parse';
+import { splitSql, type SplitResult } from './syntax/split';
 import type { StatementView } from './rules/rule';
 import type { Violation } from './types';
 

@@ -19,9 +19,9 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { RULE_CRASH, SYNTAX_ERROR_RULE } from '../core/analyze';
-import { IGNORE_MISSING_REASON, UNUSED_IGNORE } from '../core/ignore';
-import { migrationVersion, nextMigrationName } from '../core/runners';
-import type { LineIndex } from '../core/text';
+import { FILE_TOO_LARGE, IGNORE_MISSING_REASON, UNUSED_IGNORE } from '../core/rules/core-findings';
+import { flywayName, migrationVersion, nextMigrationName } from '../core/migrations/naming';
+import type { LineIndex } from '../core/syntax/text';
 import { fixToData, SOURCE, visibleViolations, type DiagnosticData, type FixData } from './convert';
 import type { LintResult } from './linter';
 import { fileToUri, uriToFile } from './workspace';
@@ -53,7 +53,7 @@ export interface EditTarget {
   lines: LineIndex;
 }
 
-const NO_SUPPRESS = new Set([SYNTAX_ERROR_RULE, RULE_CRASH, IGNORE_MISSING_REASON, UNUSED_IGNORE, 'file-too-large']);
+const NO_SUPPRESS = new Set([SYNTAX_ERROR_RULE, RULE_CRASH, IGNORE_MISSING_REASON, UNUSED_IGNORE, FILE_TOO_LARGE]);
 
 function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
@@ -139,8 +139,8 @@ export function freeFileName(dir: string, name: string, taken: Set<string>, exis
 }
 
 function bumped(base: string, attempt: number): string {
-  const flyway = /^[VUR]\d+(?:[._]\d+)*__(.*)\.sql$/.exec(base);
-  if (flyway) return nextMigrationName(base, flyway[1] || 'migration', attempt);
+  const flyway = flywayName(base);
+  if (flyway?.rawVersion !== undefined) return nextMigrationName(base, flyway.description || 'migration', attempt);
   const counted = /^\d+[_.-]?(.*?)(\.(?:up|down)\.sql|\.sql)$/.exec(base);
   if (counted) return nextMigrationName(base, counted[1] || 'migration', attempt).replace(/\.sql$/, counted[2] === '.down.sql' ? '.down.sql' : '.sql').replace(/\.down\.down\.sql$/, '.down.sql');
   const dot = base.toLowerCase().endsWith('.sql') ? base.length - 4 : base.length;

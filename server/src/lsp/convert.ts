@@ -1,5 +1,5 @@
 // Analysis -> LSP: diagnostics, hovers, code lenses and the lock analysis table. Pure functions of an
-// analysed document; every position goes through core/text.ts LineIndex (UTF-16 offsets -> line/character),
+// analysed document; every position goes through core/syntax/text.ts LineIndex (UTF-16 offsets -> line/character),
 // never through anything else. Nothing here reads files or talks to the client.
 import { COMMANDS, writesPerSecond, type LockAnalysis, type LockAnalysisRow, type Settings, type StatsSnapshot, type TableStats } from '@pg-preflight/shared';
 import {
@@ -18,7 +18,7 @@ import { formatBytes, formatCount, formatDuration } from '../core/estimate';
 import { UNUSED_IGNORE } from '../core/ignore';
 import { lockStrength, modeTitle } from '../core/locks/modes';
 import { RULES } from '../core/rules';
-import type { LineIndex } from '../core/text';
+import type { LineIndex } from '../core/syntax/text';
 import type { Analysis, Fix, LockEstimate, Severity, StatementInfo, Violation } from '../core/types';
 import type { TraceDiagnostic } from '../trace';
 

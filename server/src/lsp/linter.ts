@@ -14,10 +14,11 @@ import type { Diagnostic } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, RULE_CRASH } from '../core/analyze';
+import { FILE_TOO_LARGE } from '../core/rules/core-findings';
 import { AnalysisMemo } from '../core/memo';
-import { LineIndex } from '../core/text';
+import { LineIndex } from '../core/syntax/text';
 import type { Analysis } from '../core/types';
-import { mayDropOrRename } from '../cli/context';
+import { mayDropOrRename } from '../project/context';
 import { toDiagnostics, SOURCE, type AnalysedDocument, type ConvertOptions } from './convert';
 import type { DocumentContext, Workspace } from './workspace';
 import { uriToFile } from './workspace';
@@ -274,7 +275,7 @@ export class Linter {
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         severity: DiagnosticSeverity.Information,
         source: SOURCE,
-        code: 'file-too-large',
+        code: FILE_TOO_LARGE,
         message: `pg-preflight: not analysed: the file has ${mb} million characters, over the ${(this.host.maxFileChars / 1_000_000).toFixed(1)} million limit of the editor integration (run 'pg-preflight check' on it instead)`,
       };
       return this.record({ ...base, analysis, diagnostics: [d], millis: performance.now() - started, tooLarge: true });

@@ -35,14 +35,15 @@ import {
 import { createConnection as createCommonConnection, type WatchDog } from 'vscode-languageserver/lib/common/server';
 import { createConnection, createProtocolConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { loadParser, parseCounters } from '../core/parse';
-import { DOCS_BASE_URI } from '../cli/report/sarif';
+import { loadParser, parseCounters } from '../core/syntax/parse';
+import { ruleDocsUrl } from '../core/rules';
 import { codeActions, currentFix, type ActionEnv } from './actions';
 import { executeCommand, type Progress } from './commands';
 import { shutdownVerifier } from './verify';
 import { codeLenses, hoverAt, type ConvertOptions } from './convert';
 import { DEFAULT_MAX_FILE_CHARS, Linter } from './linter';
 import { fileToUri, uriToFile, Workspace, type DocumentContext } from './workspace';
+import { toolVersion } from '../project/version';
 
 /** Custom request for benchmarks and debugging: lint counts and times, parser cache counters. */
 export const INTERNAL_STATS_REQUEST = 'pgPreflight/internalStats';
@@ -158,7 +159,7 @@ export function startServer(connection: Connection): ServerHandle {
       docsUrl(rule) {
         if (base) return `${base}${base.endsWith('/') || base.endsWith('=') ? '' : '/'}${rule}.md`;
         if (docsDir) return bundledPage(rule);
-        return `${DOCS_BASE_URI}${rule}.md`;
+        return ruleDocsUrl(rule);
       },
       pathToUri(p) {
         if (!ctx.root) return undefined;
@@ -192,7 +193,7 @@ export function startServer(connection: Connection): ServerHandle {
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     };
     if (!push) capabilities.diagnosticProvider = { identifier: 'pg-preflight', interFileDependencies: true, workspaceDiagnostics: false };
-    return { capabilities, serverInfo: { name: 'pg-preflight', version: serverVersion() } };
+    return { capabilities, serverInfo: { name: 'pg-preflight', version: toolVersion() } };
   });
 
   connection.onInitialized(async () => {
@@ -375,13 +376,6 @@ function quiet(p: unknown): void {
   if (p && typeof (p as Promise<unknown>).catch === 'function') (p as Promise<unknown>).catch(() => undefined);
 }
 
-function serverVersion(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 /**
  * A server connection over a message reader/writer that never exits the process (tests run the server

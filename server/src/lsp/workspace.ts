@@ -1,24 +1,18 @@
 // The language server's view of the workspace: for each document, its project root, its settings
 // (.pg-preflight.json merged under the client's pgPreflight settings), its statistics snapshot, and its
 // schema context (earlier migrations of the same folder, sibling names), read from disk or from open
-// documents, whichever is newer. The CLI's modules do the actual work (config file name, directory walk,
-// migration ordering, context builder); this file only adds the editor's overlay and the caches that a
-// long-running process needs, invalidated by file events instead of living for one run.
+// documents, whichever is newer. The project layer does the actual work (config file, directory walk,
+// migration ordering, context builder, statistics file); this file only adds the editor's overlay and the
+// caches that a long-running process needs, invalidated by file events instead of living for one run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  DEFAULT_SETTINGS,
-  normalizeSettings,
-  validateStatsSnapshot,
-  type Settings,
-  type StatsSnapshot,
-} from '@pg-preflight/shared';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings, type StatsSnapshot } from '@pg-preflight/shared';
 import type { SourceFile } from '../core/analyze';
-import { CONFIG_FILE } from '../cli/config';
-import { collectAppFiles, compareMigrationFiles, ContextBuilder, migrationUnit } from '../cli/context';
-import { exists, findUp, readTextFile } from '../cli/fsutil';
-import { globMatchers } from '../cli/inputs';
+import { CONFIG_FILE, findConfigDir, findGitRoot, readConfigFile, settingsProblems } from '../project/config';
+import { collectAppFiles, compareMigrationFiles, ContextBuilder, migrationUnit } from '../project/context';
+import { globMatchers } from '../project/inputs';
+import { readStatsSnapshot } from '../project/stats-file';
 
 /** An open document as the workspace sees it (the overlay over the disk). */
 export interface OpenText {
@@ -90,23 +84,6 @@ export function fileToUri(file: string): string {
 
 const APP_LIMITS = { files: 2000, bytes: 16 * 1024 * 1024 };
 
-/** A context builder whose reads go to open documents first (the newer of editor and disk). */
-class OverlayContextBuilder extends ContextBuilder {
-  constructor(cwd: string, root: string, globs: RegExp[], private readonly overlay: (file: string) => string | undefined) {
-    super(cwd, root, globs);
-  }
-
-  override text(file: string, role?: string): string {
-    const open = this.overlay(file);
-    if (open !== undefined) return open;
-    try {
-      return super.text(file, role);
-    } catch {
-      return ''; // unreadable earlier migration: no schema from it (the CLI would stop; an editor goes on)
-    }
-  }
-}
-
 export class Workspace {
   /** Absolute paths of the workspace folders, longest first. */
   private folders: string[] = [];
@@ -114,7 +91,7 @@ export class Workspace {
   private clientSettings = new Map<string, unknown>();
   private initSettings: unknown;
   private configs = new Map<string, ConfigEntry>();
-  private builders = new Map<string, OverlayContextBuilder>();
+  private builders = new Map<string, ContextBuilder>();
   private statsFiles = new Map<string, { snapshot?: StatsSnapshot; problem?: string }>();
   private appFiles = new Map<string, SourceFile[]>();
   private notified?: StatsSnapshot;
@@ -182,27 +159,15 @@ export class Workspace {
   private config(dir: string): ConfigEntry {
     const hit = this.configs.get(dir);
     if (hit) return hit;
-    const found = findUp(dir, (d) => isFile(path.join(d, CONFIG_FILE)));
+    const found = findConfigDir(dir);
     let entry: ConfigEntry;
     if (found) {
       const file = path.join(found, CONFIG_FILE);
-      const r = readTextFile(file, 1024 * 1024);
-      const problems: string[] = [];
-      let json: unknown = {};
-      if ('why' in r) problems.push(`${CONFIG_FILE}: ${r.why}`);
-      else {
-        try {
-          json = JSON.parse(r.text);
-        } catch (err) {
-          problems.push(`${CONFIG_FILE}: invalid JSON: ${(err as Error).message}`);
-        }
-      }
-      const n = normalizeSettings(json);
-      problems.push(...n.problems.map((p) => `${file}: ${p}`));
-      entry = { file, root: found, settings: n.settings, problems };
+      const n = readConfigFile(file);
+      entry = { file, root: found, settings: n.settings, problems: n.problems.map((p) => `${file}: ${p}`) };
     } else {
       const ws = this.folderOf(dir);
-      const root = ws ?? findUp(dir, (d) => exists(path.join(d, '.git'))) ?? dir;
+      const root = ws ?? findGitRoot(dir) ?? dir;
       entry = { root, settings: normalizeSettings({}).settings, problems: [] };
     }
     this.configs.set(dir, entry);
@@ -219,7 +184,7 @@ export class Workspace {
       if (!Object.keys(over).length) continue;
       const n = normalizeSettings(over, settings);
       settings = n.settings;
-      problems.push(...n.problems.map((p) => `pgPreflight settings: ${p}`));
+      problems.push(...[...n.problems, ...('rules' in over ? settingsProblems(settings) : [])].map((p) => `pgPreflight settings: ${p}`));
     }
     return { settings, problems };
   }
@@ -229,26 +194,18 @@ export class Workspace {
     const abs = path.resolve(root, settings.statsFile);
     const hit = this.statsFiles.get(abs);
     if (hit) return hit;
-    let out: { snapshot?: StatsSnapshot; problem?: string };
-    const r = readTextFile(abs, 256 * 1024 * 1024);
-    if ('why' in r) out = { problem: `statsFile ${settings.statsFile}: ${r.why}` };
-    else {
-      try {
-        const v = validateStatsSnapshot(JSON.parse(r.text));
-        out = v.ok ? { snapshot: v.snapshot } : { problem: `statsFile ${settings.statsFile}: not a valid statistics snapshot: ${v.error}` };
-      } catch (err) {
-        out = { problem: `statsFile ${settings.statsFile}: invalid JSON: ${(err as Error).message}` };
-      }
-    }
+    const r = readStatsSnapshot(abs);
+    const out = 'why' in r ? { problem: `statsFile ${settings.statsFile}: ${r.why}` } : { snapshot: r.snapshot };
     this.statsFiles.set(abs, out);
     return out;
   }
 
-  private builder(root: string, settings: Settings): OverlayContextBuilder {
+  private builder(root: string, settings: Settings): ContextBuilder {
     const key = `${root}\0${settings.migrationGlobs.join('\0')}`;
     let b = this.builders.get(key);
     if (!b) {
-      b = new OverlayContextBuilder(root, root, globMatchers(settings.migrationGlobs), (f) => this.overlayText(f));
+      // Unreadable earlier migrations give no schema: the CLI would stop, an editor goes on.
+      b = new ContextBuilder(root, root, globMatchers(settings.migrationGlobs), { overlay: (f) => this.overlayText(f), unreadable: 'skip' });
       this.builders.set(key, b);
     }
     return b;
@@ -336,12 +293,4 @@ function displayFrom(root: string, file: string): string {
   const rel = path.relative(root, file);
   const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
   return (outside ? file : rel).split(path.sep).join('/');
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }

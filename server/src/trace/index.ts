@@ -23,7 +23,7 @@
 //       settings?    Settings (runner, lockTimeout, statementTimeout, scratchDatabaseUrls)
 //       stats?       a StatsSnapshot: tables with rows get a few synthetic rows (embedded engine)
 //       priorFiles?  the earlier migrations of the same folder IN THE RUNNER'S ORDER ({path, text}[]);
-//                    the LSP gets them the way cli/context.ts does (ContextBuilder.context(file))
+//                    the LSP gets them the way project/context.ts does (ContextBuilder.context(file))
 //       pgVersion?   production's major version (notes where the engine's version behaves differently)
 //       database?    { url, scratch?, runNoTransaction? }: trace on a scratch server instead of PGlite.
 //                    Refused (TraceError 'refused') unless scratch === true or the URL is listed in
@@ -34,7 +34,7 @@
 //     statement (what was observed, or why it was not traced, with the model's prediction), a warning
 //     per disagreement, an error on the statement that failed (at PostgreSQL's error position) or on
 //     the first line when an earlier migration failed. Spans are UTF-16 offsets into `text`, the core's
-//     statement spans: convert them with core/text.ts LineIndex like every other diagnostic. They
+//     statement spans: convert them with core/syntax/text.ts LineIndex like every other diagnostic. They
 //     describe the text traced: clear them on the next edit.
 //     Rejects with TraceError only when nothing could be traced: code 'refused' (unmarked database),
 //     'engine' (PGlite failed to start: message says so; the static lint is unaffected), 'connect',

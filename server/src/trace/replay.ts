@@ -1,14 +1,14 @@
 // Rebuilding the schema in the embedded engine: the earlier migrations of the folder, in the runner's
-// order (the caller gives them in that order: cli/context.ts for the CLI, the workspace for the LSP),
+// order (the caller gives them in that order: project/context.ts for the CLI, the workspace for the LSP),
 // each statement committed on its own (so CONCURRENTLY, VACUUM and an enum value used after ADD VALUE
 // all replay). A statement that fails stops the replay; the failure names the file and the statement.
 // Supabase projects first get a small shim of what the platform provides (roles, auth.users, auth.uid(),
 // storage.buckets), because their migrations refer to it.
 import { createHash } from 'node:crypto';
 import type { SourceFile } from '../core/analyze';
-import { unwrap } from '../core/ast';
-import { parseFile } from '../core/parse';
-import { parseErrorOffset } from '../core/text';
+import { unwrap } from '../core/syntax/ast';
+import { parseFile } from '../core/syntax/parse';
+import { parseErrorOffset } from '../core/syntax/text';
 import type { Span } from '../core/types';
 import { sqlErrorOf, type SqlErrorInfo, type TraceSession } from './engine';
 import type { ReplayFailure, TraceSqlError } from './types';

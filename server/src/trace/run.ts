@@ -3,11 +3,11 @@
 // statements inside one transaction reading what each did, roll back, compare.
 import { DEFAULT_SETTINGS, type Settings, type StatsSnapshot } from '@pg-preflight/shared';
 import { analyze, resolvePgVersion, type SourceFile } from '../core/analyze';
-import { unwrap, type Node } from '../core/ast';
-import { Catalog } from '../core/catalog';
+import { unwrap, type Node } from '../core/syntax/ast';
+import { Catalog } from '../core/schema/catalog';
 import { statementLocks } from '../core/locks';
-import { loadParser, parseFile } from '../core/parse';
-import { detectRunner } from '../core/runners';
+import { loadParser, parseFile } from '../core/syntax/parse';
+import { detectRunner } from '../core/migrations/runners';
 import type { Analysis, Span } from '../core/types';
 import { compareStatement } from './compare';
 import { oneLine, pgliteSession, serverSession, since, sqlErrorOf, type PgClientLike, type TraceSession } from './engine';

@@ -17,7 +17,7 @@
 //   DROP INDEX CONCURRENTLY             -> the index re-created (CONCURRENTLY) from pg_get_indexdef
 //   ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY -> ATTACH PARTITION again with the same bound
 //   VACUUM [FULL] [ANALYZE], ANALYZE    -> nothing to undo (no schema or data change)
-import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../core/ast';
+import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../core/syntax/ast';
 import { LOCK_MODES, type LockMode } from '../core/types';
 import { compareStatement } from './compare';
 import { since, sqlErrorOf, serverSession, type PgClientLike, type TraceSession } from './engine';

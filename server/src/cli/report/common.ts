@@ -1,8 +1,8 @@
 // What every reporter reads: the checked files with their analyses, plus helpers that all formats
 // share (the lock analysis rows, counts, risk words). Reporters are pure functions of
-// (results, options) -> string; positions are converted only through core/text.ts LineIndex.
+// (results, options) -> string; positions are converted only through core/syntax/text.ts LineIndex.
 import { lockStrength } from '../../core/locks/modes';
-import type { LineIndex } from '../../core/text';
+import type { LineIndex } from '../../core/syntax/text';
 import type { Analysis, BlockedOperation, LockEstimate, Severity, Violation } from '../../core/types';
 
 export interface FileResult {

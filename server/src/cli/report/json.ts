@@ -5,7 +5,7 @@
 // Ranges are LSP style: 0-based line and character, character in UTF-16 code units, end exclusive.
 // estimatedSeconds is null when the table size is unknown. Adding optional fields is compatible;
 // anything else bumps `version`.
-import type { Range } from '../../core/text';
+import type { Range } from '../../core/syntax/text';
 import type { BlockedOperation, LockMode, Severity, Violation } from '../../core/types';
 import type { FileResult, ReportOptions } from './common';
 

@@ -1,20 +1,10 @@
 // SARIF 2.1.0 for code-scanning upload (GitHub, Azure DevOps, ...). Lines and columns are 1-based;
 // columns count UTF-16 code units (SARIF's default columnKind) and endColumn is exclusive.
-import { RULES } from '../../core/rules';
+import { CORE_FINDINGS, DOCS_BASE_URI, RULES, ruleDocsUrl } from '../../core/rules';
 import type { Severity, Violation } from '../../core/types';
 import type { FileResult, ReportOptions } from './common';
 
-/** Where the rule pages (docs/rules/<id>.md) are published; SARIF requires an absolute helpUri. */
-export const DOCS_BASE_URI = 'https://github.com/pg-preflight/pg-preflight/blob/main/docs/rules/';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-
-/** Findings the core itself reports, beside the registered rules. */
-const CORE_RULES: Record<string, string> = {
-  'syntax-error': 'The statement does not parse as PostgreSQL SQL',
-  'ignore-missing-reason': 'A pg-preflight-ignore comment has no reason, so it suppresses nothing',
-  'unused-ignore': 'A pg-preflight-ignore comment suppresses nothing',
-  'internal-rule-error': 'A rule failed on this file and was skipped',
-};
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -28,10 +18,10 @@ export function renderSarif(results: FileResult[], options: ReportOptions = {}):
   const addRule = (id: string, title: string, level: SarifLevel) => {
     if (index.has(id)) return;
     index.set(id, descriptors.length);
-    descriptors.push({ id, name: pascal(id), shortDescription: { text: title }, helpUri: `${DOCS_BASE_URI}${id}.md`, defaultConfiguration: { level } });
+    descriptors.push({ id, name: pascal(id), shortDescription: { text: title }, helpUri: ruleDocsUrl(id), defaultConfiguration: { level } });
   };
   for (const r of RULES) addRule(r.id, r.title, sarifLevel(r.defaultSeverity));
-  for (const [id, title] of Object.entries(CORE_RULES)) addRule(id, title, id === 'syntax-error' ? 'error' : 'warning');
+  for (const f of CORE_FINDINGS) if (f.id !== 'file-too-large') addRule(f.id, f.title, sarifLevel(f.severity));
 
   const sarifResults: object[] = [];
   for (const r of results) {

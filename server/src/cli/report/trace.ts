@@ -8,10 +8,10 @@
 //                  predicted: [{relation, mode, rewrite, blocks}], changes: [...], error?, sampling?}],
 //    disagreements: [{range, relation, observed, predicted, observedRewrite?, predictedRewrite?, message}],
 //    failedStatement?, notes: [...], timings: {...}}
-// Ranges are LSP style (0-based line and UTF-16 character, end exclusive), converted by core/text.ts.
+// Ranges are LSP style (0-based line and UTF-16 character, end exclusive), converted by core/syntax/text.ts.
 // Adding optional fields is compatible; anything else bumps `version`.
 import { blockedBy } from '../../core/locks/modes';
-import { LineIndex } from '../../core/text';
+import { LineIndex } from '../../core/syntax/text';
 import { explainingHeldMode, type ObservedLock, type PredictedLock, type TracedStatement, type TraceResult, type TraceSqlError } from '../../trace/types';
 import { blocksWords } from './common';
 import { mdCode, mdText } from './markdown';

@@ -1,6 +1,7 @@
 // New migration files for a runner: names that sort right after the input, the directive that turns
 // the runner's transaction off, and how a file of a given kind is laid out. Pure.
-import { compareVersions, migrationVersion, nextMigrationName, type RunnerConvention } from '../runners';
+import { compareVersions, migrationVersion, nextMigrationName } from '../migrations/naming';
+import type { RunnerConvention } from '../migrations/runners';
 
 /** The input's file name relative to its folder, and the folder-relative prefix new names get. */
 function splitPath(path: string | undefined): { dir: string; base: string } {

@@ -3,9 +3,9 @@
 // the missing-lock-timeout and missing-statement-timeout rules (as their quick fix), by the LSP command
 // pgPreflight.insertSafetyHeader, and by the split engine for every step file. Pure.
 import type { Settings } from '@pg-preflight/shared';
-import { unwrap, type Node } from '../ast';
+import { unwrap, type Node } from '../syntax/ast';
 import { blocksTraffic } from '../locks/modes';
-import type { RunnerConvention } from '../runners';
+import type { RunnerConvention } from '../migrations/runners';
 import type { Fix, LockEstimate, Span } from '../types';
 
 /** What the header logic needs to know about a statement (a rule's StatementView has all of it). */

@@ -4,8 +4,8 @@
 // and the CLI's `split` / `plan` commands call planSplit and planToMarkdown.
 import { DEFAULT_SETTINGS, type Settings } from '@pg-preflight/shared';
 import { analyze } from '../analyze';
-import { parseFile } from '../parse';
-import { detectRunner, RUNNERS, type RunnerConvention } from '../runners';
+import { parseFile } from '../syntax/parse';
+import { detectRunner, RUNNERS, type RunnerConvention } from '../migrations/runners';
 import type { Fix } from '../types';
 import { safetyHeaderFix as headerFix, type HeaderFinding, type HeaderStatement } from './header';
 

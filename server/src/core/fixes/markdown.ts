@@ -3,11 +3,11 @@
 // dependencies and ordering; the lock analysis table (the migration as written, then each step); the
 // steps and their deploy phases; the backfill and verification queries; the rollback / forward-fix
 // outline; the tests to run; the operational runbook. Pure: text in, markdown out.
-import { qualify, rangeVarName, strings, listName, unwrap, type Node } from '../ast';
+import { qualify, rangeVarName, strings, listName, unwrap, type Node } from '../syntax/ast';
 import { analyze, type AnalyzeInput } from '../analyze';
 import { formatCount, formatDuration } from '../estimate';
 import { modeTitle } from '../locks/modes';
-import { parseFile } from '../parse';
+import { parseFile } from '../syntax/parse';
 import type { Analysis, LockEstimate } from '../types';
 import { planSplit } from './plan';
 import type { SplitPlan, SplitStep } from './types';

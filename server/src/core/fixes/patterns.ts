@@ -13,11 +13,11 @@
 //   6 SET NOT NULL using the validated CHECK, ADD ... USING INDEX (one transactional file)
 //   7 contract: drops and renames that need the application to have moved (one transactional file)
 import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
-import { columnRefs, hasOption, listName, qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
-import type { Catalog } from '../catalog';
+import { columnRefs, hasOption, listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
+import type { Catalog } from '../schema/catalog';
 import { isVolatileExpression } from '../locks';
 import { blocksTraffic } from '../locks/modes';
-import type { RunnerConvention } from '../runners';
+import type { RunnerConvention } from '../migrations/runners';
 import type { LockEstimate } from '../types';
 import { backfillNotes, backfillStatement, chooseBatchSize } from './backfill';
 import { isTinyLock } from './header';

@@ -5,12 +5,12 @@
 // round, so the original order of dependent statements is kept. Every step is analysed with the lock
 // model (earlier steps as schema), which fills the header's lock lines and checks the result. Pure.
 import { DEFAULT_SETTINGS, type Settings } from '@pg-preflight/shared';
-import { qualify, rangeVarName, unwrap, walk, type Node } from '../ast';
+import { qualify, rangeVarName, unwrap, walk, type Node } from '../syntax/ast';
 import { analyze, type AnalyzeInput, type SourceFile } from '../analyze';
-import { Catalog } from '../catalog';
+import { Catalog } from '../schema/catalog';
 import { modeTitle } from '../locks/modes';
-import { parseFile } from '../parse';
-import { RUNNERS, type RunnerConvention } from '../runners';
+import { parseFile } from '../syntax/parse';
+import { RUNNERS, type RunnerConvention } from '../migrations/runners';
 import type { Analysis, LockEstimate, LockMode } from '../types';
 import { lockStrength } from '../locks/modes';
 import { FileNamer, inputFileName, runnerAfterNote } from './files';

@@ -2,12 +2,12 @@
 // files named to sort right after it. They reuse the split engine's patterns for one statement, so a
 // quick fix and `pg-preflight split` write the same SQL. Pure; never analyses the new files (rules run
 // inside analyze(), and the new files are checked by the rules test instead).
-import { hasOption, listName, qualify, strings, unwrap, type Node } from '../ast';
+import { hasOption, listName, qualify, strings, unwrap, type Node } from '../syntax/ast';
 import type { RuleContext, StatementView } from '../rules/rule';
 import type { Fix, TextEdit } from '../types';
 import { FileNamer } from './files';
 import { concurrentIndexSql, planStatement, type PatternContext, type PatternKind, type Piece, type StatementInput } from './patterns';
-import { Catalog } from '../catalog';
+import { Catalog } from '../schema/catalog';
 import { draftsOf, JOB_MARK, jobName, renderBody, renderStep } from './render';
 import { SchemaFacts } from './schema';
 import { quoteIdent, tokens, withoutSemicolon } from './sqltext';

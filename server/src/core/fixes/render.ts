@@ -2,7 +2,7 @@
 // header, SQL) and its header comment (locks, why safe, deploy phase, reverse). Shared by the split
 // engine and the quick fixes. Pure.
 import type { Settings } from '@pg-preflight/shared';
-import type { RunnerConvention } from '../runners';
+import type { RunnerConvention } from '../migrations/runners';
 import { companionFiles, noTransactionDirective, runnerFrame } from './files';
 import type { Piece, Stage } from './patterns';
 import { commentLines, quoteLiteral } from './sqltext';

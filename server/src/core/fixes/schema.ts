@@ -2,9 +2,9 @@
 // default expression, identity/generated. Read from the stats snapshot and from the CREATE TABLE /
 // ADD COLUMN / SET DEFAULT statements seen so far. Pure.
 import type { StatsSnapshot } from '@pg-preflight/shared';
-import { qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
-import type { Catalog, TableInfo } from '../catalog';
-import { typeFromAst, typeText } from '../pgtypes';
+import { qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
+import type { Catalog, TableInfo } from '../schema/catalog';
+import { typeFromAst, typeText } from '../syntax/pgtypes';
 import { clauseEnd, quoteIdent, StatementText } from './sqltext';
 
 export interface ColumnFacts {

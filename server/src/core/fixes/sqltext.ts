@@ -1,7 +1,7 @@
 // Reading and writing SQL text for rewrites: identifier quoting, the text of an AST node found from its
 // byte location, top-level clause boundaries. libpg-query gives start locations only, so ends are found
 // by scanning tokens (quotes, dollar quotes, comments and parentheses respected). Pure.
-import { Utf8Mapper } from '../text';
+import { Utf8Mapper } from '../syntax/text';
 
 const SAFE_IDENT = /^[a-z_][a-z0-9_$]*$/;
 // Reserved words that must be quoted as identifiers (a practical subset of PostgreSQL's reserved list).

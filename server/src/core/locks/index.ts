@@ -1,9 +1,9 @@
 // The lock model: statement AST + catalog + PG version -> the table locks PostgreSQL takes.
 // The single source of lock truth for rules, hovers, estimates and the CLI. Every branch here is
 // checked against real PostgreSQL by the lock corpus (test-fixtures/locks/corpus.sql).
-import { calledFunctions, hasOption, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../ast';
-import type { Catalog, TableInfo } from '../catalog';
-import { isSerialTypeName, typeChangeEffect, typeFromAst } from '../pgtypes';
+import { calledFunctions, hasOption, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
+import type { Catalog, TableInfo } from '../schema/catalog';
+import { isSerialTypeName, typeChangeEffect, typeFromAst } from '../syntax/pgtypes';
 import { LOCK_MODES, type LockEffect, type LockMode } from '../types';
 import { effect, mergeEffects } from './effect';
 import { lockStrength } from './modes';

@@ -1,6 +1,6 @@
 // ADD COLUMN ... NOT NULL without a DEFAULT: every existing row would get NULL, so the statement fails as
 // soon as the table has a row. The lock model records the failure (lockInfo.fails).
-import { isSerialTypeName } from '../pgtypes';
+import { isSerialTypeName } from '../syntax/pgtypes';
 import { declaredColumns, lockOn } from './columns';
 import type { Rule } from './rule';
 

@@ -1,6 +1,6 @@
 // ADD COLUMN serial / identity / GENERATED ... STORED on an existing table: PostgreSQL computes a value for
 // every existing row, rewriting the table and its indexes while it holds ACCESS EXCLUSIVE.
-import { isSerialTypeName } from '../pgtypes';
+import { isSerialTypeName } from '../syntax/pgtypes';
 import { declaredColumns, lockOn, typeSpan } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';

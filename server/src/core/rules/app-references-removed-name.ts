@@ -1,7 +1,7 @@
 // A dropped or renamed table or column whose old name still appears in the application sources the
 // front end handed in (ctx.appFiles). This file also holds the removal model (removedNames) that the
 // rename-*/drop-* rules share, so all five agree on what "removed" and "new in this file" mean.
-import { listName, qualify, rangeVarName, strings, type Node } from '../ast';
+import { listName, qualify, rangeVarName, strings, type Node } from '../syntax/ast';
 import type { LockEstimate, Span, Violation } from '../types';
 import { perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';

@@ -1,7 +1,7 @@
 // char(n) / character(n) pads every value with spaces to n characters and ignores trailing spaces in
 // comparisons; it is not faster than text or varchar in PostgreSQL.
-import { strings } from '../ast';
-import { typeFromAst } from '../pgtypes';
+import { strings } from '../syntax/ast';
+import { typeFromAst } from '../syntax/pgtypes';
 import { declaredColumns, typeSource, typeSpan } from './columns';
 import type { Rule } from './rule';
 

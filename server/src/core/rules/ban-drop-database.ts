@@ -1,6 +1,6 @@
 // DROP DATABASE has no place in a migration: it deletes every table of the database at once, and it
 // cannot run inside a transaction block, so runners that wrap files fail on it anyway.
-import { unwrap } from '../ast';
+import { unwrap } from '../syntax/ast';
 import type { Rule } from './rule';
 
 export const banDropDatabase: Rule = {

@@ -1,8 +1,8 @@
 // Column readers shared by the column, type and default rules: the columns this file declares, where a
 // column's type is written in the text, and the type a column had just before a given statement.
 // Not a rule; nothing here reports.
-import { listName, qualify, rangeVarName, strings, type Node } from '../ast';
-import { typeFromAst, typeFromText, type ColumnType } from '../pgtypes';
+import { listName, qualify, rangeVarName, strings, type Node } from '../syntax/ast';
+import { typeFromAst, typeFromText, type ColumnType } from '../syntax/pgtypes';
 import type { LockEstimate, Span } from '../types';
 import { perAnalysis, unwrapped } from './facts';
 import type { RuleContext, StatementView } from './rule';

@@ -1,6 +1,6 @@
 // ADD CONSTRAINT FOREIGN KEY / CHECK without NOT VALID validates every row under a lock that blocks writes
 // (FK: SHARE ROW EXCLUSIVE on both tables; CHECK: ACCESS EXCLUSIVE).
-import { unwrap, type Node } from '../ast';
+import { unwrap, type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';

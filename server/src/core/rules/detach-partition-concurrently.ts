@@ -1,6 +1,6 @@
 // DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the partitioned table: every query on
 // any partition waits. PostgreSQL 14 added DETACH PARTITION ... CONCURRENTLY, which does not.
-import { rangeVarName, qualify, unwrap, type Node } from '../ast';
+import { rangeVarName, qualify, unwrap, type Node } from '../syntax/ast';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
 

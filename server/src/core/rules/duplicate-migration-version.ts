@@ -1,7 +1,7 @@
 // Two migration files with the same version: typically two branches that each generated a migration at
 // the same counter (0042_...) or timestamp. Runners then apply only one of them, fail on the second, or
 // apply them in an order that differs between machines.
-import { compareVersions } from '../runners';
+import { compareVersions } from '../migrations/runners';
 import type { Rule } from './rule';
 import { migrationFile, topOfFile } from './migration-out-of-order';
 

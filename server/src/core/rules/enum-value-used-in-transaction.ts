@@ -1,7 +1,7 @@
 // ALTER TYPE ... ADD VALUE inside a transaction block: on PG 12+ the new value cannot be used until the
 // transaction commits ("unsafe use of new value"); before PG 12 the ADD VALUE itself is refused there.
 // Both are fine when the enum type was created in the same transaction.
-import { strings, unwrap, walk } from '../ast';
+import { strings, unwrap, walk } from '../syntax/ast';
 import { lineNumberAt, lowerBound, perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
 

@@ -5,7 +5,7 @@
 // per question and the analysis stays linear in the number of statements. Not a rule; nothing here
 // reports. Pure: derived from the statements and the text alone, cached per statements array (one
 // analysis).
-import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
+import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import type { RuleContext, StatementView } from './rule';
 
 /** build(ctx) runs once per analysis (per statements array); later calls return the same value. */

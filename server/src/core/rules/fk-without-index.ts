@@ -1,7 +1,7 @@
 // A foreign key whose referencing columns lead no index: every DELETE (or key UPDATE) on the referenced
 // table must find the referencing rows, and without an index that is a scan of the referencing table per
 // row. ON DELETE CASCADE / SET NULL make it worse, and so do joins on the key.
-import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
+import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import { formatCount } from '../estimate';
 import type { Rule, RuleContext } from './rule';
 

@@ -2,6 +2,7 @@
 // docs/rules/<id>.md and test-fixtures/rules/<id>/{bad,ok}.sql (a test fails without them).
 import { constraintMissingNotValid } from './constraint-missing-not-valid';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation';
+import { CORE_FINDINGS } from './core-findings';
 import type { Rule } from './rule';
 // --- group A imports ---
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion';
@@ -90,4 +91,41 @@ export const RULES: Rule[] = [
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
-export const RULE_IDS: string[] = [...RULES.map((r) => r.id), 'syntax-error', 'ignore-missing-reason', 'unused-ignore'];
+export const RULE_IDS: string[] = [...RULES.map((r) => r.id), ...CORE_FINDINGS.filter((f) => f.suppressible).map((f) => f.id)];
+
+export { CORE_FINDINGS, DOCS_BASE_URI, ruleDocsUrl } from './core-findings';
+
+/** Problems with a `rules` setting: every key that names no rule, with the nearest real id. */
+export function ruleIdProblems(rules: Record<string, unknown>): string[] {
+  const known = new Set(RULE_IDS);
+  return Object.keys(rules)
+    .filter((id) => !known.has(id))
+    .map((id) => {
+      const near = nearestId(id, RULE_IDS);
+      return `rules.${id} names no rule${near ? `; did you mean '${near}'?` : ''} (the rule ids are listed in docs/rules/README.md)`;
+    });
+}
+
+/** The id closest to `id`: one that `id` is a prefix of, else the smallest edit distance within reason. */
+function nearestId(id: string, ids: string[]): string | undefined {
+  const lower = id.toLowerCase();
+  const prefixed = ids.filter((k) => k.startsWith(lower));
+  if (prefixed.length) return prefixed.sort((a, b) => a.length - b.length)[0];
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(lower.length / 3)) + 1;
+  for (const k of ids) {
+    const d = editDistance(lower, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -7,7 +7,7 @@
 // with the siblingNames it is given and flags it when one of them has a higher version. Front ends pass
 // the migrations that existed before this file (CI: the base branch's files; the editor: the other
 // files of the folder), see docs/rules/migration-out-of-order.md.
-import { compareVersions, migrationVersion, nextMigrationName } from '../runners';
+import { compareVersions, flywayName, migrationDescription, migrationVersion, nextMigrationName } from '../migrations/naming';
 import type { Span } from '../types';
 import type { Rule } from './rule';
 
@@ -30,11 +30,10 @@ export function migrationFile(path: string | undefined): MigrationFile | undefin
   const key = folderStyle ? (parts[parts.length - 2] ?? '') : (parts[parts.length - 1] ?? '');
   const version = migrationVersion(folderStyle ? `${key}/migration.sql` : key);
   if (!version) return undefined;
-  const flyway = /^([VUR])\d/.exec(key);
+  const flyway = flywayName(key);
   const direction = /\.(up|down)\.sql$/i.exec(key);
-  const kind = flyway ? flyway[1] : direction ? direction[1].toLowerCase() : 'sql';
-  const withoutVersion = flyway ? key.replace(/^[VUR][\d._]*__/, '') : key.replace(/^\d+[_.-]?/, '');
-  const description = withoutVersion.replace(/(\.(up|down))?\.sql$/i, '') || 'migration';
+  const kind = flyway ? flyway.kind : direction ? direction[1].toLowerCase() : 'sql';
+  const description = migrationDescription(key) || 'migration';
   return { key, version, kind, description, folderStyle };
 }
 

@@ -1,6 +1,6 @@
 // Integer and smallint key columns run out: a sequence-fed integer key stops at 2,147,483,647, and widening
 // it later rewrites the table (and every referencing table) under ACCESS EXCLUSIVE.
-import { isSerialTypeName, typeFromAst } from '../pgtypes';
+import { isSerialTypeName, typeFromAst } from '../syntax/pgtypes';
 import { declaredColumns, typeSource, typeSpan } from './columns';
 import type { Rule } from './rule';
 

@@ -1,6 +1,6 @@
 // serial / bigserial: an identity column says the same thing in standard SQL, owns its sequence properly
 // and can refuse manual values (GENERATED ALWAYS).
-import { isSerialTypeName, typeFromAst } from '../pgtypes';
+import { isSerialTypeName, typeFromAst } from '../syntax/pgtypes';
 import { declaredColumns, typeSource, typeSpan } from './columns';
 import type { Rule } from './rule';
 

@@ -1,5 +1,5 @@
 // Columns declared json: jsonb is what almost every application wants (indexable, comparable, faster to query).
-import { typeFromAst } from '../pgtypes';
+import { typeFromAst } from '../syntax/pgtypes';
 import { declaredColumns, typeSpan } from './columns';
 import type { Rule } from './rule';
 

@@ -1,6 +1,6 @@
 // timestamp without time zone stores a local date and time with no zone; the same value means a different
 // instant for every server or session TimeZone. timestamptz stores the instant (same 8 bytes).
-import { typeFromAst } from '../pgtypes';
+import { typeFromAst } from '../syntax/pgtypes';
 import { declaredColumns, typeSource, typeSpan } from './columns';
 import type { Rule } from './rule';
 

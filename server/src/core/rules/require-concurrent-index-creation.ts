@@ -1,5 +1,5 @@
 // CREATE INDEX without CONCURRENTLY on an existing table blocks writes for the whole build.
-import { unwrap } from '../ast';
+import { unwrap } from '../syntax/ast';
 import { concurrentlyFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';

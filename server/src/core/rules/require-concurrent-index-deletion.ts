@@ -1,6 +1,6 @@
 // DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: it waits behind every
 // running query on the table and, while it waits, every new query queues behind it.
-import { listName, qualify, strings, unwrap, type Node } from '../ast';
+import { listName, qualify, strings, unwrap, type Node } from '../syntax/ast';
 import { concurrentlyFix } from '../fixes/quick';
 import { modeTitle } from '../locks/modes';
 import type { LockEstimate } from '../types';

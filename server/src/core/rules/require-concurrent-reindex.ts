@@ -1,6 +1,6 @@
 // REINDEX without CONCURRENTLY blocks writes to the table for the whole rebuild. PostgreSQL 12 added
 // REINDEX CONCURRENTLY; before that the concurrent route is a new index built concurrently, then a swap.
-import { hasOption, unwrap } from '../ast';
+import { hasOption, unwrap } from '../syntax/ast';
 import { concurrentlyFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity, worstExistingLock } from './helpers';
 import type { Rule } from './rule';

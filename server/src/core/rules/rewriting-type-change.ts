@@ -1,6 +1,6 @@
 // ALTER COLUMN ... TYPE that the lock model says rewrites the table: every row and every index is
 // rewritten under ACCESS EXCLUSIVE, so reads and writes wait for the whole copy.
-import { typeChangeEffect, typeFromAst } from '../pgtypes';
+import { typeChangeEffect, typeFromAst } from '../syntax/pgtypes';
 import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';

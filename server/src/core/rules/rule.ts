@@ -2,10 +2,10 @@
 // A rule reads the analysed statements (AST + lock model + estimates) and reports findings; it never
 // derives locks itself.
 import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
-import type { Node } from '../ast';
-import type { Catalog } from '../catalog';
+import type { Node } from '../syntax/ast';
+import type { Catalog } from '../schema/catalog';
 import type { StatementLocks } from '../locks';
-import type { RunnerConvention } from '../runners';
+import type { RunnerConvention } from '../migrations/runners';
 import type { Fix, LockEstimate, Severity, Span, Violation } from '../types';
 
 export interface Rule {

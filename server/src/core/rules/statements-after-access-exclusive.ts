@@ -2,10 +2,10 @@
 // existing table, every later statement of the same transaction extends that outage: slow work (scans,
 // rewrites, index builds, data changes) keeps the table blocked for its whole duration, and waiting for a
 // lock on another table keeps it blocked for as long as that wait lasts.
-import { unwrap, type Node } from '../ast';
+import { unwrap, type Node } from '../syntax/ast';
 import { formatDuration } from '../estimate';
 import { lockStrength } from '../locks/modes';
-import { LineIndex } from '../text';
+import { LineIndex } from '../syntax/text';
 import type { LockEstimate } from '../types';
 import { describeLock, sizeScaledSeverity } from './helpers';
 import type { Rule, StatementView } from './rule';

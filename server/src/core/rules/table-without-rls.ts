@@ -2,7 +2,7 @@
 // SECURITY later in the file: anyone with the public (anon) key can read and write every row. A warning
 // when the runner is Supabase, where `public` is exposed by default; info elsewhere, where exposure
 // depends on the setup.
-import { qualify, rangeVarName, strings, listName, unwrap, type Node } from '../ast';
+import { qualify, rangeVarName, strings, listName, unwrap, type Node } from '../syntax/ast';
 import { lowerBound, perAnalysis, statementsByTable, unwrapped } from './facts';
 import type { Rule, RuleContext } from './rule';
 

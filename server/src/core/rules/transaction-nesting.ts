@@ -4,7 +4,7 @@
 //  - BEGIN inside an explicit BEGIN ... COMMIT: ignored the same way;
 //  - COMMIT (or ROLLBACK) in a runner-wrapped file: it ends the runner's transaction early, so the rest
 //    of the file runs outside it and a later failure leaves the migration half applied.
-import { unwrap } from '../ast';
+import { unwrap } from '../syntax/ast';
 import type { Rule } from './rule';
 
 export const transactionNesting: Rule = {

@@ -1,8 +1,8 @@
 // TRUNCATE on an existing table: every row is gone for good, and ACCESS EXCLUSIVE is held until the
 // migration commits. With CASCADE it also empties every table that references it, which the statement
 // never names, so CASCADE is an error.
-import { qualify, rangeVarName, unwrap, type Node } from '../ast';
-import type { Catalog } from '../catalog';
+import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
+import type { Catalog } from '../schema/catalog';
 import { formatCount } from '../estimate';
 import { lockSentence } from './helpers';
 import type { Rule } from './rule';

@@ -1,6 +1,6 @@
 // ALTER COLUMN ... TYPE on a column a view reads: PostgreSQL refuses ("cannot alter type of a column used by
 // a view or rule"). The lock model finds the views (lockInfo.fails); this rule points at the column.
-import { qualify, rangeVarName, unwrap, type Node } from '../ast';
+import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
 import type { Rule } from './rule';
 
 export const typeChangeBreaksView: Rule = {

@@ -1,7 +1,7 @@
 // ALTER COLUMN ... TYPE without USING converts with PostgreSQL's assignment cast. Between types that have
 // none (text -> integer, jsonb -> integer) the statement fails; where the cast narrows (numeric scale,
 // varchar length, bigint -> integer, timestamptz -> date) it silently loses data or rejects rows.
-import { typeFromAst, typeText, type ColumnType } from '../pgtypes';
+import { typeFromAst, typeText, type ColumnType } from '../syntax/pgtypes';
 import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan } from './columns';
 import type { Rule } from './rule';
 

@@ -2,7 +2,7 @@
 // it touches until the migration commits (concurrent writes to those rows wait), it holds any DDL lock
 // taken earlier in the same transaction for its whole run, and on a large table it bloats the table and
 // lags replicas. Severity scales with the table's size.
-import { qualify, rangeVarName, strings, unwrap, walk, type Node } from '../ast';
+import { qualify, rangeVarName, strings, unwrap, walk, type Node } from '../syntax/ast';
 import { formatCount } from '../estimate';
 import { describeLock, sizeScaledSeverity, worstExistingLock } from './helpers';
 import { lineNumberAt, perAnalysis } from './facts';

@@ -1,7 +1,7 @@
 // ADD CONSTRAINT UNIQUE / PRIMARY KEY / EXCLUDE without USING INDEX builds the index while holding
 // ACCESS EXCLUSIVE: no reads, no writes for the whole build. UNIQUE and PRIMARY KEY can instead adopt
 // an index built beforehand with CREATE UNIQUE INDEX CONCURRENTLY.
-import { unwrap, type Node } from '../ast';
+import { unwrap, type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';

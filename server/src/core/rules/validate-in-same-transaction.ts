@@ -1,9 +1,9 @@
 // ADD CONSTRAINT ... NOT VALID followed by VALIDATE CONSTRAINT in the same transaction: the transaction
 // keeps the ADD's lock until commit, so the validation scan runs under it and NOT VALID bought nothing.
-import { columnRefs, qualify, rangeVarName, strings, unwrap, type Node } from '../ast';
+import { columnRefs, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import { formatDuration } from '../estimate';
 import { blocksTraffic } from '../locks/modes';
-import { LineIndex } from '../text';
+import { LineIndex } from '../syntax/text';
 import { describeBlocks, describeLock, sizeScaledSeverity } from './helpers';
 import type { Rule, RuleContext } from './rule';
 

@@ -1,7 +1,7 @@
 // ADD COLUMN with a volatile DEFAULT (random(), gen_random_uuid(), clock_timestamp(), nextval(), ...) on an
 // existing table: each existing row needs its own value, so PostgreSQL rewrites the whole table under
 // ACCESS EXCLUSIVE. Constant (and stable, like now()) defaults are catalog-only since PG 11.
-import { calledFunctions } from '../ast';
+import { calledFunctions } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { isVolatileExpression } from '../locks';
 import { declaredColumns, lockOn } from './columns';

@@ -28,7 +28,7 @@
 //
 // Pure: no Node APIs, no I/O, never throws.
 
-import type { Span } from './types';
+import type { Span } from '../types';
 
 export interface RawStatement {
   /**

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliError, fsReason } from './errors';
+import { fsReason, InputError } from './errors';
 
 /** Input files larger than this are refused before they are read (a migration is never this big). */
 export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
@@ -45,10 +45,10 @@ export function readTextFile(file: string, maxBytes = MAX_INPUT_BYTES): { text: 
   }
 }
 
-/** Like readTextFile, but a problem is a CliError naming the file. */
+/** Like readTextFile, but a problem is an InputError naming the file. */
 export function readTextFileOrThrow(file: string, shownAs: string, maxBytes = MAX_INPUT_BYTES): string {
   const r = readTextFile(file, maxBytes);
-  if ('why' in r) throw new CliError(shownAs, r.why);
+  if ('why' in r) throw new InputError(shownAs, r.why);
   return r.text;
 }
 
@@ -109,13 +109,13 @@ export function checkWritable(file: string, shownAs: string): void {
   try {
     st = fs.statSync(dir);
   } catch (err) {
-    throw new CliError(shownAs, `cannot write: folder ${dir}: ${fsReason(err)}`);
+    throw new InputError(shownAs, `cannot write: folder ${dir}: ${fsReason(err)}`);
   }
-  if (!st.isDirectory()) throw new CliError(shownAs, `cannot write: ${dir} is not a folder`);
+  if (!st.isDirectory()) throw new InputError(shownAs, `cannot write: ${dir} is not a folder`);
   try {
-    if (fs.statSync(file).isDirectory()) throw new CliError(shownAs, 'cannot write: is a directory');
+    if (fs.statSync(file).isDirectory()) throw new InputError(shownAs, 'cannot write: is a directory');
   } catch (err) {
-    if (err instanceof CliError) throw err;
+    if (err instanceof InputError) throw err;
   }
 }
 
@@ -135,7 +135,7 @@ export function writeFileAtomic(file: string, data: string, shownAs: string): vo
     } catch {
       // never created, or already renamed
     }
-    throw new CliError(shownAs, `cannot write: ${fsReason(err)}`);
+    throw new InputError(shownAs, `cannot write: ${fsReason(err)}`);
   }
 }
 

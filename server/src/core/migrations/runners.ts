@@ -1,6 +1,9 @@
 // Migration runner conventions: how each runner names files, whether it wraps a file in a
 // transaction, how a file opts out, and the name of the file that sorts right after another.
 import type { RunnerId } from '@pg-preflight/shared';
+import { isFlywayPath } from './naming';
+
+export { compareVersions, migrationVersion, nextMigrationName } from './naming';
 
 export interface RunnerConvention {
   id: RunnerId;
@@ -48,7 +51,7 @@ export function detectRunner(path: string | undefined, text: string): RunnerId {
   const p = (path ?? '').replace(/\\/g, '/');
   if (/(^|\/)supabase\/migrations\//.test(p)) return 'supabase';
   if (/(^|\/)migrations\/[^/]+\/migration\.sql$/.test(p)) return 'prisma';
-  if (/(^|\/)[VUR]\d+(?:[._]\d+)*__[^/]*\.sql$/.test(p)) return 'flyway';
+  if (isFlywayPath(p)) return 'flyway';
   if (/^--\s*migrate:up\b/m.test(text)) return 'dbmate';
   if (/\.(up|down)\.sql$/.test(p)) return 'golang-migrate';
   if (/^--!\s*(no-transaction|Previous:|Hash:)/m.test(text) || /(^|\/)migrations\/(current\.sql|committed\/)/.test(p)) return 'graphile-migrate';
@@ -58,54 +61,3 @@ export function detectRunner(path: string | undefined, text: string): RunnerId {
   return 'plain';
 }
 
-/** The sortable version part of a migration file name, or undefined when the name has none. */
-export function migrationVersion(fileName: string): string | undefined {
-  const base = fileName.replace(/\\/g, '/').split('/').filter(Boolean);
-  const name = base[base.length - 1] === 'migration.sql' ? base[base.length - 2] ?? '' : base[base.length - 1] ?? '';
-  const flyway = /^[VUR](\d+(?:[._]\d+)*)__/.exec(name);
-  if (flyway) return flyway[1].replace(/_/g, '.');
-  const lead = /^(\d+)(?=[_.-]|$)/.exec(name);
-  return lead?.[1];
-}
-
-/** Compares versions numerically part by part (Flyway's 1.10 > 1.9; timestamps compare as numbers). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => BigInt(x));
-  const pb = b.split('.').map((x) => BigInt(x));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? -1n;
-    const y = pb[i] ?? -1n;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-/**
- * The name of a new migration that sorts `step` places right after `fileName` with the same width:
- * 14-digit timestamps advance by seconds, counters by one, Flyway versions gain a minor part.
- */
-export function nextMigrationName(fileName: string, suffix: string, step = 1): string {
-  const slash = fileName.lastIndexOf('/');
-  const dir = slash >= 0 ? fileName.slice(0, slash + 1) : '';
-  const name = fileName.slice(slash + 1);
-  const flyway = /^([VUR])(\d+(?:\.\d+)*)__(.*)\.sql$/.exec(name);
-  if (flyway) return `${dir}${flyway[1]}${flyway[2]}.${step}__${suffix}.sql`;
-  const ts = /^(\d{14})(.*)$/.exec(name);
-  if (ts) {
-    const d = ts[1];
-    const t = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(8, 10), +d.slice(10, 12), +d.slice(12, 14)) + step * 1000;
-    const iso = new Date(t).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return `${dir}${iso}_${suffix}${extensionOf(ts[2])}`;
-  }
-  const counter = /^(\d+)(.*)$/.exec(name);
-  if (counter) {
-    const n = (BigInt(counter[1]) + BigInt(step)).toString().padStart(counter[1].length, '0');
-    return `${dir}${n}_${suffix}${extensionOf(counter[2])}`;
-  }
-  return `${dir}${name.replace(/\.sql$/, '')}_${step}_${suffix}.sql`;
-}
-
-function extensionOf(rest: string): string {
-  if (/\.up\.sql$/.test(rest)) return '.up.sql';
-  return '.sql';
-}

@@ -5,7 +5,7 @@ import * as pg from 'libpg-query';
 import type { Node } from './ast';
 import { splitSql, type RawStatement, type SplitResult, type SqlComment } from './split';
 import { parseErrorOffset } from './text';
-import type { Span } from './types';
+import type { Span } from '../types';
 
 let loaded = false;
 

@@ -2,12 +2,12 @@
 // in a stable order: argument order, and migration order within each folder or glob.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliError } from './errors';
+import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, walk } from './fsutil';
 import { expandGlob, globToRegExp, hasGlobMagic, toSlashes } from './glob';
 import { compareMigrationFiles } from './context';
 
-/** Absolute paths of the files to check, deduplicated. Throws CliError for a path that yields nothing. */
+/** Absolute paths of the files to check, deduplicated. Throws InputError for a path that yields nothing. */
 export function resolveInputs(args: string[], cwd: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
@@ -25,21 +25,21 @@ export function resolveInputs(args: string[], cwd: string): string[] {
       st = fs.statSync(abs);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') {
-        throw new CliError(arg, (err as Error).message.replace(/\s+/g, ' '));
+        throw new InputError(arg, (err as Error).message.replace(/\s+/g, ' '));
       }
     }
     if (st?.isDirectory()) {
       const files = sqlFilesUnder(abs);
-      if (files.length === 0) throw new CliError(arg, 'no .sql files in this directory');
+      if (files.length === 0) throw new InputError(arg, 'no .sql files in this directory');
       add(files.sort(compareMigrationFiles));
     } else if (st) {
       add([abs]);
     } else if (hasGlobMagic(arg)) {
       const files = expandGlob(arg, cwd);
-      if (files.length === 0) throw new CliError(arg, 'no files match this pattern');
+      if (files.length === 0) throw new InputError(arg, 'no files match this pattern');
       add(files.sort(compareMigrationFiles));
     } else {
-      throw new CliError(arg, 'no such file or directory');
+      throw new InputError(arg, 'no such file or directory');
     }
   }
   return out;
@@ -63,7 +63,7 @@ export function defaultInputs(globs: string[], root: string, cwd: string): strin
   const out = new Set<string>();
   for (const g of globs) for (const f of expandGlob(g, root)) out.add(f);
   if (out.size === 0) {
-    throw new CliError('check', `no paths given and no file under ${displayPath(root, cwd)} matches migrationGlobs (${globs.join(', ')})`);
+    throw new InputError('check', `no paths given and no file under ${displayPath(root, cwd)} matches migrationGlobs (${globs.join(', ')})`);
   }
   return [...out].sort(compareMigrationFiles);
 }

@@ -12,7 +12,7 @@
 // Pure: no Node APIs, no I/O. Nothing here throws, whatever it is given; out-of-range input is
 // clamped.
 
-import type { Span } from './types';
+import type { Span } from '../types';
 
 /** 0-based line and character; character counts UTF-16 code units, as LSP does. */
 export interface Position {

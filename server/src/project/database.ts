@@ -1,8 +1,8 @@
 // Statistics from a live database through shared's collector (read-only, rolled back). Loaded only
 // when asked for, so `check` without --database-url never loads `pg`. Errors become one-line
-// CliErrors that never contain the password.
+// InputErrors that never contain the password.
 import type { StatsSnapshot } from '@pg-preflight/shared';
-import { CliError, oneLine } from './errors';
+import { InputError, oneLine } from './errors';
 
 export async function statsFromDatabase(url: string): Promise<StatsSnapshot> {
   const collect = await import('@pg-preflight/shared/dist/collect');
@@ -10,7 +10,7 @@ export async function statsFromDatabase(url: string): Promise<StatsSnapshot> {
     return await collect.collectStats(url);
   } catch (err) {
     const why = err instanceof collect.CollectError ? err.message : `could not read statistics: ${(err as Error)?.message ?? String(err)}`;
-    throw new CliError('--database-url', collect.scrubPasswords(oneLine(collect.redactConnectionString(why)), url));
+    throw new InputError('--database-url', collect.scrubPasswords(oneLine(collect.redactConnectionString(why)), url));
   }
 }
 

@@ -1,23 +1,14 @@
 // `pg-preflight lsp ...`: argument checking and start-up, kept apart from the other commands so that
 // bin/pg-preflight.js can start the language server without loading the CLI's reporters (cold start).
 // main.ts uses the same checks for `pg-preflight lsp` through main().
-import { parseArgs, type FlagSpec } from '../cli/args';
-import { CliError, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/errors';
-import { LSP_USAGE } from '../cli/usage';
-
-/** Transports vscode-languageserver reads from process.argv itself. */
-export const LSP_FLAGS: Record<string, FlagSpec> = {
-  stdio: { kind: 'boolean' },
-  'node-ipc': { kind: 'boolean' },
-  socket: { kind: 'string' },
-  pipe: { kind: 'string' },
-  clientProcessId: { kind: 'string' },
-  help: { kind: 'boolean', short: 'h' },
-};
+import { parseArgs } from './args';
+import { COMMANDS } from './commands';
+import { CliError, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { LSP_USAGE } from './usage';
 
 /** Checks the arguments after `lsp`: 'help', or 'run' (a transport is given). Throws UsageError. */
 export function lspArgs(argv: string[]): 'help' | 'run' {
-  const args = parseArgs('lsp', argv, LSP_FLAGS);
+  const args = parseArgs('lsp', argv, COMMANDS.lsp.flags);
   if (args.flags.has('help')) return 'help';
   if (args.positionals.length) throw new UsageError('lsp', `unexpected argument '${args.positionals[0]}'`);
   if (!['stdio', 'node-ipc', 'socket', 'pipe'].some((t) => args.flags.has(t))) throw new UsageError('lsp', 'choose a transport: --stdio (editors) or --node-ipc (VS Code)');
@@ -26,7 +17,7 @@ export function lspArgs(argv: string[]): 'help' | 'run' {
 
 /** Starts the server; the promise never settles (the library exits the process on exit / transport close). */
 export function runLsp(): Promise<number> {
-  (require('./server') as typeof import('./server')).runLanguageServer();
+  (require('../lsp/server') as typeof import('../lsp/server')).runLanguageServer();
   return new Promise<number>(() => undefined);
 }
 

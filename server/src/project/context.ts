@@ -9,8 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceFile } from '../core/analyze';
-import { compareVersions, migrationVersion } from '../core/runners';
-import { CliError } from './errors';
+import { compareVersions, isRevertMigration, migrationVersion } from '../core/migrations/naming';
+import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, readTextFile, walk } from './fsutil';
 import { matchesAny, toSlashes } from './glob';
 
@@ -53,11 +53,6 @@ export function compareMigrationFiles(a: string, b: string): number {
   return compareMigrationNames(ua.name, ub.name);
 }
 
-/** Down and undo migrations revert a version; they never define the schema later files see. */
-export function isRevertMigration(name: string): boolean {
-  const last = name.split('/')[0];
-  return /\.down\.sql$/i.test(name) || /^U\d+(?:[._]\d+)*__/.test(last) || /(^|[_.-])down\.sql$/i.test(name);
-}
 
 const MIGRATION_DIR_NAMES = /(^|\/)(migrations?|migrate|deploy)(\/|$)/i;
 
@@ -67,7 +62,17 @@ export interface SchemaContext {
   siblingNames: string[];
 }
 
-/** Reads files once per run and builds schema contexts. */
+export interface ContextOptions {
+  /** The text of an open editor buffer, which wins over the disk (the editor's overlay). */
+  overlay?: (file: string) => string | undefined;
+  /**
+   * An earlier migration that cannot be read: 'throw' an InputError (a CLI run stops), or 'skip' it
+   * (an editor goes on without the schema it would have given).
+   */
+  unreadable?: 'throw' | 'skip';
+}
+
+/** Reads files once per run (or until invalidated) and builds schema contexts. */
 export class ContextBuilder {
   private readonly texts = new Map<string, string>();
   private readonly listings = new Map<string, string[]>();
@@ -76,14 +81,20 @@ export class ContextBuilder {
     private readonly cwd: string,
     private readonly root: string,
     private readonly migrationGlobs: RegExp[],
+    private readonly options: ContextOptions = {},
   ) {}
 
   /** The text of a file, read once; `role` says why it is read, for the error message. */
   text(file: string, role?: string): string {
+    const open = this.options.overlay?.(file);
+    if (open !== undefined) return open;
     const hit = this.texts.get(file);
     if (hit !== undefined) return hit;
     const r = readTextFile(file);
-    if ('why' in r) throw new CliError(`${displayPath(file, this.cwd)}${role ? ` (${role})` : ''}`, r.why);
+    if ('why' in r) {
+      if (this.options.unreadable === 'skip') return '';
+      throw new InputError(`${displayPath(file, this.cwd)}${role ? ` (${role})` : ''}`, r.why);
+    }
     this.texts.set(file, r.text);
     return r.text;
   }

@@ -2,8 +2,8 @@
 // and enums, from a stats snapshot plus every statement applied before the one being analysed
 // (earlier migration files, then earlier statements of this file). Pure and in-memory.
 import type { RelationKind, StatsSnapshot, TableStats } from '@pg-preflight/shared';
-import { columnRefs, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from './ast';
-import { isSerialTypeName, typeFromAst, typeFromText, type ColumnType } from './pgtypes';
+import { columnRefs, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
+import { isSerialTypeName, typeFromAst, typeFromText, type ColumnType } from '../syntax/pgtypes';
 
 export type Origin = 'snapshot' | 'earlier-file' | 'this-file';
 

@@ -1,0 +1,9 @@
+// `npm test` runs every test; `npx mocha <file>...` runs just those files (mocha would otherwise add the
+// whole suite from `spec` to the files named on the command line).
+const named = process.argv.slice(2).some((a) => /\.test\.js$/.test(a));
+module.exports = {
+  ...(named ? {} : { spec: ['server/dist/test/**/*.test.js', 'client/dist/test/unit/**/*.test.js'] }),
+  timeout: 120000,
+  reporter: 'spec',
+  require: ['server/dist/test/support/hooks.js'],
+};

@@ -1,0 +1,101 @@
+// The pipeline every front end shares: find the config, settle the settings, read each migration with
+// its schema context (earlier migrations of its folder in runner order, sibling names), the statistics
+// snapshot and, when a file may drop or rename something, the application files; then hand analyze()
+// its input as plain data. The CLI's check, split, plan and trace and the MCP server call openProject()
+// and loadFiles(); the language server keeps a long-lived ContextBuilder per root with an overlay for
+// open buffers (lsp/workspace.ts) over the same modules.
+import * as path from 'node:path';
+import type { RunnerId, Settings, StatsSnapshot } from '@pg-preflight/shared';
+import type { AnalyzeInput, SourceFile } from '../core/analyze';
+import { loadConfig } from './config';
+import { collectAppFiles, ContextBuilder, mayDropOrRename, migrationUnit, type SchemaContext } from './context';
+import { statsFromDatabase } from './database';
+import { displayPath } from './fsutil';
+import { globMatchers } from './inputs';
+import { readStatsFile } from './stats-file';
+
+export interface ProjectOptions {
+  /** --config: an explicit config file, relative to cwd. */
+  configFile?: string;
+  /** Overrides of the config's pgVersion and runner (command-line flags). */
+  pgVersion?: number;
+  runner?: RunnerId | 'auto';
+}
+
+export interface Project {
+  cwd: string;
+  /** The folder holding the config file, else the git root, else cwd. */
+  root: string;
+  configFile?: string;
+  settings: Settings;
+  /** Reads every file once for this project; the schema contexts come from it. */
+  files: ContextBuilder;
+}
+
+export function openProject(cwd: string, options: ProjectOptions = {}): Project {
+  const config = loadConfig(cwd, options.configFile);
+  const settings: Settings = { ...config.settings };
+  if (options.pgVersion !== undefined) settings.pgVersion = options.pgVersion;
+  if (options.runner !== undefined) settings.runner = options.runner;
+  return { cwd, root: config.root, configFile: config.file, settings, files: new ContextBuilder(cwd, config.root, globMatchers(settings.migrationGlobs)) };
+}
+
+/** A migration read from disk with its schema context. */
+export interface LoadedFile {
+  /** Absolute path. */
+  file: string;
+  /** As the user sees it: relative to cwd when inside it. */
+  shown: string;
+  text: string;
+  context: SchemaContext;
+}
+
+/**
+ * Reads `files` (absolute paths) and their contexts. `checked` is every file of the run: a checked file
+ * that sorts after another is new to it, not an out-of-order sibling (see ContextBuilder.context).
+ */
+export function loadFiles(project: Project, files: string[], checked: ReadonlySet<string> = new Set(files)): LoadedFile[] {
+  return files.map((file) => ({
+    file,
+    shown: displayPath(file, project.cwd),
+    text: project.files.text(file),
+    context: project.files.context(file, checked),
+  }));
+}
+
+/** The application files to search for dropped or renamed names; none when no file drops or renames. */
+export function appFilesFor(project: Project, loaded: LoadedFile[]): { files: SourceFile[]; note?: string } {
+  if (!loaded.some((l) => mayDropOrRename(l.text))) return { files: [] };
+  const folders = new Set(loaded.filter((l) => l.context.isMigration).map((l) => migrationUnit(l.file).folder));
+  return collectAppFiles(project.root, project.cwd, folders);
+}
+
+/** Where the statistics come from: a snapshot file (relative to cwd) or a live database (read-only). */
+export interface StatsSource {
+  statsFile?: string;
+  databaseUrl?: string;
+}
+
+/** The snapshot file, read now (a local input: checked before anything touches the network). */
+export function readStatsSource(project: Project, source: StatsSource): StatsSnapshot | undefined {
+  return source.statsFile !== undefined ? readStatsFile(path.resolve(project.cwd, source.statsFile), source.statsFile) : undefined;
+}
+
+/** The live database's statistics, when one is given: call after every local input has been read. */
+export async function databaseStats(source: StatsSource): Promise<StatsSnapshot | undefined> {
+  return source.databaseUrl !== undefined ? statsFromDatabase(source.databaseUrl) : undefined;
+}
+
+/** analyze()'s input for one loaded file. */
+export function analyzeInput(project: Project, loaded: LoadedFile, stats: StatsSnapshot | undefined, appFiles: SourceFile[]): AnalyzeInput {
+  return {
+    text: loaded.text,
+    path: loaded.shown,
+    settings: project.settings,
+    stats,
+    priorFiles: loaded.context.priorFiles,
+    siblingNames: loaded.context.siblingNames,
+    appFiles,
+    isMigration: loaded.context.isMigration,
+  };
+}

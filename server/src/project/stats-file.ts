@@ -1,0 +1,27 @@
+// A statistics snapshot file (pg-preflight stats > snapshot.json): read and validated the same way for
+// the CLI's --stats and the editor's statsFile setting, with one size limit.
+import { validateStatsSnapshot, type StatsSnapshot } from '@pg-preflight/shared';
+import { InputError, oneLine } from './errors';
+import { MAX_INPUT_BYTES, readTextFile, type ReadProblem } from './fsutil';
+
+/** Reads and validates a snapshot; a problem is one line saying what is wrong (and with which field). */
+export function readStatsSnapshot(file: string): { snapshot: StatsSnapshot } | ReadProblem {
+  const r = readTextFile(file, MAX_INPUT_BYTES);
+  if ('why' in r) return r;
+  let json: unknown;
+  try {
+    json = JSON.parse(r.text);
+  } catch (err) {
+    return { why: `not a statistics snapshot: invalid JSON: ${oneLine((err as Error).message)}` };
+  }
+  const v = validateStatsSnapshot(json);
+  if (!v.ok) return { why: `not a valid statistics snapshot: ${v.error}` };
+  return { snapshot: v.snapshot };
+}
+
+/** Like readStatsSnapshot, but a problem is an InputError. */
+export function readStatsFile(file: string, shownAs: string): StatsSnapshot {
+  const r = readStatsSnapshot(file);
+  if ('why' in r) throw new InputError(shownAs, r.why);
+  return r.snapshot;
+}
