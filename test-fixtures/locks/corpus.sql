@@ -917,3 +917,73 @@ MERGE INTO public.orders o USING (SELECT 1 AS a) s ON false WHEN NOT MATCHED THE
 -- form: select-sql-function
 CREATE FUNCTION public.order_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM public.orders';
 SELECT public.order_count();
+
+-- ===================================================================== SUBCOMMANDS THE LOCK TABLE DECIDED
+-- Each ALTER TABLE subcommand reachable from SQL has a form (alter-table-locks.test.ts checks it), so
+-- its row in server/src/core/locks/alter-table.ts is confirmed on every major.
+-- form: drop-expression-if-exists
+-- min-pg: 13
+ALTER TABLE public.users ALTER COLUMN bio DROP EXPRESSION IF EXISTS;
+
+-- form: set-identity-increment
+ALTER TABLE public.users ALTER COLUMN id SET INCREMENT BY 2;
+
+-- form: drop-identity
+ALTER TABLE public.users ALTER COLUMN id DROP IDENTITY;
+
+-- form: disable-row-level-security
+ALTER TABLE public.users DISABLE ROW LEVEL SECURITY;
+
+-- form: force-row-level-security
+ALTER TABLE public.users FORCE ROW LEVEL SECURITY;
+
+-- form: no-force-row-level-security
+ALTER TABLE public.users NO FORCE ROW LEVEL SECURITY;
+
+-- form: set-without-oids
+ALTER TABLE public.users SET WITHOUT OIDS;
+
+-- form: enable-always-trigger
+ALTER TABLE public.users ENABLE ALWAYS TRIGGER users_audit;
+
+-- form: enable-replica-trigger
+ALTER TABLE public.users ENABLE REPLICA TRIGGER users_audit;
+
+-- form: enable-trigger-all
+ALTER TABLE public.orders ENABLE TRIGGER ALL;
+
+-- form: enable-trigger-user
+ALTER TABLE public.users ENABLE TRIGGER USER;
+
+-- form: disable-trigger-user
+ALTER TABLE public.users DISABLE TRIGGER USER;
+
+-- form: disable-rule
+ALTER TABLE public.tags DISABLE RULE tags_notify;
+
+-- form: enable-rule
+ALTER TABLE public.tags ENABLE RULE tags_notify;
+
+-- form: enable-replica-rule
+ALTER TABLE public.tags ENABLE REPLICA RULE tags_notify;
+
+-- form: enable-always-rule
+ALTER TABLE public.tags ENABLE ALWAYS RULE tags_notify;
+
+-- form: of-type
+ALTER TABLE public.loose_pairs OF public.pair;
+
+-- form: not-of
+ALTER TABLE public.pairs NOT OF;
+
+-- form: foreign-table-options
+ALTER FOREIGN TABLE public.remote_items OPTIONS (ADD note 'x');
+
+-- form: foreign-table-column-options
+ALTER FOREIGN TABLE public.remote_items ALTER COLUMN name OPTIONS (ADD note 'x');
+
+-- form: reset-column-options
+ALTER TABLE public.users ALTER COLUMN age RESET (n_distinct);
+
+-- form: set-without-cluster
+ALTER TABLE public.orders SET WITHOUT CLUSTER;

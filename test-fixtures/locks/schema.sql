@@ -187,4 +187,16 @@ INSERT INTO public.members SELECT g, 1 + g % 20, 't' || (1 + g % 20) FROM genera
 -- Extended statistics (DROP STATISTICS locks their table from PG 12).
 CREATE STATISTICS public.accounts_region_owner (dependencies) ON region, owner FROM public.accounts;
 
+-- Objects only the ALTER TABLE forms that name them use: a rule to switch (ENABLE/DISABLE RULE), a
+-- typed table (NOT OF) and a table with the type's columns (OF), and a foreign table on a wrapper
+-- without handler or validator, which accepts any options (ALTER FOREIGN TABLE ... OPTIONS).
+CREATE TABLE public.tags (id int, label text);
+CREATE RULE tags_notify AS ON INSERT TO public.tags DO ALSO NOTIFY tags_changed;
+CREATE TYPE public.pair AS (a int, b text);
+CREATE TABLE public.pairs OF public.pair;
+CREATE TABLE public.loose_pairs (a int, b text);
+CREATE FOREIGN DATA WRAPPER pgpf_dummy;
+CREATE SERVER pgpf_server FOREIGN DATA WRAPPER pgpf_dummy;
+CREATE FOREIGN TABLE public.remote_items (id int, name text) SERVER pgpf_server;
+
 ANALYZE;

@@ -1,5 +1,5 @@
 // Compares the static lock model with what PostgreSQL really did for one corpus form.
-// Scope: tables, partitioned tables, materialized views and views (relkind r/p/m/v) — the relations the
+// Scope: tables, partitioned tables, materialized views, views and foreign tables (relkind r/p/m/v/f) — the relations the
 // model speaks about. For each: the strongest mode must match exactly; for existing tables and
 // materialized views the rewrite flag (relfilenode changed) must match; and where the lock is SHARE
 // UPDATE EXCLUSIVE or stronger on an existing table, the scan flag (a sequential scan counted by
@@ -10,7 +10,7 @@ import { LOCK_MODES, type LockMode } from '../../src/core/types';
 import type { CorpusForm, Observation } from './observe';
 import { locksFixturePath } from './observe';
 
-const COMPARED_KINDS = new Set(['r', 'p', 'm', 'v']);
+const COMPARED_KINDS = new Set(['r', 'p', 'm', 'v', 'f']);
 
 export interface Predicted {
   relation: string;
