@@ -10,6 +10,7 @@ import { RULES } from '../src/core/rules';
 import { LineIndex } from '../src/core/syntax/text';
 import type { TextEdit } from '../src/core/types';
 import { expectedLines, fixtureInput, REPO, RULE_FIXTURES } from './support/fixtures';
+import { findingsFile, readRuleFindings, renderRuleFindings } from './support/rule-findings';
 
 function applyEdits(text: string, edits: TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.span.start - a.span.start);
@@ -17,6 +18,9 @@ function applyEdits(text: string, edits: TextEdit[]): string {
   for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
   return out;
 }
+
+/** Rules about the migration file's name: their pages' SQL is what the file holds, not what they judge. */
+const NAME_RULES = new Set(['migration-out-of-order', 'duplicate-migration-version']);
 
 describe('rules', () => {
   before(loadParser);
@@ -64,6 +68,36 @@ describe('rules', () => {
           const start = lines.positionAt(v.span.start).line;
           const end = lines.positionAt(Math.max(v.span.start, v.span.end - 1)).line;
           assert.ok(expected.some((l) => start <= l && l <= end), `unexpected ${rule.id} on line ${start + 1}: ${v.message}`);
+        }
+      });
+
+      it('reports on bad.sql exactly the messages and severities pinned in bad.findings', () => {
+        const pinned = readRuleFindings(rule.id);
+        assert.ok(pinned !== undefined, `missing ${path.relative(REPO, findingsFile(rule.id))}: run npm run fixtures:rules`);
+        assert.equal(renderRuleFindings(rule.id), pinned, 'the findings changed; if intended, run npm run fixtures:rules and review the diff');
+      });
+
+      it("stays quiet on its docs page's safe alternative", () => {
+        // These judge the file's name, not its SQL: the page's SQL shows what stays in the file.
+        if (NAME_RULES.has(rule.id)) return;
+        const md = fs.readFileSync(path.join(REPO, 'docs/rules', `${rule.id}.md`), 'utf8');
+        const from = md.slice(md.indexOf('## Safe alternative'));
+        const next = from.indexOf('\n## ', 1);
+        const safe = next < 0 ? from : from.slice(0, next);
+        const blocks = [...safe.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);
+        assert.ok(blocks.length > 0, 'the safe alternative has no SQL block');
+        for (const sql of blocks) {
+          // A page may show several migrations ("-- migration 2 ..."): each is a file that runs after the ones above.
+          const parts = sql.split(/^(?=--\s*migration\b)/im);
+          const prior: { path: string; text: string }[] = [];
+          for (const [i, part] of parts.entries()) {
+            if (/^--\s*run by hand\b/im.test(part)) continue; // the page says it is not a migration
+            const input = { ...fixtureInput(rule.id, 'ok.sql', part), appFiles: [] };
+            input.priorFiles = [...(input.priorFiles ?? []), ...prior];
+            const found = analyze(input).violations.filter((v) => v.rule === rule.id && v.severity !== 'hint');
+            assert.deepEqual(found.map((v) => v.message), [], `docs/rules/${rule.id}.md's safe SQL triggers the rule:\n${part}`);
+            prior.push({ path: `migrations/2024010100000${i}_doc_step.sql`, text: part });
+          }
         }
       });
 

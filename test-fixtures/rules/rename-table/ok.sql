@@ -6,3 +6,7 @@ ALTER TABLE invoice_drafts SET SCHEMA private;
 -- Column, constraint and index renames are other rules' business.
 ALTER TABLE users RENAME CONSTRAINT users_pkey TO users_pk;
 ALTER INDEX orders_pkey RENAME TO orders_pk;
+
+-- Renamed with a compatibility view under the old name in the same migration: old code keeps working.
+ALTER TABLE public.orders RENAME TO purchases;
+CREATE VIEW public.orders AS SELECT * FROM public.purchases;

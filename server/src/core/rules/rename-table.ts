@@ -1,8 +1,9 @@
 // ALTER TABLE ... RENAME TO (or SET SCHEMA) on an existing table: every query and every deployed app
 // version that uses the old name fails the moment the migration commits.
+import { qualify, rangeVarName, unwrap } from '../syntax/ast';
 import { removedNames } from './app-references-removed-name';
 import { describeLock } from './helpers';
-import type { Rule } from './rule';
+import type { Rule, StatementView } from './rule';
 
 export const renameTable: Rule = {
   id: 'rename-table',
@@ -11,6 +12,8 @@ export const renameTable: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'rename-table') continue;
+      // The documented safe way: the same migration leaves a view under the old name.
+      if (compatibilityViewAfter(ctx.statements, r.statementIndex, r.table)) continue;
       const change = r.setSchema ? `SET SCHEMA moves ${r.table} to ${r.newName}` : `RENAME TO renames ${r.table} to ${r.newName}`;
       const lock = r.lock ? ` It takes ${describeLock(r.lock)}, briefly.` : '';
       ctx.report({
@@ -23,3 +26,12 @@ export const renameTable: Rule = {
     }
   },
 };
+
+/** A CREATE VIEW named `table` later in the file: old code keeps working through it. */
+function compatibilityViewAfter(statements: readonly StatementView[], index: number, table: string): boolean {
+  return statements.some((st) => {
+    if (st.index <= index) return false;
+    const [kind, node] = unwrap(st.ast);
+    return kind === 'ViewStmt' && qualify(rangeVarName(node.view)) === table;
+  });
+}
