@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { type RunnerId, type Settings, type StatsSnapshot } from '@pg-preflight/shared';
 import { LineIndex } from '../core/text';
-import { isListedScratch } from '../trace/scratch';
+import { checkScratch } from '../trace/scratch';
 import { boolFlag, choiceFlag, stringFlag, type FlagSpec, type ParsedArgs } from './args';
 import { pgVersionFlag, readStatsFile, runnerFlag } from './check';
 import { loadConfig } from './config';
@@ -81,11 +81,15 @@ export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<nu
   if (opts.runner !== undefined) settings.runner = opts.runner;
 
   // The scratch check comes before any file is read or any connection is opened.
-  if (opts.databaseUrl !== undefined && !opts.scratch && !isListedScratch(opts.databaseUrl, settings)) {
-    const { describeConnection } = await import('@pg-preflight/shared/dist/collect');
+  // runTrace checks again (it is the API's guard); this one answers before any file is read.
+  const verdict = opts.databaseUrl !== undefined ? checkScratch(opts.databaseUrl, opts.scratch, settings) : undefined;
+  if (verdict && !verdict.ok) {
+    const { scrubPasswords } = await import('@pg-preflight/shared/dist/collect');
     throw new CliError(
       '--database-url',
-      `refusing to trace on ${describeConnection(opts.databaseUrl)}: it is not marked as a scratch database; add --scratch, or list it in scratchDatabaseUrls in .pg-preflight.json (a trace runs the migration's statements on it, inside a transaction it rolls back)`,
+      verdict.kind === 'invalid'
+        ? `refusing to trace: ${scrubPasswords(verdict.reason, opts.databaseUrl as string)}`
+        : `refusing to trace on ${verdict.source}: it is not marked as a scratch database; add --scratch, or list it in scratchDatabaseUrls in .pg-preflight.json (a trace runs the migration's statements on it, inside a transaction it rolls back)`,
     );
   }
 
