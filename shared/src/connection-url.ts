@@ -89,10 +89,18 @@ export function resolveConnection(url: string, env: ConnectionEnv = defaultEnv()
   const bad = (reason: string): ResolvedConnection => ({ ok: false, reason });
   if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url.trim())) return bad('the database URL is not valid: expected postgresql://user[:password]@host[:port]/database[?sslmode=require]');
   let u: URL;
+  let noHost = false;
   try {
     u = new URL(url.trim());
   } catch {
-    return bad('the database URL is not valid: expected postgresql://user[:password]@host[:port]/database[?sslmode=require]');
+    // WHATWG URLs refuse user info without a host (postgresql://user@/db?host=/socket), which libpq and
+    // pg accept: parse it with a placeholder host, then treat the host as not given.
+    try {
+      u = new URL(url.trim().replace('@/', '@placeholder.invalid/'));
+      noHost = true;
+    } catch {
+      return bad('the database URL is not valid: expected postgresql://user[:password]@host[:port]/database[?sslmode=require]');
+    }
   }
   let malformed = false;
   const dec = (s: string) => {
@@ -113,7 +121,7 @@ export function resolveConnection(url: string, env: ConnectionEnv = defaultEnv()
   }
   // The authority and path as written; a %-encoded host is a Unix socket directory.
   const fromUrl: Record<(typeof TARGET_PARAMS)[number], string> = {
-    host: dec(u.hostname).replace(/^\[(.*)\]$/, '$1'),
+    host: noHost ? '' : dec(u.hostname).replace(/^\[(.*)\]$/, '$1'),
     port: u.port,
     user: dec(u.username),
     dbname: dec(u.pathname.replace(/^\//, '')),
