@@ -394,12 +394,12 @@ export async function collectStats(connection: string | ConnectionTarget, opts: 
   try {
     await client.connect();
     phase = 'query';
-    // Before anything else: the session must be on the database that was named (a pooler may alias it).
+    await client.query('BEGIN READ ONLY');
+    inTransaction = true;
+    // Before any catalog query: the session must be on the database that was named (a pooler may alias it).
     const here = await connectedAs(client);
     const wrong = mismatch(target, here);
     if (wrong) throw new CollectError('wrong-database', scrub(`refusing to read statistics: ${wrong}`, secrets));
-    await client.query('BEGIN READ ONLY');
-    inTransaction = true;
     await client.query(`SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`);
     await client.query(`SET LOCAL lock_timeout = ${Math.min(LOCK_TIMEOUT_MS, Math.round(statementTimeoutMs))}`);
     return await readSnapshot(client, schemas, describeConnected(target, here));
