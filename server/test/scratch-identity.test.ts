@@ -297,6 +297,17 @@ describe('scratch-only: the database traced is the database named, whatever the 
       }, 2);
     });
 
+    it('a port mapping in between (Docker, a tunnel) is not refused: the report names the database and where the server sees itself', async () => {
+      const mapping = await aliasingProxy(port, '', '');
+      try {
+        const r = await runBinAsync(['trace', 'migrations/001_alter.sql', '--database-url', url(SCRATCH, 'postgres', mapping.port), '--scratch', '--format', 'json'], dir);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(JSON.parse(r.stdout).source, `postgres@127.0.0.1:${mapping.port}/${SCRATCH} (the server sees itself as 127.0.0.1:${port})`);
+      } finally {
+        await mapping.close();
+      }
+    });
+
     it('--scratch over a Unix socket: the report names the socket and the database', async () => {
       const r = runBin(['trace', 'migrations/001_alter.sql', '--database-url', `postgresql://postgres@/${SCRATCH}?host=${encodeURIComponent(sockDir)}&port=${port}`, '--scratch', '--format', 'json'], dir);
       assert.equal(r.code, 0, r.stderr);

@@ -3,6 +3,7 @@
 // through these two functions, so no code path hands `pg` a connection string to re-parse. Like collect.ts
 // this module is NOT re-exported from index.ts (it pulls in `pg`); import '@pg-preflight/shared/dist/pg-target'.
 import * as fs from 'node:fs';
+import { isIP } from 'node:net';
 import type { ClientConfig } from 'pg';
 import { describeTarget, type ConnectionTarget } from './connection-url';
 
@@ -82,7 +83,9 @@ export function mismatch(t: ConnectionTarget, as: ConnectedAs): string | undefin
 export function describeConnected(t: ConnectionTarget, as: ConnectedAs): string {
   const base = describeTarget({ ...t, database: as.database });
   if (as.serverAddress === null || as.serverPort === null) return base;
-  const sameHost = as.serverAddress === t.host || (/^(localhost|127\.0\.0\.1|::1)$/i.test(t.host) && /^(127\.0\.0\.1|::1)$/.test(as.serverAddress));
+  // A host name resolves to some address: only an address written in the URL can be seen to differ.
+  const loopback = (h: string) => /^(localhost|127\.0\.0\.1|::1)$/i.test(h);
+  const sameHost = !isIP(t.host) || as.serverAddress === t.host || (loopback(t.host) && loopback(as.serverAddress));
   if (sameHost && as.serverPort === t.port) return base;
   const addr = as.serverAddress.includes(':') ? `[${as.serverAddress}]` : as.serverAddress;
   return `${base} (the server sees itself as ${addr}:${as.serverPort})`;
