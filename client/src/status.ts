@@ -27,6 +27,7 @@ export const FAULT_LABELS: Record<CollectErrorCode, string> = {
   privileges: 'missing privileges',
   dropped: 'connection dropped',
   'bad-url': 'invalid URL',
+  'wrong-database': 'wrong database',
   other: 'stats failed',
 };
 

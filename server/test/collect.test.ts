@@ -408,7 +408,8 @@ describe('collectStats on a real PostgreSQL', function () {
           sent.push(sql.trim().split('\n')[0]);
           return { rows: (await db.query(sql, params as any[])).rows };
         };
-        const snap = await collectStats('postgres://app@localhost/app');
+        // PGlite's one database is "postgres": the collector checks current_database() against the URL.
+        const snap = await collectStats('postgres://app@localhost/postgres');
         proto.connect = saved.connect;
         proto.query = saved.query;
         proto.end = saved.end;

@@ -9,8 +9,9 @@
 //
 // Catalog columns used exist on PostgreSQL 11..18; anything newer is read behind a version check.
 
-import { Client, ClientConfig } from 'pg';
-import { parseConnectionUrl } from './connection-url';
+import { Client } from 'pg';
+import { describeTarget, parseConnectionUrl, resolveConnection, type ConnectionTarget } from './connection-url';
+import { clientConfigFor, connectedAs, describeConnected, mismatch } from './pg-target';
 import { ColumnStats, ConstraintStats, IndexStats, RelationKind, StatsSnapshot, STATS_FORMAT_VERSION, TableStats } from './stats';
 
 export interface CollectOptions {
@@ -22,9 +23,9 @@ export interface CollectOptions {
   schemas?: string[];
 }
 
-export type CollectErrorCode = 'refused' | 'unknown-host' | 'auth' | 'tls' | 'timeout' | 'privileges' | 'dropped' | 'bad-url' | 'other';
+export type CollectErrorCode = 'refused' | 'unknown-host' | 'auth' | 'tls' | 'timeout' | 'privileges' | 'dropped' | 'bad-url' | 'wrong-database' | 'other';
 
-export const COLLECT_ERROR_CODES: readonly CollectErrorCode[] = ['refused', 'unknown-host', 'auth', 'tls', 'timeout', 'privileges', 'dropped', 'bad-url', 'other'];
+export const COLLECT_ERROR_CODES: readonly CollectErrorCode[] = ['refused', 'unknown-host', 'auth', 'tls', 'timeout', 'privileges', 'dropped', 'bad-url', 'wrong-database', 'other'];
 
 /** A collection failure. `message` is one line, names the source as user@host:port/db and never holds the password. */
 export class CollectError extends Error {
@@ -51,8 +52,13 @@ const LOCK_TIMEOUT_MS = 1000;
 // ---------------------------------------------------------------------------------------------------
 // Connection strings
 
-/** "user@host:port/db" for display: never the password, never query parameters. */
+/**
+ * "user@host:port/db" for display: never the password, never query parameters. The target the driver
+ * would connect to (PG* variables included); for a URL that is refused, its parts as written.
+ */
 export function describeConnection(url: string): string {
+  const resolved = resolveConnection(url);
+  if (resolved.ok) return describeTarget(resolved.target);
   const p = parseConnectionUrl(url);
   if (!p) return 'the database';
   const host = p.host.includes(':') && !p.host.startsWith('[') ? `[${p.host}]` : p.host;
@@ -205,13 +211,10 @@ function scrub(s: string, secrets: string[]): string {
   return out;
 }
 
-function toCollectError(err: unknown, phase: Phase, url: string, timedOut: boolean): CollectError {
+function toCollectError(err: unknown, phase: Phase, source: string, secrets: string[], timedOut: boolean): CollectError {
   if (err instanceof CollectError) return err;
   const { code, reason, causeCode } = classifyError(err, phase, timedOut);
-  const p = parseConnectionUrl(url);
-  const source = describeConnection(url);
   const verb = phase === 'query' ? 'could not read statistics from' : 'could not connect to';
-  const secrets = [url, url.trim(), p?.password ?? '', p ? encodeURIComponent(p.password) : ''];
   return new CollectError(code, scrub(oneLine(`${verb} ${source}: ${reason}`), secrets), causeCode);
 }
 
@@ -346,30 +349,38 @@ const KIND: Record<string, RelationKind> = { r: 'table', p: 'partitioned', m: 'm
  * Reads a StatsSnapshot from a live database through one read-only transaction that is rolled back.
  * Throws CollectError (never anything else) on failure.
  */
-export async function collectStats(connectionString: string, opts: CollectOptions = {}): Promise<StatsSnapshot> {
+export async function collectStats(connection: string | ConnectionTarget, opts: CollectOptions = {}): Promise<StatsSnapshot> {
   const connectTimeoutMs = positive(opts.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS);
   const statementTimeoutMs = positive(opts.statementTimeoutMs, DEFAULT_STATEMENT_TIMEOUT_MS);
   const schemas = opts.schemas && opts.schemas.length > 0 ? [...opts.schemas] : null;
 
-  const url = typeof connectionString === 'string' ? connectionString.trim() : '';
-  if (!parseConnectionUrl(url)) {
-    throw new CollectError('bad-url', 'the database URL is not valid: expected postgresql://user[:password]@host[:port]/database[?sslmode=require]');
+  const url = typeof connection === 'string' ? connection.trim() : '';
+  // One parse: the target handed to `pg` is the one the messages and the snapshot's source name.
+  let target: ConnectionTarget;
+  if (typeof connection === 'object' && connection !== null) target = connection;
+  else {
+    const resolved = resolveConnection(url);
+    if (!resolved.ok) throw new CollectError('bad-url', scrub(oneLine(resolved.reason), [url, parseConnectionUrl(url)?.password ?? '']));
+    target = resolved.target;
   }
+  const password = target.password ?? '';
+  const secrets = [url, password, password && encodeURIComponent(password)];
+  const source = describeTarget(target);
 
   let client: Client;
   try {
-    const config: ClientConfig = {
-      connectionString: url,
-      connectionTimeoutMillis: connectTimeoutMs,
-      // A backstop for a server that stops answering mid-query (statement_timeout cannot fire then).
-      query_timeout: statementTimeoutMs + Math.max(connectTimeoutMs, 5000),
-      application_name: 'pg-preflight stats',
-      keepAlive: true,
-    };
-    client = new Client(config);
+    client = new Client(
+      clientConfigFor(target, {
+        connectionTimeoutMillis: connectTimeoutMs,
+        // A backstop for a server that stops answering mid-query (statement_timeout cannot fire then).
+        query_timeout: statementTimeoutMs + Math.max(connectTimeoutMs, 5000),
+        application_name: 'pg-preflight stats',
+        keepAlive: true,
+      }),
+    );
   } catch (err) {
     const reason = err instanceof Error ? oneLine(err.message) : 'unparseable';
-    throw new CollectError('bad-url', scrub(`the database URL is not valid: ${reason}`, [url, parseConnectionUrl(url)?.password ?? '']));
+    throw new CollectError('bad-url', scrub(`the database URL is not valid: ${reason}`, secrets));
   }
   // An idle connection that dies emits 'error' on the client; without a listener that would crash the process.
   let lateError: unknown;
@@ -385,12 +396,16 @@ export async function collectStats(connectionString: string, opts: CollectOption
     phase = 'query';
     await client.query('BEGIN READ ONLY');
     inTransaction = true;
+    // Before any catalog query: the session must be on the database that was named (a pooler may alias it).
+    const here = await connectedAs(client);
+    const wrong = mismatch(target, here);
+    if (wrong) throw new CollectError('wrong-database', scrub(`refusing to read statistics: ${wrong}`, secrets));
     await client.query(`SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`);
     await client.query(`SET LOCAL lock_timeout = ${Math.min(LOCK_TIMEOUT_MS, Math.round(statementTimeoutMs))}`);
-    return await readSnapshot(client, schemas, describeConnection(url));
+    return await readSnapshot(client, schemas, describeConnected(target, here));
   } catch (err) {
     const timedOut = phase === 'connect' && Date.now() - started >= connectTimeoutMs - 50;
-    throw toCollectError(lateError ?? err, phase, url, timedOut);
+    throw toCollectError(lateError ?? err, phase, source, secrets, timedOut);
   } finally {
     await closeQuietly(client, inTransaction);
   }

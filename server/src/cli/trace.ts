@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { type RunnerId } from '@pg-preflight/shared';
 import { LineIndex } from '../core/syntax/text';
-import { isListedScratch } from '../trace/scratch';
+import { checkScratch } from '../trace/scratch';
 import { boolFlag, choiceFlag, stringFlag, type ParsedArgs } from './args';
 import { checkWritable, writeFileAtomic } from '../project/fsutil';
 import { loadFiles, openProject, readStatsSource } from '../project/load';
@@ -66,11 +66,15 @@ export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<nu
   const settings = project.settings;
 
   // The scratch check comes before any file is read or any connection is opened.
-  if (opts.databaseUrl !== undefined && !opts.scratch && !isListedScratch(opts.databaseUrl, settings)) {
-    const { describeConnection } = await import('@pg-preflight/shared/dist/collect');
+  // runTrace checks again (it is the API's guard); this one answers before any file is read.
+  const verdict = opts.databaseUrl !== undefined ? checkScratch(opts.databaseUrl, opts.scratch, settings) : undefined;
+  if (verdict && !verdict.ok) {
+    const { scrubPasswords } = await import('@pg-preflight/shared/dist/collect');
     throw new CliError(
       '--database-url',
-      `refusing to trace on ${describeConnection(opts.databaseUrl)}: it is not marked as a scratch database; add --scratch, or list it in scratchDatabaseUrls in .pg-preflight.json (a trace runs the migration's statements on it, inside a transaction it rolls back)`,
+      verdict.kind === 'invalid'
+        ? `refusing to trace: ${scrubPasswords(verdict.reason, opts.databaseUrl as string)}`
+        : `refusing to trace on ${verdict.source}: it is not marked as a scratch database; add --scratch, or list it in scratchDatabaseUrls in .pg-preflight.json (a trace runs the migration's statements on it, inside a transaction it rolls back)`,
     );
   }
 

@@ -28,6 +28,8 @@
 //       database?    { url, scratch?, runNoTransaction? }: trace on a scratch server instead of PGlite.
 //                    Refused (TraceError 'refused') unless scratch === true or the URL is listed in
 //                    settings.scratchDatabaseUrls. Never pass a connection the user did not mark.
+//                    The URL is resolved once (shared connection-url.ts: PG* variables as `pg`, refused
+//                    parameters) and every connection checks current_database() before running anything.
 //     options (TraceOptions): onProgress(message, done?, total?) for a progress notification;
 //       signal (AbortSignal) to cancel between statements (a new edit: the result would be stale).
 //     Resolves with the TraceResult (types.ts) plus `diagnostics`: one information diagnostic per

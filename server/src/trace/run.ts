@@ -15,7 +15,8 @@ import { EngineStartError, sharedHost, type PgliteHost } from './host';
 import { fullSnapshot, lockedSnapshot, prepareSnapshots, TransactionView } from './observe';
 import { extensionsUsed, mapError, replayFile, stepKey, SUPABASE_SHIM } from './replay';
 import { sampleOutsideTransaction, undoPlanFor } from './sample';
-import { isListedScratch } from './scratch';
+import { checkScratch } from './scratch';
+import type { ConnectionTarget } from '@pg-preflight/shared/dist/connection-url';
 import { insertSyntheticRows } from './synthetic';
 import type { Disagreement, PredictedLock, SyntheticRows, TracedStatement, TraceProgress, TraceResult } from './types';
 
@@ -254,21 +255,27 @@ function versionNotes(req: TraceRequest, settings: Settings, engineVersion: numb
 /** Traces one migration. Throws TraceError when it cannot trace at all; a failing statement is a result. */
 export async function runTrace(req: TraceRequest, opts: TraceOptions = {}): Promise<TraceResult> {
   const settings = req.settings ?? DEFAULT_SETTINGS;
+  let target: ConnectionTarget | undefined;
   if (req.database) {
     const db = req.database;
-    // Checked before anything else, whatever the rest of the request says.
-    if (!db.scratch && !isListedScratch(db.url, settings)) {
-      throw new TraceError('refused', `refusing to trace on ${await safeIdentity(db.url)}: it is not marked as a scratch database (pass --scratch, or list it in scratchDatabaseUrls); a trace runs the migration's statements on it`);
+    // Checked before anything else, whatever the rest of the request says. The target it resolves is
+    // the only thing connections are opened with.
+    const verdict = checkScratch(db.url, db.scratch === true, settings);
+    if (!verdict.ok && verdict.kind === 'invalid') throw new TraceError('refused', `refusing to trace: ${scrubUrl(verdict.reason, db.url)}`);
+    if (!verdict.ok) {
+      throw new TraceError('refused', `refusing to trace on ${verdict.source}: it is not marked as a scratch database (pass --scratch, or list it in scratchDatabaseUrls); a trace runs the migration's statements on it`);
     }
+    target = verdict.target;
   }
   await loadParser();
   const runner = settings.runner === 'auto' ? detectRunner(req.path, req.text) : settings.runner;
-  return req.database ? traceOnServer(req, settings, runner, req.database, opts) : traceOnPglite(req, settings, runner, opts);
+  return req.database && target ? traceOnServer(req, settings, runner, req.database, target, opts) : traceOnPglite(req, settings, runner, opts);
 }
 
-async function safeIdentity(url: string): Promise<string> {
-  const { describeConnection } = await import('@pg-preflight/shared/dist/collect');
-  return describeConnection(url);
+/** The reasons of a refused URL never quote the password, but a guard costs nothing. */
+function scrubUrl(message: string, url: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:([^@]*)@/i.exec(url.trim());
+  return m && m[1].length >= 3 ? message.split(m[1]).join('****') : message;
 }
 
 function baseResult(engine: TraceResult['engine'], serverVersionNum: number, runner: string): TraceResult {
@@ -425,25 +432,31 @@ function finish(result: TraceResult, tx: TxOutcome, notes: string[]): void {
 // ---------------------------------------------------------------------------------------------------
 // Scratch server
 
-async function traceOnServer(req: TraceRequest, settings: Settings, runner: string, db: ScratchDatabase, opts: TraceOptions): Promise<TraceResult> {
+async function traceOnServer(req: TraceRequest, settings: Settings, runner: string, db: ScratchDatabase, target: ConnectionTarget, opts: TraceOptions): Promise<TraceResult> {
   const t0 = performance.now();
   const collect = await import('@pg-preflight/shared/dist/collect');
   const { Client } = await import('@pg-preflight/shared/dist/pg');
-  const source = collect.describeConnection(db.url);
-  const scrub = (s: string) => collect.scrubPasswords(oneLine(collect.redactConnectionString(s)), db.url);
+  const pgTarget = await import('@pg-preflight/shared/dist/pg-target');
+  const { describeTarget } = await import('@pg-preflight/shared/dist/connection-url');
+  let source = describeTarget(target);
+  const scrub = (s: string) => {
+    const out = collect.scrubPasswords(oneLine(collect.redactConnectionString(s)), db.url);
+    return target.password && target.password.length >= 3 ? out.split(target.password).join('****') : out;
+  };
   const statementMs = durationMs(settings.statementTimeout, 30_000);
   const lockMs = durationMs(settings.lockTimeout, 5_000);
   const connect = async (purpose: string) => {
     let client;
     try {
-      client = new Client({
-        connectionString: db.url,
-        connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-        application_name: `pg-preflight trace${purpose ? ` (${purpose})` : ''}`,
-        keepAlive: true,
-        // A backstop for a server that stops answering (statement_timeout cannot fire then).
-        query_timeout: statementMs + 30_000,
-      });
+      client = new Client(
+        pgTarget.clientConfigFor(target, {
+          connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+          application_name: `pg-preflight trace${purpose ? ` (${purpose})` : ''}`,
+          keepAlive: true,
+          // A backstop for a server that stops answering (statement_timeout cannot fire then).
+          query_timeout: statementMs + 30_000,
+        }),
+      );
     } catch (err) {
       throw new TraceError('connect', scrub(`could not connect to ${source}: the database URL is not valid: ${(err as Error).message}`));
     }
@@ -454,6 +467,20 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
       await client.end().catch(() => undefined);
       throw new TraceError('connect', scrub(`could not connect to ${source}: ${collect.classifyError(err, 'connect').reason}`));
     }
+    // Every connection (the trace's, the sampler's) proves where it is before it runs anything.
+    let here;
+    try {
+      here = await pgTarget.connectedAs(client);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw new TraceError('connect', scrub(`could not connect to ${source}: ${collect.classifyError(err, 'query').reason}`));
+    }
+    const wrong = pgTarget.mismatch(target, here);
+    if (wrong) {
+      await client.end().catch(() => undefined);
+      throw new TraceError('refused', scrub(`refusing to trace: ${wrong}`));
+    }
+    if (!purpose) source = pgTarget.describeConnected(target, here);
     return client;
   };
   opts.onProgress?.(`connecting to ${source}`);
@@ -477,7 +504,7 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
     let modelStats = req.stats;
     if (!modelStats) {
       opts.onProgress?.(`reading the catalog of ${source} for the model`);
-      modelStats = await collect.collectStats(db.url, { connectTimeoutMs: opts.connectTimeoutMs }).catch(() => undefined);
+      modelStats = await collect.collectStats(target, { connectTimeoutMs: opts.connectTimeoutMs }).catch(() => undefined);
       if (!modelStats) result.notes.push(`the model could not read the catalog of ${source}: its predictions only know the earlier migrations`);
     }
     const analysis = analyze({ text: req.text, path: req.path, settings, stats: modelStats, pgVersion: major, priorFiles: req.priorFiles });
