@@ -15,6 +15,7 @@ import { detectRunner, RUNNERS } from './migrations/runners';
 import { Utf8Mapper } from './syntax/text';
 import type { Analysis, Fix, LockMode, Span, StatementInfo, Violation } from './types';
 import { RULE_CRASH, SYNTAX_ERROR_RULE } from './rules/core-findings';
+import type { SchemaHistory } from './schema/history';
 
 export { RULE_CRASH, SYNTAX_ERROR_RULE };
 
@@ -41,6 +42,8 @@ export interface AnalyzeInput {
   isMigration?: boolean;
   /** Work kept between analyses of the same document (language server); never changes the result. */
   memo?: AnalysisMemo;
+  /** The folder's schema history, shared by the files of one run (CLI); never changes the result. */
+  history?: SchemaHistory;
 }
 
 const SUE = lockStrength('ShareUpdateExclusiveLock');
@@ -63,14 +66,16 @@ export function analyze(input: AnalyzeInput): Analysis {
   const wrapped = runner.wrapsInTransaction && !runner.hasNoTransactionDirective(text);
 
   const priorFiles = input.priorFiles ?? [];
-  const buildBase = (): Catalog => {
-    const c = new Catalog(input.stats);
-    for (const prior of priorFiles) {
-      for (const s of parseFile(prior.text).statements) {
-        if (!s.ast) continue;
-        c.apply(s.ast, 'earlier-file');
-      }
+  const applyPrior = (c: Catalog, prior: SourceFile) => {
+    for (const s of parseFile(prior.text).statements) {
+      if (!s.ast) continue;
+      c.apply(s.ast, 'earlier-file');
     }
+  };
+  const buildBase = (): Catalog => {
+    if (input.history) return input.history.catalogAfter(input.stats, priorFiles, applyPrior);
+    const c = new Catalog(input.stats);
+    for (const prior of priorFiles) applyPrior(c, prior);
     return c;
   };
 

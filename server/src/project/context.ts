@@ -120,16 +120,50 @@ export class ContextBuilder {
     const unit = migrationUnit(file);
     const names = this.siblings(unit);
     const at = names.indexOf(unit.name);
-    const isLaterChecked = (n: string, i: number) => (at < 0 ? compareMigrationNames(n, unit.name) > 0 : i > at) && checked.has(path.join(unit.folder, ...n.split('/')));
+    const abs = (n: string) => path.join(unit.folder, ...n.split('/'));
+    const isChecked = this.checkedFlags(unit, names, checked);
+    const isLaterChecked = (n: string, i: number) => (at < 0 ? compareMigrationNames(n, unit.name) > 0 : i > at) && isChecked[i];
     const siblingNames = names.filter((n, i) => n !== unit.name && !isLaterChecked(n, i));
-    const earlier = at >= 0 ? names.slice(0, at) : names.filter((n) => compareMigrationNames(n, unit.name) < 0);
-    const priorFiles: SourceFile[] = [];
-    for (const name of earlier) {
-      if (isRevertMigration(name)) continue;
-      const abs = path.join(unit.folder, ...name.split('/'));
-      priorFiles.push({ path: displayPath(abs, this.cwd), text: this.text(abs, 'an earlier migration read for schema context') });
+    let priorFiles: SourceFile[];
+    if (at >= 0 && !this.options.overlay) {
+      // Without an overlay the texts never change within a run: one list per folder, sliced per file, so
+      // the files of a history share their earlier files (and SchemaHistory reuses their schema).
+      priorFiles = this.priorsBefore(unit, names, at);
+    } else {
+      const earlier = at >= 0 ? names.slice(0, at) : names.filter((n) => compareMigrationNames(n, unit.name) < 0);
+      priorFiles = earlier.filter((n) => !isRevertMigration(n)).map((n) => ({ path: displayPath(abs(n), this.cwd), text: this.text(abs(n), 'an earlier migration read for schema context') }));
     }
     return { isMigration: true, priorFiles, siblingNames };
+  }
+
+  private readonly checkedByRun = new WeakMap<ReadonlySet<string>, Map<string, boolean[]>>();
+
+  /** Which of a folder's names are checked in this run, worked out once per folder and run (not once per file). */
+  private checkedFlags(unit: MigrationUnit, names: string[], checked: ReadonlySet<string>): boolean[] {
+    let byFolder = this.checkedByRun.get(checked);
+    if (!byFolder) this.checkedByRun.set(checked, (byFolder = new Map()));
+    const key = `${unit.folderPerMigration ? 'p' : 'f'}:${unit.folder}`;
+    let flags = byFolder.get(key);
+    if (!flags) byFolder.set(key, (flags = names.map((n) => checked.has(path.join(unit.folder, ...n.split('/'))))));
+    return flags;
+  }
+
+  private readonly priorLists = new Map<string, { files: SourceFile[]; scanned: number; countBefore: number[] }>();
+
+  /** The schema-defining migrations (no down/undo files) among the folder's first `at` names, read once per run. */
+  private priorsBefore(unit: MigrationUnit, names: string[], at: number): SourceFile[] {
+    const key = `${unit.folderPerMigration ? 'p' : 'f'}:${unit.folder}`;
+    let list = this.priorLists.get(key);
+    if (!list) this.priorLists.set(key, (list = { files: [], scanned: 0, countBefore: [0] }));
+    while (list.scanned < at) {
+      const name = names[list.scanned++];
+      if (!isRevertMigration(name)) {
+        const abs = path.join(unit.folder, ...name.split('/'));
+        list.files.push({ path: displayPath(abs, this.cwd), text: this.text(abs, 'an earlier migration read for schema context') });
+      }
+      list.countBefore[list.scanned] = list.files.length;
+    }
+    return list.files.slice(0, list.countBefore[at]);
   }
 
   /** Migration names of a folder in runner order (listed once per folder and layout). */

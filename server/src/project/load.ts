@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { RunnerId, Settings, StatsSnapshot } from '@pg-preflight/shared';
 import type { AnalyzeInput, SourceFile } from '../core/analyze';
+import { SchemaHistory } from '../core/schema/history';
 import { loadConfig } from './config';
 import { collectAppFiles, ContextBuilder, mayDropOrRename, migrationUnit, type SchemaContext } from './context';
 import { statsFromDatabase } from './database';
@@ -30,6 +31,8 @@ export interface Project {
   settings: Settings;
   /** Reads every file once for this project; the schema contexts come from it. */
   files: ContextBuilder;
+  /** The schema after each folder's earlier files, built once per run (per folder). */
+  histories: Map<string, SchemaHistory>;
 }
 
 export function openProject(cwd: string, options: ProjectOptions = {}): Project {
@@ -37,7 +40,14 @@ export function openProject(cwd: string, options: ProjectOptions = {}): Project 
   const settings: Settings = { ...config.settings };
   if (options.pgVersion !== undefined) settings.pgVersion = options.pgVersion;
   if (options.runner !== undefined) settings.runner = options.runner;
-  return { cwd, root: config.root, configFile: config.file, settings, files: new ContextBuilder(cwd, config.root, globMatchers(settings.migrationGlobs)) };
+  return {
+    cwd,
+    root: config.root,
+    configFile: config.file,
+    settings,
+    files: new ContextBuilder(cwd, config.root, globMatchers(settings.migrationGlobs)),
+    histories: new Map(),
+  };
 }
 
 /** A migration read from disk with its schema context. */
@@ -88,7 +98,11 @@ export async function databaseStats(source: StatsSource): Promise<StatsSnapshot 
 
 /** analyze()'s input for one loaded file. */
 export function analyzeInput(project: Project, loaded: LoadedFile, stats: StatsSnapshot | undefined, appFiles: SourceFile[]): AnalyzeInput {
+  const folder = loaded.context.isMigration ? migrationUnit(loaded.file).folder : undefined;
+  let history = folder !== undefined ? project.histories.get(folder) : undefined;
+  if (folder !== undefined && !history) project.histories.set(folder, (history = new SchemaHistory()));
   return {
+    history,
     text: loaded.text,
     path: loaded.shown,
     settings: project.settings,

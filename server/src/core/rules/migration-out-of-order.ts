@@ -23,8 +23,19 @@ export interface MigrationFile {
   folderStyle: boolean;
 }
 
+/** Names seen before: every file of a folder reads every sibling's name, so a history of n files reads n² names. */
+const parsedNames = new Map<string, MigrationFile | undefined>();
+
 export function migrationFile(path: string | undefined): MigrationFile | undefined {
   if (!path) return undefined;
+  if (parsedNames.has(path)) return parsedNames.get(path);
+  if (parsedNames.size > 50_000) parsedNames.clear();
+  const parsed = readMigrationFile(path);
+  parsedNames.set(path, parsed);
+  return parsed;
+}
+
+function readMigrationFile(path: string): MigrationFile | undefined {
   const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
   const folderStyle = parts[parts.length - 1] === 'migration.sql';
   const key = folderStyle ? (parts[parts.length - 2] ?? '') : (parts[parts.length - 1] ?? '');

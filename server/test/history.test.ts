@@ -1,0 +1,50 @@
+// A whole migration history in one run: each earlier file is applied to the schema once per folder, not
+// once per later file (SchemaHistory), and the findings are those of analysing each file on its own.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyze } from '../src/core/analyze';
+import { loadParser } from '../src/core/syntax/parse';
+import { analyzeInput, loadFiles, openProject } from '../src/project/load';
+
+describe('schema history: linear in the number of migrations', () => {
+  let root: string;
+  const N = 60;
+  before(async () => {
+    await loadParser();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-history-'));
+    const dir = path.join(root, 'supabase', 'migrations');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(path.join(root, '.git'));
+    for (let i = 1; i <= N; i++) {
+      const ts = `2024${String(i).padStart(10, '0')}`;
+      const prev = i > 1 ? `alter table t_${i - 1} add column c_${i} text;\nalter table t_${i - 1} alter column name type varchar(200);\n` : '';
+      fs.writeFileSync(path.join(dir, `${ts}_m${i}.sql`), `create table t_${i} (id bigint primary key, name text);\n${prev}create index on t_${i} (name);\n`);
+    }
+    // A down migration is never schema.
+    fs.writeFileSync(path.join(dir, '20240000000003_m3.down.sql'), 'drop table t_3;\n');
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('applies each earlier file once, with the same findings as one file at a time', () => {
+    const project = openProject(root);
+    const dir = path.join(root, 'supabase', 'migrations');
+    const files = fs.readdirSync(dir).filter((f) => !f.includes('.down.')).sort().map((f) => path.join(dir, f));
+    const loaded = loadFiles(project, files);
+    const together = loaded.map((l) => analyze(analyzeInput(project, l, undefined, [])));
+    const history = project.histories.get(dir);
+    assert.ok(history, 'the folder has a history');
+    assert.equal(history.counters.filesApplied, N - 1, 'each earlier file applied once (the last file has N-1 earlier ones)');
+    assert.equal(history.counters.prefixesReused, N - 1);
+    // The same files, each analysed in a fresh project of its own (no shared history).
+    for (const [i, l] of loaded.entries()) {
+      const alone = openProject(root);
+      const [own] = loadFiles(alone, [l.file], new Set(files));
+      const a = analyze({ ...analyzeInput(alone, own, undefined, []), history: undefined });
+      assert.deepEqual(together[i].violations.map((v) => `${v.rule}: ${v.message}`), a.violations.map((v) => `${v.rule}: ${v.message}`), l.shown);
+      assert.ok(own.context.priorFiles.length === i && own.context.priorFiles.every((p) => !p.path.includes('.down.')), `${l.shown}: ${i} earlier files`);
+    }
+    assert.ok(together.some((a) => a.violations.some((v) => v.rule === 'rewriting-type-change')), 'the earlier files gave the schema: the type change is known to rewrite');
+  });
+});
