@@ -80,8 +80,8 @@ ALTER TABLE accounts ALTER COLUMN code SET NOT NULL;
 -- rules: set-not-null-without-check
 -- peers: sq pg12_with_different_column_validated_err
 -- why: the validated check is on another column
-ALTER TABLE accounts ADD CONSTRAINT accounts_notes_nn CHECK (notes IS NOT NULL) NOT VALID;
-ALTER TABLE accounts VALIDATE CONSTRAINT accounts_notes_nn;
+ALTER TABLE accounts ADD CONSTRAINT accounts_name_nn2 CHECK (name IS NOT NULL) NOT VALID;
+ALTER TABLE accounts VALIDATE CONSTRAINT accounts_name_nn2;
 SET lock_timeout = '2s';
 ALTER TABLE accounts ALTER COLUMN org_id SET NOT NULL;
 -- ^^^

@@ -15,7 +15,7 @@ ALTER TABLE orders ALTER COLUMN total TYPE bigint;
 -- why: varchar -> text is binary-coercible: catalog-only, indexes kept
 -- disagree: squawk's changing-column-type flags every type change
 SET lock_timeout = '2s'; SET statement_timeout = '10s';
-ALTER TABLE accounts ALTER COLUMN email TYPE text;
+ALTER TABLE accounts ALTER COLUMN website TYPE text;
 
 -- case: type-varchar-to-text-using-cast
 -- expect: safe
@@ -54,7 +54,7 @@ ALTER TABLE accounts ALTER COLUMN code TYPE varchar(10);
 -- peers: sm varchar_remove_limit; pgls safe_widening (varchar)
 -- why: varchar(n) -> varchar is binary-coercible
 SET lock_timeout = '2s'; SET statement_timeout = '10s';
-ALTER TABLE accounts ALTER COLUMN email TYPE varchar;
+ALTER TABLE accounts ALTER COLUMN website TYPE varchar;
 
 -- case: type-text-to-varchar-limit
 -- expect: dangerous
@@ -303,7 +303,7 @@ BEGIN;
 SET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '10s';
 DROP VIEW active_accounts CASCADE;
 ALTER TABLE accounts ALTER COLUMN email TYPE varchar(200);
-CREATE VIEW active_accounts AS SELECT id, email, name FROM accounts WHERE status = 'active';
+CREATE VIEW active_accounts AS SELECT id, email FROM accounts;
 COMMIT;
 
 -- case: type-change-needs-using

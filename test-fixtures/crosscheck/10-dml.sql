@@ -26,7 +26,7 @@ UPDATE accounts SET status = 'closed' WHERE id = 1;
 -- expect: safe
 -- peers: pgls banDeleteWithoutWhere/valid_with_where
 -- why: deletes one row by primary key
-DELETE FROM accounts WHERE id = 4;
+DELETE FROM billing.invoices WHERE id = 3;
 
 -- case: backfill-unbatched
 -- expect: dangerous

@@ -34,7 +34,8 @@ CREATE TABLE accounts (
   tag citext,
   region short_code,
   legacy_id integer,
-  flags bit varying(8)
+  flags bit varying(8),
+  website varchar(200)
 );
 CREATE INDEX accounts_email_idx ON accounts (email);
 CREATE INDEX accounts_tag_idx ON accounts (tag);
@@ -78,10 +79,10 @@ CREATE TABLE measurements (
 CREATE TABLE measurements_2023 PARTITION OF measurements FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
 CREATE TABLE measurements_2024 (id bigint, at date NOT NULL, v integer);
 
-CREATE VIEW active_accounts AS SELECT id, email, name FROM accounts WHERE status = 'active';
+CREATE VIEW active_accounts AS SELECT id, email FROM accounts;
 CREATE MATERIALIZED VIEW account_totals AS
-  SELECT account_id, sum(total) AS total FROM orders GROUP BY account_id;
-CREATE UNIQUE INDEX account_totals_key ON account_totals (account_id);
+  SELECT status, count(*) AS n FROM orders GROUP BY status;
+CREATE UNIQUE INDEX account_totals_key ON account_totals (status);
 
 CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
