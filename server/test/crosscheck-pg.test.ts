@@ -7,7 +7,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { splitSql } from '../src/core/split';
+import { splitSql } from '../src/core/syntax/split';
 import { CROSSCHECK, loadCases, type CrossCase } from './support/crosscheck';
 import { sharedPostgres } from './support/postgres';
 

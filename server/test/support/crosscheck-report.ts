@@ -1,5 +1,5 @@
 // `npm run crosscheck`: the cross-check table with every miss (case, expected, got), for both tools.
-import { loadParser } from '../../src/core/parse';
+import { loadParser } from '../../src/core/syntax/parse';
 import { judgePreflight, judgeSquawkAll, loadCases, loadCrossStats, report, type Verdict } from './crosscheck';
 
 async function main(): Promise<void> {

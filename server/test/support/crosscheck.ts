@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { normalizeSettings, validateStatsSnapshot, type StatsSnapshot } from '@pg-preflight/shared';
 import { analyze } from '../../src/core/analyze';
-import { LineIndex } from '../../src/core/text';
+import { LineIndex } from '../../src/core/syntax/text';
 import { REPO } from './fixtures';
 
 export const CROSSCHECK = path.join(REPO, 'test-fixtures/crosscheck');
