@@ -182,18 +182,21 @@ describe('ci integrations (a real git repository)', function () {
       }
     });
 
-    it('one-line errors: not a git repository, an unknown ref, a ref that looks like an option, git not installed', () => {
+    it('one-line errors: not a git repository, an unknown ref, a ref that looks like an option, no merge base, git not installed', () => {
       const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'pgpf-ci-nogit-'));
       temps.push(outside);
       write(outside, `${M}/0001_x.sql`, 'SELECT 1;\n');
+      // A commit with no history in common with HEAD (a `git diff A...HEAD` without a merge base).
+      const unrelated = git(root, 'commit-tree', 'HEAD^{tree}', '-m', 'unrelated').trim();
       const cases: [string[], string, NodeJS.ProcessEnv?][] = [
         [['check', '--changed-since', 'main'], `pg-preflight: --changed-since: ${fs.realpathSync(outside)} is not inside a git repository\n`],
         [['check', '--changed-since', 'no-such-branch'], "pg-preflight: --changed-since: unknown git ref 'no-such-branch'\n"],
         [['check', '--changed-since=-p'], "pg-preflight: --changed-since: '-p' is not a git ref\n"],
+        [['check', '--changed-since', unrelated], `pg-preflight: --changed-since: '${unrelated}' and HEAD have no common ancestor\n`],
         [['check', '--changed-since', 'main'], 'pg-preflight: --changed-since: git is not installed (no git on PATH)\n', { PATH: path.join(outside, 'no-bin') }],
       ];
       for (const [i, [args, expected, env]] of cases.entries()) {
-        const cwd = i === 0 ? outside : root;
+        const cwd = i === 0 ? outside : root; // the first case runs outside any repository
         const r = cli(args, cwd, childEnv((env ?? {}) as Record<string, string>));
         assert.deepEqual([r.code, r.stderr, r.stdout], [2, expected, ''], args.join(' '));
       }
@@ -294,6 +297,12 @@ describe('ci integrations (a real git repository)', function () {
       const ok = runAction({ paths: `  ${M}/0004_index.sql \n\n${M}/000[12]_*.sql\n`, 'changed-since': 'main', format: 'json', 'fail-on': 'never' });
       assert.equal(ok.code, 0, ok.stderr);
       assert.deepEqual(json(ok).files.map((f) => f.path), [`${M}/0004_index.sql`, `${M}/0002_status.sql`]);
+    });
+
+    it('version: overrides the release npx runs (offline here, so another version is not found)', () => {
+      const r = runAction({ version: '0.0.0-not-installed' });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /ENOTCACHED[\s\S]*registry\.npmjs\.org\/pg-preflight/);
     });
   });
 
