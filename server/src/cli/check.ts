@@ -7,7 +7,8 @@ import { analyze } from '../core/analyze';
 import { loadParser } from '../core/syntax/parse';
 import { LineIndex } from '../core/syntax/text';
 import { checkWritable, writeFileAtomic } from '../project/fsutil';
-import { defaultInputs, resolveInputs } from '../project/inputs';
+import { changedSince } from '../project/git';
+import { defaultInputs, onlyChanged, resolveInputs } from '../project/inputs';
 import { analyzeInput, appFilesFor, databaseStats, loadFiles, openProject, readStatsSource } from '../project/load';
 import { boolFlag, choiceFlag, stringFlag, type ParsedArgs } from './args';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './errors';
@@ -31,6 +32,8 @@ export interface CheckOptions extends AnalysisFlags {
   format: Format;
   failOn: FailOn;
   output?: string;
+  /** --changed-since: a git ref. */
+  changedSince?: string;
 }
 
 /** Flag values -> options; every value is checked here, before any file is read. */
@@ -41,6 +44,7 @@ export function checkOptions(args: ParsedArgs): CheckOptions {
     format: choiceFlag(args, 'format', FORMATS) ?? 'text',
     failOn: choiceFlag(args, 'fail-on', FAIL_ON) ?? 'error',
     output: stringFlag(args, 'output'),
+    changedSince: stringFlag(args, 'changed-since'),
   };
 }
 
@@ -78,7 +82,14 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   if (output) checkWritable(output, opts.output as string);
 
   const project = openProject(cwd, opts);
-  const files = opts.paths.length ? resolveInputs(opts.paths, cwd) : defaultInputs(project.settings.migrationGlobs, project.root, cwd);
+  let files = opts.paths.length ? resolveInputs(opts.paths, cwd) : defaultInputs(project.settings.migrationGlobs, project.root, cwd);
+  if (opts.changedSince !== undefined) {
+    files = onlyChanged(files, await changedSince(cwd, opts.changedSince));
+    if (files.length === 0) {
+      readStatsSource(project, opts); // still validated: a bad snapshot should not wait for the next migration
+      return nothingChanged(opts, output, io);
+    }
+  }
   // Read every input (and its schema context) before connecting anywhere or writing anything.
   const loaded = loadFiles(project, files);
   let stats = readStatsSource(project, opts);
@@ -102,4 +113,19 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   if (output) writeFileAtomic(output, report, opts.output as string);
   else io.stdout.write(report);
   return failsOn(results, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * --changed-since found no changed migration: a one-line note, exit 0. A report is still written where
+ * something reads it (an --output file, or json/sarif on stdout): an empty SARIF clears the alerts.
+ */
+function nothingChanged(opts: CheckOptions, output: string | undefined, io: Io): number {
+  const among = opts.paths.length ? 'the given paths' : 'the files matching migrationGlobs';
+  io.stderr.write(`pg-preflight: note: no migration changed since ${opts.changedSince} among ${among}\n`);
+  if (output || opts.format === 'json' || opts.format === 'sarif') {
+    const report = REPORTERS[opts.format]([], { color: false, toolVersion: toolVersion() });
+    if (output) writeFileAtomic(output, report, opts.output as string);
+    else io.stdout.write(report);
+  }
+  return EXIT_OK;
 }

@@ -44,9 +44,16 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     about: `Lints PostgreSQL migration files and shows which lock each statement takes, on which table, for how long.
 Folders are searched for .sql files; quoted globs ('migrations/**/*.sql') are expanded. With no paths, the
 files matching migrationGlobs in .pg-preflight.json (or the defaults) under the project root are checked.
-Earlier migrations of the same folder are read as schema context, never checked.`,
+Earlier migrations of the same folder are read as schema context, never checked. With --changed-since,
+only the files among those that git reports added, modified or renamed since REF are checked.`,
     flags: {
       ...ANALYSIS,
+      'changed-since': {
+        kind: 'string',
+        value: 'REF',
+        help: `check only the migrations changed since git REF: committed since the merge base
+of REF and HEAD, staged, unstaged or untracked (e.g. origin/main)`,
+      },
       format: { kind: 'string', value: 'F', help: 'text (default), json, sarif, github, markdown' },
       'fail-on': { kind: 'string', value: 'LEVEL', help: 'exit 1 on findings at or above LEVEL: error (default), warning, never' },
       output: { kind: 'string', value: 'FILE', help: 'write the report to FILE (atomically) instead of standard output' },

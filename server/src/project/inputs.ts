@@ -72,3 +72,19 @@ export function defaultInputs(globs: string[], root: string, cwd: string): strin
 export function globMatchers(globs: string[]): RegExp[] {
   return globs.map((g) => globToRegExp(toSlashes(g).replace(/^\.\//, '')));
 }
+
+/**
+ * --changed-since: the inputs that are among `changed` (absolute paths from git), in input order.
+ * Compared after resolving symbolic links: git names files under its real top-level folder.
+ */
+export function onlyChanged(inputs: string[], changed: string[]): string[] {
+  const real = (f: string) => {
+    try {
+      return fs.realpathSync(f);
+    } catch {
+      return f;
+    }
+  };
+  const set = new Set(changed.map(real));
+  return inputs.filter((f) => set.has(real(f)));
+}
