@@ -33,6 +33,8 @@
 // INPROC_SIZES statements, up to 10,000, and prints analyze() per statement: flat when analysis is
 // linear in the file (a rule that walks all earlier statements per statement shows as growth).
 //
+// Then the pathological inputs (pathological.ts): inputs that once took minutes, at n and 2n.
+//
 // Prints a table and writes .bench/results.json (gitignored). Figures only, no assertions.
 // Environment: PG_PREFLIGHT_BENCH_RUNS (default 5), PG_PREFLIGHT_BENCH_WAIT_S (wait that long for the CLI
 // to be built, default 0), PG_PREFLIGHT_BENCH_KEEP=1 (copy the generated migrations to .bench/).
@@ -41,6 +43,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathological } from './pathological';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const RUNS = Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?? 5);
@@ -475,6 +478,7 @@ async function main(): Promise<void> {
     const bareMs = median(bare.map((r) => r.wallMs));
     const bareRss = Math.max(...bare.map((r) => r.rssKB ?? 0)) / 1024;
     process.stdout.write(`\nbare \`node -e 0\`: median ${bareMs.toFixed(1)} ms wall, ${bare[0].rssKB === undefined ? 'n/a' : bareRss.toFixed(1)} MB max RSS\n`);
+    await pathological((line) => process.stdout.write(line));
     process.stdout.write(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
     const results = {

@@ -34,6 +34,12 @@ export interface AnalyzeInput {
   pgVersion?: number;
   /** Earlier migrations of the same folder, in the runner's order: they define the schema. */
   priorFiles?: SourceFile[];
+  /**
+   * The schema `priorFiles` define, already built (origin 'earlier-file') by a caller that analyses many
+   * files in a row, each seeing the ones before (planSplit's steps): analyze() works on a clone and does not
+   * re-read priorFiles' statements, so n files cost O(n) instead of O(n^2). Must match priorFiles.
+   */
+  baseCatalog?: Catalog;
   /** File names of the other migrations in the folder (ordering and duplicate checks). */
   siblingNames?: string[];
   /** Application source files to search for dropped or renamed names. */
@@ -73,6 +79,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
   };
   const buildBase = (): Catalog => {
+    if (input.baseCatalog) return input.baseCatalog.clone();
     if (input.history) return input.history.catalogAfter(input.stats, priorFiles, applyPrior);
     const c = new Catalog(input.stats);
     for (const prior of priorFiles) applyPrior(c, prior);

@@ -9,7 +9,7 @@ import { formatCount, formatDuration } from '../estimate';
 import { modeTitle } from '../locks/modes';
 import { parseFile } from '../syntax/parse';
 import type { Analysis, LockEstimate } from '../types';
-import { planSplit } from './plan';
+import { addToCatalog, planSplit, priorCatalog } from './plan';
 import type { SplitPlan, SplitStep } from './types';
 
 export interface PlanDocumentOptions {
@@ -195,9 +195,11 @@ function sqlOnly(s: SplitStep): string {
 
 function analyseSteps(input: AnalyzeInput, p: SplitPlan, a: Analysis): Analysis[] {
   const prior = [...(input.priorFiles ?? [])];
+  const base = priorCatalog(input); // grown step by step: n steps cost O(n), not O(n^2)
   return p.steps.map((s) => {
-    const sa = analyze({ ...input, text: s.sql, path: s.name, settings: { ...(input.settings ?? ({} as never)), runner: a.runner } as never, pgVersion: a.pgVersion, priorFiles: [...prior], isMigration: false });
+    const sa = analyze({ ...input, text: s.sql, path: s.name, settings: { ...(input.settings ?? ({} as never)), runner: a.runner } as never, pgVersion: a.pgVersion, priorFiles: prior, baseCatalog: base, isMigration: false });
     prior.push({ path: s.name, text: s.sql });
+    addToCatalog(base, s.sql);
     return sa;
   });
 }

@@ -224,23 +224,38 @@ function assemble(state: PlanState, input: AnalyzeInput, text: string, runner: R
   const baseName = inputFileName(input.path);
   const steps: SplitStep[] = [];
   const priorFiles: SourceFile[] = [...(input.priorFiles ?? [])];
+  // Each step is analysed with the earlier steps as schema: one catalog grown step by step, not rebuilt per step.
+  const base = priorCatalog(input);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   drafts.forEach((d, i) => {
     const name = i === 0 ? baseName : namer.next(suffixOf(d));
     const job = jobName(name);
     const body = renderBody(d, runner, settings, job);
-    const stepAnalysis = analyze({ text: body.analysisText, path: name, settings, stats: input.stats, pgVersion: original.pgVersion, priorFiles: [...priorFiles], isMigration: false });
+    const stepAnalysis = analyze({ text: body.analysisText, path: name, settings, stats: input.stats, pgVersion: original.pgVersion, priorFiles, baseCatalog: base, isMigration: false });
     const overrides = d.pieces.flatMap((p) => p.lockLines ?? []);
     const locks = overrides.length ? overrides : lockLines(stepAnalysis);
     for (const w of unsafeLocks(stepAnalysis)) warnings.push(`step ${i + 1} (${name}): ${w}`);
     if (!d.transactional && stepAnalysis.statements.filter((s) => s.kind !== 'meta').length !== 1) warnings.push(`step ${i + 1} (${name}) should hold exactly one statement to run outside a transaction`);
     steps.push(renderStep(d, { name, job, index: i, total: drafts.length, baseName, runner, body, locks, eol, previous: steps[i - 1]?.name }));
     priorFiles.push({ path: name, text: body.analysisText });
+    addToCatalog(base, body.analysisText);
   });
   if (!steps.length) {
     steps.push({ name: baseName, sql: text, transactional: original.wrappedInTransaction, phase: 'migrate', locks: '', reverse: 'nothing to reverse', replacesInput: true, sourceStatements: [] });
   }
   return { steps, warnings, runner: runner.id, pgVersion: original.pgVersion };
+}
+
+/** The schema of the input's earlier files. */
+export function priorCatalog(input: AnalyzeInput): Catalog {
+  const c = new Catalog(input.stats);
+  for (const prior of input.priorFiles ?? []) addToCatalog(c, prior.text);
+  return c;
+}
+
+/** Applies a file's statements to `c` as an earlier file (what analyze() does with priorFiles). */
+export function addToCatalog(c: Catalog, text: string): void {
+  for (const s of parseFile(text).statements) if (s.ast) c.apply(s.ast, 'earlier-file');
 }
 
 /** One line per table: the strongest lock the step takes on it, what it blocks, and the reason. */

@@ -90,16 +90,16 @@ export class Catalog {
 
   /**
    * An independent copy: applying statements to either leaves the other as it was. Every object that
-   * apply() mutates in place is copied; what it only replaces (views, trigger and partition lists,
+   * apply() mutates in place is copied (tables lazily, on their first change); what it only replaces (views, trigger and partition lists,
    * function bodies, the snapshot) is shared. Used by AnalysisMemo to reuse the schema of earlier files.
    */
   clone(): Catalog {
     const c = new Catalog();
     (c as { snapshot?: StatsSnapshot }).snapshot = this.snapshot;
+    // Tables are copied on write (writableTable): a clone per analysed file stays cheap when the schema is large.
     for (const [k, t] of this.tables) {
-      const columns = new Map<string, ColumnInfo>();
-      for (const [n, col] of t.columns) columns.set(n, { ...col });
-      c.tables.set(k, { ...t, columns, constraints: t.constraints.map((x) => ({ ...x })) });
+      sharedTables.add(t);
+      c.tables.set(k, t);
     }
     for (const [k, i] of this.indexes) c.indexes.set(k, { ...i });
     for (const [k, v] of this.views) c.views.set(k, v);
@@ -115,6 +115,17 @@ export class Catalog {
 
   table(name: string): TableInfo | undefined {
     return this.tables.get(name);
+  }
+
+  /** The table to change in place: a private copy when it is still shared with a clone. */
+  private writableTable(name: string): TableInfo | undefined {
+    const t = this.tables.get(name);
+    if (!t || !sharedTables.has(t)) return t;
+    const columns = new Map<string, ColumnInfo>();
+    for (const [n, col] of t.columns) columns.set(n, { ...col });
+    const copy = { ...t, columns, constraints: t.constraints.map((x) => ({ ...x })) };
+    this.tables.set(name, copy);
+    return copy;
   }
 
   /** Created by this file: empty, unseen by the application, so locking it harms nobody. */
@@ -244,7 +255,7 @@ export class Catalog {
       case 'AlterObjectSchemaStmt': {
         if (node.objectType !== 'OBJECT_TABLE' || !node.relation) return;
         const from = qualify(rangeVarName(node.relation));
-        const t = this.tables.get(from);
+        const t = this.writableTable(from);
         if (t) {
           this.tables.delete(from);
           t.schema = node.newschema;
@@ -394,7 +405,7 @@ export class Catalog {
       if (cmd.subtype === 'AT_AddInherit' && parent) this.addChild(this.inheritors, parent, q);
       if (cmd.subtype === 'AT_DropInherit' && parent) this.inheritors.set(parent, (this.inheritors.get(parent) ?? []).filter((c) => c !== q));
     }
-    const t = this.tables.get(q);
+    const t = this.writableTable(q);
     if (!t) return;
     for (const c of node.cmds ?? []) {
       const cmd = c?.AlterTableCmd ?? {};
@@ -451,7 +462,7 @@ export class Catalog {
 
   private rename(node: Node): void {
     const q = qualify(rangeVarName(node.relation));
-    const t = this.tables.get(q);
+    const t = this.writableTable(q);
     if (node.renameType === 'OBJECT_TABLE' && t) {
       this.tables.delete(q);
       t.name = node.newname;
@@ -499,6 +510,9 @@ function defaultConstraintName(table: string, columns: string[], type: Constrain
   const suffix: Record<ConstraintInfo['type'], string> = { p: 'pkey', f: 'fkey', c: 'check', u: 'key', x: 'excl', n: 'not_null', t: 'trigger' };
   return type === 'p' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix[type]}`;
 }
+
+/** Table objects that more than one catalog holds (after clone()): changed only through a copy. */
+const sharedTables = new WeakSet<TableInfo>();
 
 function newTable(qualified: string, kind: RelationKind, origin: Origin): TableInfo {
   const [schema, name] = qualified.split('.');

@@ -3,7 +3,7 @@
 // every other statement is still analysed. Never throws.
 import * as pg from 'libpg-query';
 import type { Node } from './ast';
-import { splitSql, type RawStatement, type SplitResult, type SqlComment } from './split';
+import { OPERATOR_RUN_LIMIT, splitSql, type RawStatement, type SplitResult, type SqlComment } from './split';
 import { parseErrorOffset } from './text';
 import type { Span } from '../types';
 
@@ -38,8 +38,41 @@ type ParseOutcome = { ast?: Node; extra?: Node[]; error?: { message: string; off
 const CACHE_LIMIT = 20_000;
 const cache = new Map<string, ParseOutcome>();
 
-/** How many statement texts were parsed and how many came from the cache (tests and benchmarks read it). */
-export const parseCounters = { parsed: 0, cacheHits: 0 };
+/** How many statement texts (and characters) were parsed and how many came from the cache (tests and benchmarks read it). */
+export const parseCounters = { parsed: 0, cacheHits: 0, parsedChars: 0 };
+
+/**
+ * Deepest AST nesting (objects and arrays) analysed. The rules, the lock model and JSON.stringify walk the
+ * tree recursively and overflow the JS stack near 5,000 levels (`SELECT 1+1+...` with 2,500 terms nests
+ * 5,000 deep); 2,000 levels is an expression chain of about 1,000 operators.
+ */
+export const MAX_AST_DEPTH = 2000;
+const TOO_DEEP = `statement nests more than ${MAX_AST_DEPTH} levels deep; pg-preflight does not analyse it`;
+
+/** Whether `root` nests deeper than `limit` (iterative: the point is not to overflow the stack). */
+function deeperThan(root: unknown, limit: number): boolean {
+  const stack: unknown[] = [root];
+  const depths: number[] = [1];
+  while (stack.length) {
+    const x = stack.pop();
+    const d = depths.pop() as number;
+    if (d > limit) return true;
+    if (Array.isArray(x)) {
+      for (const v of x) if (v && typeof v === 'object') (stack.push(v), depths.push(d + 1));
+    } else if (x && typeof x === 'object') {
+      for (const k in x) {
+        const v = (x as Record<string, unknown>)[k];
+        if (v && typeof v === 'object') (stack.push(v), depths.push(d + 1));
+      }
+    }
+  }
+  return false;
+}
+
+/** PostgreSQL quotes the offending token ("at or near ..."): a huge one (a 200 KB comment) is shortened. */
+function shortenMessage(message: string): string {
+  return message.length > 300 ? message.replace(/(at or near ")([\s\S]{0,80})[\s\S]*"$/, '$1$2..."').slice(0, 300) : message;
+}
 
 function parseOne(text: string): ParseOutcome {
   const hit = cache.get(text);
@@ -48,15 +81,18 @@ function parseOne(text: string): ParseOutcome {
     return hit;
   }
   parseCounters.parsed++;
+  parseCounters.parsedChars += text.length;
   let outcome: ParseOutcome;
   try {
     const result = pg.parseSync(text) as unknown as { stmts?: { stmt: Node }[] };
+    if (deeperThan(result, MAX_AST_DEPTH)) throw new RangeError(TOO_DEEP);
     const stmts = (result.stmts ?? []).map((s) => s.stmt);
     outcome = { ast: stmts[0], extra: stmts.length > 1 ? stmts.slice(1) : undefined };
   } catch (err) {
     const details = (err as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
-    const message = details?.message ?? (err as Error)?.message ?? String(err);
-    outcome = { error: { message, offset: details ? parseErrorOffset(text, details.cursorPosition) : 0 } };
+    // libpg-query's own JSON.parse of a very deep tree overflows the stack: the same limit, said the same way.
+    const message = details?.message ?? (err instanceof RangeError ? TOO_DEEP : ((err as Error)?.message ?? String(err)));
+    outcome = { error: { message: shortenMessage(message), offset: details ? parseErrorOffset(text, details.cursorPosition) : 0 } };
   }
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(text, outcome);
@@ -71,6 +107,7 @@ export function parseFile(text: string): ParsedFile {
 export function parseSplit(split: SplitResult, into: ParsedStatement[] = []): ParsedFile {
   const { statements, comments } = split;
   const parsed = into;
+  let ci = 0; // comments and statements are both in text order: one pass pairs them
   for (const raw of statements) {
     if (raw.kind === 'meta') {
       parsed.push({ raw });
@@ -80,7 +117,13 @@ export function parseSplit(split: SplitResult, into: ParsedStatement[] = []): Pa
       parsed.push({ raw, error: { message: 'the SQL parser is not loaded', span: raw.span } });
       continue;
     }
-    const outcome = parseOne(raw.text);
+    if (raw.operatorRun !== undefined) {
+      const message = `a run of ${raw.operatorRun} operator characters; pg-preflight does not parse runs over ${OPERATOR_RUN_LIMIT}`;
+      parsed.push({ raw, error: { message, span: raw.span } });
+      continue;
+    }
+    while (ci < comments.length && comments[ci].span.start < raw.span.start) ci++;
+    const outcome = parseOne(parserText(raw, comments, ci));
     if (outcome.error) {
       const at = raw.span.start + outcome.error.offset;
       parsed.push({ raw, error: { message: outcome.error.message, span: { start: Math.min(at, raw.span.end), end: Math.min(raw.span.end, Math.max(at + 1, raw.span.end)) } } });
@@ -91,6 +134,41 @@ export function parseSplit(split: SplitResult, into: ParsedStatement[] = []): Pa
     for (const extra of outcome.extra ?? []) parsed.push({ raw, ast: extra });
   }
   return { statements: parsed, comments };
+}
+
+/**
+ * The statement as the parser gets it. PostgreSQL's lexer is quadratic in nested comment openers (each
+ * `/*` inside a comment rescans the operator characters after it: 200 KB of `/*` take over a minute), and
+ * the splitter already knows where every comment ends. So a block comment inside the statement reaches the
+ * parser with its inside blanked (ASCII characters other than line breaks become spaces, which keeps UTF-8
+ * byte offsets), and an unterminated one is cut right after its `/*`: the parser reports the same
+ * "unterminated /* comment" error at the same place, after any error before it.
+ */
+function parserText(raw: RawStatement, comments: readonly SqlComment[], from: number): string {
+  const base = raw.span.start;
+  const text = raw.text;
+  const parts: string[] = [];
+  let at = 0; // text[0, at) is in parts
+  for (let k = from; k < comments.length && comments[k].span.start < raw.span.end; k++) {
+    const c = comments[k];
+    if (!c.block) continue;
+    const s = c.span.start - base + 2; // just after the /*
+    if (c.unterminated) {
+      parts.push(text.slice(at, s));
+      return parts.join('');
+    }
+    const e = c.span.end - base - 2; // the closing */
+    if (e <= s) continue;
+    parts.push(text.slice(at, s), blank(text.slice(s, e)));
+    at = e;
+  }
+  if (!parts.length) return text;
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+function blank(inside: string): string {
+  return inside.replace(/[\x00-\x09\x0b\x0c\x0e-\x7f]/g, ' ');
 }
 
 /** Parses SQL found inside another statement (a DO body's queries); undefined when it does not parse. */

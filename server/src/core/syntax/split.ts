@@ -42,13 +42,24 @@ export interface RawStatement {
   kind: 'sql' | 'meta';
   /** Ended with ';' (meta-commands: always true). */
   terminated: boolean;
+  /**
+   * Length of the longest run of operator characters (PostgreSQL's op_chars) outside quotes and comments, when
+   * over OPERATOR_RUN_LIMIT. PostgreSQL's lexer rescans such a run once per operator it cuts from it
+   * (quadratic time), so the parser is not given the statement.
+   */
+  operatorRun?: number;
 }
+
+/** Longest operator-character run handed to the parser (PostgreSQL's own operator names stop at 63 bytes). */
+export const OPERATOR_RUN_LIMIT = 256;
 
 export interface SqlComment {
   /** `--` up to (not including) the line break, or `/*` through the matching `*\/`. */
   span: Span;
   text: string;
   block: boolean;
+  /** A block comment still open at the end of the text. */
+  unterminated?: boolean;
 }
 
 export interface SplitResult {
@@ -73,6 +84,11 @@ const SLASH = 47;
 const SEMI = 59;
 const GT = 62;
 const BACKSLASH = 92;
+
+/** PostgreSQL's op_chars: ~ ! @ # ^ & | ` ? + - * / % < > = */
+function isOpChar(c: number): boolean {
+  return c === 126 || c === 33 || c === 64 || c === 35 || c === 94 || c === 38 || c === 124 || c === 96 || c === 63 || c === 43 || c === DASH || c === STAR || c === SLASH || c === 37 || c === 60 || c === GT || c === 61;
+}
 
 function isSpace(c: number): boolean {
   return c === SPACE || (c >= TAB && c <= CR); // \t \n \v \f \r
@@ -175,12 +191,18 @@ export function splitSql(text: string, from = 0): SplitResult {
   let parenDepth = 0;
   let beginDepth = 0;
   let pendingBegin = false;
+  // The operator-character run in progress (ended by anything else: a space, a token, a comment) and the longest.
+  let opRun = 0;
+  let maxOpRun = 0;
 
   const finish = (end: number, terminated: boolean): void => {
     if (start >= 0) {
       const e = end < start ? start : end > n ? n : end;
-      statements.push({ span: { start, end: e }, text: src.slice(start, e), kind: 'sql', terminated });
+      const st: RawStatement = { span: { start, end: e }, text: src.slice(start, e), kind: 'sql', terminated };
+      if (maxOpRun > OPERATOR_RUN_LIMIT) st.operatorRun = maxOpRun;
+      statements.push(st);
     }
+    opRun = maxOpRun = 0;
     start = -1;
     lastEnd = -1;
     idCount = id0 = id1 = id2 = id3 = 0;
@@ -232,6 +254,10 @@ export function splitSql(text: string, from = 0): SplitResult {
   let i = from > 0 && from <= n ? Math.floor(from) : 0;
   while (i < n) {
     const c = src.charCodeAt(i);
+    if (opRun > 0 && !isOpChar(c)) {
+      if (opRun > maxOpRun) maxOpRun = opRun;
+      opRun = 0;
+    }
 
     if (c === SPACE || c === LF || c === CR || c === TAB || c === FF || c === VT) {
       i++;
@@ -245,6 +271,8 @@ export function splitSql(text: string, from = 0): SplitResult {
         if (d === LF || d === CR) break;
         j++;
       }
+      if (opRun > maxOpRun) maxOpRun = opRun;
+      opRun = 0;
       comments.push({ span: { start: i, end: j }, text: src.slice(i, j), block: false });
       if (isBreakpoint(src, i, j)) finish(lastEnd, false);
       i = j;
@@ -267,7 +295,11 @@ export function splitSql(text: string, from = 0): SplitResult {
         }
       }
       if (j > n) j = n;
-      comments.push({ span: { start: i, end: j }, text: src.slice(i, j), block: true });
+      if (opRun > maxOpRun) maxOpRun = opRun;
+      opRun = 0;
+      const comment: SqlComment = { span: { start: i, end: j }, text: src.slice(i, j), block: true };
+      if (depth > 0) comment.unterminated = true;
+      comments.push(comment);
       if (depth > 0) {
         // Unterminated: let the parser see it and say so.
         if (start < 0) start = i;
@@ -371,11 +403,13 @@ export function splitSql(text: string, from = 0): SplitResult {
 
     if (c === LPAREN) parenDepth++;
     else if (c === RPAREN && parenDepth > 0) parenDepth--;
+    else if (isOpChar(c)) opRun++;
     pendingBegin = false;
     lastEnd = i + 1;
     i++;
   }
 
+  if (opRun > maxOpRun) maxOpRun = opRun;
   finish(lastEnd, false);
   return { statements, comments };
 }
