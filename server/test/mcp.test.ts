@@ -101,6 +101,8 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
     const alone = await call('check_migration', { sql: 'ALTER TABLE public.orders ALTER COLUMN status SET NOT NULL;' });
     const inFolder = await call('check_migration', { sql: 'ALTER TABLE public.orders ADD COLUMN note text NOT NULL;', folder: 'supabase/migrations' });
     assert.ok(!alone.isError && !inFolder.isError, text(alone) + text(inFolder));
+    // Without a folder the text is checked alone, under a name of its own.
+    assert.equal((alone.structuredContent as { file: string }).file, 'new_migration.sql');
     const d = inFolder.structuredContent as { file: string; findings: { rule: string }[] };
     // The name sorts after the folder's last migration; the table is known from the earlier file.
     assert.equal(d.file, 'supabase/migrations/20240102000001_new_migration.sql');

@@ -28,7 +28,7 @@ const statsFile = z.string().optional().describe("table statistics snapshot in t
 const source = {
   path: z.string().optional().describe('a migration file, relative to the workspace root'),
   sql: z.string().optional().describe('instead of path: the migration text you are about to write'),
-  folder: z.string().optional().describe('with sql: the migrations folder it would go in (its earlier migrations are the schema)'),
+  folder: z.string().optional().describe('with sql: the migrations folder it would go in (its earlier migrations are the schema); without it the text is checked alone'),
   fileName: z.string().optional().describe("with sql: the file name it would get (default: one that sorts after the folder's last migration)"),
 };
 

@@ -59,29 +59,37 @@ export async function loadSource(ws: Workspace, src: SourceArgs, opts: AnalysisA
   const base = openProject(ws.root, { pgVersion: opts.pgVersion, runner: opts.runner });
   let project = base;
   let abs: string;
+  let file: LoadedFile | undefined;
   if (src.path !== undefined) {
     if (src.sql !== undefined) throw new InputError('path', 'give either path (a migration file) or sql, not both');
     abs = ws.resolve(src.path, 'path');
     if (isDir(abs)) throw new InputError(src.path, 'is a folder; give one migration file');
   } else if (src.sql !== undefined) {
     checkSqlText(src.sql);
-    const folder = ws.resolve(src.folder ?? '.', 'folder');
-    if (!isDir(folder)) throw new InputError(src.folder ?? '.', 'not a folder of the workspace');
-    const name = src.fileName ?? nextName(folder);
-    if (!/^[^/\\]+\.sql$/i.test(name) && !/^[^/\\]+\/migration\.sql$/.test(name)) {
+    const sql = src.sql;
+    const name = src.fileName ?? (src.folder !== undefined ? undefined : `${NEW_NAME}.sql`);
+    if (name !== undefined && !/^[^/\\]+\.sql$/i.test(name) && !/^[^/\\]+\/migration\.sql$/.test(name)) {
       throw new InputError('fileName', `'${name}': expected a file name ending in .sql (or <folder>/migration.sql for Prisma)`);
     }
-    abs = path.join(folder, ...name.split('/'));
-    const sql = src.sql;
-    // The text stands in for the file (as an open editor buffer does): the earlier migrations of the
-    // folder are its schema, whether or not a file of that name exists.
-    project = { ...base, files: new ContextBuilder(base.cwd, base.root, globMatchers(base.settings.migrationGlobs), { overlay: (f) => (f === abs ? sql : undefined) }) };
+    if (src.folder === undefined) {
+      // No folder: the text alone, as a migration with no earlier ones.
+      abs = path.join(ws.root, ...(name as string).split('/'));
+      file = { file: abs, shown: ws.show(abs), text: sql, context: { isMigration: true, priorFiles: [], siblingNames: [] } };
+    } else {
+      const folder = ws.resolve(src.folder, 'folder');
+      if (!isDir(folder)) throw new InputError(src.folder, 'not a folder of the workspace');
+      abs = path.join(folder, ...(name ?? nextName(folder)).split('/'));
+      const target = abs;
+      // The text stands in for the file (as an open editor buffer does): the earlier migrations of the
+      // folder are its schema, whether or not a file of that name exists.
+      project = { ...base, files: new ContextBuilder(base.cwd, base.root, globMatchers(base.settings.migrationGlobs), { overlay: (f) => (f === target ? sql : undefined) }) };
+    }
   } else {
     throw new InputError('path', 'give path (a migration file in the workspace) or sql (the migration text, with the folder it would go in)');
   }
-  const [file] = loadFiles(project, [abs]);
-  const stats = readStats(ws, project, opts.statsFile);
+  file ??= loadFiles(project, [abs])[0];
   const notes: string[] = [];
+  const stats = readStats(ws, project, opts.statsFile, notes);
   const app = appRefs ? appFilesFor(project, [file]) : { files: [] };
   if (app.note) notes.push(app.note);
   await loadParser();
@@ -89,12 +97,14 @@ export async function loadSource(ws: Workspace, src: SourceArgs, opts: AnalysisA
 }
 
 /** The statistics: the tool's statsFile, else the config's, each inside the workspace. */
-function readStats(ws: Workspace, project: Project, given: string | undefined): StatsSnapshot | undefined {
+function readStats(ws: Workspace, project: Project, given: string | undefined, notes: string[]): StatsSnapshot | undefined {
   if (given !== undefined) return readStatsFile(ws.resolve(given, 'statsFile'), given);
   const configured = project.settings.statsFile;
   if (!configured) return undefined;
   const abs = path.resolve(project.root, configured);
-  return ws.contains(abs) ? readStatsFile(abs, configured) : undefined;
+  if (ws.contains(abs)) return readStatsFile(abs, configured);
+  notes.push(`statsFile ${configured} (from the config) is outside the workspace and was not read; give statsFile to use a snapshot`);
+  return undefined;
 }
 
 /** SQL text from the assistant: refused when it is binary or too large, as a file would be. */
