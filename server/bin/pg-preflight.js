@@ -2,11 +2,15 @@
 'use strict';
 // One-shot commands: compile libpg-query's WASM with V8's baseline compiler only. Otherwise V8 also
 // recompiles it with TurboFan in the background and node waits for that at exit (a third of a short
-// run, twice the memory; findings are the same). The language server lives long enough to profit
-// from the optimised code, so `pg-preflight lsp` keeps the default.
-if (process.argv[2] !== 'lsp') require('v8').setFlagsFromString('--liftoff-only');
-// `lsp` starts without loading the other commands and their reporters (editor cold start).
-const run = process.argv[2] === 'lsp' ? require('../dist/src/cli/lsp.js').lspCommand(process.argv.slice(3)) : require('../dist/src/cli/main.js').main(process.argv.slice(2));
+// run, twice the memory; findings are the same). The language server and the MCP server live long
+// enough to profit from the optimised code, so `pg-preflight lsp` and `mcp` keep the default.
+const command = process.argv[2];
+if (command !== 'lsp' && command !== 'mcp') require('v8').setFlagsFromString('--liftoff-only');
+// `lsp` and `mcp` start without loading the other commands and their reporters (cold start).
+const run =
+  command === 'lsp' ? require('../dist/src/cli/lsp.js').lspCommand(process.argv.slice(3))
+  : command === 'mcp' ? require('../dist/src/cli/mcp.js').mcpCommand(process.argv.slice(3))
+  : require('../dist/src/cli/main.js').main(process.argv.slice(2));
 run.then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(`pg-preflight: internal error: ${err && err.stack || err}\n`); process.exitCode = 2; }

@@ -1,7 +1,8 @@
 // The layers of the server, as docs/architecture.md states them, checked on the import graph:
-//   shared <- core <- project <- (cli | lsp | trace), with cli -> lsp only for the `lsp` command.
-// The core imports no Node module and no I/O part of shared; only lsp/ sees LSP types. A new edge that
-// breaks a rule fails here with the file and the import.
+//   shared <- core <- project <- (cli | lsp | trace | mcp), with cli -> lsp only for the `lsp` command and
+//   cli -> mcp only for the `mcp` command.
+// The core imports no Node module and no I/O part of shared; only lsp/ sees LSP types, only mcp/ the MCP
+// SDK. A new edge that breaks a rule fails here with the file and the import.
 import { strict as assert } from 'node:assert';
 import { builtinModules } from 'node:module';
 import * as fs from 'node:fs';
@@ -9,7 +10,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
-type Layer = 'core' | 'project' | 'cli' | 'lsp' | 'trace' | 'entry';
+type Layer = 'core' | 'project' | 'cli' | 'lsp' | 'trace' | 'mcp' | 'entry';
 
 /** Which layers each layer may import (its own included). */
 const ALLOWED: Record<Layer, Layer[]> = {
@@ -17,19 +18,21 @@ const ALLOWED: Record<Layer, Layer[]> = {
   project: ['core', 'project'],
   trace: ['core', 'project', 'trace'],
   lsp: ['core', 'project', 'trace', 'lsp'],
+  mcp: ['core', 'project', 'trace', 'mcp'],
   cli: ['core', 'project', 'trace', 'cli'],
   entry: ['core'],
 };
-/** The one file of the CLI that may start the language server. */
-const CLI_TO_LSP = 'cli/lsp.ts';
+/** The one file of the CLI that may start each server: the command's entry file. */
+const CLI_ENTRY: Partial<Record<Layer, string>> = { lsp: 'cli/lsp.ts', mcp: 'cli/mcp.ts' };
 /** Packages the pure core may use: the parser, its AST types and shared's pure entry. */
 const CORE_PACKAGES = new Set(['libpg-query', '@pgsql/types', '@pg-preflight/shared']);
 const LSP_PACKAGES = /^vscode-languageserver/;
+const MCP_PACKAGES = /^@modelcontextprotocol\//;
 
 function layerOf(rel: string): Layer {
   const top = rel.split('/')[0];
   if (top === 'index.ts') return 'entry';
-  if (['core', 'project', 'cli', 'lsp', 'trace'].includes(top)) return top as Layer;
+  if (['core', 'project', 'cli', 'lsp', 'trace', 'mcp'].includes(top)) return top as Layer;
   throw new Error(`${rel}: a file outside the known layers; add its folder to the layer table`);
 }
 
@@ -67,7 +70,7 @@ describe('layers: the import graph', () => {
             continue;
           }
           const to = layerOf(target === '' ? 'index.ts' : target);
-          const allowed = ALLOWED[from].includes(to) || (f.rel === CLI_TO_LSP && to === 'lsp');
+          const allowed = ALLOWED[from].includes(to) || (from === 'cli' && CLI_ENTRY[to] === f.rel);
           if (!allowed) broken.push(`${f.rel} (${from}) imports ${spec} (${to})`);
           continue;
         }
@@ -79,6 +82,7 @@ describe('layers: the import graph', () => {
           else if (pkg === '@pg-preflight/shared' && spec !== pkg) broken.push(`${f.rel} (core) imports ${spec}: only shared's pure entry`);
         }
         if (LSP_PACKAGES.test(spec) && from !== 'lsp') broken.push(`${f.rel} (${from}) imports ${spec}: only lsp/ sees LSP types`);
+        if (MCP_PACKAGES.test(spec) && from !== 'mcp') broken.push(`${f.rel} (${from}) imports ${spec}: only mcp/ uses the MCP SDK`);
       }
     }
     assert.deepEqual(broken, []);

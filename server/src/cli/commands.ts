@@ -5,7 +5,7 @@
 import { RUNNER_IDS } from '@pg-preflight/shared';
 import { renderFlags, type FlagSpec } from './args';
 
-export const COMMAND_NAMES = ['check', 'stats', 'trace', 'split', 'plan', 'lsp'] as const;
+export const COMMAND_NAMES = ['check', 'stats', 'trace', 'split', 'plan', 'lsp', 'mcp'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export interface CommandSpec {
@@ -164,6 +164,20 @@ fixes and commands for PostgreSQL migrations, over the Language Server Protocol.
     footer: `Settings come from .pg-preflight.json and the client's pgPreflight settings; table statistics from the
 statsFile setting or the pgPreflight/stats notification.`,
   },
+  mcp: {
+    synopsis: '[--root DIR]',
+    summary: 'run the MCP server for AI coding assistants (stdio)',
+    about: `Runs the pg-preflight Model Context Protocol server over standard input and output, for AI coding
+assistants (Claude Code, Cursor, VS Code, ...): the tools check_migration, explain_locks, split_migration,
+plan_migration and verify_locks, and the rule pages as pg-preflight://rules/<id> resources. It reads and
+writes only inside the workspace root; no tool applies a migration or connects to a database (verify_locks
+runs on an embedded PGlite). docs/mcp.md has the setup for each client.`,
+    flags: {
+      root: { kind: 'string', value: 'DIR', help: 'the workspace root; paths outside it are refused (default: the current directory)' },
+      help: HELP,
+    },
+    footer: 'Runs until the client closes the connection. Exit codes: 0 closed, 2 usage error or a bad --root.',
+  },
 };
 
 export function usage(name: CommandName): string {
@@ -171,7 +185,7 @@ export function usage(name: CommandName): string {
   return `Usage: pg-preflight ${name} ${c.synopsis}\n\n${c.about}\n\nOptions:\n${renderFlags(c.flags)}\n\n${c.footer}\n`;
 }
 
-/** "check, stats, trace, split, plan, lsp or help": for messages about an unknown command. */
+/** "check, stats, trace, split, plan, lsp, mcp or help": for messages about an unknown command. */
 export function commandList(): string {
   return `${COMMAND_NAMES.join(', ')} or help`;
 }

@@ -2,13 +2,14 @@
 // resolves to: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error. Every expected
 // failure is one line on stderr: "pg-preflight: <what>: <why>".
 // Layers: cli -> project (files, config, history) -> core (pure analysis) and shared; the `lsp` command
-// starts the language server (lsp/), which never imports the CLI.
+// starts the language server (lsp/), `mcp` the MCP server (mcp/); neither imports the CLI.
 import { parseArgs, type ParsedArgs } from './args';
 import { checkOptions, runCheck } from './check';
 import { COMMAND_NAMES, COMMANDS, commandList, mainUsage, usage, type CommandName } from './commands';
 import { CliError, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './errors';
 import { processIo, type Io } from './io';
 import { lspArgs, runLsp } from './lsp';
+import { mcpArgs, runMcp } from './mcp';
 import { runPlan, runSplit } from './split';
 import { runStats } from './stats';
 import { runTraceCommand, traceOptions } from './trace';
@@ -16,8 +17,8 @@ import { toolVersion } from './usage';
 
 export type { Io } from './io';
 
-/** What each command runs once its flags are parsed (`lsp` checks its own: it starts without the CLI). */
-const RUN: Record<Exclude<CommandName, 'lsp'>, (args: ParsedArgs, io: Io) => Promise<number>> = {
+/** What each command runs once its flags are parsed (`lsp` and `mcp` check their own: they start without the CLI). */
+const RUN: Record<Exclude<CommandName, 'lsp' | 'mcp'>, (args: ParsedArgs, io: Io) => Promise<number>> = {
   check: (args, io) => runCheck(checkOptions(args), io),
   stats: runStats,
   trace: (args, io) => runTraceCommand(traceOptions(args), io),
@@ -63,6 +64,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (command === 'lsp') {
     if (lspArgs(rest) === 'help') return help(io, usage('lsp'));
     return runLsp();
+  }
+  if (command === 'mcp') {
+    const what = mcpArgs(rest, io.cwd);
+    return what === 'help' ? help(io, usage('mcp')) : runMcp(what);
   }
   const args = parseArgs(command, rest, COMMANDS[command].flags);
   if (args.flags.has('help')) return help(io, usage(command));

@@ -1,18 +1,17 @@
 // `pg-preflight split` and `pg-preflight plan`: one migration file -> the zero-downtime step files
 // (written, or printed with --dry-run) / the migration plan document. The schema context (earlier
 // migrations of the folder, statistics, application files) is read exactly as `check` reads it.
-// split never overwrites a file: every target name is checked before anything is written, and each
-// file is written to a temporary name and linked into place, which fails if the name was taken since.
+// split never overwrites a file (project/split-output.ts: every target is checked before anything is
+// written, each file is linked into place from a temporary name).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { analyze, type AnalyzeInput } from '../core/analyze';
-import { planSplit, planToMarkdown, type SplitPlan } from '../core/fixes';
+import { planSplit, planToMarkdown } from '../core/fixes';
 import { loadParser } from '../core/syntax/parse';
 import { choiceFlag, stringFlag, boolFlag, type ParsedArgs } from './args';
-import { migrationUnit } from '../project/context';
 import { checkWritable, displayPath, writeFileAtomic } from '../project/fsutil';
 import { analyzeInput, appFilesFor, databaseStats, loadFiles, openProject, readStatsSource } from '../project/load';
+import { defaultSplitDir, splitTargets, writeSplitFiles } from '../project/split-output';
 import { analysisFlags, type AnalysisFlags } from './check';
 import { CliError, EXIT_OK, fsReason, UsageError } from './errors';
 import type { Io } from './io';
@@ -56,8 +55,8 @@ export async function runSplit(args: ParsedArgs, io: Io): Promise<number> {
   const outFlag = stringFlag(args, 'out');
   const { input, abs } = await loadInput(o, io);
   const plan = planSplit(input);
-  const outDir = path.resolve(io.cwd, outFlag ?? defaultOutDir(abs));
-  const targets = targetFiles(plan, abs, outDir);
+  const outDir = path.resolve(io.cwd, outFlag ?? defaultSplitDir(abs));
+  const targets = splitTargets(plan, abs, outDir);
 
   if (dryRun) {
     if (format === 'json') io.stdout.write(JSON.stringify({ ...plan, files: targets.map((t) => displayPath(t.abs, io.cwd)) }, null, 2) + '\n');
@@ -68,31 +67,8 @@ export async function runSplit(args: ParsedArgs, io: Io): Promise<number> {
     return EXIT_OK;
   }
 
-  // Check every target before writing any: nothing is half-written.
-  for (const t of targets) {
-    const shown = displayPath(t.abs, io.cwd);
-    if (fs.existsSync(t.abs)) throw new CliError(shown, `already exists; split never overwrites a file (choose another --out, or move the file away${t.abs === abs ? ': it is the migration being split' : ''})`);
-    const dir = path.dirname(t.abs);
-    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new CliError(shown, `cannot write: ${displayPath(dir, io.cwd)} is not a folder`);
-  }
-  const written: string[] = [];
-  const createdDirs: string[] = [];
-  try {
-    for (const t of targets) {
-      const dir = path.dirname(t.abs);
-      if (!fs.existsSync(dir)) {
-        const first = fs.mkdirSync(dir, { recursive: true });
-        if (first) createdDirs.push(first);
-      }
-      writeNewFile(t.abs, t.text, displayPath(t.abs, io.cwd));
-      written.push(t.abs);
-    }
-  } catch (err) {
-    // Leave nothing behind: remove what this run wrote.
-    for (const f of written.reverse()) fs.rmSync(f, { force: true });
-    for (const d of createdDirs.reverse()) fs.rmSync(d, { recursive: true, force: true });
-    throw err;
-  }
+  // Every target is checked before any is written: nothing is half-written, nothing overwritten.
+  const written = writeSplitFiles(targets, abs, (f) => displayPath(f, io.cwd), '--out');
   if (format === 'json') io.stdout.write(JSON.stringify({ ...plan, files: written.map((f) => displayPath(f, io.cwd)) }, null, 2) + '\n');
   else {
     io.stdout.write(`Wrote ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${displayPath(outDir, io.cwd)}:\n`);
@@ -101,46 +77,6 @@ export async function runSplit(args: ParsedArgs, io: Io): Promise<number> {
   }
   for (const w of plan.warnings) io.stderr.write(`pg-preflight: warning: ${w}\n`);
   return EXIT_OK;
-}
-
-/** Beside the migration: <stem>.split/ (a new folder; the migrations folder itself already holds the input's name). */
-function defaultOutDir(abs: string): string {
-  const unit = migrationUnit(abs);
-  if (unit.folderPerMigration) return path.join(unit.folder, '..', `${path.basename(path.dirname(abs))}.split`);
-  return path.join(path.dirname(abs), `${path.basename(abs).replace(/\.sql$/i, '')}.split`);
-}
-
-interface Target {
-  abs: string;
-  text: string;
-}
-
-/** Where each step (and companion file) goes under the output folder. Prisma steps keep their folder. */
-function targetFiles(plan: SplitPlan, abs: string, outDir: string): Target[] {
-  const unit = migrationUnit(abs);
-  const out: Target[] = [];
-  for (const s of plan.steps) {
-    const rel = unit.folderPerMigration ? (s.name.startsWith('../') ? s.name.slice(3) : `${path.basename(path.dirname(abs))}/${s.name}`) : s.name;
-    const file = path.resolve(outDir, ...rel.split('/'));
-    if (!file.startsWith(outDir + path.sep)) throw new CliError(s.name, 'step name leaves the output folder');
-    out.push({ abs: file, text: s.sql });
-    for (const c of s.companionFiles ?? []) out.push({ abs: path.resolve(path.dirname(file), c.name), text: c.text });
-  }
-  return out;
-}
-
-/** Writes a new file atomically and never over an existing one (link(2) fails when the name exists). */
-function writeNewFile(file: string, data: string, shownAs: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data, { flag: 'wx' });
-    fs.linkSync(tmp, file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException)?.code;
-    throw new CliError(shownAs, code === 'EEXIST' ? 'already exists; split never overwrites a file' : `cannot write: ${fsReason(err)}`);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
 }
 
 // ---------------------------------------------------------------------------------------- plan
