@@ -16,7 +16,7 @@ import { loadConfig } from './config';
 import { collectAppFiles, ContextBuilder, mayDropOrRename, migrationUnit } from './context';
 import { statsFromDatabase } from './database';
 import { CliError, EXIT_OK, fsReason, UsageError } from './errors';
-import { checkWritable, displayPath, writeFileAtomic } from './fsutil';
+import { checkWritable, displayPath, makeDirs, writeFileAtomic } from './fsutil';
 import { globMatchers } from './inputs';
 import type { Io } from './io';
 
@@ -116,7 +116,13 @@ export async function runSplit(args: ParsedArgs, io: Io): Promise<number> {
     for (const t of targets) {
       const dir = path.dirname(t.abs);
       if (!fs.existsSync(dir)) {
-        const first = fs.mkdirSync(dir, { recursive: true });
+        let first: string | undefined;
+        try {
+          first = makeDirs(dir);
+        } catch (err) {
+          // Under a regular file (ENOTDIR), a read-only or vanished folder: one line, not a stack.
+          throw new CliError(displayPath(dir, io.cwd), `cannot create the folder: ${fsReason(err)}`);
+        }
         if (first) createdDirs.push(first);
       }
       writeNewFile(t.abs, t.text, displayPath(t.abs, io.cwd));
