@@ -45,6 +45,8 @@ const SUE = lockStrength('ShareUpdateExclusiveLock');
 /** StatementInfo per statement view, for views a memo reuses (the info is a function of the view). */
 const infoOfView = new WeakMap<StatementView, StatementInfo>();
 export const RULE_CRASH = 'internal-rule-error';
+/** A statement that would make a table its own partition or inheritance ancestor (PostgreSQL refuses it). */
+export const INHERITANCE_CYCLE_RULE = 'inheritance-cycle';
 
 export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, override?: number): number {
   if (override) return override;
@@ -135,6 +137,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput));
       views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, lockTimeout, statementTimeout));
       catalog.apply(ast, 'this-file');
+      if (catalog.refused) violations.push({ rule: INHERITANCE_CYCLE_RULE, severity: 'error', message: catalog.refused, span: p.raw.span, statementIndex: index });
       if (kind === 'VariableSetStmt') {
         const name = String(node.name ?? '').toLowerCase();
         const off = node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || isZeroSetting(node);

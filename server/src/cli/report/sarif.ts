@@ -11,6 +11,7 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Findings the core itself reports, beside the registered rules. */
 const CORE_RULES: Record<string, string> = {
   'syntax-error': 'The statement does not parse as PostgreSQL SQL',
+  'inheritance-cycle': 'The statement would make a table its own partition or inheritance ancestor; PostgreSQL refuses it',
   'ignore-missing-reason': 'A pg-preflight-ignore comment has no reason, so it suppresses nothing',
   'unused-ignore': 'A pg-preflight-ignore comment suppresses nothing',
   'internal-rule-error': 'A rule failed on this file and was skipped',
@@ -31,7 +32,7 @@ export function renderSarif(results: FileResult[], options: ReportOptions = {}):
     descriptors.push({ id, name: pascal(id), shortDescription: { text: title }, helpUri: `${DOCS_BASE_URI}${id}.md`, defaultConfiguration: { level } });
   };
   for (const r of RULES) addRule(r.id, r.title, sarifLevel(r.defaultSeverity));
-  for (const [id, title] of Object.entries(CORE_RULES)) addRule(id, title, id === 'syntax-error' ? 'error' : 'warning');
+  for (const [id, title] of Object.entries(CORE_RULES)) addRule(id, title, id === 'syntax-error' || id === 'inheritance-cycle' ? 'error' : 'warning');
 
   const sarifResults: object[] = [];
   for (const r of results) {

@@ -90,4 +90,4 @@ export const RULES: Rule[] = [
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
-export const RULE_IDS: string[] = [...RULES.map((r) => r.id), 'syntax-error', 'ignore-missing-reason', 'unused-ignore'];
+export const RULE_IDS: string[] = [...RULES.map((r) => r.id), 'syntax-error', 'inheritance-cycle', 'ignore-missing-reason', 'unused-ignore'];
