@@ -20,8 +20,9 @@ export function renderRulesIndex(): string {
     '|---|---|---|',
     ...rows,
     '',
-    'The core also reports `syntax-error` (a statement PostgreSQL cannot parse), `ignore-missing-reason` and',
-    '`unused-ignore` (suppression comments), and `internal-rule-error` (a rule failed on the file; the others still ran).',
+    'The core also reports `syntax-error` (a statement PostgreSQL cannot parse), `inheritance-cycle` (a statement',
+    'that would make a table its own partition or inheritance ancestor, which PostgreSQL refuses), `ignore-missing-reason`',
+    'and `unused-ignore` (suppression comments), and `internal-rule-error` (a rule failed on the file; the others still ran).',
     '',
   ].join('\n');
 }

@@ -101,6 +101,21 @@ describe('cli: split and plan', function () {
     assert.deepEqual(listFiles(p.dir), before);
   });
 
+  it('split --out where no folder can be made: one line, exit 2, nothing written', async () => {
+    const p = project();
+    fs.writeFileSync(path.join(p.dir, 'plain.txt'), 'a regular file');
+    const before = listFiles(p.dir);
+    // Under a regular file (ENOTDIR) and under /proc, where even root cannot create a folder.
+    for (const out of ['plain.txt/steps', '/proc/pgpf-no-such/steps']) {
+      const r = await run(['split', p.migration, '--stats', 'stats.json', '--out', out], p.dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /cannot create the folder: /);
+      assert.doesNotMatch(r.stderr, /internal error|\bat /);
+      assert.deepEqual(listFiles(p.dir), before);
+    }
+  });
+
   it('split --format json --dry-run gives the plan as data', async () => {
     const p = project();
     const r = await run(['split', p.migration, '--dry-run', '--format', 'json', '--stats', 'stats.json'], p.dir);

@@ -14,10 +14,10 @@ import type { Finding, RuleContext, StatementView } from './rules/rule';
 import { detectRunner, RUNNERS } from './migrations/runners';
 import { Utf8Mapper } from './syntax/text';
 import type { Analysis, Fix, LockMode, Span, StatementInfo, Violation } from './types';
-import { RULE_CRASH, SYNTAX_ERROR_RULE } from './rules/core-findings';
+import { INHERITANCE_CYCLE_RULE, RULE_CRASH, SYNTAX_ERROR_RULE } from './rules/core-findings';
 import type { SchemaHistory } from './schema/history';
 
-export { RULE_CRASH, SYNTAX_ERROR_RULE };
+export { INHERITANCE_CYCLE_RULE, RULE_CRASH, SYNTAX_ERROR_RULE };
 
 export interface SourceFile {
   path: string;
@@ -148,6 +148,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput));
       views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, lockTimeout, statementTimeout));
       catalog.apply(ast, 'this-file');
+      if (catalog.refused) violations.push({ rule: INHERITANCE_CYCLE_RULE, severity: 'error', message: catalog.refused, span: p.raw.span, statementIndex: index });
       if (kind === 'VariableSetStmt') {
         const name = String(node.name ?? '').toLowerCase();
         const off = node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || isZeroSetting(node);

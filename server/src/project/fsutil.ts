@@ -205,3 +205,25 @@ export function displayPath(abs: string, cwd: string): string {
   const shown = rel === '' ? '.' : outside ? abs : rel;
   return shown.split(path.sep).join('/');
 }
+
+/**
+ * mkdir -p, one level at a time: returns the first folder it created (to remove on rollback). Node's
+ * recursive mkdirSync never returns under /proc (ENOENT on every level); here each failure throws.
+ */
+export function makeDirs(dir: string): string | undefined {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!fs.existsSync(d)) {
+    missing.push(d);
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  try {
+    for (let i = missing.length - 1; i >= 0; i--) fs.mkdirSync(missing[i]);
+  } catch (err) {
+    if (missing.length) fs.rmSync(missing[missing.length - 1], { recursive: true, force: true });
+    throw err;
+  }
+  return missing[missing.length - 1];
+}

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { SplitPlan } from '../core/fixes';
 import { migrationUnit } from './context';
 import { fsReason, InputError } from './errors';
+import { makeDirs } from './fsutil';
 
 export interface SplitTarget {
   /** Absolute path of the file to write. */
@@ -58,7 +59,13 @@ export function writeSplitFiles(targets: SplitTarget[], input: string, shown: (a
     for (const t of targets) {
       const dir = path.dirname(t.abs);
       if (!fs.existsSync(dir)) {
-        const first = fs.mkdirSync(dir, { recursive: true });
+        let first: string | undefined;
+        try {
+          first = makeDirs(dir);
+        } catch (err) {
+          // Under a regular file (ENOTDIR), a read-only or vanished folder: one line, not a stack.
+          throw new InputError(shown(dir), `cannot create the folder: ${fsReason(err)}`);
+        }
         if (first) createdDirs.push(first);
       }
       writeNewFile(t.abs, t.text, shown(t.abs));

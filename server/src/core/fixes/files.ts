@@ -2,6 +2,7 @@
 // the runner's transaction off, and how a file of a given kind is laid out. Pure.
 import { compareVersions, migrationVersion, nextMigrationName } from '../migrations/naming';
 import type { RunnerConvention } from '../migrations/runners';
+import { fileNamePart } from '../schema/names';
 
 /** The input's file name relative to its folder, and the folder-relative prefix new names get. */
 function splitPath(path: string | undefined): { dir: string; base: string } {
@@ -19,8 +20,11 @@ export function inputFileName(path: string | undefined): string {
  * The name (relative to the input file's folder) of the migration that sorts `step` places after the
  * input. Prisma keeps one folder per migration: `../<next folder>/migration.sql`.
  */
-export function candidateName(path: string | undefined, suffix: string, step: number): string {
+export function candidateName(path: string | undefined, rawSuffix: string, step: number): string {
   const { dir, base } = splitPath(path);
+  // Suffixes carry object names (quoted identifiers may hold "/", ":", quotes, any Unicode, 63 bytes):
+  // only [a-z0-9_] reach a file name, and not too many of them.
+  const suffix = fileNamePart(rawSuffix);
   if (base === 'migration.sql') {
     const folder = dir.split('/').filter(Boolean).pop() ?? 'migration';
     const next = nextMigrationName(`${folder}.sql`, suffix, step).replace(/\.sql$/, '');

@@ -3,6 +3,7 @@
 // dependencies and ordering; the lock analysis table (the migration as written, then each step); the
 // steps and their deploy phases; the backfill and verification queries; the rollback / forward-fix
 // outline; the tests to run; the operational runbook. Pure: text in, markdown out.
+import { DEFAULT_SETTINGS, type Settings } from '@pg-preflight/shared';
 import { qualify, rangeVarName, strings, listName, unwrap, type Node } from '../syntax/ast';
 import { analyze, type AnalyzeInput } from '../analyze';
 import { formatCount, formatDuration } from '../estimate';
@@ -197,7 +198,7 @@ function analyseSteps(input: AnalyzeInput, p: SplitPlan, a: Analysis): Analysis[
   const prior = [...(input.priorFiles ?? [])];
   const base = priorCatalog(input); // grown step by step: n steps cost O(n), not O(n^2)
   return p.steps.map((s) => {
-    const sa = analyze({ ...input, text: s.sql, path: s.name, settings: { ...(input.settings ?? ({} as never)), runner: a.runner } as never, pgVersion: a.pgVersion, priorFiles: prior, baseCatalog: base, isMigration: false });
+    const sa = analyze({ ...input, text: s.sql, path: s.name, settings: { ...(input.settings ?? DEFAULT_SETTINGS), runner: a.runner as Settings['runner'] }, pgVersion: a.pgVersion, priorFiles: prior, baseCatalog: base, isMigration: false });
     prior.push({ path: s.name, text: s.sql });
     addToCatalog(base, s.sql);
     return sa;

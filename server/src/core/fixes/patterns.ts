@@ -14,7 +14,7 @@
 //   7 contract: drops and renames that need the application to have moved (one transactional file)
 import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
 import { columnRefs, hasOption, listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
-import type { Catalog } from '../schema/catalog';
+import type { Catalog, ConstraintInfo } from '../schema/catalog';
 import { isVolatileExpression } from '../locks';
 import { blocksTraffic } from '../locks/modes';
 import type { RunnerConvention } from '../migrations/runners';
@@ -22,7 +22,8 @@ import type { LockEstimate } from '../types';
 import { backfillNotes, backfillStatement, chooseBatchSize } from './backfill';
 import { isTinyLock } from './header';
 import { batchKey, exprText, firstLocation, SchemaFacts, typeSql } from './schema';
-import { clauseEnd, quoteIdent, quoteLiteral, quoteQualified, StatementText, tokens, topLevelParts, truncateIdent, withoutSemicolon } from './sqltext';
+import { clauseEnd, quoteIdent, quoteLiteral, quoteQualified, StatementText, tokens, topLevelParts, withoutSemicolon } from './sqltext';
+import { chooseName, clipBytes, makeObjectName, MAX_IDENTIFIER_BYTES, utf8Length } from '../schema/names';
 import type { SplitPhase } from './types';
 
 export type Stage = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -207,36 +208,59 @@ function nonTransactionalPiece(st: StatementInput): Piece {
   };
 }
 
-/** The name PostgreSQL gives an unnamed index: <table>_<columns>_idx (expressions count as "expr"). */
-function defaultIndexName(pc: PatternContext, schema: string, table: string, columns: string[], suffix: 'idx' | 'key' | 'pkey'): string {
-  const base = suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
-  return uniqueRelationName(pc, schema, truncateIdent(base));
+// Names come from ../names (PostgreSQL's own rules, one home). An unnamed object keeps the name
+// PostgreSQL gives it when the original runs (the catalog recorded it, or it is chosen the same way
+// now); names the rewrite invents are made unique among the schema's relations and constraints and
+// everything this plan has handed out (pc.takenNames: "<schema>.<relation>", "<schema>#<constraint>").
+
+/** Handed out by this plan (or fix): PostgreSQL would see it when the rewritten steps run. */
+function plannedName(pc: PatternContext, schema: string, n: string): boolean {
+  return pc.takenNames.has(`${schema}.${n}`) || pc.takenNames.has(`${schema}#${n}`);
 }
 
-/** PostgreSQL appends 1, 2, ... when the generated name is taken by another relation of the schema. */
-function uniqueRelationName(pc: PatternContext, schema: string, name: string): string {
-  const inCatalog = (q: string) => (pc.catalog.indexes.has(q) || pc.catalog.tables.has(q)) && !pc.createdHere?.has(q);
-  const taken = (n: string) => inCatalog(`${schema}.${n}`) || pc.takenNames.has(`${schema}.${n}`);
-  let out = name;
-  for (let k = 1; taken(out); k++) out = withSuffix(name, String(k));
-  pc.takenNames.add(`${schema}.${out}`);
-  return out;
+function handOut(pc: PatternContext, schema: string, n: string, relation: boolean): string {
+  pc.takenNames.add(relation ? `${schema}.${n}` : `${schema}#${n}`);
+  return n;
 }
 
-/** name + suffix within 63 bytes: the name is shortened, never the suffix (PostgreSQL does the same). */
+/**
+ * A quick fix sees the catalog after the whole file (createdHere is set): the name was recorded when the
+ * statement was applied. The split plans with the catalog before the statement and chooses it now.
+ */
+function recorded(pc: PatternContext, node: Node): string | undefined {
+  return pc.createdHere ? pc.catalog.nameOf(node) : undefined;
+}
+
+/** The name PostgreSQL gives this unnamed CREATE INDEX (ChooseIndexName). */
+function defaultIndexName(pc: PatternContext, table: string, node: Node): string {
+  const schema = table.split('.')[0];
+  return handOut(pc, schema, recorded(pc, node) ?? pc.catalog.indexName(table, node, (n) => plannedName(pc, schema, n)), true);
+}
+
+/** The name PostgreSQL gives this unnamed constraint (ChooseConstraintName / ChooseRelationName). */
+function defaultConstraintNameOf(pc: PatternContext, table: string, con: Node, type: ConstraintInfo['type'], columns: string[]): string {
+  const [schema, name] = [table.split('.')[0], table.split('.')[1]];
+  const known = recorded(pc, con);
+  const chosen = known ?? pc.catalog.constraintName(pc.catalog.table(table) ?? { schema, name }, type, columns, (n) => plannedName(pc, schema, n));
+  return handOut(pc, schema, chosen, type === 'p' || type === 'u' || type === 'x');
+}
+
+/** A relation name the rewrite invents (a temporary index): name1_label, then _label1, _label2, ... */
+function uniqueRelationName(pc: PatternContext, schema: string, name1: string, label: string): string {
+  const taken = (n: string) => pc.catalog.relationTaken(schema, n) || pc.catalog.constraintTaken(schema, n) || plannedName(pc, schema, n);
+  return handOut(pc, schema, chooseName(name1, undefined, label, taken), true);
+}
+
+/** A constraint name the rewrite invents (a NOT NULL check): <table>_<column>_<label>, numbered when taken. */
+function uniqueConstraintName(pc: PatternContext, table: string, column: string, label: string): string {
+  const [schema, name] = [table.split('.')[0], table.split('.')[1]];
+  const taken = (n: string) => pc.catalog.constraintTaken(schema, n) || pc.catalog.relationTaken(schema, n) || plannedName(pc, schema, n);
+  return handOut(pc, schema, chooseName(name, column, label, taken), false);
+}
+
+/** name + suffix within 63 bytes: the name is shortened (on a character boundary), never the suffix. */
 function withSuffix(name: string, suffix: string): string {
-  let base = name;
-  while (base && truncateIdent(base + suffix) !== base + suffix) base = base.slice(0, -1);
-  return base + suffix;
-}
-
-function uniqueConstraintName(pc: PatternContext, table: string, name: string): string {
-  const t = pc.catalog.table(table);
-  const taken = (n: string) => !!t?.constraints.some((k) => k.name === n && k.origin !== 'this-file') || pc.takenNames.has(`${table}#${n}`);
-  let out = name;
-  for (let k = 1; taken(out); k++) out = withSuffix(name, String(k));
-  pc.takenNames.add(`${table}#${out}`);
-  return out;
+  return clipBytes(name, MAX_IDENTIFIER_BYTES - utf8Length(suffix)) + suffix;
 }
 
 function indexCheck(qualifiedIndex: string): string {
@@ -256,8 +280,7 @@ function concurrentIndex(pc: PatternContext, st: StatementInput, node: Node): Pi
     return undefined;
   }
   const schema = table.split('.')[0];
-  const columns: string[] = (node.indexParams ?? []).map((p: Node) => p?.IndexElem?.name ?? 'expr');
-  const name = node.idxname ?? defaultIndexName(pc, schema, rangeVarName(node.relation).name, columns, 'idx');
+  const name = node.idxname ?? defaultIndexName(pc, table, node);
   const sql = concurrentIndexSql(st.text, name);
   if (!sql) return undefined;
   const qualifiedIndex = `${quoteIdent(schema)}.${quoteIdent(name)}`;
@@ -485,10 +508,8 @@ function rewriteCmd(pc: PatternContext, st: StatementInput, table: string, cmd: 
 
 /** The default name PostgreSQL gives an unnamed FK or CHECK. */
 function defaultConstraintName(pc: PatternContext, table: string, con: Node): string {
-  const tname = table.split('.')[1];
-  if (con.contype === 'CONSTR_FOREIGN') return uniqueConstraintName(pc, table, truncateIdent(`${tname}_${strings(con.fk_attrs).join('_')}_fkey`));
-  const cols = [...new Set(columnRefs(con.raw_expr))];
-  return uniqueConstraintName(pc, table, truncateIdent(cols.length === 1 ? `${tname}_${cols[0]}_check` : `${tname}_check`));
+  if (con.contype === 'CONSTR_FOREIGN') return defaultConstraintNameOf(pc, table, con, 'f', strings(con.fk_attrs));
+  return defaultConstraintNameOf(pc, table, con, 'c', [...new Set(columnRefs(con.raw_expr))]);
 }
 
 /** The constraint clause of an ADD CONSTRAINT command with a name and NOT VALID. */
@@ -539,9 +560,7 @@ function uniqueViaIndex(pc: PatternContext, st: StatementInput, table: string, c
     return undefined;
   }
   const primary = con.contype === 'CONSTR_PRIMARY';
-  const tname = table.split('.')[1];
-  const schema = table.split('.')[0];
-  const name = con.conname ?? (primary ? uniqueRelationName(pc, schema, truncateIdent(`${tname}_pkey`)) : uniqueRelationName(pc, schema, truncateIdent(`${tname}_${cols.join('_')}_key`)));
+  const name = con.conname ?? defaultConstraintNameOf(pc, table, con, primary ? 'p' : 'u', cols);
   const deferrable = con.deferrable ? ` DEFERRABLE${con.initdeferred ? ' INITIALLY DEFERRED' : ''}` : '';
   return {
     now: undefined,
@@ -575,7 +594,7 @@ function uniquePieces(pc: PatternContext, st: StatementInput, table: string, nam
   ];
   const stage5: string[] = [];
   for (const c of nullable) {
-    const check = uniqueConstraintName(pc, table, truncateIdent(`${table.split('.')[1]}_${c}_not_null_check`));
+    const check = uniqueConstraintName(pc, table, c, 'not_null_check');
     after.push(`ALTER TABLE ${tableText} ADD CONSTRAINT ${quoteIdent(check)} CHECK (${quoteIdent(c)} IS NOT NULL) NOT VALID;`);
     pieces.push(validatePiece(st, table, check, 'CHECK', 'unique-index'));
     stage5.push(`ALTER TABLE ${tableText} DROP CONSTRAINT ${quoteIdent(check)};`);
@@ -607,8 +626,7 @@ function inlineUnique(pc: PatternContext, st: StatementInput, table: string, def
   const stripped = stripColumnConstraints(cmdText, st, [uniq]);
   if (!stripped) return undefined;
   const primary = uniq.contype === 'CONSTR_PRIMARY';
-  const tname = table.split('.')[1];
-  const name = uniq.conname ?? uniqueRelationName(pc, table.split('.')[0], truncateIdent(primary ? `${tname}_pkey` : `${tname}_${def.colname}_key`));
+  const name = uniq.conname ?? defaultConstraintNameOf(pc, table, uniq, primary ? 'p' : 'u', [def.colname]);
   const rest = uniquePieces(pc, st, table, name, [def.colname], primary, '');
   return { ...rest, now: stripped, pattern: 'unique-index', title: `add column ${def.colname}, then ${rest.title}` };
 }
@@ -660,7 +678,7 @@ function notNull(pc: PatternContext, st: StatementInput, table: string, column: 
   const tname = table.split('.')[1];
   const col = quoteIdent(column);
   if (pc.pgVersion >= 18) {
-    const name = conname ?? uniqueConstraintName(pc, table, truncateIdent(`${tname}_${column}_not_null`));
+    const name = conname ?? uniqueConstraintName(pc, table, column, 'not_null');
     return {
       now: `ADD CONSTRAINT ${quoteIdent(name)} NOT NULL ${col} NOT VALID`,
       pattern: 'not-null',
@@ -670,7 +688,7 @@ function notNull(pc: PatternContext, st: StatementInput, table: string, column: 
       pieces: [validatePiece(st, table, name, 'NOT NULL', 'not-null')],
     };
   }
-  const check = uniqueConstraintName(pc, table, truncateIdent(`${tname}_${column}_not_null`));
+  const check = uniqueConstraintName(pc, table, column, 'not_null');
   const pieces: Piece[] = [validatePiece(st, table, check, 'CHECK', 'not-null')];
   if (pc.pgVersion >= 12) {
     pieces.push({
@@ -844,8 +862,12 @@ function expandContract(pc: PatternContext, st: StatementInput, e: ExpandSpec): 
   const tname = table.split('.')[1];
   const oldQ = quoteIdent(e.old);
   const freshQ = quoteIdent(e.fresh);
-  const fn = `${quoteIdent(schema)}.${quoteIdent(truncateIdent(`${tname}_${e.old}_sync`))}`;
-  const trigger = quoteIdent(truncateIdent(`${tname}_${e.old}_sync`));
+  // Two type changes on one table with long names must not share a function (PostgreSQL would cut both
+  // names to the same 63 bytes): PostgreSQL's makeObjectName keeps the column part, and a number follows when taken.
+  const syncName = chooseName(tname, e.old, 'sync', (n) => pc.catalog.functions.has(n.toLowerCase()) || pc.takenNames.has(`${schema}()${n}`));
+  pc.takenNames.add(`${schema}()${syncName}`);
+  const fn = `${quoteIdent(schema)}.${quoteIdent(syncName)}`;
+  const trigger = quoteIdent(syncName);
   const finalName = e.renameBack ? e.old : e.fresh;
   const body = e.twoWay
     ? `BEGIN
@@ -871,7 +893,7 @@ END`;
   ];
   const pieces: Piece[] = [];
   let notNullCheck: string | undefined;
-  if (oldCol.notNull) notNullCheck = uniqueConstraintName(pc, table, truncateIdent(`${tname}_${e.fresh}_not_null_check`));
+  if (oldCol.notNull) notNullCheck = uniqueConstraintName(pc, table, e.fresh, 'not_null_check');
   pieces.push({
     stage: 0,
     sql: expand.join('\n'),
@@ -900,7 +922,7 @@ END`;
       pc.warnings.push(`statement ${st.index + 1}: index ${idx.qualified} covers ${e.old} and other columns, and its definition is unknown; recreate it on ${finalName} by hand.`);
       continue;
     }
-    const temp = uniqueRelationName(pc, schema, truncateIdent(`${idxName}_new`));
+    const temp = uniqueRelationName(pc, schema, idxName, 'new');
     let createSql: string | undefined;
     if (def) {
       const onNew = replaceColumn(def, e.old, e.fresh);
@@ -945,8 +967,8 @@ END`;
   if (notNullCheck) {
     contract.push(`ALTER TABLE ${tableText} ALTER COLUMN ${finalQ} SET NOT NULL;`, `ALTER TABLE ${tableText} DROP CONSTRAINT ${quoteIdent(notNullCheck)};`);
     // PG 18 names NOT NULL constraints; a rename keeps the old column's constraint name, so the split does too.
-    const oldNotNull = info.constraints.find((k) => k.type === 'n' && k.columns.includes(e.old))?.name ?? truncateIdent(`${tname}_${e.old}_not_null`);
-    const newNotNull = truncateIdent(`${tname}_${finalName}_not_null`);
+    const oldNotNull = info.constraints.find((k) => k.type === 'n' && k.columns.includes(e.old))?.name ?? makeObjectName(tname, e.old, 'not_null');
+    const newNotNull = makeObjectName(tname, finalName, 'not_null');
     if (pc.pgVersion >= 18 && oldNotNull !== newNotNull) contract.push(`ALTER TABLE ${tableText} RENAME CONSTRAINT ${quoteIdent(newNotNull)} TO ${quoteIdent(oldNotNull)};`);
   }
   const refs = pc.appRefs.get(st.index);

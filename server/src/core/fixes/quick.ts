@@ -228,8 +228,8 @@ function concurrentTexts(ctx: RuleContext, st: StatementView): { statements: str
   if (kind === 'IndexStmt') {
     const table = qualify({ schema: node.relation?.schemaname, name: node.relation?.relname ?? '' });
     if (ctx.catalog.table(table)?.kind === 'partitioned' || node.relation?.inh === false) return undefined;
-    const columns: string[] = (node.indexParams ?? []).map((p: Node) => p?.IndexElem?.name ?? 'expr');
-    const name = node.idxname ?? `${node.relation?.relname}_${columns.join('_')}_idx`;
+    // The name PostgreSQL gave it when the catalog applied the statement (or would give it now).
+    const name = node.idxname ?? ctx.catalog.nameOf(node) ?? ctx.catalog.indexName(table, node);
     const sql = concurrentIndexSql(st.text, name);
     const schema = node.relation?.schemaname;
     return sql ? { statements: [sql], indexNames: [schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name)] } : undefined;

@@ -5,6 +5,7 @@ import type { StatsSnapshot } from '@pg-preflight/shared';
 import { qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import type { Catalog, TableInfo } from '../schema/catalog';
 import { typeFromAst, typeText } from '../syntax/pgtypes';
+import { generatedName, indexColumnNames } from '../schema/names';
 import { clauseEnd, quoteIdent, StatementText } from './sqltext';
 
 export interface ColumnFacts {
@@ -88,8 +89,8 @@ export class SchemaFacts {
     } else if (kind === 'IndexStmt') {
       const rel = rangeVarName(node.relation);
       const schema = qualify(rel).split('.')[0];
-      const columns: string[] = (node.indexParams ?? []).map((p: Node) => p?.IndexElem?.name ?? 'expr');
-      const name = node.idxname ?? `${rel.name}_${columns.join('_')}_idx`;
+      const columns = indexColumnNames((node.indexParams ?? []).map((p: Node) => p?.IndexElem?.indexcolname ?? p?.IndexElem?.name));
+      const name = node.idxname ?? generatedName(rel.name, columns, 'idx', (n) => this.indexes.has(`${schema}.${n}`));
       this.indexes.set(`${schema}.${name}`, text.trim().replace(/;\s*$/, ''));
     } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_INDEX') {
       const from = qualify(rangeVarName(node.relation));

@@ -32,14 +32,6 @@ export function quoteLiteral(value: string): string {
   return `'${String(value).replace(/'/g, "''")}'`;
 }
 
-/** PostgreSQL truncates identifiers to 63 bytes. */
-export function truncateIdent(name: string): string {
-  const bytes = (s: string) => [...s].reduce((n, ch) => n + (ch.codePointAt(0)! < 0x80 ? 1 : ch.codePointAt(0)! < 0x800 ? 2 : ch.codePointAt(0)! < 0x10000 ? 3 : 4), 0);
-  let out = name;
-  while (bytes(out) > 63) out = [...out].slice(0, -1).join('');
-  return out;
-}
-
 /** A short lower-case slug for file names: "public.Orders" -> "orders". */
 export function slug(s: string, max = 48): string {
   const out = s

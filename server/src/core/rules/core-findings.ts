@@ -7,6 +7,8 @@ export const SYNTAX_ERROR_RULE = 'syntax-error';
 export const IGNORE_MISSING_REASON = 'ignore-missing-reason';
 export const UNUSED_IGNORE = 'unused-ignore';
 export const RULE_CRASH = 'internal-rule-error';
+/** A statement that would make a table its own partition or inheritance ancestor (PostgreSQL refuses it). */
+export const INHERITANCE_CYCLE_RULE = 'inheritance-cycle';
 /** The language server's own: a file over its size limit is not analysed. */
 export const FILE_TOO_LARGE = 'file-too-large';
 
@@ -20,6 +22,7 @@ export interface CoreFinding {
 
 export const CORE_FINDINGS: readonly CoreFinding[] = [
   { id: SYNTAX_ERROR_RULE, title: 'The statement does not parse as PostgreSQL SQL', severity: 'error', suppressible: true },
+  { id: INHERITANCE_CYCLE_RULE, title: 'The statement would make a table its own partition or inheritance ancestor; PostgreSQL refuses it', severity: 'error', suppressible: true },
   { id: IGNORE_MISSING_REASON, title: 'A pg-preflight-ignore comment has no reason, so it suppresses nothing', severity: 'warning', suppressible: true },
   { id: UNUSED_IGNORE, title: 'A pg-preflight-ignore comment suppresses nothing', severity: 'warning', suppressible: true },
   { id: RULE_CRASH, title: 'A rule failed on this file and was skipped', severity: 'info', suppressible: false },

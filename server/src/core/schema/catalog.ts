@@ -4,6 +4,7 @@
 import type { RelationKind, StatsSnapshot, TableStats } from '@pg-preflight/shared';
 import { columnRefs, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
 import { isSerialTypeName, typeFromAst, typeFromText, type ColumnType } from '../syntax/pgtypes';
+import { generatedName, indexColumnNames, makeObjectName, type ConstraintLabel } from './names';
 
 export type Origin = 'snapshot' | 'earlier-file' | 'this-file';
 
@@ -82,6 +83,17 @@ export class Catalog {
   readonly inheritors = new Map<string, string[]>();
   /** Extended statistics object (CREATE STATISTICS) -> its table. */
   readonly statistics = new Map<string, string>();
+  /**
+   * The name given to an unnamed constraint or index, by its AST node (Constraint or IndexStmt), as
+   * PostgreSQL chose it when the statement was applied: quick fixes (which see the catalog after the
+   * whole file) reuse it. Shared with clones.
+   */
+  private names = new WeakMap<object, string>();
+  /**
+   * Set by apply() when the statement would make a table its own partition or inheritance ancestor:
+   * PostgreSQL refuses it, and the catalog leaves the graph as it was.
+   */
+  refused?: string;
 
   constructor(snapshot?: StatsSnapshot) {
     this.snapshot = snapshot;
@@ -110,6 +122,7 @@ export class Catalog {
     for (const [k, p] of this.partitions) c.partitions.set(k, p);
     for (const [k, p] of this.inheritors) c.inheritors.set(k, p);
     for (const [k, t] of this.statistics) c.statistics.set(k, t);
+    c.names = this.names;
     return c;
   }
 
@@ -140,23 +153,40 @@ export class Catalog {
 
   /** Every partition below a partitioned table, depth first. */
   partitionsOf(table: string): string[] {
-    const out: string[] = [];
-    for (const p of this.partitions.get(table) ?? []) out.push(p, ...this.partitionsOf(p));
-    return out;
+    return this.below(table, [this.partitions]);
   }
 
   /**
    * Every partition and inheritance child below a table, depth first: most ALTER TABLE subcommands,
    * TRUNCATE, LOCK and DROP ... CASCADE reach them too.
    */
-  descendantsOf(table: string, seen = new Set<string>()): string[] {
+  descendantsOf(table: string): string[] {
+    return this.below(table, [this.partitions, this.inheritors]);
+  }
+
+  /**
+   * Depth-first preorder without recursion (a chain of thousands of partitions must not overflow the
+   * stack), each table once, never the table itself (a cycle from a snapshot cannot loop).
+   */
+  private below(table: string, maps: Map<string, string[]>[]): string[] {
     const out: string[] = [];
-    for (const c of [...(this.partitions.get(table) ?? []), ...(this.inheritors.get(table) ?? [])]) {
+    const seen = new Set<string>([table]);
+    const children = (t: string) => maps.flatMap((m) => m.get(t) ?? []);
+    const stack = children(table).reverse();
+    while (stack.length) {
+      const c = stack.pop() as string;
       if (seen.has(c)) continue;
       seen.add(c);
-      out.push(c, ...this.descendantsOf(c, seen));
+      out.push(c);
+      const next = children(c);
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
     }
     return out;
+  }
+
+  /** `child` under `parent` would close a cycle: it is the parent, or already above it. */
+  private wouldCycle(parent: string, child: string): boolean {
+    return parent === child || this.descendantsOf(child).includes(parent);
   }
 
   /** The tables this one is a partition or an inheritance child of (direct parents only). */
@@ -198,7 +228,7 @@ export class Catalog {
     const columns = new Map<string, ColumnInfo>();
     for (const c of t.columns) {
       const seq = /^nextval\('([^']+)'::regclass\)$/.exec(c.default ?? '')?.[1];
-      const sequence = c.identity ? { name: `${t.schema}.${t.name}_${c.name}_seq`, identity: true } : seq ? { name: seq.includes('.') ? seq : `${t.schema}.${seq}`, identity: false } : undefined;
+      const sequence = c.identity ? { name: `${t.schema}.${makeObjectName(t.name, c.name, 'seq')}`, identity: true } : seq ? { name: seq.includes('.') ? seq : `${t.schema}.${seq}`, identity: false } : undefined;
       columns.set(c.name, { name: c.name, type: typeFromText(c.type), notNull: c.notNull, hasDefault: c.default != null, sequence });
     }
     const constraints: ConstraintInfo[] = t.constraints.map((c) => ({
@@ -219,6 +249,7 @@ export class Catalog {
 
   /** Applies one parsed statement's effect on the schema. Unknown statements leave it unchanged. */
   apply(stmt: Node, origin: Origin): void {
+    this.refused = undefined;
     const [type, node] = unwrap(stmt);
     switch (type) {
       case 'CreateStmt':
@@ -244,8 +275,8 @@ export class Catalog {
         const schema = table.split('.')[0];
         // Expression columns keep their place (as '(expr)') so later columns do not appear to lead.
         const columns: string[] = (node.indexParams ?? []).map((p: Node) => p?.IndexElem?.name ?? '(expr)');
-        // PostgreSQL names an unnamed index <table>_<columns>_idx ("expr" for expressions).
-        const generated = `${rangeVarName(node.relation).name}_${columns.map((c) => (c === '(expr)' ? 'expr' : c)).join('_')}_idx`;
+        let generated: string | undefined;
+        if (!node.idxname) this.names.set(node, (generated = this.indexName(table, node)));
         const name = `${schema}.${node.idxname ?? generated}`;
         this.indexes.set(name, { qualified: name, table, columns, unique: !!node.unique, valid: true });
         return;
@@ -339,13 +370,24 @@ export class Catalog {
       else if (kind === 'Constraint') this.addConstraint(t, def, origin);
     }
     this.tables.set(q, t);
-    for (const parent of node.inhRelations ?? []) this.addChild(node.partbound ? this.partitions : this.inheritors, qualify(rangeVarName(parent)), q);
+    for (const parent of node.inhRelations ?? []) this.link(node.partbound ? this.partitions : this.inheritors, qualify(rangeVarName(parent)), q, node.partbound ? 'partition' : 'child');
+  }
+
+  /** Records parent -> child unless it closes a cycle, which PostgreSQL refuses ("circular inheritance"). */
+  private link(m: Map<string, string[]>, parent: string, child: string, what: 'partition' | 'child'): void {
+    if (this.wouldCycle(parent, child)) {
+      this.refused = parent === child
+        ? `${child} cannot be ${what === 'partition' ? 'a partition' : 'an inheritance child'} of itself: PostgreSQL refuses this statement`
+        : `${child} is already above ${parent} (partitions or inheritance): making it ${what === 'partition' ? 'a partition' : 'an inheritance child'} of ${parent} would be circular, and PostgreSQL refuses this statement`;
+      return;
+    }
+    this.addChild(m, parent, child);
   }
 
   private addColumn(t: TableInfo, def: Node, origin: Origin): void {
     const col: ColumnInfo = { name: def.colname, type: typeFromAst(def.typeName), notNull: false, hasDefault: false };
     // PostgreSQL names the sequence of a serial or identity column <table>_<column>_seq (when that name is free).
-    const own = `${t.schema}.${t.name}_${def.colname}_seq`;
+    const own = `${t.schema}.${makeObjectName(t.name, def.colname, 'seq')}`;
     if (isSerialTypeName(def.typeName)) col.sequence = { name: own, identity: false };
     for (const c of def.constraints ?? []) {
       const con = c?.Constraint ?? {};
@@ -353,20 +395,28 @@ export class Catalog {
       if (['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(con.contype)) col.hasDefault = true;
       if (con.contype === 'CONSTR_IDENTITY') col.sequence = { name: own, identity: true };
       if (con.contype === 'CONSTR_DEFAULT') col.sequence = sequenceOfDefault(con.raw_expr);
-      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: def.colname } }], fk_attrs: con.fk_attrs ?? [{ String: { sval: def.colname } }] }, origin);
+      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: def.colname } }], fk_attrs: con.fk_attrs ?? [{ String: { sval: def.colname } }] }, origin, con);
     }
     t.columns.set(col.name, col);
   }
 
-  private addConstraint(t: TableInfo, con: Node, origin: Origin): void {
+  /** `key`: the AST node the constraint was written as (the name it gets is recorded under it). */
+  private addConstraint(t: TableInfo, con: Node, origin: Origin, key: object = con): void {
     const typeByContype: Record<string, ConstraintInfo['type']> = {
       CONSTR_PRIMARY: 'p', CONSTR_FOREIGN: 'f', CONSTR_CHECK: 'c', CONSTR_UNIQUE: 'u', CONSTR_EXCLUSION: 'x', CONSTR_NOTNULL: 'n',
     };
     const type = typeByContype[con.contype];
     if (!type) return;
     const columns = type === 'f' ? strings(con.fk_attrs) : strings(con.keys);
+    // Always chosen afresh: parsing reuses one AST for identical statement texts, and the second of
+    // two identical ADD FOREIGN KEY statements gets <name>1 from PostgreSQL.
+    let name: string = con.conname;
+    if (name === undefined) {
+      name = this.constraintName(t, type, type === 'c' ? [...new Set(columnRefs(con.raw_expr))] : columns);
+      this.names.set(key, name);
+    }
     const info: ConstraintInfo = {
-      name: con.conname ?? defaultConstraintName(t.name, columns, type),
+      name,
       type,
       validated: !con.skip_validation,
       columns,
@@ -381,10 +431,51 @@ export class Catalog {
     t.constraints.push(info);
     if (type === 'p') for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
     if (type === 'n' && info.validated) for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
-    if (type === 'p' || type === 'u') {
+    if (type === 'p' || type === 'u' || type === 'x') {
       const idx = `${t.schema}.${con.indexname ?? info.name}`;
-      this.indexes.set(idx, { qualified: idx, table: t.qualified, columns, unique: true, valid: true });
+      this.indexes.set(idx, { qualified: idx, table: t.qualified, columns, unique: type !== 'x', valid: true });
     }
+  }
+
+  /**
+   * The name recorded for an unnamed constraint or index written as this AST node, once the catalog has
+   * applied it (the last such statement, for identical statement texts that share one AST).
+   */
+  nameOf(node: object | undefined): string | undefined {
+    return node ? this.names.get(node) : undefined;
+  }
+
+  /** A relation (table, view, index) of that name exists in the schema. */
+  relationTaken(schema: string, name: string): boolean {
+    const q = `${schema}.${name}`;
+    return this.tables.has(q) || this.indexes.has(q) || this.views.has(q);
+  }
+
+  /** A constraint of that name exists on some table of the schema (constraint names are per schema when PostgreSQL picks one). */
+  constraintTaken(schema: string, name: string): boolean {
+    for (const t of this.tables.values()) if (t.schema === schema && t.constraints.some((k) => k.name === name)) return true;
+    return false;
+  }
+
+  /**
+   * The name PostgreSQL gives an unnamed constraint of this kind on `t` now (ChooseConstraintName for
+   * FOREIGN KEY, CHECK and NOT NULL; ChooseRelationName for those backed by an index). `alsoTaken`:
+   * names a caller has already handed out.
+   */
+  constraintName(t: { schema: string; name: string; constraints?: ConstraintInfo[] }, type: ConstraintInfo['type'], columns: string[], alsoTaken: (name: string) => boolean = () => false): string {
+    const label: Record<ConstraintInfo['type'], ConstraintLabel> = { p: 'pkey', f: 'fkey', c: 'check', u: 'key', x: 'excl', n: 'not_null', t: 'check' };
+    const byIndex = type === 'p' || type === 'u' || type === 'x';
+    // t.constraints: a table being created is not in the catalog yet, but its earlier constraints count.
+    const own = (n: string) => !!t.constraints?.some((k) => k.name === n);
+    const taken = (n: string) => alsoTaken(n) || own(n) || this.constraintTaken(t.schema, n) || (byIndex && this.relationTaken(t.schema, n));
+    return generatedName(t.name, byIndex ? indexColumnNames(columns) : columns, label[type], taken);
+  }
+
+  /** The name PostgreSQL gives an unnamed CREATE INDEX now (ChooseIndexName). */
+  indexName(table: string, node: Node, alsoTaken: (name: string) => boolean = () => false): string {
+    const [schema, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
+    const cols = indexColumnNames((node.indexParams ?? []).map((p: Node) => p?.IndexElem?.indexcolname ?? p?.IndexElem?.name));
+    return generatedName(name, cols, 'idx', (n) => alsoTaken(n) || this.relationTaken(schema, n));
   }
 
   /** Lists are replaced, never changed in place: clone() shares them. */
@@ -399,10 +490,10 @@ export class Catalog {
     for (const c of node.cmds ?? []) {
       const cmd = c?.AlterTableCmd ?? {};
       const part = cmd.def?.PartitionCmd?.name;
-      if (cmd.subtype === 'AT_AttachPartition' && part) this.addChild(this.partitions, q, qualify(rangeVarName(part)));
+      if (cmd.subtype === 'AT_AttachPartition' && part) this.link(this.partitions, q, qualify(rangeVarName(part)), 'partition');
       if (cmd.subtype === 'AT_DetachPartition' && part) this.partitions.set(q, (this.partitions.get(q) ?? []).filter((p) => p !== qualify(rangeVarName(part))));
       const parent = cmd.def?.RangeVar ? qualify(rangeVarName(cmd.def)) : undefined;
-      if (cmd.subtype === 'AT_AddInherit' && parent) this.addChild(this.inheritors, parent, q);
+      if (cmd.subtype === 'AT_AddInherit' && parent) this.link(this.inheritors, parent, q, 'child');
       if (cmd.subtype === 'AT_DropInherit' && parent) this.inheritors.set(parent, (this.inheritors.get(parent) ?? []).filter((c) => c !== q));
     }
     const t = this.writableTable(q);
@@ -434,13 +525,13 @@ export class Catalog {
           }
           break;
         case 'AT_AddIdentity':
-          if (col) col.sequence = { name: `${t.schema}.${t.name}_${col.name}_seq`, identity: true };
+          if (col) col.sequence = { name: `${t.schema}.${makeObjectName(t.name, col.name, 'seq')}`, identity: true };
           break;
         case 'AT_DropIdentity':
           if (col) col.sequence = undefined;
           break;
         case 'AT_AddConstraint':
-          this.addConstraint(t, cmd.def?.Constraint ?? {}, origin);
+          if (cmd.def?.Constraint) this.addConstraint(t, cmd.def.Constraint, origin);
           break;
         case 'AT_ValidateConstraint':
           for (const k of t.constraints) if (k.name === cmd.name) k.validated = true;
@@ -503,12 +594,6 @@ export class Catalog {
       for (const k of t.constraints) if (k.name === node.subname) k.name = node.newname;
     }
   }
-}
-
-/** The name PostgreSQL gives an unnamed constraint. */
-function defaultConstraintName(table: string, columns: string[], type: ConstraintInfo['type']): string {
-  const suffix: Record<ConstraintInfo['type'], string> = { p: 'pkey', f: 'fkey', c: 'check', u: 'key', x: 'excl', n: 'not_null', t: 'trigger' };
-  return type === 'p' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix[type]}`;
 }
 
 /** Table objects that more than one catalog holds (after clone()): changed only through a copy. */
