@@ -60,6 +60,8 @@ export interface SchemaContext {
   isMigration: boolean;
   priorFiles: SourceFile[];
   siblingNames: string[];
+  /** Every migration name of the folder, this file's included (the applied-history checks compare with all of them). */
+  migrationNames?: string[];
 }
 
 export interface ContextOptions {
@@ -129,7 +131,7 @@ export class ContextBuilder {
       const abs = path.join(unit.folder, ...name.split('/'));
       priorFiles.push({ path: displayPath(abs, this.cwd), text: this.text(abs, 'an earlier migration read for schema context') });
     }
-    return { isMigration: true, priorFiles, siblingNames };
+    return { isMigration: true, priorFiles, siblingNames, migrationNames: names };
   }
 
   /** Migration names of a folder in runner order (listed once per folder and layout). */
