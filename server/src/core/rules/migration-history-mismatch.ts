@@ -45,7 +45,7 @@ export const migrationHistoryMismatch: Rule = {
     const missing: string[] = [];
     for (const e of entries) {
       const v = appliedVersion(e!);
-      if (v && !has(v) && !belowBaseline(history, v)) missing.push(e!.name ?? v);
+      if (v && !has(v) && !belowBaseline(history, v)) missing.push(!e!.name || e!.name.includes(v) ? (e!.name ?? v) : `${v} (${e!.name})`);
     }
     if (missing.length === 0) return;
     const shown = missing.slice(0, LISTED).join(', ') + (missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '');
