@@ -11,6 +11,7 @@
 
 import { Client } from 'pg';
 import { describeTarget, parseConnectionUrl, resolveConnection, type ConnectionTarget } from './connection-url';
+import { readHistories } from './history';
 import { clientConfigFor, connectedAs, describeConnected, mismatch } from './pg-target';
 import { ColumnStats, ConstraintStats, IndexStats, RelationKind, StatsSnapshot, STATS_FORMAT_VERSION, TableStats } from './stats';
 
@@ -598,6 +599,9 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
     if (incomplete) t.incomplete = true;
   }
 
+  // The runners' history tables, in the same read-only transaction; absent when the database has none.
+  const histories = await readHistories(client);
+
   const snapshot: StatsSnapshot = {
     formatVersion: STATS_FORMAT_VERSION,
     capturedAt,
@@ -605,6 +609,7 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
     source,
     ...(meta.in_recovery === true ? { inRecovery: true } : {}),
     tables,
+    ...(histories.length > 0 ? { appliedMigrations: histories } : {}),
   };
   return snapshot;
 }

@@ -19,6 +19,45 @@ export interface StatsSnapshot {
    */
   inRecovery?: boolean;
   tables: TableStats[];
+  /**
+   * The migration runners' own history tables found in the database (none found: absent or empty). Lets
+   * the ordering rules compare local migration files with what the database has applied.
+   */
+  appliedMigrations?: AppliedHistory[];
+}
+
+/** Runners whose history table the collector reads. */
+export type HistoryRunner = 'supabase' | 'prisma' | 'flyway' | 'golang-migrate' | 'dbmate' | 'drizzle' | 'node-pg-migrate' | 'atlas' | 'graphile-migrate';
+
+export const HISTORY_RUNNERS: readonly HistoryRunner[] = ['supabase', 'prisma', 'flyway', 'golang-migrate', 'dbmate', 'drizzle', 'node-pg-migrate', 'atlas', 'graphile-migrate'];
+
+/** One runner's history table. */
+export interface AppliedHistory {
+  runner: HistoryRunner;
+  /** The table read, schema-qualified, e.g. "supabase_migrations.schema_migrations". */
+  table: string;
+  /** Applied migrations in the order the runner applied them (failed and rolled-back ones left out). */
+  entries: AppliedMigration[];
+  /**
+   * The runner records only the newest applied version (golang-migrate): every version up to it counts
+   * as applied, and whether one particular older file ran cannot be told.
+   */
+  latestOnly?: boolean;
+  /** golang-migrate's dirty flag: the last migration failed half way and needs `migrate force`. */
+  dirty?: boolean;
+  /** Flyway's baseline version: versions up to it were never run by Flyway and need no file. */
+  baseline?: string;
+}
+
+export interface AppliedMigration {
+  /** The version as the runner records it (Flyway '1.2', a timestamp, a counter). */
+  version: string;
+  /** The migration's name where the runner records one (Prisma's folder name, Flyway's script). */
+  name?: string;
+  /** The runner's checksum of the file (Prisma: sha256 hex; Flyway: CRC32 as a signed integer, in decimal). */
+  checksum?: string;
+  /** When it was applied, ISO 8601. */
+  appliedAt?: string;
 }
 
 export type RelationKind = 'table' | 'partitioned' | 'matview' | 'view' | 'foreign';
@@ -120,6 +159,10 @@ export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: Sta
   if (value.source !== undefined && typeof value.source !== 'string') return fail('source must be a string');
   if (value.inRecovery !== undefined && typeof value.inRecovery !== 'boolean') return fail('inRecovery must be true or false');
   if (!Array.isArray(value.tables)) return fail('tables must be an array');
+  if (value.appliedMigrations !== undefined) {
+    const why = historyProblem(value.appliedMigrations);
+    if (why) return fail(why);
+  }
   for (let i = 0; i < value.tables.length; i++) {
     const t = value.tables[i];
     const where = `tables[${i}]`;
@@ -155,6 +198,28 @@ export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: Sta
     }
   }
   return { ok: true, snapshot: value as unknown as StatsSnapshot };
+}
+
+function historyProblem(v: unknown): string | undefined {
+  if (!Array.isArray(v)) return 'appliedMigrations must be an array';
+  for (const [i, h] of v.entries()) {
+    const where = `appliedMigrations[${i}]`;
+    if (!isObject(h)) return `${where} is not an object`;
+    if (!HISTORY_RUNNERS.includes(h.runner as HistoryRunner)) return `${where}.runner must be one of ${HISTORY_RUNNERS.join(', ')}`;
+    if (typeof h.table !== 'string') return `${where}.table must be a string`;
+    if (h.latestOnly !== undefined && typeof h.latestOnly !== 'boolean') return `${where}.latestOnly must be true or false`;
+    if (h.dirty !== undefined && typeof h.dirty !== 'boolean') return `${where}.dirty must be true or false`;
+    if (h.baseline !== undefined && typeof h.baseline !== 'string') return `${where}.baseline must be a string`;
+    if (!Array.isArray(h.entries)) return `${where}.entries must be an array`;
+    for (const [j, e] of h.entries.entries()) {
+      const at = `${where}.entries[${j}]`;
+      if (!isObject(e) || typeof e.version !== 'string') return `${at} needs a string version`;
+      for (const k of ['name', 'checksum', 'appliedAt'] as const) {
+        if (e[k] !== undefined && typeof e[k] !== 'string') return `${at}.${k} must be a string`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Writes per second over the snapshot's counter window, or undefined when the window is unknown. */

@@ -42,6 +42,11 @@ export interface AnalyzeInput {
   baseCatalog?: Catalog;
   /** File names of the other migrations in the folder (ordering and duplicate checks). */
   siblingNames?: string[];
+  /**
+   * Every migration name of the folder, this file's included; defaults to siblingNames plus this file.
+   * The applied-history checks need it when siblingNames leaves out later files of the run.
+   */
+  migrationNames?: string[];
   /** Application source files to search for dropped or renamed names. */
   appFiles?: SourceFile[];
   /** The file is in a migrations folder (default true); ordering rules run only then. */
@@ -190,6 +195,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     catalog,
     stats: input.stats,
     siblingNames: input.siblingNames ?? [],
+    migrationNames: input.migrationNames ?? [...(input.siblingNames ?? []), ...(input.path ? [input.path] : [])],
     appFiles: input.appFiles ?? [],
     spanAt(statementIndex: number, byteLocation: number | undefined, length = 1): Span {
       const st = views[statementIndex];

@@ -60,6 +60,8 @@ export interface SchemaContext {
   isMigration: boolean;
   priorFiles: SourceFile[];
   siblingNames: string[];
+  /** Every migration name of the folder, this file's included (the applied-history checks compare with all of them). */
+  migrationNames?: string[];
 }
 
 export interface ContextOptions {
@@ -133,7 +135,7 @@ export class ContextBuilder {
       const earlier = at >= 0 ? names.slice(0, at) : names.filter((n) => compareMigrationNames(n, unit.name) < 0);
       priorFiles = earlier.filter((n) => !isRevertMigration(n)).map((n) => ({ path: displayPath(abs(n), this.cwd), text: this.text(abs(n), 'an earlier migration read for schema context') }));
     }
-    return { isMigration: true, priorFiles, siblingNames };
+    return { isMigration: true, priorFiles, siblingNames, migrationNames: names };
   }
 
   private readonly checkedByRun = new WeakMap<ReadonlySet<string>, Map<string, boolean[]>>();

@@ -109,6 +109,7 @@ export function analyzeInput(project: Project, loaded: LoadedFile, stats: StatsS
     stats,
     priorFiles: loaded.context.priorFiles,
     siblingNames: loaded.context.siblingNames,
+    migrationNames: loaded.context.migrationNames,
     appFiles,
     isMigration: loaded.context.isMigration,
   };

@@ -41,6 +41,7 @@ import { tableWithoutRls } from './table-without-rls';
 import { unbatchedDml } from './unbatched-dml';
 import { migrationOutOfOrder } from './migration-out-of-order';
 import { duplicateMigrationVersion } from './duplicate-migration-version';
+import { migrationHistoryMismatch } from './migration-history-mismatch';
 import { appReferencesRemovedName } from './app-references-removed-name';
 import { banDropDatabase } from './ban-drop-database';
 import { transactionNesting } from './transaction-nesting';
@@ -85,6 +86,7 @@ export const RULES: Rule[] = [
   unbatchedDml,
   migrationOutOfOrder,
   duplicateMigrationVersion,
+  migrationHistoryMismatch,
   appReferencesRemovedName,
   banDropDatabase,
   transactionNesting,

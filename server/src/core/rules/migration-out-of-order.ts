@@ -8,8 +8,10 @@
 // the migrations that existed before this file (CI: the base branch's files; the editor: the other
 // files of the folder), see docs/rules/migration-out-of-order.md.
 import { compareVersions, flywayName, migrationDescription, migrationVersion, nextMigrationName } from '../migrations/naming';
+import type { AppliedHistory } from '@pg-preflight/shared';
+import { appliedEntry, appliedVersion, belowBaseline, historyFor, historyLabel, newestApplied } from '../migrations/history';
 import type { Span } from '../types';
-import type { Rule } from './rule';
+import type { Rule, RuleContext } from './rule';
 
 export interface MigrationFile {
   /** The name that identifies the migration: the file name, or the folder name for <folder>/migration.sql (given either way). */
@@ -63,6 +65,12 @@ export const migrationOutOfOrder: Rule = {
   check(ctx) {
     const self = migrationFile(ctx.path);
     if (!self) return;
+    // The database's own history, when the snapshot has it, says what was applied: it wins over the siblings.
+    const history = self.kind === 'down' || self.kind === 'U' || self.kind === 'R' ? undefined : historyFor(ctx.stats, ctx.runner.id);
+    if (history) {
+      checkAgainstHistory(ctx, self, history);
+      return;
+    }
     const newer = ctx.siblingNames
       .map(migrationFile)
       .filter((s): s is MigrationFile => !!s && s.key !== self.key && s.kind === self.kind && compareVersions(s.version, self.version) > 0)
@@ -82,4 +90,39 @@ function suggestName(newest: MigrationFile, self: MigrationFile): string {
   const name = nextMigrationName(newest.key, self.description);
   // nextMigrationName keeps .up.sql but not .down.sql.
   return self.kind === 'down' ? name.replace(/(\.up)?\.sql$/, '.down.sql') : name;
+}
+
+/**
+ * A file the database has not applied that sorts before the newest version it has: the runner will run
+ * it out of order (Flyway with outOfOrder, Supabase with --include-all) or refuse to migrate. A runner
+ * that records only its newest version (golang-migrate) cannot say which older file ran, so there only
+ * the newest local file is judged, and only when the database's version is no local file at all.
+ */
+function checkAgainstHistory(ctx: RuleContext, self: MigrationFile, history: AppliedHistory): void {
+  const newest = newestApplied(history);
+  const newestVersion = newest && appliedVersion(newest);
+  if (!newest || !newestVersion || compareVersions(self.version, newestVersion) >= 0) return;
+  const where = historyLabel(history, ctx.stats);
+  const local = ctx.migrationNames.map(migrationFile).filter((m): m is MigrationFile => !!m && m.kind === self.kind);
+  if (history.latestOnly) {
+    if (local.some((m) => compareVersions(m.version, newestVersion) === 0)) return;
+    if (local.some((m) => m.key !== self.key && compareVersions(m.version, self.version) > 0)) return;
+  } else if (appliedEntry(history, self.version) || belowBaseline(history, self.version)) return;
+  const applied = newest.name ?? newestVersion;
+  const base = appliedAsFile(history, newest, newestVersion, self);
+  const what = history.latestOnly
+    ? `The database is at version ${newestVersion} (${where}; ${ctx.runner.title} records only its newest version), which sorts after this file and has no local file: if this file has not run there, ${ctx.runner.title} will never run it`
+    : `Version ${self.version} was never applied to the database, which has already applied the newer ${applied} (${where}): ${ctx.runner.title} will run it out of order, skip it or refuse to migrate`;
+  ctx.report({
+    span: topOfFile(ctx.text),
+    message: `${what}. Rename this file to sort last${base ? `, e.g. ${suggestName(base, self)}` : ''}`,
+    help: 'Typically a branch created before another migration was deployed. The history comes from the statistics snapshot (pg-preflight stats) or --database-url.',
+  });
+}
+
+/** The newest applied migration as a local file name would write it, to suggest the next name from. */
+function appliedAsFile(history: AppliedHistory, e: { name?: string }, version: string, self: MigrationFile): MigrationFile | undefined {
+  if (history.runner === 'prisma' && e.name) return migrationFile(`${e.name}/migration.sql`);
+  if (history.runner === 'flyway' && e.name && flywayName(e.name)) return migrationFile(e.name);
+  return migrationFile(`${version}_${self.description}${self.kind === 'up' ? '.up.sql' : '.sql'}`);
 }

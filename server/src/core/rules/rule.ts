@@ -71,6 +71,8 @@ export interface RuleContext {
   stats?: StatsSnapshot;
   /** Names of the other migration files of the same folder. */
   siblingNames: string[];
+  /** Every migration name of the folder, this file's included. */
+  migrationNames: string[];
   appFiles: { path: string; text: string }[];
   /** UTF-16 span in the file for a libpg-query byte location inside a statement. */
   spanAt(statementIndex: number, byteLocation: number | undefined, length?: number): Span;

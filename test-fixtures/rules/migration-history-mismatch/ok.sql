@@ -1,0 +1,2 @@
+CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
