@@ -50,6 +50,17 @@ describe('migration naming', () => {
     assert.ok(compareVersions(migrationVersion(nextMigrationName('V1_2__a.sql', 'b')) as string, migrationVersion('V1_3__c.sql') as string) < 0);
   });
 
+  it('versions compare as numbers, part by part, whatever their length', () => {
+    const cases: [string, string, number][] = [
+      ['1.10', '1.9', 1], ['1', '1.0', -1], ['0003', '3', 0], ['0003', '10', -1], ['20240101120000', '20240101120001', -1],
+      ['99999999999999999999', '100000000000000000000', -1], ['1.2.3', '1.2.3', 0], ['2', '10', -1],
+    ];
+    for (const [a, b, c] of cases) {
+      assert.equal(compareVersions(a, b), c, `${a} vs ${b}`);
+      assert.equal(compareVersions(b, a), c === 0 ? 0 : -c, `${b} vs ${a}`);
+    }
+  });
+
   it('undo and down migrations revert, others do not', () => {
     assert.deepEqual(['U3__undo.sql', '0003_x.down.sql', '3_down.sql', 'V3__x.sql', '0003_x.up.sql'].map(isRevertMigration), [true, true, true, false, false]);
   });

@@ -36,8 +36,19 @@ export function migrationKey(fileName: string): string {
   return parts[parts.length - 1] === 'migration.sql' ? parts[parts.length - 2] ?? '' : parts[parts.length - 1] ?? '';
 }
 
+/** Names read before: every file of a folder reads every sibling's name (n² reads in a history of n). */
+const versions = new Map<string, string | undefined>();
+
 /** The sortable version of a migration file name (dotted parts), or undefined when the name has none. */
 export function migrationVersion(fileName: string): string | undefined {
+  if (versions.has(fileName)) return versions.get(fileName);
+  if (versions.size > 50_000) versions.clear();
+  const v = readVersion(fileName);
+  versions.set(fileName, v);
+  return v;
+}
+
+function readVersion(fileName: string): string | undefined {
   const name = migrationKey(fileName);
   const flyway = flywayName(name.endsWith('.sql') ? name : `${name}.sql`);
   if (flyway) return flyway.rawVersion?.replace(/_/g, '.');
@@ -46,14 +57,30 @@ export function migrationVersion(fileName: string): string | undefined {
 
 /** Compares versions numerically part by part (Flyway's 1.10 > 1.9; timestamps compare as numbers). */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => BigInt(x));
-  const pb = b.split('.').map((x) => BigInt(x));
+  if (a === b) return 0;
+  // The common case, timestamps or counters of one width: as strings of equal length, digits sort by value.
+  if (a.length === b.length && !a.includes('.') && !b.includes('.')) return a < b ? -1 : 1;
+  const pa = a.split('.');
+  const pb = b.split('.');
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? -1n;
-    const y = pb[i] ?? -1n;
-    if (x !== y) return x < y ? -1 : 1;
+    // A missing part sorts first (1 < 1.0); digits compare as numbers of any length, without BigInt.
+    if (pa[i] === undefined || pb[i] === undefined) return pa[i] === undefined ? -1 : 1;
+    const c = compareDigits(pa[i], pb[i]);
+    if (c !== 0) return c;
   }
   return 0;
+}
+
+/** Compares two strings of decimal digits by value (leading zeros ignored). */
+function compareDigits(x: string, y: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < x.length - 1 && x[i] === '0') i++;
+  while (j < y.length - 1 && y[j] === '0') j++;
+  const u = x.slice(i);
+  const v = y.slice(j);
+  if (u.length !== v.length) return u.length < v.length ? -1 : 1;
+  return u < v ? -1 : u > v ? 1 : 0;
 }
 
 /** Down and undo migrations revert a version; they never define the schema later files see. */
