@@ -12,7 +12,7 @@ import type { SourceFile } from '../core/analyze';
 import { compareVersions, isRevertMigration, migrationVersion } from '../core/migrations/naming';
 import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, readTextFile, walk } from './fsutil';
-import { matchesAny, toSlashes } from './glob';
+import { matchesAny, toSlashes, type Glob } from './glob';
 
 /** Where a migration file sits: its folder, and its name within that folder. */
 export interface MigrationUnit {
@@ -80,7 +80,7 @@ export class ContextBuilder {
   constructor(
     private readonly cwd: string,
     private readonly root: string,
-    private readonly migrationGlobs: RegExp[],
+    private readonly migrationGlobs: Glob[],
     private readonly options: ContextOptions = {},
   ) {}
 
