@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { COMMANDS, WORKSPACE_TRUST_NOTIFICATION, type LockAnalysis, type VerifyLocksResult } from '@pg-preflight/shared';
 import { loadParser } from '../src/core/syntax/parse';
+import { collectAppFiles } from '../src/project/context';
 import { jsonProblem } from '../src/project/errors';
 import { compileGlob, confinedGlobProblem, expandGlob, GlobError, globProblem } from '../src/project/glob';
 import { REPO } from './support/fixtures';
@@ -88,6 +89,21 @@ describe('confinement: globs, paths and workspace trust', function () {
       assert.match(confinedGlobProblem('migrations/../../x.sql')!, /inside the project root/);
       assert.equal(confinedGlobProblem('migrations/**/*.sql'), undefined);
     });
+  });
+
+  it('the application-code search is bounded by folders too, not only by files and bytes', () => {
+    const root = tmpDir();
+    try {
+      for (let i = 0; i < 30; i++) fs.mkdirSync(path.join(root, `empty${String(i).padStart(2, '0')}`));
+      fs.mkdirSync(path.join(root, 'zz'));
+      fs.writeFileSync(path.join(root, 'zz', 'a.ts'), 'export {};\n');
+      const capped = collectAppFiles(root, root, new Set(), { files: 100, bytes: 1e9, dirs: 10 });
+      assert.deepEqual(capped.files, []);
+      assert.match(capped.note!, /stopped after 10 folders/);
+      assert.deepEqual(collectAppFiles(root, root, new Set(), { files: 100, bytes: 1e9, dirs: 100 }).files.map((f) => f.path), ['zz/a.ts']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   describe('JSON errors quote no content', () => {

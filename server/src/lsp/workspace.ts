@@ -83,7 +83,7 @@ export function fileToUri(file: string): string {
   return pathToFileURL(file).href;
 }
 
-const APP_LIMITS = { files: 2000, bytes: 16 * 1024 * 1024 };
+const APP_LIMITS = { files: 2000, bytes: 16 * 1024 * 1024, dirs: 5000 };
 
 export class Workspace {
   /** Absolute paths of the workspace folders, longest first. */
