@@ -4,12 +4,13 @@
 // collector) and the core's runner conventions; the analysis itself happens in the server process.
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, State, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { COMMANDS, STATS_NOTIFICATION, type InitializationOptions, type LockAnalysis, type StatsNotificationParams, type StatsSnapshot } from '@pg-preflight/shared';
+import { COMMANDS, STATS_NOTIFICATION, type LockAnalysis, type StatsNotificationParams, type StatsSnapshot } from '@pg-preflight/shared';
 import { VERIFY_LOCKS_COMMAND } from './commandIds';
 import { newMigration, serverCommandMiddleware, type CommandUi, type NewMigrationArgs } from './commands';
 import { DatabaseController, type ConnectArgs } from './database';
 import { LockAnalysisPanel } from './lockPanel';
 import { ConnectionStatusBar } from './statusBar';
+import { forwardTrustGrants, initializationOptions } from './trust';
 
 /** What activate() returns: used by the extension tests (and by other extensions that want the state). */
 export interface PgPreflightApi {
@@ -60,11 +61,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgPref
       }
     },
   };
-  const initializationOptions: InitializationOptions = { fileSummaries: false };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
-    initializationOptions,
+    // A function: a restarted server gets the trust state of that moment.
+    initializationOptions: () => initializationOptions(vscode.workspace),
     middleware: { executeCommand: serverCommandMiddleware(ui) as never },
   };
   const lc = new LanguageClient('pgPreflight', 'pg-preflight', serverOptions, clientOptions);
@@ -80,6 +81,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgPref
   panel = new LockAnalysisPanel(async (uri) => (await lc.sendRequest('workspace/executeCommand', { command: COMMANDS.showLockAnalysis, arguments: [uri] })) as LockAnalysis | undefined);
   const statusBar = new ConnectionStatusBar(database.connection);
   context.subscriptions.push(database, panel, statusBar);
+  context.subscriptions.push(
+    forwardTrustGrants(vscode.workspace, (method, params) => {
+      if (lc.state === State.Running) void lc.sendNotification(method, params);
+    }),
+  );
 
   context.subscriptions.push(
     lc.onDidChangeState((e) => {

@@ -15,7 +15,7 @@ import { LineIndex } from '../src/core/syntax/text';
 import type { Analysis } from '../src/core/types';
 import { collectAppFiles, ContextBuilder } from '../src/project/context';
 import { MAX_INPUT_BYTES } from '../src/project/fsutil';
-import { globToRegExp } from '../src/project/glob';
+import { compileGlob } from '../src/project/glob';
 import { main } from '../src/cli/main';
 import type { FileResult } from '../src/cli/report/common';
 import { escapeData, escapeProperty, renderGithub } from '../src/cli/report/github';
@@ -430,7 +430,7 @@ describe('cli', function () {
     const names = (files: { path: string }[]) => files.map((f) => path.basename(f.path));
 
     it('each migration gets the earlier files of its folder, in version order', () => {
-      const ctx = new ContextBuilder(REPO, DEMO, [globToRegExp('supabase/migrations/*.sql')]);
+      const ctx = new ContextBuilder(REPO, DEMO, [compileGlob('supabase/migrations/*.sql')]);
       const files = fs.readdirSync(DEMO_MIGRATIONS).sort();
       const seen = files.map((f) => ctx.context(path.join(DEMO_MIGRATIONS, f)));
       assert.deepEqual(seen.map((c) => names(c.priorFiles)), [[], files.slice(0, 1), files.slice(0, 2), files.slice(0, 3)]);

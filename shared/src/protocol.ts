@@ -16,6 +16,18 @@ export interface StatsNotificationParams {
 }
 
 /**
+ * Client -> server notification: the workspace's trust changed (VS Code: the user trusted the folder).
+ * Params `{ trusted: boolean }`. In an untrusted workspace the server ignores what the repository's
+ * .pg-preflight.json says about statsFile, scratchDatabaseUrls and docsBaseUrl; every open document is
+ * re-linted when this arrives. The initial state is initializationOptions.workspaceTrusted.
+ */
+export const WORKSPACE_TRUST_NOTIFICATION = 'pgPreflight/workspaceTrust';
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
+
+/**
  * Server -> client notification, sent only when the client asks for it with the initialization option
  * `fileSummaries: true`: the risk score and locked tables of a document after each lint (status bar).
  */
@@ -154,4 +166,9 @@ export interface InitializationOptions {
   settings?: Record<string, unknown>;
   /** Files longer than this many characters are not analysed (default 2,000,000). */
   maxFileChars?: number;
+  /**
+   * false: the workspace is untrusted (VS Code's workspace trust), until pgPreflight/workspaceTrust says
+   * otherwise. Absent (a client that knows nothing of trust): trusted.
+   */
+  workspaceTrusted?: boolean;
 }

@@ -54,6 +54,9 @@ describe('client/package.json settings and shared/src/settings.ts', () => {
     const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
     assert.ok(restricted.includes('pgPreflight.allowEnvDatabaseUrl'));
     assert.ok(restricted.includes('pgPreflight.scratchDatabaseUrls'));
+    assert.ok(restricted.includes('pgPreflight.statsFile'));
+    // a URL the hovers link to: a repository's .vscode/settings.json must not choose it either
+    assert.ok(restricted.includes('pgPreflight.docsBaseUrl'));
     for (const r of restricted) assert.ok(props[r], r);
   });
 

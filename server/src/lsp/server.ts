@@ -12,6 +12,7 @@ import {
   FIX_ALL_KIND,
   STATS_NOTIFICATION,
   validateStatsSnapshot,
+  WORKSPACE_TRUST_NOTIFICATION,
   type FileSummaryParams,
   type InitializationOptions,
   type StatsSnapshot,
@@ -96,7 +97,15 @@ export function startServer(connection: Connection): ServerHandle {
   };
 
   let refreshQueued = false;
-  const workspace = new Workspace((file) => linter.openFile(file));
+  const noticed = new Set<string>();
+  const workspace = new Workspace(
+    (file) => linter.openFile(file),
+    (m) => {
+      if (noticed.has(m)) return;
+      noticed.add(m);
+      connection.console.info(`pg-preflight: ${m}`);
+    },
+  );
   const linter: Linter = new Linter({
     workspace,
     ready,
@@ -179,6 +188,7 @@ export function startServer(connection: Connection): ServerHandle {
     if (!folders.length && params.rootPath) folders.push(params.rootPath);
     workspace.setFolders(folders);
     workspace.setInitSettings(init.settings);
+    workspace.setTrusted(init.workspaceTrusted !== false);
     const pullCapable = !!caps.textDocument?.diagnostic;
     push = init.diagnosticMode === 'push' || (init.diagnosticMode !== 'pull' && !pullCapable);
     if (init.diagnosticMode === 'pull' && !pullCapable) push = true;
@@ -289,6 +299,17 @@ export function startServer(connection: Connection): ServerHandle {
       snapshot = v.snapshot;
     }
     workspace.setNotifiedStats(snapshot);
+    linter.relintAll();
+  });
+
+  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (params: unknown) => {
+    const trusted = (params as { trusted?: unknown } | null)?.trusted;
+    if (typeof trusted !== 'boolean') {
+      connection.console.error(`pg-preflight: ${WORKSPACE_TRUST_NOTIFICATION}: expected { trusted: boolean }`);
+      return;
+    }
+    if (trusted === workspace.isTrusted()) return;
+    workspace.setTrusted(trusted);
     linter.relintAll();
   });
 

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings, type StatsSnapshot } from '@pg-preflight/shared';
 import type { SourceFile } from '../core/analyze';
-import { CONFIG_FILE, findConfigDir, findGitRoot, readConfigFile, settingsProblems } from '../project/config';
+import { CONFIG_FILE, findConfigDir, findGitRoot, globSettingProblems, readConfigFile, settingsProblems } from '../project/config';
+import { resolveInside } from '../project/fsutil';
 import { collectAppFiles, compareMigrationFiles, ContextBuilder, migrationUnit } from '../project/context';
 import { globMatchers } from '../project/inputs';
 import { readStatsSnapshot } from '../project/stats-file';
@@ -82,7 +83,7 @@ export function fileToUri(file: string): string {
   return pathToFileURL(file).href;
 }
 
-const APP_LIMITS = { files: 2000, bytes: 16 * 1024 * 1024 };
+const APP_LIMITS = { files: 2000, bytes: 16 * 1024 * 1024, dirs: 5000 };
 
 export class Workspace {
   /** Absolute paths of the workspace folders, longest first. */
@@ -95,10 +96,27 @@ export class Workspace {
   private statsFiles = new Map<string, { snapshot?: StatsSnapshot; problem?: string }>();
   private appFiles = new Map<string, SourceFile[]>();
   private notified?: StatsSnapshot;
+  /** Workspace trust as the client reported it; a client that says nothing is trusted (see docs/lsp.md). */
+  private trusted = true;
   /** Generation counter: bumped whenever anything on disk or in the settings may have changed. */
   generation = 0;
 
-  constructor(private readonly open: (file: string) => OpenText | undefined) {}
+  constructor(
+    private readonly open: (file: string) => OpenText | undefined,
+    /** Told once per config file what an untrusted workspace ignores in it. */
+    private readonly notice: (message: string) => void = () => undefined,
+  ) {}
+
+  /** Workspace trust changed (initializationOptions.workspaceTrusted, then pgPreflight/workspaceTrust). */
+  setTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
+    this.trusted = trusted;
+    this.invalidate();
+  }
+
+  isTrusted(): boolean {
+    return this.trusted;
+  }
 
   setFolders(folders: string[]): void {
     this.folders = [...new Set(folders.map((f) => path.resolve(f)))].sort((a, b) => b.length - a.length);
@@ -164,6 +182,7 @@ export class Workspace {
     if (found) {
       const file = path.join(found, CONFIG_FILE);
       const n = readConfigFile(file);
+      if (!this.trusted) this.distrust(file, n.settings);
       entry = { file, root: found, settings: n.settings, problems: n.problems.map((p) => `${file}: ${p}`) };
     } else {
       const ws = this.folderOf(dir);
@@ -172,6 +191,28 @@ export class Workspace {
     }
     this.configs.set(dir, entry);
     return entry;
+  }
+
+  /**
+   * An untrusted repository's config may not name a database, a file to read or a URL to open: those
+   * settings fall back to their defaults (the client's own settings still apply; VS Code itself drops the
+   * workspace's values of its restricted settings).
+   */
+  private distrust(file: string, settings: Settings): void {
+    const ignored: string[] = [];
+    if (settings.statsFile !== DEFAULT_SETTINGS.statsFile) {
+      settings.statsFile = DEFAULT_SETTINGS.statsFile;
+      ignored.push('statsFile');
+    }
+    if (settings.scratchDatabaseUrls.length) {
+      settings.scratchDatabaseUrls = [];
+      ignored.push('scratchDatabaseUrls');
+    }
+    if (settings.docsBaseUrl !== DEFAULT_SETTINGS.docsBaseUrl) {
+      settings.docsBaseUrl = DEFAULT_SETTINGS.docsBaseUrl;
+      ignored.push('docsBaseUrl');
+    }
+    if (ignored.length) this.notice(`${file}: untrusted workspace: ignoring ${ignored.join(', ')} (trust the workspace to use them)`);
   }
 
   /** Settings for a root: the config file's, then initializationOptions.settings, then the client's on top. */
@@ -184,17 +225,20 @@ export class Workspace {
       if (!Object.keys(over).length) continue;
       const n = normalizeSettings(over, settings);
       settings = n.settings;
-      problems.push(...[...n.problems, ...('rules' in over ? settingsProblems(settings) : [])].map((p) => `pgPreflight settings: ${p}`));
+      const extra = [...('rules' in over ? settingsProblems(settings) : []), ...('migrationGlobs' in over ? globSettingProblems(settings) : [])];
+      problems.push(...[...n.problems, ...extra].map((p) => `pgPreflight settings: ${p}`));
     }
     return { settings, problems };
   }
 
-  private statsFile(root: string, settings: Settings): { snapshot?: StatsSnapshot; problem?: string } {
+  /** `fromRepository`: the value is the config file's, so it must stay inside the root or a workspace folder. */
+  private statsFile(root: string, settings: Settings, fromRepository: boolean): { snapshot?: StatsSnapshot; problem?: string } {
     if (!settings.statsFile) return {};
     const abs = path.resolve(root, settings.statsFile);
     const hit = this.statsFiles.get(abs);
     if (hit) return hit;
-    const r = readStatsSnapshot(abs);
+    const inside = fromRepository ? resolveInside(root, settings.statsFile, [root, ...this.folders]) : { file: abs };
+    const r = 'why' in inside ? inside : readStatsSnapshot(abs);
     const out = 'why' in r ? { problem: `statsFile ${settings.statsFile}: ${r.why}` } : { snapshot: r.snapshot };
     this.statsFiles.set(abs, out);
     return out;
@@ -235,7 +279,7 @@ export class Workspace {
       stats = this.notified;
       statsSource = 'notification';
     } else {
-      const s = this.statsFile(root, settings);
+      const s = this.statsFile(root, settings, entry.file !== undefined && settings.statsFile === entry.settings.statsFile);
       if (s.problem) problems.push(s.problem);
       if (s.snapshot) {
         stats = s.snapshot;

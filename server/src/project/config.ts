@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeSettings, type Settings } from '@pg-preflight/shared';
 import { ruleIdProblems } from '../core/rules';
-import { InputError, oneLine } from './errors';
+import { InputError, jsonProblem } from './errors';
 import { displayPath, exists, findUp, readTextFile } from './fsutil';
+import { confinedGlobProblem } from './glob';
 
 export const CONFIG_FILE = '.pg-preflight.json';
 /** A config file is small; anything bigger is a mistake. */
@@ -40,13 +41,47 @@ export function readConfigFile(file: string): { settings: Settings; problems: st
   try {
     json = JSON.parse(r.text);
   } catch (err) {
-    return { settings: normalizeSettings({}).settings, problems: [`invalid JSON: ${oneLine((err as Error).message)}`] };
+    return { settings: normalizeSettings({}).settings, problems: [jsonProblem(err, r.text)] };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { settings: normalizeSettings({}).settings, problems: ['must hold a JSON object of settings'] };
   }
   const { settings, problems } = normalizeSettings(json);
-  return { settings, problems: [...problems, ...settingsProblems(settings)] };
+  return { settings, problems: [...problems, ...settingsProblems(settings), ...confineRepositorySettings(settings)] };
+}
+
+/**
+ * A repository's config names paths relative to its folder and must not reach outside it: a glob that is
+ * malformed, absolute or climbs with '..' is dropped, and so is a statsFile that is absolute or climbs
+ * out (symbolic links are checked when the file is read: see resolveInside). One problem per value,
+ * naming the setting; never quoting a file.
+ */
+export function confineRepositorySettings(settings: Settings): string[] {
+  const problems = globSettingProblems(settings);
+  if (settings.statsFile && pathEscapes(settings.statsFile)) {
+    problems.push('statsFile must be a path inside the folder of .pg-preflight.json (relative, no leading / or ..)');
+    settings.statsFile = '';
+  }
+  return problems;
+}
+
+/** Drops the migrationGlobs that are malformed or reach outside the root; one problem each (migrationGlobs[i]: ...). */
+export function globSettingProblems(settings: Settings): string[] {
+  const problems: string[] = [];
+  const kept: string[] = [];
+  settings.migrationGlobs.forEach((g, i) => {
+    const why = confinedGlobProblem(g);
+    if (why) problems.push(`migrationGlobs[${i}]: ${why}`);
+    else kept.push(g);
+  });
+  if (problems.length) settings.migrationGlobs = kept;
+  return problems;
+}
+
+/** A relative path that stays below its base, judged by its text alone. */
+function pathEscapes(p: string): boolean {
+  if (path.isAbsolute(p) || path.win32.isAbsolute(p)) return true;
+  return p.split(/[\\/]+/).includes('..');
 }
 
 /** What normalizeSettings cannot know: rule ids are the core's. */

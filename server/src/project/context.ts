@@ -12,7 +12,7 @@ import type { SourceFile } from '../core/analyze';
 import { compareVersions, isRevertMigration, migrationVersion } from '../core/migrations/naming';
 import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, readTextFile, walk } from './fsutil';
-import { matchesAny, toSlashes } from './glob';
+import { matchesAny, toSlashes, type Glob } from './glob';
 
 /** Where a migration file sits: its folder, and its name within that folder. */
 export interface MigrationUnit {
@@ -82,7 +82,7 @@ export class ContextBuilder {
   constructor(
     private readonly cwd: string,
     private readonly root: string,
-    private readonly migrationGlobs: RegExp[],
+    private readonly migrationGlobs: Glob[],
     private readonly options: ContextOptions = {},
   ) {}
 
@@ -207,6 +207,7 @@ export const APP_SKIPPED_DIRS = new Set([...ALWAYS_SKIPPED_DIRS, 'dist', 'build'
 export const MAX_APP_FILE_BYTES = 1024 * 1024;
 export const MAX_APP_FILES = 5000;
 export const MAX_APP_TOTAL_BYTES = 64 * 1024 * 1024;
+export const MAX_APP_DIRS = 20_000;
 
 export interface AppFiles {
   files: SourceFile[];
@@ -217,15 +218,25 @@ export interface AppFiles {
 /**
  * Application sources under `root`: the extensions above, outside migration folders, hidden folders,
  * node_modules, .git, dist and build; files over 1 MB, binary or not UTF-8 are skipped. At most
- * MAX_APP_FILES files and MAX_APP_TOTAL_BYTES bytes are read; the note says so when that cut the search.
+ * MAX_APP_FILES files and MAX_APP_TOTAL_BYTES bytes are read in at most MAX_APP_DIRS folders; the note says so when that cut the search.
  */
-export function collectAppFiles(root: string, cwd: string, migrationFolders: Set<string>, limits = { files: MAX_APP_FILES, bytes: MAX_APP_TOTAL_BYTES }): AppFiles {
+export function collectAppFiles(root: string, cwd: string, migrationFolders: Set<string>, limits: { files: number; bytes: number; dirs?: number } = { files: MAX_APP_FILES, bytes: MAX_APP_TOTAL_BYTES }): AppFiles {
   const files: SourceFile[] = [];
   let bytes = 0;
+  let dirs = 0;
+  const maxDirs = limits.dirs ?? MAX_APP_DIRS;
   let capped: string | undefined;
   walk(
     root,
-    (dir, name) => !APP_SKIPPED_DIRS.has(name) && !name.startsWith('.') && !MIGRATION_DIR_NAMES.test(name) && !migrationFolders.has(dir),
+    (dir, name) => {
+      if (APP_SKIPPED_DIRS.has(name) || name.startsWith('.') || MIGRATION_DIR_NAMES.test(name) || migrationFolders.has(dir)) return false;
+      // A repository of empty folders costs no bytes but can take the walk forever: count folders too.
+      if (++dirs > maxDirs) {
+        capped = `${maxDirs} folders`;
+        return false;
+      }
+      return true;
+    },
     (file, name) => {
       const dot = name.lastIndexOf('.');
       if (dot < 0 || !APP_FILE_EXTENSIONS.has(name.slice(dot).toLowerCase())) return;

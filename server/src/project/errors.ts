@@ -40,3 +40,21 @@ export function fsReason(err: unknown): string {
 export function oneLine(s: string): string {
   return String(s).replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * What is wrong with a file that JSON.parse refused, without quoting the file: V8's messages can hold
+ * the start of the text ('Unexpected token 'r', "root:x:0:0:"... is not valid JSON'), and a config can
+ * name any file. Keeps the kind of error and the position (line and column when known).
+ */
+export function jsonProblem(err: unknown, text: string): string {
+  const msg = String((err as Error)?.message ?? err);
+  if (/unexpected end of json input/i.test(msg)) return 'invalid JSON: the text ends too early';
+  const at = /\bat position (\d+)/.exec(msg);
+  const kind = msg.startsWith('Unexpected token') ? 'unexpected token' : oneLine(msg.replace(/\s*\bin JSON\b.*$/i, '').replace(/["'].*$/s, '')).toLowerCase();
+  if (!at) return `invalid JSON: ${kind || 'syntax error'}`;
+  const pos = Number(at[1]);
+  const before = text.slice(0, pos);
+  const line = (before.match(/\n/g)?.length ?? 0) + 1;
+  const column = pos - before.lastIndexOf('\n');
+  return `invalid JSON: ${kind} at line ${line}, column ${column}`;
+}

@@ -227,3 +227,26 @@ export function makeDirs(dir: string): string | undefined {
   }
   return missing[missing.length - 1];
 }
+
+/**
+ * `rel` resolved against `base`, when it stays inside one of `roots` also after following symbolic
+ * links (a repository can hold a link to /etc/passwd); else why not. A path that does not exist yet is
+ * judged by its text (reading it will fail anyway).
+ */
+export function resolveInside(base: string, rel: string, roots: string[]): { file: string } | ReadProblem {
+  const file = path.resolve(base, rel);
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const target = real(file);
+  const inside = (r: string) => {
+    const rr = real(r);
+    const relTo = path.relative(rr, target);
+    return relTo === '' || (!relTo.startsWith(`..${path.sep}`) && relTo !== '..' && !path.isAbsolute(relTo));
+  };
+  return roots.some(inside) ? { file } : { why: 'is outside the project folder (a repository setting may only name files inside it)' };
+}

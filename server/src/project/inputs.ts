@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, walk } from './fsutil';
-import { expandGlob, globToRegExp, hasGlobMagic, toSlashes } from './glob';
+import { compileGlob, expandGlob, GlobError, type Glob, hasGlobMagic, toSlashes } from './glob';
 import { compareMigrationFiles } from './context';
 
 /** Absolute paths of the files to check, deduplicated. Throws InputError for a path that yields nothing. */
@@ -35,7 +35,7 @@ export function resolveInputs(args: string[], cwd: string): string[] {
     } else if (st) {
       add([abs]);
     } else if (hasGlobMagic(arg)) {
-      const files = expandGlob(arg, cwd);
+      const files = expandOrThrow(arg, cwd, arg);
       if (files.length === 0) throw new InputError(arg, 'no files match this pattern');
       add(files.sort(compareMigrationFiles));
     } else {
@@ -61,16 +61,39 @@ export function sqlFilesUnder(dir: string): string[] {
 /** With no paths given: the files matching the migrationGlobs setting under the project root. */
 export function defaultInputs(globs: string[], root: string, cwd: string): string[] {
   const out = new Set<string>();
-  for (const g of globs) for (const f of expandGlob(g, root)) out.add(f);
+  globs.forEach((g, i) => {
+    for (const f of expandOrThrow(g, root, `migrationGlobs[${i}]`)) out.add(f);
+  });
   if (out.size === 0) {
     throw new InputError('check', `no paths given and no file under ${displayPath(root, cwd)} matches migrationGlobs (${globs.join(', ')})`);
   }
   return [...out].sort(compareMigrationFiles);
 }
 
-/** The migrationGlobs setting as matchers of root-relative paths. */
-export function globMatchers(globs: string[]): RegExp[] {
-  return globs.map((g) => globToRegExp(toSlashes(g).replace(/^\.\//, '')));
+/** expandGlob with a malformed pattern as an InputError naming `what` (the argument or the setting). */
+function expandOrThrow(pattern: string, base: string, what: string): string[] {
+  try {
+    return expandGlob(pattern, base);
+  } catch (err) {
+    if (err instanceof GlobError) throw new InputError(what, `invalid glob: ${err.why}`);
+    throw err;
+  }
+}
+
+/**
+ * The migrationGlobs setting as matchers of root-relative paths. A malformed pattern matches nothing
+ * here: the config reader reports it (migrationGlobs[i]) and drops it before this is called.
+ */
+export function globMatchers(globs: string[]): Glob[] {
+  const out: Glob[] = [];
+  for (const g of globs) {
+    try {
+      out.push(compileGlob(toSlashes(g).replace(/^\.\//, '')));
+    } catch (err) {
+      if (!(err instanceof GlobError)) throw err;
+    }
+  }
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 // A statistics snapshot file (pg-preflight stats > snapshot.json): read and validated the same way for
 // the CLI's --stats and the editor's statsFile setting, with one size limit.
 import { validateStatsSnapshot, type StatsSnapshot } from '@pg-preflight/shared';
-import { InputError, oneLine } from './errors';
+import { InputError, jsonProblem } from './errors';
 import { MAX_INPUT_BYTES, readTextFile, type ReadProblem } from './fsutil';
 
 /** Reads and validates a snapshot; a problem is one line saying what is wrong (and with which field). */
@@ -12,7 +12,7 @@ export function readStatsSnapshot(file: string): { snapshot: StatsSnapshot } | R
   try {
     json = JSON.parse(r.text);
   } catch (err) {
-    return { why: `not a statistics snapshot: invalid JSON: ${oneLine((err as Error).message)}` };
+    return { why: `not a statistics snapshot: ${jsonProblem(err, r.text)}` };
   }
   const v = validateStatsSnapshot(json);
   if (!v.ok) return { why: `not a valid statistics snapshot: ${v.error}` };
