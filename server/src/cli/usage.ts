@@ -5,8 +5,4 @@ export { toolVersion } from '../project/version';
 
 export const MAIN_USAGE = mainUsage();
 export const CHECK_USAGE = usage('check');
-export const STATS_USAGE = usage('stats');
 export const LSP_USAGE = usage('lsp');
-export const TRACE_USAGE = usage('trace');
-export const SPLIT_USAGE = usage('split');
-export const PLAN_USAGE = usage('plan');

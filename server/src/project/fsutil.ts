@@ -45,13 +45,6 @@ export function readTextFile(file: string, maxBytes = MAX_INPUT_BYTES): { text: 
   }
 }
 
-/** Like readTextFile, but a problem is an InputError naming the file. */
-export function readTextFileOrThrow(file: string, shownAs: string, maxBytes = MAX_INPUT_BYTES): string {
-  const r = readTextFile(file, maxBytes);
-  if ('why' in r) throw new InputError(shownAs, r.why);
-  return r.text;
-}
-
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeUtf8(buf: Uint8Array): { text: string } | ReadProblem {

@@ -70,8 +70,3 @@ export async function savePristine(blob: Blob): Promise<void> {
   }
 }
 
-/** Removes the cached snapshot (tests, and `PG_PREFLIGHT_CACHE_DIR` changes). */
-export function forgetPristine(): void {
-  const file = pristineCacheFile();
-  if (file) fs.rmSync(file, { force: true });
-}

@@ -99,14 +99,6 @@ export function noTransactionDirective(runner: RunnerConvention): string | undef
   return runner.noTransactionDirective;
 }
 
-/**
- * A transactional step for this runner: the runner wraps it (nothing to add), or psql/Sqitch runs it
- * as written, so it gets an explicit BEGIN ... COMMIT.
- */
-export function needsExplicitTransaction(runner: RunnerConvention): boolean {
-  return !runner.wrapsInTransaction;
-}
-
 /** Files that must sit beside a step for the runner (Flyway's script configuration). */
 export function companionFiles(runner: RunnerConvention, stepName: string, nonTransactional: boolean): { name: string; text: string }[] {
   if (runner.id === 'flyway' && nonTransactional) return [{ name: `${stepName}.conf`, text: 'executeInTransaction=false\n' }];

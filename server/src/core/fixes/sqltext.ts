@@ -212,24 +212,6 @@ export function withoutSemicolon(text: string): string {
   return text.slice(0, last.end).trim();
 }
 
-/** The offset just after the first top-level occurrence of the word sequence (e.g. ['create','index']); -1 when absent. */
-export function afterWords(text: string, words: readonly string[], from = 0): number {
-  const toks = tokens(text, from);
-  for (let k = 0; k + words.length <= toks.length; k++) {
-    if (toks[k].depth !== 0) continue;
-    let ok = true;
-    for (let j = 0; j < words.length; j++) if (toks[k + j].word !== words[j]) ok = false;
-    if (ok) return toks[k + words.length - 1].end;
-  }
-  return -1;
-}
-
-/** Offset of the first top-level word (after `from`); -1 when absent. */
-export function findWord(text: string, word: string, from = 0): number {
-  for (const t of tokens(text, from)) if (t.depth === 0 && t.word === word) return t.start;
-  return -1;
-}
-
 /** Replaces [start, end) of text. */
 export function splice(text: string, start: number, end: number, insert: string): string {
   return text.slice(0, start) + insert + text.slice(end);

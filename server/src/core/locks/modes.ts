@@ -6,10 +6,6 @@ export function lockStrength(mode: LockMode): number {
   return LOCK_MODES.indexOf(mode);
 }
 
-export function strongerLock(a: LockMode, b: LockMode): LockMode {
-  return lockStrength(a) >= lockStrength(b) ? a : b;
-}
-
 /** PostgreSQL's conflict table: which requested modes each held mode conflicts with. */
 const CONFLICTS: Record<LockMode, readonly LockMode[]> = {
   AccessShareLock: ['AccessExclusiveLock'],

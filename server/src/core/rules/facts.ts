@@ -48,18 +48,6 @@ export const statementsByTable = perAnalysis((ctx): ReadonlyMap<string, readonly
   return map;
 });
 
-/** Indexes (ascending) of the statements of each transaction, by StatementView.transactionId (>= 0 only). */
-export const statementsByTransaction = perAnalysis((ctx): ReadonlyMap<number, readonly number[]> => {
-  const map = new Map<number, number[]>();
-  for (const st of ctx.statements) {
-    if (st.transactionId < 0) continue;
-    const list = map.get(st.transactionId);
-    if (list) list.push(st.index);
-    else map.set(st.transactionId, [st.index]);
-  }
-  return map;
-});
-
 /** The position of the first entry >= value in an ascending list (list.length when there is none). */
 export function lowerBound(list: readonly number[], value: number): number {
   let lo = 0;
