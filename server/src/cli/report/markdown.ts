@@ -4,24 +4,15 @@ import { formatCount, formatDuration } from '../../core/estimate';
 import { modeTitle } from '../../core/locks/modes';
 import type { Severity } from '../../core/types';
 import { blocksWords, countSeverities, lockRows, plural, riskLevel, totalCounts, workWords, type FileResult, type ReportOptions } from './common';
+import { mdCode, mdText } from '../../core/present/markdown';
+
+export { mdCode, mdText };
 
 /** GitHub refuses comments over 65,536 characters. */
 export const MAX_MARKDOWN_CHARS = 60_000;
 
 const RISK_ICON = { low: '🟢', medium: '🟡', high: '🟠', critical: '🔴' } as const;
 const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', info: 'ℹ️', hint: '💡' };
-
-/** Text safe inside a markdown paragraph or table cell: no raw HTML, no table breaks, one line. */
-export function mdText(s: string): string {
-  return s.replace(/\r?\n|\r/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/([*_~[\]])/g, '\\$1');
-}
-
-/** Inline code that survives backticks in the text. */
-export function mdCode(s: string): string {
-  const one = s.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
-  const fence = one.includes('`') ? '``' : '`';
-  return `${fence}${fence === '``' ? ' ' : ''}${one}${fence === '``' ? ' ' : ''}${fence}`;
-}
 
 function risk(score: number): string {
   const level = riskLevel(score);

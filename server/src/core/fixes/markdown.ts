@@ -12,28 +12,17 @@ import { parseFile } from '../syntax/parse';
 import type { Analysis, LockEstimate } from '../types';
 import { addToCatalog, planSplit, priorCatalog } from './plan';
 import type { SplitPlan, SplitStep } from './types';
+import { mdCode, mdText } from '../present/markdown';
+import { riskLevel } from '../present/risk';
 
 export interface PlanDocumentOptions {
   /** The input file's name as the reader knows it (default: input.path). */
   title?: string;
 }
 
-function riskLevel(score: number): string {
-  if (score <= 3) return 'low';
-  if (score <= 6) return 'medium';
-  if (score <= 8) return 'high';
-  return 'critical';
-}
-
-/** Text safe in a table cell or paragraph: one line, no raw HTML, no table breaks. */
-function md(s: string): string {
-  return s.replace(/\r?\n|\r/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-}
-
-function code(s: string): string {
-  const one = s.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
-  return one.includes('`') ? `\`\` ${one} \`\`` : `\`${one}\``;
-}
+/** Paragraph and table-cell text, and inline code: the one markdown escaping (core/present/markdown.ts). */
+const md = mdText;
+const code = mdCode;
 
 /** The migration plan document for one migration; the plan and the analysis are computed when not given. */
 export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?: Analysis, options: PlanDocumentOptions = {}): string {
