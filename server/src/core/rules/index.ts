@@ -44,6 +44,7 @@ import { duplicateMigrationVersion } from './duplicate-migration-version';
 import { appReferencesRemovedName } from './app-references-removed-name';
 import { banDropDatabase } from './ban-drop-database';
 import { transactionNesting } from './transaction-nesting';
+import { blockingMaintenance } from './blocking-maintenance';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -88,6 +89,7 @@ export const RULES: Rule[] = [
   appReferencesRemovedName,
   banDropDatabase,
   transactionNesting,
+  blockingMaintenance,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
