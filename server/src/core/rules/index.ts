@@ -45,6 +45,7 @@ import { appReferencesRemovedName } from './app-references-removed-name';
 import { banDropDatabase } from './ban-drop-database';
 import { transactionNesting } from './transaction-nesting';
 import { blockingMaintenance } from './blocking-maintenance';
+import { breakingRename } from './breaking-rename';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -90,6 +91,7 @@ export const RULES: Rule[] = [
   banDropDatabase,
   transactionNesting,
   blockingMaintenance,
+  breakingRename,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
