@@ -46,6 +46,7 @@ import { banDropDatabase } from './ban-drop-database';
 import { transactionNesting } from './transaction-nesting';
 import { blockingMaintenance } from './blocking-maintenance';
 import { breakingRename } from './breaking-rename';
+import { dropSchema } from './drop-schema';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -92,6 +93,7 @@ export const RULES: Rule[] = [
   transactionNesting,
   blockingMaintenance,
   breakingRename,
+  dropSchema,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
