@@ -47,6 +47,7 @@ import { transactionNesting } from './transaction-nesting';
 import { blockingMaintenance } from './blocking-maintenance';
 import { breakingRename } from './breaking-rename';
 import { dropSchema } from './drop-schema';
+import { alterSequenceBlocksNextval } from './alter-sequence-blocks-nextval';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -94,6 +95,7 @@ export const RULES: Rule[] = [
   blockingMaintenance,
   breakingRename,
   dropSchema,
+  alterSequenceBlocksNextval,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
