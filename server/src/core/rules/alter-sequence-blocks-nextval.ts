@@ -25,7 +25,11 @@ export const alterSequenceBlocksNextval: Rule = {
       if (createdHere) continue;
       const users = [...ctx.catalog.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.sequence?.name === seq));
       if (users.length > 0 && users.every((t) => ctx.catalog.isNewTable(t.qualified))) continue;
-      const laterInTransaction = st.transactional && ctx.statements.some((s) => s.index > st.index && s.transactionId === st.transactionId && s.kind !== 'TransactionStmt' && s.kind !== 'VariableSetStmt');
+      const laterInTransaction =
+        st.transactional &&
+        ctx.statements.some(
+          (s) => s.index > st.index && s.transactionId === st.transactionId && s.kind !== 'TransactionStmt' && s.kind !== 'VariableSetStmt',
+        );
       if (st.hasLockTimeout && !laterInTransaction) continue;
       const callers = users.length ? ` (the defaults of ${users.map((t) => t.qualified).join(', ')})` : '';
       const why = laterInTransaction

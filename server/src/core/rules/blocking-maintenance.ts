@@ -16,7 +16,8 @@ export const blockingMaintenance: Rule = {
       let advice: string;
       if (kind === 'VacuumStmt' && node.is_vacuumcmd && hasOption(node.options, 'full')) {
         what = 'VACUUM FULL';
-        advice = 'Use a plain VACUUM (SHARE UPDATE EXCLUSIVE, reads and writes continue), or pg_repack / pg_squeeze to reclaim space online';
+        advice =
+          'Use a plain VACUUM (SHARE UPDATE EXCLUSIVE, reads and writes continue), or pg_repack / pg_squeeze to reclaim space online';
       } else if (kind === 'ClusterStmt') {
         what = 'CLUSTER';
         advice = 'Use pg_repack (or pg_squeeze) to reorder the table online';
@@ -24,7 +25,8 @@ export const blockingMaintenance: Rule = {
           // No lock the model can name: every table clustered before is re-clustered in turn.
           ctx.report({
             statementIndex: st.index,
-            message: 'CLUSTER without a table re-clusters every table that was clustered before, each under ACCESS EXCLUSIVE for its whole rewrite: reads and writes of each wait. Name the table, or use pg_repack to reorder it online',
+            message:
+              'CLUSTER without a table re-clusters every table that was clustered before, each under ACCESS EXCLUSIVE for its whole rewrite: reads and writes of each wait. Name the table, or use pg_repack to reorder it online',
           });
           continue;
         }

@@ -22,7 +22,9 @@ export const dropSchema: Rule = {
         const tables = [...ctx.catalog.tables.keys()].filter((t) => t.startsWith(`${schema}.`));
         // Without CASCADE an empty schema goes quietly, and a non-empty one fails (and rolls back).
         if (!cascade && tables.length === 0) continue;
-        const known = tables.length ? ` (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? `, and ${tables.length - 5} more` : ''})` : '';
+        const known = tables.length
+          ? ` (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? `, and ${tables.length - 5} more` : ''})`
+          : '';
         ctx.report({
           statementIndex: st.index,
           severity: cascade ? 'error' : 'warning',
