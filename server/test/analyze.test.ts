@@ -86,6 +86,25 @@ describe('analyze', () => {
     }
   });
 
+  describe('a transaction left open (transaction-nesting)', () => {
+    const open = (text: string, p = 'migrations/001_x.sql') =>
+      analyze({ text, path: p }).violations.filter((v) => v.rule === 'transaction-nesting' && v.message.includes('no COMMIT')).map((v) => text.slice(v.span.start, v.span.end));
+    for (const begin of ['BEGIN', 'START TRANSACTION', 'BEGIN WORK']) {
+      it(`${begin} with no COMMIT is flagged on the ${begin}`, () => {
+        assert.deepEqual(open(`${begin};\nCREATE TABLE ledger (id bigint);\n`), [`${begin};`]);
+      });
+    }
+    it('only the last of two transactions, when it is the one left open', () => {
+      assert.deepEqual(open('BEGIN;\nSELECT 1;\nCOMMIT;\nSTART TRANSACTION;\nSELECT 2;\n'), ['START TRANSACTION;']);
+    });
+    it('not when every transaction ends (COMMIT, ROLLBACK, END)', () => {
+      assert.deepEqual(open('BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN WORK;\nSELECT 2;\nROLLBACK;\nBEGIN;\nSELECT 3;\nEND;\n'), []);
+    });
+    it('not in a file the runner wraps (its COMMIT ends it; the BEGIN gets its own finding)', () => {
+      assert.deepEqual(open('-- migrate:up\nBEGIN;\nCREATE TABLE ledger (id bigint);\n', 'db/migrations/20240101000000_x.sql'), []);
+    });
+  });
+
   describe('suppression comments', () => {
     const bad = 'CREATE INDEX orders_user_id_idx ON orders (user_id);';
     const rule = 'require-concurrent-index-creation';

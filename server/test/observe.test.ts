@@ -3,6 +3,8 @@
 // documentation states. If these fail, nothing built on the observer can be trusted.
 
 import * as assert from 'node:assert/strict';
+import { analyze } from '../src/core/analyze';
+import { loadParser } from '../src/core/syntax/parse';
 import { sharedPostgres } from './support/postgres';
 import type { SqlEngine } from './support/engine';
 import {
@@ -115,6 +117,7 @@ for (const ec of engines) {
     this.timeout(120_000);
     let engine: SqlEngine;
     before(async () => {
+      await loadParser();
       engine = await ec.open();
     });
     after(async () => {
@@ -150,6 +153,15 @@ for (const ec of engines) {
       const o = await observe('ALTER TABLE public.users ADD COLUMN x int');
       assert.equal(modeOf(o, 'public.users'), 'AccessExclusiveLock');
       assert.equal(rel(o, 'public.users')!.rewrite, false);
+    });
+
+    it('ALTER SEQUENCE takes SHARE ROW EXCLUSIVE on the sequence (nextval needs ROW EXCLUSIVE), as the model says', async () => {
+      for (const sql of ['ALTER SEQUENCE public.invoice_seq RESTART WITH 1000', 'ALTER SEQUENCE public.invoice_seq INCREMENT BY 10']) {
+        const o = await observe(sql);
+        assert.equal(modeOf(o, 'public.invoice_seq'), 'ShareRowExclusiveLock', sql);
+        const model = analyze({ text: `${sql};` }).statements[0].locks.find((l) => l.relation === 'public.invoice_seq');
+        assert.equal(model?.mode, 'ShareRowExclusiveLock', sql);
+      }
     });
 
     it('ADD COLUMN with a volatile default rewrites the table and its indexes', async () => {

@@ -4,3 +4,9 @@ REINDEX TABLE public.orders;
 -- ^^^ require-concurrent-reindex
 REINDEX (VERBOSE) TABLE small_lookup;
 -- ^^^ require-concurrent-reindex
+REINDEX SCHEMA public;
+-- ^^^ require-concurrent-reindex
+REINDEX DATABASE app;
+-- ^^^ require-concurrent-reindex
+REINDEX SYSTEM;
+-- ^^^ require-concurrent-reindex

@@ -5,3 +5,4 @@ CREATE TABLE invoices (id bigint PRIMARY KEY, order_id bigint);
 CREATE INDEX invoices_order_id_idx ON invoices (order_id);
 REINDEX INDEX invoices_order_id_idx;
 REINDEX TABLE invoices;
+REINDEX SCHEMA CONCURRENTLY public;

@@ -220,6 +220,9 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       add(effect(resolveTable(node.relation, ctx), 'AccessExclusiveLock', { why: 'CREATE RULE changes what queries on the table do, so it takes ACCESS EXCLUSIVE (brief)' }));
       return;
     case 'AlterSeqStmt': {
+      // Observed on PG 15: SHARE ROW EXCLUSIVE on the sequence until commit, so every nextval() (ROW
+      // EXCLUSIVE), and every INSERT whose default calls it, waits for the migration's transaction.
+      if (node.sequence) add(effect(qualify(rangeVarName(node.sequence)), 'ShareRowExclusiveLock', { why: 'ALTER SEQUENCE blocks nextval() until the transaction ends' }));
       const owned = (node.options ?? []).find((o: Node) => o?.DefElem?.defname === 'owned_by')?.DefElem?.arg?.List?.items;
       const parts = strings(owned);
       if (parts.length >= 2) add(effect(qualify(listName(parts.slice(0, -1))), 'AccessShareLock', { why: 'OWNED BY reads the owning table' }));

@@ -45,6 +45,10 @@ import { migrationHistoryMismatch } from './migration-history-mismatch';
 import { appReferencesRemovedName } from './app-references-removed-name';
 import { banDropDatabase } from './ban-drop-database';
 import { transactionNesting } from './transaction-nesting';
+import { blockingMaintenance } from './blocking-maintenance';
+import { breakingRename } from './breaking-rename';
+import { dropSchema } from './drop-schema';
+import { alterSequenceBlocksNextval } from './alter-sequence-blocks-nextval';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -90,6 +94,10 @@ export const RULES: Rule[] = [
   appReferencesRemovedName,
   banDropDatabase,
   transactionNesting,
+  blockingMaintenance,
+  breakingRename,
+  dropSchema,
+  alterSequenceBlocksNextval,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */

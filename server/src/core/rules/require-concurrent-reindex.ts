@@ -3,7 +3,27 @@
 import { hasOption, unwrap } from '../syntax/ast';
 import { concurrentlyFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity, worstExistingLock } from './helpers';
-import type { Rule } from './rule';
+import type { Rule, RuleContext } from './rule';
+
+// REINDEX SCHEMA/DATABASE/SYSTEM locks every table in it in turn (SHARE, or the system catalogs, which
+// every session reads): the lock model names no table, so the size comes from the snapshot's largest table.
+function reportWhole(ctx: RuleContext, statementIndex: number, kind: string, name: string): void {
+  const scope = kind === 'REINDEX_OBJECT_SCHEMA' ? 'SCHEMA' : kind === 'REINDEX_OBJECT_SYSTEM' ? 'SYSTEM' : 'DATABASE';
+  const tables = (ctx.stats?.tables ?? []).filter((t) => scope !== 'SCHEMA' || t.schema === name.toLowerCase());
+  const largest = Math.max(0, ...tables.map((t) => t.rows));
+  const severity = scope !== 'SYSTEM' && largest >= ctx.settings.largeTableRows ? 'error' : 'warning';
+  const what =
+    scope === 'SYSTEM'
+      ? 'REINDEX SYSTEM rebuilds the system catalogs\' indexes under locks that every session\'s catalog lookups wait for'
+      : `REINDEX ${scope} rebuilds every index ${scope === 'SCHEMA' ? `in the schema ${name}` : 'of the database'}, each table in turn under SHARE: writes to it wait for its rebuild`;
+  const advice =
+    scope === 'SYSTEM'
+      ? 'Run it in a maintenance window, outside migrations'
+      : ctx.pgVersion >= 12
+        ? `Reindex only what needs it, with REINDEX INDEX CONCURRENTLY (or REINDEX ${scope} CONCURRENTLY), which lets writes continue`
+        : 'Reindex only what needs it, with a replacement built by CREATE INDEX CONCURRENTLY';
+  ctx.report({ statementIndex, severity, message: `${what}. ${advice}`, help: 'The concurrent forms cannot run inside a transaction block.' });
+}
 
 export const requireConcurrentReindex: Rule = {
   id: 'require-concurrent-reindex',
@@ -13,8 +33,12 @@ export const requireConcurrentReindex: Rule = {
     for (const st of ctx.statements) {
       const [kind, node] = unwrap(st.ast);
       if (kind !== 'ReindexStmt') continue;
-      if (node.kind !== 'REINDEX_OBJECT_INDEX' && node.kind !== 'REINDEX_OBJECT_TABLE') continue;
-      if (hasOption(node.params, 'concurrently') || node.concurrent === true) continue;
+      const concurrent = hasOption(node.params, 'concurrently') || node.concurrent === true;
+      if (node.kind !== 'REINDEX_OBJECT_INDEX' && node.kind !== 'REINDEX_OBJECT_TABLE') {
+        if (!concurrent) reportWhole(ctx, st.index, String(node.kind), String(node.name ?? ''));
+        continue;
+      }
+      if (concurrent) continue;
       const lock = worstExistingLock(st.locks.filter((l) => l.indexBuild));
       if (!lock) continue;
       const severity = sizeScaledSeverity([lock], ctx.settings);

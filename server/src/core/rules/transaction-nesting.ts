@@ -3,7 +3,9 @@
 //    a transaction in progress" and ignores it;
 //  - BEGIN inside an explicit BEGIN ... COMMIT: ignored the same way;
 //  - COMMIT (or ROLLBACK) in a runner-wrapped file: it ends the runner's transaction early, so the rest
-//    of the file runs outside it and a later failure leaves the migration half applied.
+//    of the file runs outside it and a later failure leaves the migration half applied;
+//  - BEGIN with no COMMIT or ROLLBACK before the end of the file (outside a runner's transaction): the
+//    transaction stays open after the migration, holding every lock it took until the session ends.
 import { unwrap } from '../syntax/ast';
 import type { Rule } from './rule';
 
@@ -16,6 +18,7 @@ export const transactionNesting: Rule = {
     const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.sendsOneBatch && !ctx.runner.hasNoTransactionDirective(ctx.text);
     const optOut = ctx.runner.noTransactionDirective ? ` (or opt the file out of the runner's transaction with "${ctx.runner.noTransactionDirective}")` : '';
     let explicitOpen = false;
+    let openedAt: { index: number; label: string } | undefined;
     for (const st of ctx.statements) {
       const [kind, node] = unwrap(st.ast);
       if (kind !== 'TransactionStmt') continue;
@@ -33,6 +36,7 @@ export const transactionNesting: Rule = {
             message: `${label} in a file that ${ctx.runner.title} already runs in a transaction: PostgreSQL ignores it with a warning, and a COMMIT in the file would end the runner's transaction early. Remove the BEGIN/COMMIT pair and let the runner manage the transaction${optOut}`,
           });
         }
+        if (!explicitOpen) openedAt = { index: st.index, label };
         explicitOpen = true;
       } else if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_PREPARE') {
         if (runnerWraps) {
@@ -44,6 +48,12 @@ export const transactionNesting: Rule = {
         }
         explicitOpen = false;
       }
+    }
+    if (explicitOpen && openedAt && !runnerWraps) {
+      ctx.report({
+        statementIndex: openedAt.index,
+        message: `${openedAt.label} with no COMMIT before the end of the file: the transaction stays open, holding every lock it took until the session commits or closes, and whatever runs next on the connection joins it. End it with COMMIT`,
+      });
     }
   },
 };
