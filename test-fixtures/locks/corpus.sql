@@ -178,6 +178,48 @@ ALTER TABLE public.users ALTER COLUMN created_at TYPE timestamptz;
 -- setup: SET LOCAL TimeZone = 'Europe/Paris'
 ALTER TABLE public.users ALTER COLUMN created_at TYPE timestamptz;
 
+-- form: alter-type-timestamp-precision-raise
+ALTER TABLE public.users ALTER COLUMN last_seen TYPE timestamp(6);
+
+-- form: alter-type-timestamp-precision-remove
+ALTER TABLE public.users ALTER COLUMN last_seen TYPE timestamp;
+
+-- form: alter-type-timestamp-precision-lower
+ALTER TABLE public.users ALTER COLUMN last_seen TYPE timestamp(1);
+
+-- form: alter-type-timestamptz-precision-raise
+ALTER TABLE public.users ALTER COLUMN seen_tz TYPE timestamptz(6);
+
+-- form: alter-type-timestamptz-precision-remove
+ALTER TABLE public.users ALTER COLUMN seen_tz TYPE timestamptz;
+
+-- form: alter-type-time-precision-raise
+ALTER TABLE public.users ALTER COLUMN starts TYPE time(5);
+
+-- form: alter-type-time-precision-remove
+ALTER TABLE public.users ALTER COLUMN starts TYPE time;
+
+-- form: alter-type-time-precision-lower
+ALTER TABLE public.users ALTER COLUMN starts TYPE time(0);
+
+-- form: alter-type-interval-precision-raise
+ALTER TABLE public.users ALTER COLUMN period TYPE interval(6);
+
+-- form: alter-type-interval-precision-remove
+ALTER TABLE public.users ALTER COLUMN period TYPE interval;
+
+-- form: alter-type-interval-precision-lower
+ALTER TABLE public.users ALTER COLUMN period TYPE interval(0);
+
+-- form: alter-type-varchar-to-text-using-itself
+ALTER TABLE public.users ALTER COLUMN email TYPE text USING email::text;
+
+-- form: alter-type-varchar-widen-using-column
+ALTER TABLE public.users ALTER COLUMN email TYPE varchar(150) USING email;
+
+-- form: alter-type-varchar-widen-using-other-cast
+ALTER TABLE public.users ALTER COLUMN email TYPE varchar(150) USING email::text;
+
 -- form: alter-type-json-to-jsonb
 ALTER TABLE public.users ALTER COLUMN data TYPE jsonb;
 

@@ -18,7 +18,11 @@ CREATE TABLE public.users (
   age int,                          -- int -> bigint; indexed (users_age_idx)
   code text,                        -- digits only: text -> int USING code::int
   bio text,                         -- free column: DROP COLUMN, SET STORAGE, ...
-  kind public.user_status DEFAULT 'active'
+  kind public.user_status DEFAULT 'active',
+  last_seen timestamp(3),           -- precision changes (raise / remove: catalog-only; lower: rewrite)
+  seen_tz timestamptz(3),
+  starts time(3),
+  period interval(3)
 );
 
 INSERT INTO public.users (email, name, created_at, status, score, data, age, code, bio)

@@ -17,3 +17,12 @@ ALTER TABLE users ALTER COLUMN email TYPE text,
 -- ^^^ rewriting-type-change
 ALTER TABLE small_lookup ALTER COLUMN code TYPE integer USING code::integer;
 -- ^^^ rewriting-type-change
+-- Lowering a precision rounds every value.
+ALTER TABLE visits ALTER COLUMN seen_at TYPE timestamp(0);
+-- ^^^ rewriting-type-change
+-- citext -> text keeps the rows, but the index on tag changes operator class and is rebuilt under the lock.
+ALTER TABLE visits ALTER COLUMN tag TYPE text;
+-- ^^^ rewriting-type-change
+-- A cast to another type than the new one is a real conversion: text -> varchar(150) checks every value.
+ALTER TABLE orders ALTER COLUMN note TYPE varchar(150) USING note::text;
+-- ^^^ rewriting-type-change

@@ -8,7 +8,7 @@
 import type { AlterTableType } from '@pgsql/types';
 import { calledFunctions, qualify, rangeVarName, strings, type Node } from '../syntax/ast';
 import type { TableInfo } from '../schema/catalog';
-import { isSerialTypeName, typeChangeEffect, typeFromAst } from '../syntax/pgtypes';
+import { isSerialTypeName, typeChangeEffect, typeFromAst, usingIsColumnItself } from '../syntax/pgtypes';
 import type { LockEffect, LockMode } from '../types';
 import { addFailure, generatedColumnSupport, isVolatileExpression, referencedKey, resolveTable, type LockContext, type StatementLocks } from './common';
 import { effect } from './effect';
@@ -284,7 +284,7 @@ function alterColumnTypeEffects({ cmd, table, info, ctx, out, add }: Subcommand,
   const def = cmd.def?.ColumnDef ?? {};
   const from = info?.columns.get(col ?? '')?.type;
   const to = typeFromAst(def.typeName);
-  const change = typeChangeEffect(from, to, ctx.pgVersion, !!def.raw_default, ctx.timeZoneUtc !== false);
+  const change = typeChangeEffect(from, to, ctx.pgVersion, !!def.raw_default && !usingIsColumnItself(def.raw_default, col, to), ctx.timeZoneUtc !== false);
   // Without a rewrite, indexes on the column are still rebuilt when their sort order may change.
   const indexed = [...ctx.catalog.indexes.values()].some((i) => i.table === table && i.columns.includes(col ?? ''));
   const rebuild = !change.rewrite && change.rebuildsIndexes && indexed;

@@ -1,9 +1,9 @@
 // ADD CONSTRAINT FOREIGN KEY / CHECK without NOT VALID validates every row under a lock that blocks writes
 // (FK: SHARE ROW EXCLUSIVE on both tables; CHECK: ACCESS EXCLUSIVE).
-import { unwrap, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
-import type { Rule } from './rule';
+import type { Rule, RuleContext } from './rule';
 
 export const constraintMissingNotValid: Rule = {
   id: 'constraint-missing-not-valid',
@@ -19,6 +19,9 @@ export const constraintMissingNotValid: Rule = {
         if (cmd.subtype !== 'AT_AddConstraint' || !con) continue;
         if (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') continue;
         if (con.skip_validation) continue;
+        // A table this file created and has not filled is empty: validating reads nothing, and NOT VALID would
+        // not shorten the lock on the referenced table either (Prisma writes CREATE TABLE, then ADD FOREIGN KEY).
+        if (createdEmptyEarlier(ctx, st.index, qualify(rangeVarName(node.relation)))) continue;
         const lock = st.locks.find((l) => l.scan && !l.newTable);
         if (!lock) continue;
         const severity = sizeScaledSeverity([lock], ctx.settings);
@@ -36,3 +39,17 @@ export const constraintMissingNotValid: Rule = {
     }
   },
 };
+
+/** Whether an earlier statement of this file created the table with CREATE TABLE and none since put rows in it. */
+function createdEmptyEarlier(ctx: RuleContext, index: number, table: string): boolean {
+  let empty = false;
+  for (const st of ctx.statements) {
+    if (st.index >= index) break;
+    const [kind, node] = unwrap(st.ast);
+    if (kind === 'CreateStmt' && qualify(rangeVarName(node.relation)) === table) empty = true;
+    else if ((kind === 'CreateTableAsStmt' || (kind === 'SelectStmt' && node.intoClause)) && qualify(rangeVarName((node.into ?? node.intoClause)?.rel)) === table) empty = false;
+    else if (kind === 'InsertStmt' && qualify(rangeVarName(node.relation)) === table && !node.selectStmt?.SelectStmt?.valuesLists) empty = false;
+    else if (kind === 'CopyStmt' && node.is_from && qualify(rangeVarName(node.relation)) === table) empty = false;
+  }
+  return empty;
+}

@@ -12,7 +12,9 @@ export const duplicateMigrationVersion: Rule = {
   migrationOnly: true,
   check(ctx) {
     const self = migrationFile(ctx.path);
-    if (!self) return;
+    // Prisma (a folder per migration holding migration.sql) keys a migration by its whole folder name and
+    // applies folders in name order: 20240101000000_index_01 and 20240101000000_index_02 are two migrations.
+    if (!self || self.folderStyle || ctx.runner.id === 'prisma') return;
     const same = ctx.siblingNames
       .map(migrationFile)
       .filter((s): s is NonNullable<typeof s> => !!s && s.key !== self.key && s.kind === self.kind && compareVersions(s.version, self.version) === 0);

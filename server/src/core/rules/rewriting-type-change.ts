@@ -1,6 +1,6 @@
 // ALTER COLUMN ... TYPE that the lock model says rewrites the table: every row and every index is
 // rewritten under ACCESS EXCLUSIVE, so reads and writes wait for the whole copy.
-import { typeChangeEffect, typeFromAst } from '../syntax/pgtypes';
+import { typeChangeEffect, typeFromAst, usingIsColumnItself } from '../syntax/pgtypes';
 import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
@@ -15,9 +15,12 @@ export const rewritingTypeChange: Rule = {
       const lock = lockOn(d.st, d.table);
       // The lock model decides whether the statement rewrites; the per-column reason only picks which
       // of several ALTER COLUMN TYPE clauses in one statement to point at.
-      if (!lock?.rewrite || lock.newTable) continue;
-      const change = typeChangeEffect(columnTypeBefore(ctx, d.st.index, d.table, d.column), typeFromAst(d.typeName), ctx.pgVersion, !!d.def.raw_default);
-      if (!change.rewrite) continue;
+      if (!lock || !(lock.rewrite || lock.indexBuild) || lock.newTable) continue;
+      const to = typeFromAst(d.typeName);
+      // The session TimeZone is the lock model's to know: a rewrite it found for timestamp <-> timestamptz means not UTC.
+      const change = typeChangeEffect(columnTypeBefore(ctx, d.st.index, d.table, d.column), to, ctx.pgVersion, !!d.def.raw_default && !usingIsColumnItself(d.def.raw_default, d.column, to), !lock.rewrite);
+      const rebuildOnly = !change.rewrite && !!change.rebuildsIndexes && !!lock.indexBuild;
+      if (!change.rewrite && !rebuildOnly) continue;
       const severity = sizeScaledSeverity([lock], ctx.settings);
       if (!severity) continue;
       const written = typeSource(ctx, d.st, d.typeName) || 'the new type';
@@ -25,8 +28,8 @@ export const rewritingTypeChange: Rule = {
         statementIndex: d.st.index,
         span: typeSpan(ctx, d.st, d.typeName),
         severity,
-        message: `${lockSentence(`ALTER COLUMN ${d.column} TYPE ${written}`, lock)}. It rewrites every row and rebuilds every index while it holds the lock (${change.why}). Use expand/contract instead: add a new column, dual-write with a trigger, backfill in batches, then switch reads and drop the old column`,
-        help: 'Binary-coercible changes keep the table as it is: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger p at the same s, and timestamp to timestamptz on PG 12+ with TimeZone UTC.',
+        message: `${lockSentence(`ALTER COLUMN ${d.column} TYPE ${written}`, lock)}. ${rebuildOnly ? 'It keeps the rows but rebuilds the index on the column' : 'It rewrites every row and rebuilds every index'} while it holds the lock (${change.why}). Use expand/contract instead: add a new column, dual-write with a trigger, backfill in batches, then switch reads and drop the old column`,
+        help: 'Binary-coercible changes keep the table as it is: varchar(n) to a longer varchar or to text, text to or from citext, numeric(p,s) to a larger p at the same s, a higher or no precision on timestamp, timestamptz, time and interval, and timestamp to timestamptz on PG 12+ with TimeZone UTC. A USING that is only the column (or the column cast to the new type) changes nothing.',
         locks: [lock],
       });
     }

@@ -37,8 +37,14 @@ export function typeFromAst(typeName: Node | undefined): ColumnType {
   const parts = strings(typeName?.names);
   const raw = parts[parts.length - 1] ?? 'unknown';
   const mods = (typeName?.typmods ?? []).map((m: Node) => Number(m?.A_Const?.ival?.ival ?? 0));
-  return { name: canonicalTypeName(raw), mods, array: Array.isArray(typeName?.arrayBounds) && typeName!.arrayBounds.length > 0 };
+  const name = canonicalTypeName(raw);
+  // The parser writes interval(p) as [full range, p]; a bare full range is no modifier at all.
+  if (name === 'interval' && mods.length === 1 && mods[0] === INTERVAL_FULL_RANGE) mods.length = 0;
+  return { name, mods, array: Array.isArray(typeName?.arrayBounds) && typeName!.arrayBounds.length > 0 };
 }
+
+/** The range mask the parser gives interval(p) without fields (INTERVAL_FULL_RANGE in PostgreSQL). */
+const INTERVAL_FULL_RANGE = 0x7fff;
 
 /** The type named by format_type() text such as "character varying(20)" or "numeric(10,2)[]". */
 export function typeFromText(text: string): ColumnType {
@@ -52,6 +58,8 @@ export function typeFromText(text: string): ColumnType {
     // "timestamp(3) with time zone" keeps its suffix after the modifier.
     name = `${m[1]}${m[3] ? ' ' + m[3] : ''}`;
     mods = m[2].split(',').map((x) => Number(x.trim()));
+    // format_type writes interval(3); the AST gives [full range, 3]: read both alike.
+    if (name === 'interval' && mods.length === 1) mods = [INTERVAL_FULL_RANGE, mods[0]];
   }
   return { name: canonicalTypeName(name.replace(/^pg_catalog\./, '').replace(/^"|"$/g, '')), mods, array };
 }
@@ -64,6 +72,26 @@ export function isSerialTypeName(typeName: Node | undefined): boolean {
   const parts = strings(typeName?.names);
   return /^(small|big)?serial[248]?$/.test((parts[parts.length - 1] ?? '').toLowerCase());
 }
+
+/**
+ * Whether a USING expression is just the column, bare or cast to the new type itself (Django writes
+ * `USING "col"::type`): PostgreSQL then builds the same conversion as without USING, so whether the
+ * table is rewritten is decided by the types alone (ATColumnChangeRequiresRewrite sees the same tree).
+ */
+export function usingIsColumnItself(expr: Node | undefined, column: string | undefined, to: ColumnType): boolean {
+  if (!expr || !column) return false;
+  let e = expr;
+  if (e.TypeCast) {
+    const cast = typeFromAst(e.TypeCast.typeName);
+    if (cast.name !== to.name || cast.mods.join() !== to.mods.join() || cast.array !== to.array) return false;
+    e = e.TypeCast.arg;
+  }
+  const fields = strings(e?.ColumnRef?.fields);
+  return fields.length > 0 && fields[fields.length - 1] === column;
+}
+
+/** Maximum fractional-second precision (MAX_TIMESTAMP_PRECISION, MAX_TIME_PRECISION). */
+const PRECISION_MAX: Record<string, number> = { timestamp: 6, timestamptz: 6, time: 6, timetz: 6 };
 
 export interface TypeChange {
   rewrite: boolean;
@@ -104,6 +132,23 @@ export function typeChangeEffect(from: ColumnType | undefined, to: ColumnType, p
   }
   if (from.name === 'timestamptz' && to.name === 'timestamp' && from.mods.join() === to.mods.join() && pgVersion >= 12 && timeZoneUtc) {
     return { rewrite: false, scan: false, rebuildsIndexes: true, why: 'timestamptz to timestamp skips the table rewrite on PG 12+ when the session TimeZone is UTC' };
+  }
+  if (same && PRECISION_MAX[from.name] !== undefined) {
+    // timestamp_support / time_support: no rewrite when the precision rises, reaches the maximum or goes.
+    const p = to.mods[0];
+    if (unlimited(to) || p >= PRECISION_MAX[from.name] || (!unlimited(from) && p >= from.mods[0])) return { rewrite: false, scan: false, why: `raising or removing the precision of ${typeText(from)} (to ${typeText(to)}) is catalog-only: no rewrite` };
+    return { rewrite: true, scan: false, why: `lowering the precision of ${typeText(from)} to ${typeText(to)} rounds and rewrites every row` };
+  }
+  if (same && from.name === 'interval') {
+    // interval_support: with the full field range, the same rule as timestamp; fields (DAY TO SECOND, ...) are
+    // left to the conservative answer unless the limit goes entirely.
+    const full = (t: ColumnType) => unlimited(t) || t.mods[0] === INTERVAL_FULL_RANGE;
+    const precision = (t: ColumnType) => (unlimited(t) || t.mods.length < 2 ? 6 : t.mods[1]);
+    if (unlimited(to) || (full(from) && full(to) && precision(to) >= precision(from))) return { rewrite: false, scan: false, why: `raising or removing the precision of ${typeText(from)} (to ${typeText(to)}) is catalog-only: no rewrite` };
+  }
+  if ((from.name === 'text' && to.name === 'citext') || (from.name === 'citext' && to.name === 'text')) {
+    // citext's casts to and from text are WITHOUT FUNCTION; an index on the column changes operator class.
+    return { rewrite: false, scan: false, rebuildsIndexes: true, why: `${from.name} to ${to.name} is binary coercible: no rewrite (an index on the column is rebuilt)` };
   }
   if (from.name === 'cidr' && to.name === 'inet') return { rewrite: false, scan: false, why: 'cidr to inet is binary coercible: no rewrite' };
   return { rewrite: true, scan: false, why: `${typeText(from)} to ${typeText(to)} is not binary coercible: rewrites the table and its indexes` };
