@@ -245,6 +245,22 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
       }
     });
 
+    it('no workspace folder open: no file is written anywhere', async () => {
+      c.dispose();
+      c = await LspClient.inProcess({ capabilities: NVIM_07 });
+      await c.initialize();
+      await c.open(uri, TEXT);
+      const before = filesIn(dir);
+      const ds = await c.diagnostics(uri);
+      const action = (await c.codeActions(uri, ds)).find(isConcurrently);
+      assert.ok(action?.command, 'offered: the folder is known only when it runs');
+      const r = (await c.executeCommand(action.command.command, action.command.arguments!)) as ApplyFixResult;
+      assert.equal(r.applied, false);
+      assert.match(r.reason!, /no workspace folder is open/);
+      assert.deepEqual(filesIn(dir), before);
+      assert.equal(c.text(uri), TEXT);
+    });
+
     it('the write itself is an exclusive create: a file that appears after the name was chosen is kept', () => {
       // freeFileName chose the name; the file appears before the write (another editor, a git checkout).
       const target = path.join(p.root, 'raced.sql');

@@ -130,6 +130,7 @@ async function applyFix(host: CommandHost, uri: string, args: ApplyFixParams): P
   }
   if (!targets) return refuse('no free name for the new file; nothing was changed');
   const folders = host.workspaceFolders();
+  if (!folders.length) return refuse('no workspace folder is open (the client sent no workspaceFolders or rootUri), and new files are written only inside one; nothing was changed');
   for (const t of targets) {
     if (!insideFolders(t.abs, folders)) return refuse(`${path.basename(t.abs)} would be outside the workspace folders; nothing was changed`);
   }
