@@ -62,6 +62,15 @@ export const COMMANDS = {
    * where PostgreSQL fails), cleared on the next edit; the command returns a VerifyLocksResult.
    */
   verifyLocks: 'pgPreflight.verifyLocks',
+  /**
+   * [uri, ApplyFixParams]: applies a finding's quick fix that creates files, for clients that cannot
+   * create files themselves (no workspace.workspaceEdit.documentChanges with resourceOperations 'create'):
+   * the server renders the fix again from the current analysis, refuses when the document version moved
+   * on, writes the new files itself (inside a workspace folder, never over an existing file), then sends
+   * the edit of the document through workspace/applyEdit (plain TextEdits; the new files are removed
+   * again when the client refuses it). Code actions carry this command; returns an ApplyFixResult.
+   */
+  applyFix: 'pgPreflight.applyFix',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -120,6 +129,28 @@ export interface SplitResult {
   /** Step files in order: the first one replaces the input file. */
   steps: { uri: string; phase: string; locks: string; reverse: string; deployNote?: string }[];
   warnings: string[];
+  /** Why nothing was done, when nothing was. */
+  reason?: string;
+}
+
+/** The second argument of pgPreflight.applyFix: which finding (as its diagnostic says) of which version. */
+export interface ApplyFixParams {
+  /** The document version the diagnostic belongs to; the command refuses any other. */
+  version: number;
+  /** The diagnostic's rule id (its code). */
+  rule: string;
+  /** Diagnostic.data.statementIndex, when the finding belongs to a statement. */
+  statementIndex?: number;
+  /** The diagnostic's range (0-based line/character, UTF-16). */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** The result of pgPreflight.applyFix. */
+export interface ApplyFixResult {
+  /** The files were written and the client applied the edit of the document. */
+  applied: boolean;
+  /** URIs of the files the server created (none when nothing was applied). */
+  created: string[];
   /** Why nothing was done, when nothing was. */
   reason?: string;
 }

@@ -3,10 +3,12 @@
 // computed from the request alone (the diagnostic's data and the document text); fixes and fix-all read
 // the current analysis. Multi-file fixes
 // become CreateFile + insert edits for files beside the document, which never overwrite: an existing
-// name is replaced by the next free one.
+// name is replaced by the next free one. A client that cannot create files gets such a fix as the
+// pgPreflight.applyFix command instead (commands.ts writes the files). Actions with the same edit (the
+// header offered by two findings, say) are one action listing all their diagnostics.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIX_ALL_KIND } from '@pg-preflight/shared';
+import { COMMANDS, FIX_ALL_KIND, type ApplyFixParams } from '@pg-preflight/shared';
 import {
   CodeAction,
   CodeActionKind,
@@ -31,6 +33,13 @@ export interface EditCapabilities {
   documentChanges: boolean;
   /** workspace.workspaceEdit.resourceOperations includes 'create' */
   createFiles: boolean;
+  /** workspace.applyEdit: the server can send edits (the commands need it). */
+  applyEdit: boolean;
+}
+
+/** The client applies CreateFile itself (it needs documentChanges for that, as well as 'create'). */
+export function clientCreatesFiles(caps: EditCapabilities): boolean {
+  return caps.documentChanges && caps.createFiles;
 }
 
 export interface ActionEnv {
@@ -160,23 +169,37 @@ function namesFree(uri: string, fix: FixData, env: ActionEnv): boolean {
   return true;
 }
 
+/**
+ * The files a fix creates, with free names beside the document (undefined when the document is not a
+ * file or a name is unexpected: absolute, or leaving the folder by more than Prisma's one level up).
+ */
+export function newFileTargets(uri: string, fix: Pick<FixData, 'newFiles'>, env: ActionEnv, taken = new Set<string>()): { abs: string; text: string }[] | undefined {
+  const file = uriToFile(uri);
+  if (!file) return undefined;
+  const dir = path.dirname(file);
+  const out: { abs: string; text: string }[] = [];
+  for (const nf of fix.newFiles ?? []) {
+    if (!nf.name || path.isAbsolute(nf.name) || nf.name.split('/').filter((p) => p === '..').length > 1) return undefined;
+    const name = freeFileName(dir, nf.name, taken, env.exists);
+    if (!name) return undefined;
+    const abs = path.resolve(dir, name);
+    taken.add(abs);
+    out.push({ abs, text: nf.text });
+  }
+  return out;
+}
+
 /** A fix (already in LSP ranges) as a WorkspaceEdit on the target document; undefined when the client cannot apply it. */
 export function fixEdit(target: EditTarget, fix: Pick<FixData, 'edits' | 'newFiles'>, env: ActionEnv, taken = new Set<string>()): WorkspaceEdit | undefined {
   const creates: (CreateFile | TextDocumentEdit)[] = [];
   if (fix.newFiles?.length) {
-    if (!env.caps.documentChanges || !env.caps.createFiles) return undefined;
-    const file = uriToFile(target.uri);
-    if (!file) return undefined;
-    const dir = path.dirname(file);
-    for (const nf of fix.newFiles) {
-      if (!nf.name || path.isAbsolute(nf.name) || nf.name.split('/').filter((p) => p === '..').length > 1) return undefined;
-      const name = freeFileName(dir, nf.name, taken, env.exists);
-      if (!name) return undefined;
-      const abs = path.resolve(dir, name);
-      taken.add(abs);
-      const uri = fileToUri(abs);
+    if (!clientCreatesFiles(env.caps)) return undefined;
+    const files = newFileTargets(target.uri, fix, env, taken);
+    if (!files) return undefined;
+    for (const f of files) {
+      const uri = fileToUri(f.abs);
       creates.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
-      creates.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: nf.text }] });
+      creates.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.text }] });
     }
   }
   const edits: TextEdit[] = fix.edits.map((e) => ({ range: e.range, newText: e.newText }));
@@ -212,14 +235,33 @@ function wants(only: string[] | undefined, kind: string): boolean {
   return only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
-/** Every code action for the request: per-diagnostic fixes and suppressions, and fix-all. */
+/** An action and what makes it the same as another: the kind and the edit it makes. */
+interface KeyedAction {
+  key: string;
+  action: CodeAction;
+}
+
+/**
+ * Every code action for the request: per-diagnostic fixes and suppressions, and fix-all. Actions that
+ * make the same edit are merged into the first: one action whose diagnostics lists every finding it fixes.
+ */
 export function codeActions(params: CodeActionParams, target: EditTarget, current: LintResult | undefined, env: ActionEnv): CodeAction[] {
   const out: CodeAction[] = [];
   const only = params.context.only;
   if (wants(only, CodeActionKind.QuickFix)) {
+    const byKey = new Map<string, CodeAction>();
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE || !isData(d.data)) continue;
-      out.push(...diagnosticActions(d, d.data, target, current, env));
+      for (const { key, action } of diagnosticActions(d, d.data, target, current, env)) {
+        const same = byKey.get(key);
+        if (!same) {
+          byKey.set(key, action);
+          out.push(action);
+          continue;
+        }
+        for (const x of action.diagnostics ?? []) if (!same.diagnostics?.includes(x)) (same.diagnostics ??= []).push(x);
+        if (action.isPreferred) same.isPreferred = true;
+      }
     }
   }
   // Fix-all is a source action: offered when asked for source actions (the editor's "Fix all" / on save).
@@ -230,29 +272,44 @@ export function codeActions(params: CodeActionParams, target: EditTarget, curren
   return out;
 }
 
-function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarget, current: LintResult | undefined, env: ActionEnv): CodeAction[] {
-  const out: CodeAction[] = [];
+function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarget, current: LintResult | undefined, env: ActionEnv): KeyedAction[] {
+  const out: KeyedAction[] = [];
   // The diagnostic's ranges belong to data.version: an edit for an older version is sent as such, and the
   // client refuses it instead of editing the wrong place.
   const at: EditTarget = { ...target, version: data.version };
   const found = currentFix(d, data, current);
   if (found) {
     let fix = found;
-    if (fix.newFiles?.length && env.refreshFix && !namesFree(target.uri, fix, env)) fix = env.refreshFix(target.uri, d, data) ?? fix;
-    const edit = fixEdit(at, fix, env);
-    if (edit) {
-      const a = CodeAction.create(fix.title, edit, CodeActionKind.QuickFix);
-      a.diagnostics = [d];
-      if (fix.preferred) a.isPreferred = true;
-      out.push(a);
+    // The key is the fix as the rules made it (before free names are chosen): the same fix of two findings.
+    const key = `${CodeActionKind.QuickFix}|${data.version}|${JSON.stringify([found.edits, found.newFiles ?? []])}`;
+    if (fix.newFiles?.length && !clientCreatesFiles(env.caps)) {
+      // The client cannot create files: the server does, when the user picks the action.
+      if (env.caps.applyEdit && uriToFile(target.uri)) {
+        const args: ApplyFixParams = { version: data.version, rule: data.rule, range: d.range };
+        if (data.statementIndex !== undefined) args.statementIndex = data.statementIndex;
+        const a = CodeAction.create(fix.title, { title: fix.title, command: COMMANDS.applyFix, arguments: [target.uri, args] }, CodeActionKind.QuickFix);
+        a.diagnostics = [d];
+        if (fix.preferred) a.isPreferred = true;
+        out.push({ key, action: a });
+      }
+    } else {
+      if (fix.newFiles?.length && env.refreshFix && !namesFree(target.uri, fix, env)) fix = env.refreshFix(target.uri, d, data) ?? fix;
+      const edit = fixEdit(at, fix, env);
+      if (edit) {
+        const a = CodeAction.create(fix.title, edit, CodeActionKind.QuickFix);
+        a.diagnostics = [d];
+        if (fix.preferred) a.isPreferred = true;
+        out.push({ key, action: a });
+      }
     }
   }
   if (!NO_SUPPRESS.has(data.rule)) {
     const edit = suppressEdit(target, data.rule, data.statementStart);
     const scope = data.statementStart ? 'this statement' : 'this file';
-    const a = CodeAction.create(`Suppress ${data.rule} for ${scope} (type the reason after the colon)`, fixEdit(at, { edits: [edit] }, env) as WorkspaceEdit, CodeActionKind.QuickFix);
+    const we = fixEdit(at, { edits: [edit] }, env) as WorkspaceEdit;
+    const a = CodeAction.create(`Suppress ${data.rule} for ${scope} (type the reason after the colon)`, we, CodeActionKind.QuickFix);
     a.diagnostics = [d];
-    out.push(a);
+    out.push({ key: `suppress|${JSON.stringify(we)}`, action: a });
   }
   return out;
 }
@@ -286,7 +343,7 @@ export function fixAll(r: LintResult, env: ActionEnv): CodeAction | undefined {
     const key = JSON.stringify([f.edits, f.newFiles]);
     if (seen.has(key)) continue;
     seen.add(key);
-    if (f.newFiles?.length && !(env.caps.createFiles && env.caps.documentChanges)) continue;
+    if (f.newFiles?.length && !clientCreatesFiles(env.caps)) continue;
     const own = f.edits.map((e) => r.lines.spanOf(e.range));
     if (own.some((e) => spans.some((x) => conflicts(e, x)))) continue;
     if (f.newFiles?.some((n) => names.has(n.name))) continue;

@@ -23,6 +23,8 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type ClientCapabilities,
@@ -86,7 +88,7 @@ export function startServer(connection: Connection): ServerHandle {
   const docsDir = bundledDocsDir();
 
   const env: ActionEnv = {
-    caps: { documentChanges: false, createFiles: false },
+    caps: { documentChanges: false, createFiles: false, applyEdit: false },
     exists: (file) => fs.existsSync(file) || linter.isOpen(fileToUri(file)),
     refreshFix(uri, d, data) {
       const file = uriToFile(uri);
@@ -95,6 +97,10 @@ export function startServer(connection: Connection): ServerHandle {
       return currentFix(d, data, linter.resultFor(uri));
     },
   };
+
+  // window/showMessage, not the window.show*Message helpers: those send window/showMessageRequest, which
+  // Neovim 0.7 answers with a blocking "type a number" prompt even when there are no actions to choose.
+  const showMessage = (type: MessageType, message: string) => quiet(connection.sendNotification(ShowMessageNotification.type, { type, message }));
 
   let refreshQueued = false;
   const noticed = new Set<string>();
@@ -136,7 +142,7 @@ export function startServer(connection: Connection): ServerHandle {
       if (warned.has(m)) return;
       warned.add(m);
       connection.console.warn(m);
-      quiet(connection.window.showWarningMessage(`pg-preflight: ${m}`));
+      showMessage(MessageType.Warning, `pg-preflight: ${m}`);
     },
     linted(r) {
       if (!init.fileSummaries) return;
@@ -193,7 +199,7 @@ export function startServer(connection: Connection): ServerHandle {
     push = init.diagnosticMode === 'push' || (init.diagnosticMode !== 'pull' && !pullCapable);
     if (init.diagnosticMode === 'pull' && !pullCapable) push = true;
     const resourceOps = caps.workspace?.workspaceEdit?.resourceOperations ?? [];
-    env.caps = { documentChanges: !!caps.workspace?.workspaceEdit?.documentChanges, createFiles: resourceOps.includes('create') };
+    env.caps = { documentChanges: !!caps.workspace?.workspaceEdit?.documentChanges, createFiles: resourceOps.includes('create'), applyEdit: !!caps.workspace?.applyEdit };
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
@@ -369,7 +375,16 @@ export function startServer(connection: Connection): ServerHandle {
           rep.begin(title, 0, undefined, false);
           return { report: (m, p) => (p === undefined ? rep.report(m) : rep.report(p, m)), done: () => rep.done() };
         },
-        info: (m) => quiet(connection.window.showInformationMessage(m)),
+        info: (m) => showMessage(MessageType.Info, m),
+        workspaceFolders: () => workspace.folderPaths(),
+        filesChanged(files) {
+          const dirs = new Set(files.map((f) => path.dirname(f)));
+          for (const f of files) workspace.fileChanged(f);
+          for (const uri of linter.openUris()) {
+            const f = uriToFile(uri);
+            if (f && (dirs.has(path.dirname(f)) || dirs.has(path.dirname(path.dirname(f))))) linter.schedule(uri);
+          }
+        },
       },
       params.command,
       params.arguments,

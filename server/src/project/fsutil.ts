@@ -132,6 +132,25 @@ export function writeFileAtomic(file: string, data: string, shownAs: string): vo
   }
 }
 
+/**
+ * Creates `file` with `data`, never over an existing file: the text goes to a temp file in the same folder,
+ * then link(2) gives it the name (which fails when the name exists), so the file appears whole or not at
+ * all. Missing folders are created. Throws InputError; "already exists" when the name is taken.
+ */
+export function writeNewFile(file: string, data: string, shownAs: string): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(tmp, data, { flag: 'wx' });
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    throw new InputError(shownAs, (err as NodeJS.ErrnoException)?.code === 'EEXIST' ? 'already exists' : `cannot write: ${fsReason(err)}`);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
 /** Folders a walk never enters. */
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
