@@ -1029,3 +1029,146 @@ ALTER TABLE public.users ALTER COLUMN age RESET (n_distinct);
 
 -- form: set-without-cluster
 ALTER TABLE public.orders SET WITHOUT CLUSTER;
+
+-- ===================================================================== CASCADES, DEFAULT PARTITIONS, NAME RESOLUTION (issue 13)
+-- form: drop-schema-cascade
+DROP SCHEMA doomed CASCADE;
+
+-- form: drop-schema
+-- expect-error
+DROP SCHEMA doomed;
+
+-- form: delete-cascade-chain
+DELETE FROM public.chain_a WHERE id = 1;
+
+-- form: explain-analyze-delete-cascade
+EXPLAIN ANALYZE DELETE FROM public.chain_a WHERE id = 1;
+
+-- form: insert-fk-to-partitioned
+-- min-pg: 12
+-- setup: CREATE TABLE public.shops (id int, region text REFERENCES public.regions (code))
+INSERT INTO public.shops VALUES (1, 'eu'), (2, 'us');
+
+-- form: delete-referenced-partitioned
+-- min-pg: 12
+-- setup: CREATE TABLE public.shops (id int, region text REFERENCES public.regions (code))
+DELETE FROM public.regions;
+
+-- form: delete-referenced-partition
+-- min-pg: 12
+-- setup: CREATE TABLE public.shops (id int, region text REFERENCES public.regions (code))
+DELETE FROM public.regions_eu;
+
+-- form: drop-function-cascade-check-index
+DROP FUNCTION public.is_even(int) CASCADE;
+
+-- form: drop-function-used
+-- expect-error
+DROP FUNCTION public.is_even(int);
+
+-- form: drop-type-cascade-view
+DROP TYPE public.mood CASCADE;
+
+-- form: drop-type-cascade-typed-table
+DROP TYPE public.point2 CASCADE;
+
+-- form: drop-type-used-by-view
+-- expect-error
+DROP TYPE public.mood;
+
+-- form: create-partition-with-default
+CREATE TABLE public.sales_jp PARTITION OF public.sales FOR VALUES IN ('jp');
+
+-- form: attach-partition-with-default
+ALTER TABLE public.sales ATTACH PARTITION public.sales_us FOR VALUES IN ('us');
+
+-- form: detach-partition-with-default
+ALTER TABLE public.sales DETACH PARTITION public.sales_eu;
+
+-- form: detach-default-partition
+ALTER TABLE public.sales DETACH PARTITION public.sales_other;
+
+-- form: select-for-update-of-alias
+SELECT u.id FROM public.users u JOIN public.orders o ON o.user_id = u.id WHERE u.id = 1 FOR UPDATE OF u;
+
+-- form: select-for-update-subquery-where
+SELECT id FROM public.users WHERE id IN (SELECT user_id FROM public.orders) FOR UPDATE;
+
+-- form: select-for-update-subquery-from
+SELECT * FROM (SELECT id FROM public.users) s FOR UPDATE;
+
+-- form: alter-type-add-attribute-cascade
+ALTER TYPE public.pair ADD ATTRIBUTE c int CASCADE;
+
+-- form: alter-type-add-attribute
+-- expect-error
+ALTER TYPE public.pair ADD ATTRIBUTE c int;
+
+-- ===================================================================== STATEMENTS AND REWRITES FOUND MISSED (issue 13)
+-- form: analyze-database
+ANALYZE;
+
+-- form: alter-domain-validate
+-- setup: CREATE TABLE public.dom_t (n public.plain_text)
+-- setup: INSERT INTO public.dom_t SELECT g::text FROM generate_series(1, 50) AS g
+-- setup: ALTER DOMAIN public.plain_text ADD CONSTRAINT plain_text_short CHECK (length(VALUE) < 10) NOT VALID
+ALTER DOMAIN public.plain_text VALIDATE CONSTRAINT plain_text_short;
+
+-- form: explain-update
+EXPLAIN UPDATE public.orders SET amount = 1 WHERE id = 1;
+
+-- form: explain-analyze-update
+EXPLAIN ANALYZE UPDATE public.orders SET amount = 1 WHERE id = 1;
+
+-- form: explain-select
+EXPLAIN SELECT * FROM public.users;
+
+-- form: select-into
+SELECT id, email INTO public.users_ids FROM public.users;
+
+-- form: create-policy-subquery
+CREATE POLICY orders_own ON public.orders USING (user_id IN (SELECT id FROM public.users WHERE status = 'active'));
+
+-- form: create-function-begin-atomic
+-- min-pg: 14
+CREATE FUNCTION public.count_users() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM public.users; END;
+
+-- form: writable-cte
+WITH d AS (DELETE FROM public.audit WHERE id < 0 RETURNING user_id) UPDATE public.tags SET label = 'x' WHERE id IN (SELECT user_id FROM d);
+
+-- form: user-catalog-table
+ALTER TABLE public.tags SET (user_catalog_table = true);
+
+-- form: alter-sequence-owned-by-none
+ALTER SEQUENCE public.orders_id_seq OWNED BY NONE;
+
+-- form: alter-sequence-identity
+ALTER SEQUENCE public.users_id_seq RESTART WITH 5000;
+
+-- form: alter-sequence-serial-as-int
+ALTER SEQUENCE public.orders_id_seq AS int;
+
+-- form: add-column-domain-check
+ALTER TABLE public.tags ADD COLUMN p public.positive;
+
+-- form: add-column-domain-no-check
+ALTER TABLE public.tags ADD COLUMN p public.plain_text;
+
+-- form: add-column-default-plpgsql
+ALTER TABLE public.tags ADD COLUMN p int DEFAULT public.plpgsql_one();
+
+-- form: add-column-default-sql-random
+ALTER TABLE public.tags ADD COLUMN p double precision DEFAULT public.sql_random();
+
+-- form: add-column-default-volatile-sql-constant
+ALTER TABLE public.tags ADD COLUMN p int DEFAULT public.sql_one();
+
+-- form: add-column-default-immutable-sql
+ALTER TABLE public.tags ADD COLUMN p int DEFAULT public.sql_one_immutable();
+
+-- form: alter-type-using-identity
+ALTER TABLE public.users ALTER COLUMN code TYPE text USING code;
+
+-- form: alter-type-same-enum-using
+ALTER TABLE public.users ALTER COLUMN kind TYPE public.user_status USING kind;
+

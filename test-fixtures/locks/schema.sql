@@ -203,4 +203,60 @@ CREATE FOREIGN DATA WRAPPER pgpf_dummy;
 CREATE SERVER pgpf_server FOREIGN DATA WRAPPER pgpf_dummy;
 CREATE FOREIGN TABLE public.remote_items (id int, name text) SERVER pgpf_server;
 
+-- Dependencies that DROP ... CASCADE follows (each kept away from the objects above, so the older
+-- forms keep their locks): a schema whose tables reference each other, with a view, and a table
+-- outside it whose foreign key points in; a function called by a CHECK and by an expression index;
+-- an enum used only by a view; a composite type with a typed table.
+CREATE SCHEMA doomed;
+CREATE TABLE doomed.parents (id int PRIMARY KEY);
+CREATE TABLE doomed.kids (id int, parent_id int REFERENCES doomed.parents (id));
+CREATE VIEW doomed.kids_view AS SELECT id FROM doomed.kids;
+CREATE TABLE public.doomed_refs (id int, parent_id int REFERENCES doomed.parents (id));
+CREATE FUNCTION public.is_even(n int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 % 2 = 0';
+CREATE TABLE public.evens (n int CONSTRAINT evens_even CHECK (public.is_even(n)));
+CREATE TABLE public.odds (n int);
+CREATE INDEX odds_even_idx ON public.odds (public.is_even(n));
+CREATE TYPE public.mood AS ENUM ('happy', 'sad');
+CREATE VIEW public.moods AS SELECT 'happy'::public.mood AS m;
+CREATE TYPE public.point2 AS (x int, y int);
+CREATE TABLE public.points OF public.point2;
+
+-- A chain of ON DELETE CASCADE foreign keys, three hops (chain_d only checks), with rows all the way
+-- down so that each hop really deletes.
+CREATE TABLE public.chain_a (id int PRIMARY KEY);
+CREATE TABLE public.chain_b (id int PRIMARY KEY, a_id int REFERENCES public.chain_a (id) ON DELETE CASCADE);
+CREATE TABLE public.chain_c (id int PRIMARY KEY, b_id int REFERENCES public.chain_b (id) ON DELETE CASCADE);
+CREATE TABLE public.chain_d (id int, c_id int REFERENCES public.chain_c (id));
+INSERT INTO public.chain_a SELECT g FROM generate_series(1, 10) AS g;
+INSERT INTO public.chain_b SELECT g, g FROM generate_series(1, 10) AS g;
+INSERT INTO public.chain_c SELECT g, g FROM generate_series(1, 10) AS g;
+INSERT INTO public.chain_d SELECT g, g FROM generate_series(2, 10) AS g;
+
+-- A partitioned table with a primary key (foreign keys may point at it from PG 12: the forms create
+-- the referencing table in their setup) and a list-partitioned table with a DEFAULT partition.
+CREATE TABLE public.regions (code text PRIMARY KEY) PARTITION BY LIST (code);
+CREATE TABLE public.regions_eu PARTITION OF public.regions FOR VALUES IN ('eu');
+CREATE TABLE public.regions_us PARTITION OF public.regions FOR VALUES IN ('us');
+INSERT INTO public.regions VALUES ('eu'), ('us');
+CREATE TABLE public.sales (id int NOT NULL, region text NOT NULL) PARTITION BY LIST (region);
+CREATE TABLE public.sales_eu PARTITION OF public.sales FOR VALUES IN ('eu');
+CREATE TABLE public.sales_other PARTITION OF public.sales DEFAULT;
+INSERT INTO public.sales SELECT g, CASE WHEN g % 2 = 0 THEN 'eu' ELSE 'asia' END FROM generate_series(1, 200) AS g;
+CREATE TABLE public.sales_us (id int NOT NULL, region text NOT NULL);
+INSERT INTO public.sales_us SELECT g, 'us' FROM generate_series(1, 100) AS g;
+
+-- A second schema with a table named like one in public (search_path decides which one is meant).
+CREATE SCHEMA app;
+CREATE TABLE app.users (id int, name text);
+INSERT INTO app.users SELECT g, 'app ' || g FROM generate_series(1, 50) AS g;
+
+-- Domains (with and without a CHECK) and functions for column defaults: PL/pgSQL, SQL calling a
+-- volatile function, volatile SQL returning a constant.
+CREATE DOMAIN public.positive AS int CHECK (VALUE > 0);
+CREATE DOMAIN public.plain_text AS text;
+CREATE FUNCTION public.plpgsql_one() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION public.sql_random() RETURNS double precision LANGUAGE sql AS 'SELECT random()';
+CREATE FUNCTION public.sql_one() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION public.sql_one_immutable() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';
+
 ANALYZE;

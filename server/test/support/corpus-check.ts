@@ -41,12 +41,12 @@ const VERSION_RULES = new Set(['unsupported-on-version', 'enum-value-used-in-tra
  * transaction block unless the form is no-transaction): a statement that fails, is unsupported or does
  * not parse, or a version rule's error on one of the form's statements.
  */
-export function modelSaysRefused(form: CorpusForm, version: number): { refused: boolean; findings: string[] } {
+export function modelSaysRefused(form: CorpusForm, version: number, includeSetup = false): { refused: boolean; findings: string[] } {
   const prefix = (form.noTransaction ? '' : 'BEGIN;\n') + form.setup.map((s) => (s.trim().endsWith(';') ? s : `${s};`) + '\n').join('');
   const a = analyze({ text: prefix + form.sql, path: 'corpus.sql', pgVersion: version, priorFiles: [{ path: 'schema.sql', text: loadSchemaSql() }] });
   const own = new Set<number>();
   a.statements.forEach((s, i) => {
-    if (s.span.start >= prefix.length) own.add(i);
+    if (s.span.start >= prefix.length || (includeSetup && s.kind !== 'TransactionStmt')) own.add(i);
   });
   const statements = a.statements.filter((_, i) => own.has(i));
   const findings = a.violations.filter((v) => v.statementIndex !== undefined && own.has(v.statementIndex) && VERSION_RULES.has(v.rule)).map((v) => `${v.rule}: ${v.message}`);

@@ -173,6 +173,7 @@ export const ALTER_TABLE: Record<AlterTableType, AlterTableRow> = {
 
 /** The locks of one ALTER TABLE statement (ALTER INDEX, VIEW, MATERIALIZED VIEW, FOREIGN TABLE too). */
 export function alterTable(node: Node, ctx: LockContext, out: StatementLocks): void {
+  if (node.objtype === 'OBJECT_TYPE') return alterCompositeType(node, ctx, out);
   const table = resolveTable(node.relation, ctx);
   const info = ctx.catalog.table(table);
   const add = (e: LockEffect) => out.effects.push(e);
@@ -204,6 +205,22 @@ export function alterTable(node: Node, ctx: LockContext, out: StatementLocks): v
       const own = out.effects.slice(first).filter((e) => e.relation === table);
       for (const e of recursedEffects(row, sub, own)) add(e);
     }
+  }
+}
+
+/**
+ * ALTER TYPE ... ADD/DROP/ALTER ATTRIBUTE changes a composite type: no table lock unless typed tables
+ * are made OF it, which CASCADE changes too (ACCESS EXCLUSIVE on each) and which stop it otherwise
+ * (observed on 11 to 18).
+ */
+function alterCompositeType(node: Node, ctx: LockContext, out: StatementLocks): void {
+  const type = String(node.relation?.RangeVar?.relname ?? node.relation?.relname ?? '').toLowerCase();
+  const typed = ctx.catalog.typedTables.get(type) ?? [];
+  for (const c of node.cmds ?? []) {
+    const cmd: Node = c?.AlterTableCmd ?? {};
+    if (!typed.length) continue;
+    if (cmd.behavior === 'DROP_CASCADE') for (const t of typed) out.effects.push(effect(t, AE, { why: `ALTER TYPE ${type} ... CASCADE changes this typed table too` }));
+    else addFailure(out, `ALTER TYPE ${type} fails without CASCADE: ${typed.join(', ')} ${typed.length === 1 ? 'is a typed table' : 'are typed tables'} of it`);
   }
 }
 
@@ -338,7 +355,8 @@ function dropConstraintEffects({ cmd, table, info, ctx, out, add }: Subcommand, 
   }
 }
 
-const LIGHT_RELOPTIONS = new Set(['fillfactor', 'toast_tuple_target', 'parallel_workers', 'vacuum_index_cleanup', 'vacuum_truncate', 'log_autovacuum_min_duration', 'user_catalog_table']);
+// Not user_catalog_table: PostgreSQL takes ACCESS EXCLUSIVE for it (observed on 11 to 18).
+const LIGHT_RELOPTIONS = new Set(['fillfactor', 'toast_tuple_target', 'parallel_workers', 'vacuum_index_cleanup', 'vacuum_truncate', 'log_autovacuum_min_duration']);
 
 /** Storage parameters that only affect future writes or maintenance take SHARE UPDATE EXCLUSIVE (AlterTableGetRelOptionsLockLevel). */
 function lightRelOptions(cmd: Node): boolean {
@@ -384,6 +402,7 @@ function attachPartitionEffects({ cmd, table, ctx, add }: Subcommand, mode: Lock
   const partIndexed = [...ctx.catalog.indexes.values()].some((i) => i.table === part);
   const hasMatchingCheck = !!partInfo?.constraints.some((k) => k.type === 'c' && k.validated && keyColumns.length > 0 && keyColumns.every((c) => k.checkColumns?.includes(c)));
   if (parentIndexed && !partIndexed) add(effect(part, AE, { scan: true, indexBuild: true, why: "the parent's indexes are built on the partition" }));
+  defaultPartitionChecked(table, part, cmd.def?.PartitionCmd?.bound, ctx, add, 'ATTACH PARTITION');
   add(effect(part, AE, {
     scan: !hasMatchingCheck,
     why: hasMatchingCheck ? 'the partition is locked; its CHECK constraint on the partition key proves the bound, so no scan' : 'the new partition is locked and scanned to check the partition bound (add a matching CHECK constraint first to skip the scan)',
@@ -410,12 +429,31 @@ function detachPartitionEffects({ cmd, table, ctx, out, add }: Subcommand, mode:
     return;
   }
   add(effect(table, mode, { why: 'DETACH PARTITION blocks reads and writes of the whole partitioned table' }));
+  // The DEFAULT partition's implicit bound widens: it is locked (not scanned) when another partition
+  // goes; the DEFAULT partition itself is detached under ACCESS EXCLUSIVE on every version (observed).
+  const dflt = ctx.catalog.defaultPartitions.get(table);
+  if (dflt && dflt !== part) add(effect(dflt, AE, { why: `the DEFAULT partition of ${table}: its implicit bound now covers the detached partition's values` }));
+  if (dflt === part) {
+    add(effect(part, AE, { why: 'the detached DEFAULT partition (ACCESS EXCLUSIVE on every version)' }));
+    return;
+  }
   // Observed on PostgreSQL 11, 12 and 13: the partition itself is opened with SHARE UPDATE
   // EXCLUSIVE; from 14 (the release that added DETACH ... CONCURRENTLY) with ACCESS EXCLUSIVE.
   // The clones of the parent's row triggers are dropped from it, under ACCESS EXCLUSIVE, on all.
   if (v >= 14) add(effect(part, AE, { why: 'the detached partition' }));
   else if (ctx.catalog.hasRowTrigger(table)) add(effect(part, AE, { why: "the detached partition loses its clones of the parent's row triggers" }));
   else add(effect(part, SUE, { why: 'the detached partition: SHARE UPDATE EXCLUSIVE before PG 14, so queries naming the partition itself keep running (those through the parent wait)' }));
+}
+
+/**
+ * A new partition (CREATE TABLE ... PARTITION OF, ATTACH PARTITION) takes values from the DEFAULT
+ * partition's implicit bound: PostgreSQL locks the DEFAULT partition ACCESS EXCLUSIVE and scans it for
+ * rows that belong to the new one (observed on 11 to 18).
+ */
+export function defaultPartitionChecked(table: string, part: string, bound: Node | undefined, ctx: LockContext, add: (e: LockEffect) => void, what: string): void {
+  const dflt = ctx.catalog.defaultPartitions.get(table);
+  if (!dflt || dflt === part || bound?.is_default) return;
+  add(effect(dflt, AE, { scan: true, why: `${what} locks the DEFAULT partition of ${table} and scans it for rows that belong to the new partition` }));
 }
 
 function addColumnEffects({ cmd, table, info, ctx, out }: Subcommand, mode: LockMode): void {
@@ -436,11 +474,18 @@ function addColumn(table: string, def: Node, ctx: LockContext, out: StatementLoc
   const generated = cons.find((c) => c.contype === 'CONSTR_GENERATED');
   generatedColumnSupport(generated, ctx, out);
   const serial = isSerialTypeName(def.typeName);
-  const volatile = dflt ? isVolatileExpression(dflt.raw_expr) : false;
+  const volatileCalls = dflt ? volatileFunctionsCalled(dflt.raw_expr, ctx) : [];
+  const volatile = volatileCalls.length > 0;
   const name = def.colname;
+  const domain = strings(def.typeName?.names).pop()?.toLowerCase() ?? '';
   let rewrite = false;
   let why = `ADD COLUMN ${name} is a catalog-only change`;
-  if (serial || identity) {
+  if (ctx.catalog.domains.get(domain)?.constrained && !generated) {
+    // Every row's new value (NULL or the default) must pass the domain's constraints: PostgreSQL
+    // rewrites the table to check them (observed on 11 to 18).
+    rewrite = true;
+    why = `ADD COLUMN ${name} of the domain ${domain}, which has constraints, rewrites the table to check every row`;
+  } else if (serial || identity) {
     rewrite = true;
     why = `ADD COLUMN ${name} ${serial ? 'serial' : 'identity'} fills every row from a sequence: rewrites the table`;
   } else if (generated && (generated.generated_kind ?? 's') === 's') {
@@ -448,7 +493,7 @@ function addColumn(table: string, def: Node, ctx: LockContext, out: StatementLoc
     why = `ADD COLUMN ${name} GENERATED ... STORED computes every row: rewrites the table`;
   } else if (dflt && volatile) {
     rewrite = true;
-    why = `ADD COLUMN ${name} with a volatile default (${calledFunctions(dflt.raw_expr).join(', ')}) rewrites the table`;
+    why = `ADD COLUMN ${name} with a volatile default (${volatileCalls.join(', ')}) rewrites the table`;
   } else if (dflt && v < 11) {
     rewrite = true;
     why = `ADD COLUMN ${name} with a default rewrites the table before PG 11`;
@@ -467,6 +512,29 @@ function addColumn(table: string, def: Node, ctx: LockContext, out: StatementLoc
       if (ref !== table) add(effect(ref, 'ShareRowExclusiveLock', { why: 'the inline REFERENCES adds triggers to the referenced table' }));
     }
   }
+}
+
+/**
+ * The volatile functions a default calls: the built-in ones, and functions of the migrations declared
+ * VOLATILE (the default). A VOLATILE SQL function whose body is a single SELECT is inlined from PG 12,
+ * so only what its body calls counts there; PG 11 takes its declared volatility (observed).
+ */
+function volatileFunctionsCalled(expr: unknown, ctx: LockContext, depth = 0): string[] {
+  const out: string[] = [];
+  for (const f of new Set(calledFunctions(expr))) {
+    if (isVolatileExpression({ FuncCall: { funcname: [{ String: { sval: f } }] } })) out.push(f);
+    else if (ctx.catalog.volatility.get(f) === 'v') {
+      const body = ctx.catalog.sqlFunctions.get(f);
+      const stmts = typeof body === 'string' && depth < 4 ? ctx.parseNested?.(body) : undefined;
+      const inlined = ctx.pgVersion >= 12 && stmts?.length === 1 && unwrapKind(stmts[0]) === 'SelectStmt';
+      if (!inlined || volatileFunctionsCalled(stmts, ctx, depth + 1).length) out.push(f);
+    }
+  }
+  return out;
+}
+
+function unwrapKind(stmt: Node): string {
+  return Object.keys(stmt?.RawStmt?.stmt ?? stmt ?? {})[0] ?? '';
 }
 
 /** ADD CONSTRAINT by kind; `mode` (the row's) is SHARE ROW EXCLUSIVE for a foreign key, ACCESS EXCLUSIVE otherwise. */

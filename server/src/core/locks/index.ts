@@ -3,7 +3,7 @@
 // checked against real PostgreSQL by the lock corpus (test-fixtures/locks/corpus.sql).
 import { calledFunctions, hasOption, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
 import { LOCK_MODES, type LockEffect, type LockMode } from '../types';
-import { alterTable } from './alter-table';
+import { alterTable, defaultPartitionChecked } from './alter-table';
 import { addFailure, generatedColumnSupport, referencedKey, resolveName, resolveTable, type LockContext, type StatementLocks } from './common';
 import { effect, mergeEffects } from './effect';
 
@@ -113,6 +113,14 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       const isVacuum = !!node.is_vacuumcmd;
       const full = hasOption(node.options, 'full');
       if (isVacuum) out.nonTransactional = true;
+      // With no table list, every table and materialized view of the database is processed in turn.
+      if (!(node.rels ?? []).length) {
+        for (const t of ctx.catalog.tables.values()) {
+          if (t.kind === 'view') continue;
+          add(effect(t.qualified, full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', { rewrite: full && t.kind !== 'partitioned', scan: isVacuum && t.kind !== 'partitioned', why: `${isVacuum ? (full ? 'VACUUM FULL' : 'VACUUM') : 'ANALYZE'} with no table list processes every table of the database` }));
+        }
+        return;
+      }
       for (const r of node.rels ?? []) {
         const table = resolveTable(r?.VacuumRelation?.relation, ctx);
         if (isVacuum && full) add(effect(table, 'AccessExclusiveLock', { rewrite: true, why: 'VACUUM FULL rewrites the table, blocking reads and writes' }));
@@ -180,6 +188,8 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
     case 'CreatePolicyStmt':
     case 'AlterPolicyStmt':
       add(effect(resolveTable(node.table, ctx), 'AccessExclusiveLock', { why: 'policies change what SELECT sees, so they take ACCESS EXCLUSIVE (briefly)' }));
+      // A subquery in USING or WITH CHECK is analysed, which opens the tables it reads.
+      for (const r of readRelations([node.qual, node.with_check])) add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the policy expression reads this table' }));
       return;
     case 'RefreshMatViewStmt': {
       const mv = qualify(rangeVarName(node.relation));
@@ -237,7 +247,8 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       return;
     case 'AlterDomainStmt': {
       // ADD CONSTRAINT (subtype C) and SET NOT NULL (O) check every column of the domain's type.
-      if (node.subtype !== 'C' && node.subtype !== 'O') return;
+      // VALIDATE CONSTRAINT (V) checks them too, under the same SHARE lock (observed on 11 to 18).
+      if (node.subtype !== 'C' && node.subtype !== 'O' && node.subtype !== 'V') return;
       if (node.subtype === 'C' && node.def?.Constraint?.skip_validation) return;
       const domain = strings(node.typeName).pop()?.toLowerCase() ?? '';
       for (const t of ctx.catalog.tables.values()) {
@@ -272,25 +283,52 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
         for (const d of below) add(effect(d, 'RowExclusiveLock', { why: `written through ${target}${PLAN_DEPENDENT}` }));
       }
       readTables(node, ctx, add, target);
+      writableCtes(node, ctx, out, depth);
       foreignKeyChecks(type, node, target, ctx, add);
       triggerBodies(type, node, target, ctx, out, depth);
       calledFunctionsBodies(node, ctx, out, depth);
       return;
     }
     case 'SelectStmt': {
-      const forUpdate = (node.lockingClause ?? []).length > 0;
-      const mode: LockMode = forUpdate ? 'RowShareLock' : 'AccessShareLock';
-      for (const r of readRelations(node)) {
+      // SELECT ... INTO creates a table from the query, as CREATE TABLE ... AS does.
+      if (node.intoClause) return collect({ CreateTableAsStmt: { query: { SelectStmt: { ...node, intoClause: undefined } }, into: node.intoClause, objtype: 'OBJECT_TABLE' } }, ctx, out, depth);
+      // FOR UPDATE/SHARE locks the rows of the tables in FROM (those named by OF, by alias or name, and
+      // through subqueries in FROM), not those of subqueries elsewhere (observed on 11 to 18).
+      const { lockingClause, ...query } = node;
+      const rowLocked = rowLockedTables(node, ctx);
+      for (const r of readRelations(query)) {
         const rel = resolveName(r, ctx);
+        const forUpdate = rowLocked.has(rel);
+        const mode: LockMode = forUpdate ? 'RowShareLock' : 'AccessShareLock';
         add(effect(rel, mode, { why: forUpdate ? 'SELECT ... FOR UPDATE/SHARE locks rows' : 'reads' }));
         if (r.inh) for (const d of ctx.catalog.descendantsOf(rel)) add(effect(d, mode, { why: `read through ${rel}${PLAN_DEPENDENT}` }));
         for (const base of viewBaseTables(rel, ctx)) add(effect(base, mode, { why: `read through the view ${rel}` }));
         for (const d of viewBaseTables(rel, ctx, true)) add(effect(d, mode, { why: `read through the view ${rel}${PLAN_DEPENDENT}` }));
       }
+      writableCtes(node, ctx, out, depth);
       calledFunctionsBodies(node, ctx, out, depth);
       return;
     }
     case 'AlterEnumStmt':
+      return;
+    case 'ExplainStmt': {
+      // EXPLAIN ANALYZE runs the statement. Plain EXPLAIN only plans it: the same locks on the tables it
+      // names, but no rows are read or written, so no foreign key checks, triggers or function bodies run.
+      if (hasOption(node.options, 'analyze')) return collect(node.query, ctx, out, depth);
+      const inner: StatementLocks = { effects: [], nonTransactional: false, notAnalysed: [] };
+      collect(node.query, ctx, inner, depth);
+      for (const e of inner.effects) {
+        if (/FOR KEY SHARE|^(trigger )?function /.test(e.why)) continue;
+        out.effects.push(effect(e.relation, e.mode, { why: `EXPLAIN plans the statement: ${e.why}` }));
+      }
+      return;
+    }
+    case 'CreateFunctionStmt':
+      // A SQL-standard body (BEGIN ATOMIC / RETURN, PG 14+) is parsed and analysed at CREATE time.
+      if (node.sql_body) {
+        if (v < 14) out.unsupported = 'SQL-standard function bodies (BEGIN ATOMIC, RETURN) need PostgreSQL 14 or later';
+        for (const r of readRelations(node.sql_body)) add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the SQL-standard function body is analysed when the function is created, which opens this table' }));
+      }
       return;
     case 'CallStmt':
       calledFunctionsBodies(node, ctx, out, depth);
@@ -323,12 +361,16 @@ function createTable(node: Node, ctx: LockContext, out: StatementLocks): void {
     if (like) add(effect(resolveTable(like, ctx), 'AccessShareLock', { why: 'CREATE TABLE ... LIKE reads the source table definition' }));
   }
   for (const r of referenced) {
+    if (ctx.catalog.table(r)?.kind === 'partitioned' && ctx.pgVersion < 12) out.unsupported = 'foreign keys referencing a partitioned table need PostgreSQL 12 or later';
     if (r === table) continue;
     add(effect(r, 'ShareRowExclusiveLock', { why: 'a foreign key adds triggers to the referenced table, blocking its writes (briefly)' }));
   }
   for (const parent of node.inhRelations ?? []) {
     const p = resolveTable(parent, ctx);
-    if (node.partbound) add(effect(p, 'AccessExclusiveLock', { why: 'CREATE TABLE ... PARTITION OF locks the parent' }));
+    if (node.partbound) {
+      add(effect(p, 'AccessExclusiveLock', { why: 'CREATE TABLE ... PARTITION OF locks the parent' }));
+      defaultPartitionChecked(p, table, node.partbound, ctx, add, 'CREATE TABLE ... PARTITION OF');
+    }
     else add(effect(p, 'ShareUpdateExclusiveLock', { why: 'INHERITS locks the parent against other DDL' }));
   }
 }
@@ -389,15 +431,26 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
         const parts = strings(o?.TypeName?.names ?? o?.ObjectWithArgs?.objname);
         const name = (parts[parts.length - 1] ?? '').toLowerCase();
         const fn = node.removeType === 'OBJECT_FUNCTION';
-        const users = fn
-          ? ctx.catalog.tablesTriggering(name)
-          : [...ctx.catalog.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.type?.name.split('.').pop() === name)).map((t) => t.qualified);
-        const what = fn ? `a trigger of this table runs ${name}()` : `a column of this table has the type ${name}`;
-        for (const t of users) {
+        const users: [string, string][] = fn
+          ? [
+              ...ctx.catalog.tablesTriggering(name).map((t): [string, string] => [t, `a trigger of this table runs ${name}()`]),
+              // A CHECK constraint or an index expression that calls it is dropped with it (observed on 11 to 18).
+              ...(ctx.catalog.functionUsers.get(name) ?? []).map((t): [string, string] => [t, `a CHECK constraint or index of this table calls ${name}()`]),
+            ]
+          : [
+              ...[...ctx.catalog.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.type?.name.split('.').pop() === name)).map((t): [string, string] => [t.qualified, `a column of this table has the type ${name}`]),
+              // A typed table (CREATE TABLE ... OF) and a view whose query casts to the type go with it.
+              ...(ctx.catalog.typedTables.get(name) ?? []).map((t): [string, string] => [t, `this table is a typed table OF ${name}`]),
+              ...[...ctx.catalog.views.values()].filter((w) => w.types?.includes(name)).map((w): [string, string] => [w.qualified, `this view's query uses the type ${name}`]),
+            ];
+        for (const [t, what] of users) {
           if (node.behavior === 'DROP_CASCADE') add(effect(t, 'AccessExclusiveLock', { why: `DROP ... CASCADE: ${what}, and is dropped with it` }));
-          else addFailure(out, `DROP ${fn ? 'FUNCTION' : 'TYPE'} ${name} fails without CASCADE: ${what.replace('this table', t)}`);
+          else addFailure(out, `DROP ${fn ? 'FUNCTION' : 'TYPE'} ${name} fails without CASCADE: ${what.replace(/this (table|view)/, t)}`);
         }
       }
+      return;
+    case 'OBJECT_SCHEMA':
+      for (const o of node.objects ?? []) dropSchema(String(o?.String?.sval ?? ''), node.behavior === 'DROP_CASCADE', ctx, out);
       return;
     case 'OBJECT_SEQUENCE':
       // A default that calls the sequence is dropped with CASCADE, which locks its table; an identity
@@ -434,6 +487,54 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
   }
 }
 
+/**
+ * DROP SCHEMA: with CASCADE every table, view and materialized view in it is dropped, and the foreign
+ * keys and views outside that depend on them (ACCESS EXCLUSIVE on each, observed on 11 to 18);
+ * without CASCADE it fails when the schema holds anything.
+ */
+function dropSchema(schema: string, cascade: boolean, ctx: LockContext, out: StatementLocks): void {
+  const inside = [...new Set([...[...ctx.catalog.tables.values()].filter((t) => t.schema === schema).map((t) => t.qualified), ...[...ctx.catalog.views.keys()].filter((v) => v.split('.')[0] === schema)])];
+  if (!inside.length) return;
+  if (!cascade) {
+    addFailure(out, `DROP SCHEMA ${schema} fails without CASCADE: it holds ${inside.slice(0, 3).join(', ')}${inside.length > 3 ? ', ...' : ''}`);
+    return;
+  }
+  const dropped = new Set(inside);
+  for (const r of inside) out.effects.push(effect(r, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this relation` }));
+  for (const r of inside) {
+    for (const t of referencingTables(r, ctx)) if (!dropped.has(t)) out.effects.push(effect(t, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this table's foreign key to ${r}` }));
+    for (const w of ctx.catalog.views.values()) if (!dropped.has(w.qualified) && w.reads.some((x) => x.table === r)) out.effects.push(effect(w.qualified, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this view, which reads ${r}` }));
+  }
+}
+
+/** A data-modifying WITH query (WITH d AS (DELETE ...) ...) writes its table, as the statement alone would. */
+function writableCtes(node: Node, ctx: LockContext, out: StatementLocks, depth: number): void {
+  for (const c of node.withClause?.ctes ?? []) {
+    const q = c?.CommonTableExpr?.ctequery;
+    const [kind] = q ? unwrap(q) : [''];
+    if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(kind)) collect(q, ctx, out, depth);
+  }
+}
+
+/** The tables whose rows a SELECT's FOR UPDATE/SHARE clauses lock. */
+function rowLockedTables(node: Node, ctx: LockContext): Set<string> {
+  const out = new Set<string>();
+  const clauses: Node[] = (node.lockingClause ?? []).map((l: Node) => l?.LockingClause ?? {});
+  if (!clauses.length) return out;
+  const all = clauses.some((c) => !(c.lockedRels ?? []).length);
+  const named = new Set<string>(clauses.flatMap((c) => (c.lockedRels ?? []).map((r: Node) => String(r?.RangeVar?.relname ?? ''))));
+  const from = (items: Node[] | undefined, every: boolean): void => {
+    for (const item of items ?? []) {
+      const [kind, v] = unwrap(item);
+      if (kind === 'RangeVar' && (every || named.has(v.alias?.aliasname ?? v.relname))) out.add(resolveName(rangeVarName(item), ctx));
+      else if (kind === 'JoinExpr') from([v.larg, v.rarg], every);
+      else if (kind === 'RangeSubselect') from(v.subquery?.SelectStmt?.fromClause, every || named.has(v.alias?.aliasname));
+    }
+  };
+  from(node.fromClause, all);
+  return out;
+}
+
 /** Tables read by a DML statement besides its target (FROM/USING/subqueries). */
 function readTables(node: Node, ctx: LockContext, add: (e: LockEffect) => void, target: string): void {
   const { relation: _target, ...rest } = node;
@@ -460,22 +561,46 @@ function foreignKeyChecks(type: string, node: Node, target: string, ctx: LockCon
       const writes = (cols: Set<string> | undefined) => !cols || k.columns.some((c) => cols.has(c));
       if (!((events & 4 && writes(inserted)) || (events & 16 && writes(updated)))) continue;
       add(effect(k.references, 'RowShareLock', { why: `the foreign key check reads ${k.references} with FOR KEY SHARE` }));
+      // A partitioned referenced table (PG 12+) is read through: the check locks the partition holding the key.
+      for (const p of ctx.catalog.partitionsOf(k.references)) add(effect(p, 'RowShareLock', { why: `the foreign key check reads ${k.references} with FOR KEY SHARE${PLAN_DEPENDENT}` }));
     }
   }
-  if (events & (8 | 16)) {
-    for (const t of ctx.catalog.tables.values()) {
-      if (t.qualified === target) continue;
-      const fks = t.constraints.filter((k) => k.type === 'f' && k.references === target);
-      if (fks.length === 0) continue;
-      // An UPDATE only checks referencing rows when it changes the referenced key.
-      const keyUpdated = fks.filter((k) => referencedKey(k, ctx).some((c) => updated.has(c)));
-      if (!(events & 8) && keyUpdated.length === 0) continue;
-      // ON DELETE / ON UPDATE CASCADE, SET NULL and SET DEFAULT write the referencing rows.
-      const acts = (a: string | undefined) => a === 'c' || a === 'n' || a === 'd';
-      const writes = (events & 8 && fks.some((k) => acts(k.onDelete))) || keyUpdated.some((k) => acts(k.onUpdate));
-      add(effect(t.qualified, writes ? 'RowExclusiveLock' : 'RowShareLock', { why: `rows referencing ${target} are checked with FOR KEY SHARE${writes ? ', and the foreign key\'s ON DELETE/ON UPDATE action writes them' : ''}` }));
-    }
+  if (events & (8 | 16)) referencingChecks(target, events, updated, ctx, add, new Set([target]));
+}
+
+/**
+ * The tables whose foreign keys point at rows a DELETE or UPDATE of `target` removes or changes: they
+ * are checked with FOR KEY SHARE, or written by ON DELETE / ON UPDATE actions, and a cascaded write
+ * goes on to the tables that reference those in turn (observed three hops deep on 11 to 18). A
+ * partition carries the foreign keys that point at its partitioned ancestors.
+ */
+function referencingChecks(target: string, events: number, updated: Set<string>, ctx: LockContext, add: (e: LockEffect) => void, seen: Set<string>): void {
+  const referenced = new Set([target, ...partitionAncestors(target, ctx)]);
+  for (const t of ctx.catalog.tables.values()) {
+    if (referenced.has(t.qualified)) continue;
+    const fks = t.constraints.filter((k) => k.type === 'f' && k.references !== undefined && referenced.has(k.references));
+    if (fks.length === 0) continue;
+    // An UPDATE only checks referencing rows when it changes the referenced key.
+    const keyUpdated = fks.filter((k) => referencedKey(k, ctx).some((c) => updated.has(c)));
+    if (!(events & 8) && keyUpdated.length === 0) continue;
+    // ON DELETE / ON UPDATE CASCADE, SET NULL and SET DEFAULT write the referencing rows.
+    const acts = (a: string | undefined) => a === 'c' || a === 'n' || a === 'd';
+    const writes = (events & 8 && fks.some((k) => acts(k.onDelete))) || keyUpdated.some((k) => acts(k.onUpdate));
+    add(effect(t.qualified, writes ? 'RowExclusiveLock' : 'RowShareLock', { why: `rows referencing ${target} are checked with FOR KEY SHARE${writes ? ', and the foreign key\'s ON DELETE/ON UPDATE action writes them' : ''}` }));
+    if (!writes || seen.has(t.qualified)) continue;
+    seen.add(t.qualified);
+    // CASCADE deletes (or updates) the referencing rows; SET NULL / SET DEFAULT update the key columns.
+    const deletes = events & 8 && fks.some((k) => k.onDelete === 'c');
+    const cols = new Set(fks.flatMap((k) => k.columns));
+    referencingChecks(t.qualified, deletes ? 8 : 16, deletes ? new Set() : cols, ctx, add, seen);
   }
+}
+
+/** The partitioned tables above a partition (not inheritance parents). */
+function partitionAncestors(table: string, ctx: LockContext): string[] {
+  const out: string[] = [];
+  for (const p of ctx.catalog.parentsOf(table)) if (ctx.catalog.partitionsOf(p).includes(table)) out.push(p, ...partitionAncestors(p, ctx));
+  return out;
 }
 
 /**

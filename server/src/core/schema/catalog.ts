@@ -2,7 +2,7 @@
 // and enums, from a stats snapshot plus every statement applied before the one being analysed
 // (earlier migration files, then earlier statements of this file). Pure and in-memory.
 import type { RelationKind, StatsSnapshot, TableStats } from '@pg-preflight/shared';
-import { columnRefs, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
+import { calledFunctions, columnRefs, listName, walk, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
 import { isSerialTypeName, typeFromAst, typeFromText, type ColumnType } from '../syntax/pgtypes';
 import { generatedName, indexColumnNames, makeObjectName, type ConstraintLabel } from './names';
 
@@ -62,6 +62,8 @@ export interface ViewInfo {
   materialized: boolean;
   /** Tables the view reads, each with the column names its query mentions; inh: without ONLY (partitions are read too). */
   reads: { table: string; columns: string[]; inh?: boolean }[];
+  /** Types its query names (casts): DROP TYPE ... CASCADE drops the view. Lower-cased, unqualified. */
+  types?: string[];
 }
 
 export class Catalog {
@@ -94,6 +96,16 @@ export class Catalog {
    * PostgreSQL refuses it, and the catalog leaves the graph as it was.
    */
   refused?: string;
+  /** Partitioned table -> its DEFAULT partition (ATTACH, DETACH and new partitions lock and check it). */
+  readonly defaultPartitions = new Map<string, string>();
+  /** Composite type (lower-cased, unqualified) -> the typed tables made OF it. */
+  readonly typedTables = new Map<string, string[]>();
+  /** Function (lower-cased, unqualified) -> tables whose CHECK constraints or index expressions call it. */
+  readonly functionUsers = new Map<string, string[]>();
+  /** Domains (lower-cased, unqualified) -> whether they have a CHECK (or NOT NULL) constraint. */
+  readonly domains = new Map<string, { constrained: boolean }>();
+  /** Functions (lower-cased, unqualified) -> provolatile as pg_proc spells it (i, s, v). */
+  readonly volatility = new Map<string, 'i' | 's' | 'v'>();
 
   constructor(snapshot?: StatsSnapshot) {
     this.snapshot = snapshot;
@@ -123,6 +135,11 @@ export class Catalog {
     for (const [k, p] of this.inheritors) c.inheritors.set(k, p);
     for (const [k, t] of this.statistics) c.statistics.set(k, t);
     c.names = this.names;
+    for (const [k, t] of this.defaultPartitions) c.defaultPartitions.set(k, t);
+    for (const [k, t] of this.typedTables) c.typedTables.set(k, t);
+    for (const [k, t] of this.functionUsers) c.functionUsers.set(k, t);
+    for (const [k, t] of this.domains) c.domains.set(k, t);
+    for (const [k, t] of this.volatility) c.volatility.set(k, t);
     return c;
   }
 
@@ -265,7 +282,7 @@ export class Catalog {
         return;
       case 'ViewStmt': {
         const q = qualify(rangeVarName(node.view));
-        this.views.set(q, { qualified: q, materialized: false, reads: viewReads(node.query) });
+        this.views.set(q, { qualified: q, materialized: false, reads: viewReads(node.query), types: typeNames(node.query) });
         return;
       }
       case 'AlterTableStmt':
@@ -279,6 +296,7 @@ export class Catalog {
         if (!node.idxname) this.names.set(node, (generated = this.indexName(table, node)));
         const name = `${schema}.${node.idxname ?? generated}`;
         this.indexes.set(name, { qualified: name, table, columns, unique: !!node.unique, valid: true });
+        this.addFunctionUsers(table, [node.indexParams, node.whereClause]);
         return;
       }
       case 'RenameStmt':
@@ -324,6 +342,8 @@ export class Catalog {
         const body = opts.find((o) => o?.DefElem?.defname === 'as')?.DefElem?.arg?.List?.items?.[0]?.String?.sval;
         const parts = strings(node.funcname);
         const name = parts[parts.length - 1].toLowerCase();
+        const vol = String(opts.find((o) => o?.DefElem?.defname === 'volatility')?.DefElem?.arg?.String?.sval ?? 'volatile');
+        this.volatility.set(name, vol === 'immutable' ? 'i' : vol === 'stable' ? 's' : 'v');
         if (String(lang).toLowerCase() === 'plpgsql' && typeof body === 'string') this.functions.set(name, body);
         if (String(lang).toLowerCase() === 'sql') {
           const atomic: Node[] = (node.sql_body?.List?.items ?? []).flatMap((l: Node) => l?.List?.items ?? []);
@@ -338,6 +358,17 @@ export class Catalog {
         const list = (this.triggers.get(table) ?? []).filter((t) => t.name !== node.trigname);
         list.push({ name: node.trigname, fn: parts[parts.length - 1].toLowerCase(), events: Number(node.events ?? 0), row: !!node.row });
         this.triggers.set(table, list);
+        return;
+      }
+      case 'CreateDomainStmt': {
+        const name = strings(node.domainname).pop()?.toLowerCase() ?? '';
+        const constrained = (node.constraints ?? []).some((c: Node) => ['CONSTR_CHECK', 'CONSTR_NOTNULL'].includes(c?.Constraint?.contype));
+        this.domains.set(name, { constrained });
+        return;
+      }
+      case 'AlterDomainStmt': {
+        const name = strings(node.typeName).pop()?.toLowerCase() ?? '';
+        if ((node.subtype === 'C' || node.subtype === 'O') && this.domains.has(name)) this.domains.set(name, { constrained: true });
         return;
       }
       case 'CreateStatsStmt': {
@@ -370,7 +401,20 @@ export class Catalog {
       else if (kind === 'Constraint') this.addConstraint(t, def, origin);
     }
     this.tables.set(q, t);
-    for (const parent of node.inhRelations ?? []) this.link(node.partbound ? this.partitions : this.inheritors, qualify(rangeVarName(parent)), q, node.partbound ? 'partition' : 'child');
+    for (const parent of node.inhRelations ?? []) {
+      this.link(node.partbound ? this.partitions : this.inheritors, qualify(rangeVarName(parent)), q, node.partbound ? 'partition' : 'child');
+      if (node.partbound?.is_default) this.defaultPartitions.set(qualify(rangeVarName(parent)), q);
+    }
+    const ofType = strings(node.ofTypename?.names).pop()?.toLowerCase();
+    if (ofType) this.typedTables.set(ofType, [...(this.typedTables.get(ofType) ?? []).filter((x) => x !== q), q]);
+  }
+
+  /** Records the functions an expression calls as used by the table (lists are replaced: clone() shares them). */
+  private addFunctionUsers(table: string, exprs: unknown): void {
+    for (const fn of new Set(calledFunctions(exprs))) {
+      const list = this.functionUsers.get(fn) ?? [];
+      if (!list.includes(table)) this.functionUsers.set(fn, [...list, table]);
+    }
   }
 
   /** Records parent -> child unless it closes a cycle, which PostgreSQL refuses ("circular inheritance"). */
@@ -429,6 +473,7 @@ export class Catalog {
       origin,
     };
     t.constraints.push(info);
+    if (type === 'c') this.addFunctionUsers(t.qualified, con.raw_expr);
     if (type === 'p') for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
     if (type === 'n' && info.validated) for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
     if (type === 'p' || type === 'u' || type === 'x') {
@@ -490,8 +535,14 @@ export class Catalog {
     for (const c of node.cmds ?? []) {
       const cmd = c?.AlterTableCmd ?? {};
       const part = cmd.def?.PartitionCmd?.name;
-      if (cmd.subtype === 'AT_AttachPartition' && part) this.link(this.partitions, q, qualify(rangeVarName(part)), 'partition');
-      if (cmd.subtype === 'AT_DetachPartition' && part) this.partitions.set(q, (this.partitions.get(q) ?? []).filter((p) => p !== qualify(rangeVarName(part))));
+      if (cmd.subtype === 'AT_AttachPartition' && part) {
+        this.link(this.partitions, q, qualify(rangeVarName(part)), 'partition');
+        if (cmd.def?.PartitionCmd?.bound?.is_default) this.defaultPartitions.set(q, qualify(rangeVarName(part)));
+      }
+      if (cmd.subtype === 'AT_DetachPartition' && part) {
+        this.partitions.set(q, (this.partitions.get(q) ?? []).filter((p) => p !== qualify(rangeVarName(part))));
+        if (this.defaultPartitions.get(q) === qualify(rangeVarName(part))) this.defaultPartitions.delete(q);
+      }
       const parent = cmd.def?.RangeVar ? qualify(rangeVarName(cmd.def)) : undefined;
       if (cmd.subtype === 'AT_AddInherit' && parent) this.link(this.inheritors, parent, q, 'child');
       if (cmd.subtype === 'AT_DropInherit' && parent) this.inheritors.set(parent, (this.inheritors.get(parent) ?? []).filter((c) => c !== q));
@@ -608,6 +659,18 @@ function viewReads(query: Node | undefined): ViewInfo['reads'] {
   const cols = columnRefs(query);
   const star = JSON.stringify(query ?? {}).includes('"A_Star"');
   return rangeVars(query).map((r) => ({ table: qualify(r), columns: star ? [...cols, '*'] : cols, inh: r.inh }));
+}
+
+/** Types named in casts of a query (lower-cased, unqualified). */
+function typeNames(query: Node | undefined): string[] {
+  const out = new Set<string>();
+  walk(query, (type, v) => {
+    if (type === 'TypeCast') {
+      const n = strings(v.typeName?.names).pop();
+      if (n) out.add(n.toLowerCase());
+    }
+  });
+  return [...out];
 }
 
 /** The sequence a default expression nextval('name')s, if it is one. */
