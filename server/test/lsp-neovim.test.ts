@@ -1,4 +1,4 @@
-// A real Neovim (Debian 12's 0.7, installed by .ci/run) as the LSP client: `nvim --headless` runs
+// A real Neovim (Debian 12's 0.7, installed on first use when run as root) as the LSP client: `nvim --headless` runs
 // support/neovim/apply-fix.lua, which starts `pg-preflight lsp --stdio` with vim.lsp.start_client, opens a
 // Supabase migration with a plain CREATE INDEX on a large table (the demo statistics), applies "Use
 // CONCURRENTLY" from the code action menu, and writes the buffer. Neovim 0.7 cannot apply CreateFile (no
@@ -38,12 +38,24 @@ interface NeovimRun {
   after?: string[];
 }
 
+/**
+ * Debian's neovim, installed on first use when the test may (root with apt-get), as the e2e rig installs
+ * Chromium: a fresh machine needs nothing but `npm ci && npm test`.
+ */
+function ensureNeovim(): void {
+  if (!spawnSync('nvim', ['--version'], { timeout: 10_000 }).error) return;
+  if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).error) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', timeout: 300_000, env });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'neovim'], { stdio: 'ignore', timeout: 300_000, env });
+}
+
 function nvimVersion(): string {
   const r = spawnSync('nvim', ['--version'], { encoding: 'utf8', timeout: 10_000 });
   assert.ok(
     !r.error && r.status === 0,
     `nvim is not installed or does not start (${r.error?.message ?? `exit ${r.status}`}): this test needs a real Neovim. ` +
-      ".ci/run installs Debian's neovim when it runs as root; by hand: apt-get install -y neovim",
+      'the test installs Debian\'s neovim itself when it runs as root; otherwise: apt-get install -y neovim',
   );
   return r.stdout.split('\n')[0];
 }
@@ -82,6 +94,10 @@ function runNeovim(root: string, file: string, out: string, home: string): Promi
 
 describe('lsp: a real Neovim as the client', function () {
   this.timeout(RUN_MS + 30_000);
+  before(function () {
+    this.timeout(660_000); // apt-get on a fresh machine
+    ensureNeovim();
+  });
 
   it('Neovim 0.7 gets "Use CONCURRENTLY" for a Supabase migration once, applies it, and the new migration file is on disk', async () => {
     const version = nvimVersion();
