@@ -4,26 +4,31 @@
 // Layers: cli -> project (files, config, history) -> core (pure analysis) and shared; the `lsp` command
 // starts the language server (lsp/), `mcp` the MCP server (mcp/); neither imports the CLI.
 import { parseArgs, type ParsedArgs } from './args';
-import { checkOptions, runCheck } from './check';
 import { COMMAND_NAMES, COMMANDS, commandList, mainUsage, usage, type CommandName } from './commands';
 import { CliError, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './errors';
 import { processIo, type Io } from './io';
 import { lspArgs, runLsp } from './lsp';
 import { mcpArgs, runMcp } from './mcp';
-import { runPlan, runSplit } from './split';
-import { runStats } from './stats';
-import { runTraceCommand, traceOptions } from './trace';
 import { toolVersion } from './usage';
 
 export type { Io } from './io';
 
-/** What each command runs once its flags are parsed (`lsp` and `mcp` check their own: they start without the CLI). */
+/**
+ * What each command runs once its flags are parsed (`lsp` and `mcp` check their own: they start without the
+ * CLI). Each command's module is loaded when it runs: `--version`, `--help` and a usage error load none.
+ */
 const RUN: Record<Exclude<CommandName, 'lsp' | 'mcp'>, (args: ParsedArgs, io: Io) => Promise<number>> = {
-  check: (args, io) => runCheck(checkOptions(args), io),
-  stats: runStats,
-  trace: (args, io) => runTraceCommand(traceOptions(args), io),
-  split: runSplit,
-  plan: runPlan,
+  check: async (args, io) => {
+    const { checkOptions, runCheck } = await import('./check');
+    return runCheck(checkOptions(args), io);
+  },
+  stats: async (args, io) => (await import('./stats')).runStats(args, io),
+  trace: async (args, io) => {
+    const { runTraceCommand, traceOptions } = await import('./trace');
+    return runTraceCommand(traceOptions(args), io);
+  },
+  split: async (args, io) => (await import('./split')).runSplit(args, io),
+  plan: async (args, io) => (await import('./split')).runPlan(args, io),
 };
 
 const isCommand = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);
