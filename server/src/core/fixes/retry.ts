@@ -39,6 +39,7 @@ export function lockRetrySql(statementText: string, label: string, options: Lock
   // The outer tag must not occur in the statement nor clash with the inner one.
   const outer = dollarTag(stmt + inner, 'pgpf_retry');
   const what = label.replace(/'/g, "''").replace(/%/g, '%%');
+  const timeout = options.attemptTimeout.replace(/'/g, "''").replace(/%/g, '%%');
   const lines = [
     `-- pg-preflight lock retry: each attempt waits at most ${options.attemptTimeout} for the lock (the app queues behind it only that long),`,
     `-- then pauses with jitter; gives up after ${options.attempts} attempts. Locks of earlier statements in this transaction stay held.`,
@@ -57,9 +58,10 @@ export function lockRetrySql(statementText: string, label: string, options: Lock
     '      RETURN;',
     '    EXCEPTION WHEN lock_not_available THEN',
     '      IF attempt >= max_attempts THEN',
-    `        RAISE EXCEPTION 'pg-preflight lock retry: ${what} did not get its lock in % attempts of ${options.attemptTimeout.replace(/'/g, "''")}; not applied', attempt`,
+    `        RAISE EXCEPTION 'pg-preflight lock retry: ${what} did not get its lock in % attempts of ${timeout}; not applied', attempt`,
     "          USING ERRCODE = 'lock_not_available', HINT = 'A long transaction holds a conflicting lock: find it in pg_stat_activity, then rerun the migration.';",
     '      END IF;',
+    `      RAISE NOTICE 'pg-preflight lock retry: attempt % of % for ${what} timed out after ${timeout}; retrying', attempt, max_attempts;`,
     '    END;',
     `    PERFORM pg_sleep(least(${options.pauseCapSeconds}, attempt * ${options.pauseSeconds} * (0.5 + random())));`,
     '  END LOOP;',
