@@ -103,16 +103,18 @@ async function scenario(url: string, mode: Mode): Promise<Result> {
     migration = 'applied';
     migrationDoneMs = now();
   } else if (mode === "header (lock_timeout = '5s')") {
+    const failures: string[] = [];
     for (let run = 1; run <= 1 + HEADER_RERUNS; run++) {
       attempts = run;
       try {
         await migrator.query(`SET lock_timeout = '5s'`);
         await migrator.query(ALTER);
-        migration = `applied on run ${run}`;
+        migration = `${failures.length ? `failed at ${failures.join(', ')}, ` : ''}applied on run ${run}`;
         migrationDoneMs = now();
         break;
       } catch (err) {
-        migration = `failed on every run (${(err as Error).message})`;
+        failures.push(`${(now() / 1000).toFixed(2)} s (${(err as Error).message})`);
+        migration = `failed on every run: ${failures.join(', ')}`;
         await sleep(HEADER_RERUN_PAUSE_MS);
       }
     }

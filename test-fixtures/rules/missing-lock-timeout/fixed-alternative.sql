@@ -21,6 +21,7 @@ BEGIN
         RAISE EXCEPTION 'pg-preflight lock retry: ALTER TABLE ADD COLUMN did not get its lock in % attempts of 500ms; not applied', attempt
           USING ERRCODE = 'lock_not_available', HINT = 'A long transaction holds a conflicting lock: find it in pg_stat_activity, then rerun the migration.';
       END IF;
+      RAISE NOTICE 'pg-preflight lock retry: attempt % of % for ALTER TABLE ADD COLUMN timed out after 500ms; retrying', attempt, max_attempts;
     END;
     PERFORM pg_sleep(least(5, attempt * 0.5 * (0.5 + random())));
   END LOOP;
