@@ -3,10 +3,14 @@
 // succeeds once the holder commits; it gives up after N attempts with a clear error and applies nothing.
 // No timing assertions: attempts are counted from the block's notices.
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Client } from 'pg';
+import { normalizeSettings } from '@pg-preflight/shared';
 import { analyze } from '../src/core/analyze';
 import { lockRetrySql, type LockRetryOptions } from '../src/core/fixes/retry';
 import { loadParser } from '../src/core/syntax/parse';
+import { REPO } from './support/fixtures';
 import { sharedPostgres } from './support/postgres';
 
 const SCHEMA = `
@@ -47,6 +51,51 @@ SELECT json_build_object(
 ) AS dump`;
 
 const FAST: LockRetryOptions = { attemptTimeout: '100ms', attempts: 40, pauseSeconds: 0.05, pauseCapSeconds: 0.2 };
+
+describe('lock-retry quick fix: where it is offered', () => {
+  before(loadParser);
+  const prior = [{ path: 'schema.sql', text: SCHEMA }];
+  /** For each statement flagged by missing-lock-timeout in turn (after the retry fix of the one before), whether the fix is offered. */
+  function offered(text: string, runner: 'plain' | 'supabase'): string[] {
+    const settings = normalizeSettings({ runner }).settings;
+    const out: string[] = [];
+    for (let guard = 0; guard < 10; guard++) {
+      const v = analyze({ text, priorFiles: prior, settings }).violations.find((x) => x.rule === 'missing-lock-timeout');
+      if (!v) break;
+      const label = text.slice(v.span.start, v.span.end).split(/\s+/).slice(0, 3).join(' ');
+      out.push(`${label}: ${v.alternativeFix ? 'retry' : 'header only'}`);
+      if (!v.alternativeFix) break;
+      const e = v.alternativeFix.edits[0];
+      text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+    }
+    return out;
+  }
+
+  it('runner without a transaction: every traffic-blocking statement, one after the other', () => {
+    assert.deepEqual(offered('ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_status_idx ON orders (status);\n', 'plain'), ['ALTER TABLE users: retry', 'CREATE INDEX orders_status_idx: retry']);
+  });
+
+  it('a transaction (the runner\'s or BEGIN ... COMMIT): only the first, whose pauses would otherwise keep earlier locks held', () => {
+    assert.deepEqual(offered('ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_status_idx ON orders (status);\n', 'supabase'), ['ALTER TABLE users: retry', 'CREATE INDEX orders_status_idx: header only']);
+    assert.deepEqual(offered('BEGIN;\nALTER TABLE users ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;\nCOMMIT;\nALTER TABLE orders ADD COLUMN c int;\n', 'plain'), [
+      'ALTER TABLE users: retry',
+      'ALTER TABLE orders: header only',
+    ]);
+    // A new table created earlier in the transaction blocks nobody: still offered.
+    assert.deepEqual(offered('CREATE TABLE audit (id int);\nALTER TABLE users ADD COLUMN a int;\n', 'supabase'), ['ALTER TABLE users: retry']);
+  });
+
+  it('not for statements that cannot run in a transaction or from a function (VACUUM FULL)', () => {
+    for (const text of ['VACUUM FULL users;\n', 'REINDEX TABLE users;\nVACUUM FULL users;\n']) {
+      assert.deepEqual(offered(text, 'plain'), text.startsWith('VACUUM') ? ['VACUUM FULL users;: header only'] : ['REINDEX TABLE users;: retry', 'VACUUM FULL users;: header only']);
+    }
+  });
+
+  it('the rule page shows exactly the SQL the fix writes', () => {
+    const md = fs.readFileSync(path.join(REPO, 'docs/rules/missing-lock-timeout.md'), 'utf8');
+    assert.ok(md.includes(lockRetrySql('ALTER TABLE users ADD COLUMN nickname text;', 'ALTER TABLE ADD COLUMN')), 'docs/rules/missing-lock-timeout.md differs from lockRetrySql()');
+  });
+});
 
 describe('lock-retry block on PostgreSQL 15', function () {
   this.timeout(120_000);
