@@ -309,7 +309,7 @@ function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarg
   if (alternative && altEdit) {
     const a = CodeAction.create(alternative.title, altEdit, CodeActionKind.QuickFix);
     a.diagnostics = [d];
-    out.push(a);
+    out.push({ key: `${CodeActionKind.QuickFix}|${data.version}|${JSON.stringify([alternative.edits, []])}`, action: a });
   }
   if (!NO_SUPPRESS.has(data.rule)) {
     const edit = suppressEdit(target, data.rule, data.statementStart);
