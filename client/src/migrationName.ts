@@ -48,7 +48,7 @@ export function utcTimestamp(d: Date): string {
 }
 
 function header(input: NewMigrationInput, title: string): string {
-  return `-- ${title}\n-- A blocked statement aborts instead of queueing the application behind it:\nSET lock_timeout = '${input.lockTimeout}';\nSET statement_timeout = '${input.statementTimeout}';\n\n`;
+  return `-- ${title}\n-- A blocked statement queues the application behind it for up to lock_timeout, then fails (rerun it):\nSET lock_timeout = '${input.lockTimeout}';\nSET statement_timeout = '${input.statementTimeout}';\n\n`;
 }
 
 /** The greatest existing name by version, or undefined. */

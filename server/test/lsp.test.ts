@@ -116,6 +116,13 @@ describe('lsp: the language server', function () {
       const headerFix = await fixAction(c, uri, header!);
       assert.equal(headerFix?.isPreferred, true, 'the safety header fix is offered when asked for');
       assert.match(headerFix!.title, /SET lock_timeout/);
+      // Beside it, the lock-retry block: offered, not preferred, replacing the statement with a DO block.
+      const retry = (await c.codeActions(uri, [header!])).find((a) => a.kind === 'quickfix' && a.title.startsWith('Retry '));
+      assert.ok(retry, 'the lock-retry block is offered beside the safety header');
+      assert.notEqual(retry.isPreferred, true);
+      const retryEdits = JSON.stringify(retry.edit);
+      assert.match(retryEdits, /DO \$pgpf_retry\$/);
+      assert.match(retryEdits, /EXCEPTION WHEN lock_not_available/);
       // Everything analyze() finds for the same input, and nothing else.
       const expected = analyze({ text, path: 'supabase/migrations/20240201000000_index.sql', stats: ORDERS_STATS(), priorFiles: [{ path: 'x', text: 'CREATE TABLE public.events (id bigint PRIMARY KEY, kind text);' }] });
       assert.deepEqual(codes(ds), expected.violations.map((v) => v.rule).sort());

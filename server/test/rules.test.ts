@@ -162,6 +162,27 @@ describe('rules', () => {
           }
         });
       }
+
+      const fixedAlternative = path.join(dir, 'fixed-alternative.sql');
+      if (fs.existsSync(fixedAlternative)) {
+        it('its alternative fix turns bad.sql into fixed-alternative.sql, and the statements it fixed no longer trigger the rule', () => {
+          const input = fixtureInput(rule.id, 'bad.sql');
+          let text = input.text;
+          const fixedAt: number[] = [];
+          for (let guard = 0; guard < 20; guard++) {
+            const v = analyze({ ...input, text }).violations.find((x) => x.rule === rule.id && x.alternativeFix);
+            if (!v?.alternativeFix) break;
+            assert.equal(v.alternativeFix.newFiles, undefined);
+            fixedAt.push(Math.min(...v.alternativeFix.edits.map((e) => e.span.start)));
+            text = applyEdits(text, v.alternativeFix.edits);
+          }
+          assert.ok(fixedAt.length > 0, 'no finding on bad.sql offers an alternative fix');
+          if (process.env.UPDATE_GOLDENS) fs.writeFileSync(fixedAlternative, text);
+          assert.equal(text, fs.readFileSync(fixedAlternative, 'utf8'));
+          const after = analyze({ ...input, text }).violations.filter((x) => x.rule === rule.id);
+          for (const at of fixedAt) assert.ok(!after.some((x) => x.span.start === at), `the statement fixed at offset ${at} still triggers ${rule.id}`);
+        });
+      }
     });
   }
 });

@@ -151,7 +151,9 @@ export function analyze(input: AnalyzeInput): Analysis {
       const isNew = (rel: string) => rel === created || catalog.isNewTable(rel);
       lockInfo = statementLocks(ast, lockCtx);
       const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput));
-      views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, lockTimeout, statementTimeout));
+      // A DO block that sets lock_timeout before its SQL (the lock-retry block) guards its own waits.
+      const guarded = lockTimeout || (kind === 'DoStmt' && doSetsLockTimeout(node, lockCtx));
+      views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, guarded, statementTimeout));
       catalog.apply(ast, 'this-file');
       if (catalog.refused) violations.push({ rule: INHERITANCE_CYCLE_RULE, severity: 'error', message: catalog.refused, span: p.raw.span, statementIndex: index });
       if (kind === 'VariableSetStmt') {
@@ -231,6 +233,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       if (f.locks ?? st?.locks.length) v.locks = f.locks ?? st?.locks;
       if (f.help) v.help = f.help;
       if (f.fix) setFix(v, f.fix);
+      if (f.alternativeFix) setFix(v, f.alternativeFix, 'alternativeFix');
       if (f.related) v.related = f.related;
       violations.push(v);
     }
@@ -330,6 +333,21 @@ function isZeroSetting(node: Node): boolean {
   return v === 0 || v === '0' || v === '0s' || v === '0ms';
 }
 
+/**
+ * The DO block's body sets lock_timeout (SET [LOCAL] or set_config) before its first other statement, so
+ * that every lock it waits for is under a timeout. The setting does not outlive the block's own
+ * statements for this analysis: the retry block restores the previous value.
+ */
+function doSetsLockTimeout(node: Node, ctx: LockContext): boolean {
+  const body = (node.args ?? []).map((a: Node) => a?.DefElem).find((d: Node) => d?.defname === 'as')?.arg?.String?.sval;
+  if (typeof body !== 'string' || !ctx.readPlpgsql || !ctx.parseNested) return false;
+  const first = ctx.readPlpgsql(`DO $pgpf$${body}$pgpf$`)?.queries[0];
+  const ast = first ? ctx.parseNested(first)?.[0] : undefined;
+  const [k, n] = unwrap(ast);
+  if (k === 'VariableSetStmt') return String(n.name ?? '').toLowerCase() === 'lock_timeout' && n.kind !== 'VAR_RESET' && !isZeroSetting(n);
+  return k === 'SelectStmt' && setConfigCalls(n).includes('lock_timeout');
+}
+
 function setConfigCalls(node: Node): string[] {
   const out: string[] = [];
   const json = JSON.stringify(node);
@@ -389,14 +407,14 @@ function subtypeLabel(subtype: string): string {
  * A fix given as a function is rendered on first read of `violation.fix` and kept: the CLI's reports and
  * the split engine read it as before, the language server only when the user asks for code actions.
  */
-function setFix(v: Violation, fix: Fix | (() => Fix | undefined)): void {
+function setFix(v: Violation, fix: Fix | (() => Fix | undefined), key: 'fix' | 'alternativeFix' = 'fix'): void {
   if (typeof fix !== 'function') {
-    v.fix = fix;
+    v[key] = fix;
     return;
   }
   let rendered = false;
   let value: Fix | undefined;
-  Object.defineProperty(v, 'fix', {
+  Object.defineProperty(v, key, {
     enumerable: true,
     configurable: true,
     get() {

@@ -68,6 +68,8 @@ export interface Violation {
   locks?: LockEffect[];
   help?: string;
   fix?: Fix;
+  /** A second way to fix the finding, offered beside `fix` (never preferred, never in fix-all). */
+  alternativeFix?: Fix;
   /** For cross-file findings (application references): where. */
   related?: { path: string; line: number; text: string }[];
 }

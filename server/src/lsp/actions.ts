@@ -303,6 +303,14 @@ function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarg
       }
     }
   }
+  // The finding's second fix (the lock-retry block beside the safety header): edits in this file only.
+  const alternative = currentFix(d, data, current, 'alternativeFix');
+  const altEdit = alternative && !alternative.newFiles?.length ? fixEdit(at, alternative, env) : undefined;
+  if (alternative && altEdit) {
+    const a = CodeAction.create(alternative.title, altEdit, CodeActionKind.QuickFix);
+    a.diagnostics = [d];
+    out.push({ key: `${CodeActionKind.QuickFix}|${data.version}|${JSON.stringify([alternative.edits, []])}`, action: a });
+  }
   if (!NO_SUPPRESS.has(data.rule)) {
     const edit = suppressEdit(target, data.rule, data.statementStart);
     const scope = data.statementStart ? 'this statement' : 'this file';
@@ -318,14 +326,14 @@ function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarg
  * The fix of the finding behind a diagnostic, rendered now from the analysis of the same version (none for
  * a diagnostic of an older version: its finding may be gone, and the client would refuse the edit anyway).
  */
-export function currentFix(d: Diagnostic, data: DiagnosticData, current: LintResult | undefined): FixData | undefined {
+export function currentFix(d: Diagnostic, data: DiagnosticData, current: LintResult | undefined, which: 'fix' | 'alternativeFix' = 'fix'): FixData | undefined {
   if (!current || current.version !== data.version) return undefined;
   const v = visibleViolations(current.analysis).find((x) => {
     if (x.rule !== data.rule || x.statementIndex !== data.statementIndex) return false;
     const r = current.lines.rangeOf(x.span);
     return r.start.line === d.range.start.line && r.start.character === d.range.start.character && r.end.line === d.range.end.line && r.end.character === d.range.end.character;
   });
-  const fix = v?.fix;
+  const fix = v?.[which];
   return fix ? fixToData(fix, current.lines) : undefined;
 }
 

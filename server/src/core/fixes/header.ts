@@ -1,5 +1,6 @@
 // The safety header: `SET lock_timeout = ...; SET statement_timeout = ...;` at the top of a migration, so a
-// statement that has to wait for its lock gives up instead of queueing the application behind it. Used by
+// statement that has to wait for its lock gives up after lock_timeout; the application queues behind it
+// until then (on every retry), so the queue is capped, not avoided (fixes/retry.ts keeps it short). Used by
 // the missing-lock-timeout and missing-statement-timeout rules (as their quick fix), by the LSP command
 // pgPreflight.insertSafetyHeader, and by the split engine for every step file. Pure.
 import type { Settings } from '@pg-preflight/shared';

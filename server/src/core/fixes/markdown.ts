@@ -161,7 +161,7 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
   out.push('## Operational runbook', '');
   out.push('Before:', '');
   out.push('- Take a fresh statistics snapshot (`pg-preflight stats --database-url ... --output stats.json`) and re-run `pg-preflight plan` with `--stats` so sizes and durations are current.');
-  out.push('- Check for long-running transactions and replication lag; a step that needs a lock waits for them (and gives up after `lock_timeout`).');
+  out.push('- Check for long-running transactions and replication lag; a step that needs a lock waits for them, and the application queues behind it until it gets the lock or gives up after `lock_timeout`.');
   out.push('- Pick a time of lower write traffic for steps that take ACCESS EXCLUSIVE, even briefly.');
   out.push('', 'During:', '');
   out.push('- Apply one step at a time with the runner. If a step fails on `lock_timeout`, nothing was changed: wait and retry.');

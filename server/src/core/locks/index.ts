@@ -701,8 +701,14 @@ function nestedPlpgsql(source: string, ctx: LockContext, out: StatementLocks, de
     out.notAnalysed.push(`${where}: PL/pgSQL body did not parse`);
     return;
   }
-  for (const d of body.dynamic) out.notAnalysed.push(`${where}: dynamic EXECUTE ${d.length > 60 ? d.slice(0, 57) + '...' : d} is not analysed`);
-  for (const q of body.queries) {
+  const queries = [...body.queries];
+  for (const d of body.dynamic) {
+    // EXECUTE of a string constant (the lock-retry block's form) runs known SQL: analyse it like static SQL.
+    const constant = constantString(d, ctx);
+    if (constant !== undefined) queries.push(constant);
+    else out.notAnalysed.push(`${where}: dynamic EXECUTE ${d.length > 60 ? d.slice(0, 57) + '...' : d} is not analysed`);
+  }
+  for (const q of queries) {
     const stmts = ctx.parseNested(q);
     if (!stmts) {
       out.notAnalysed.push(`${where}: could not parse ${q.slice(0, 60)}`);
@@ -710,6 +716,17 @@ function nestedPlpgsql(source: string, ctx: LockContext, out: StatementLocks, de
     }
     nestedStatements(stmts, ctx, out, depth, where);
   }
+}
+
+/** The value of an EXECUTE expression that is a single string literal ('...', E'...', $tag$...$tag$), else undefined. */
+function constantString(expr: string, ctx: LockContext): string | undefined {
+  const parsed = ctx.parseNested?.(`SELECT ${expr}`);
+  if (!parsed || parsed.length !== 1) return undefined;
+  const [kind, node] = unwrap(parsed[0]);
+  const targets = node?.targetList ?? [];
+  if (kind !== 'SelectStmt' || targets.length !== 1 || node.fromClause || node.whereClause) return undefined;
+  const sval = targets[0]?.ResTarget?.val?.A_Const?.sval?.sval;
+  return typeof sval === 'string' ? sval : undefined;
 }
 
 /** The locks of statements run by a DO block or function body, attributed to it. */

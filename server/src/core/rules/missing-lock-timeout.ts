@@ -1,8 +1,11 @@
 // A statement that takes a traffic-blocking lock on an existing table while no lock_timeout is set: if
 // it has to wait (behind a long query, autovacuum, an idle transaction), every later query on the table
 // queues behind it, and the app stalls although the DDL itself would be instant. Reported once per file,
-// on the first such statement. The safety-header fix both timeout rules offer lives in fixes/header.ts.
+// on the first such statement. A lock_timeout does not prevent the queue, it caps it: the app waits up to
+// the timeout on every attempt. The safety-header fix both timeout rules offer lives in fixes/header.ts;
+// the lock-retry block (a short timeout per attempt, retried) offered beside it in fixes/retry.ts.
 import { firstUnguardedLock, safetyHeaderFix } from '../fixes/header';
+import { lockRetryFix } from '../fixes/retry';
 import { lockSentence } from './helpers';
 import type { Rule } from './rule';
 
@@ -14,12 +17,14 @@ export const missingLockTimeout: Rule = {
     const first = firstUnguardedLock(ctx.statements);
     if (!first) return;
     const { st, lock } = first;
+    const lt = ctx.settings.lockTimeout;
     ctx.report({
       statementIndex: st.index,
-      message: `${lockSentence(st.label, lock)}, and no lock_timeout is set: if it waits for the lock, every later query on ${lock.relation} queues behind it. Start the file with SET lock_timeout = '${ctx.settings.lockTimeout}'; so it gives up instead (and retry)`,
-      help: 'lock_timeout only limits the wait for the lock; the statement still runs to completion once it has the lock. Retry the migration when it times out.',
+      message: `${lockSentence(st.label, lock)}, and no lock_timeout is set: while it waits for the lock, every later query on ${lock.relation} queues behind it, with no limit. A lock_timeout only caps that queue (with SET lock_timeout = '${lt}'; the app still stalls up to ${lt} on every attempt): use a short timeout and retry`,
+      help: 'lock_timeout limits the wait for the lock, and with it how long the application queues behind the statement, on every attempt; once the statement has the lock it runs to completion. A short timeout retried a few times with a pause keeps each stall short: the lock-retry quick fix wraps the statement in a DO block that does that.',
       locks: [lock],
       fix: () => safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'lock_timeout'),
+      alternativeFix: () => lockRetryFix(ctx, st),
     });
   },
 };

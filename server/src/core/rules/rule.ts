@@ -55,6 +55,8 @@ export interface Finding {
    * and the editor needs them only when the user opens the lightbulb, not on every keystroke.
    */
   fix?: Fix | (() => Fix | undefined);
+  /** A second quick fix, offered beside `fix` (rendered lazily the same way). */
+  alternativeFix?: Fix | (() => Fix | undefined);
   related?: Violation['related'];
 }
 
