@@ -84,7 +84,7 @@ export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<nu
   const progress = io.stderr.isTTY ? makeProgress(io) : undefined;
   // Loaded on demand: `check` never pays for PGlite or `pg`.
   const trace = await import('../trace');
-  let result;
+  let result: Awaited<ReturnType<typeof trace.runTrace>>;
   try {
     result = await trace.runTrace(
       {

@@ -412,7 +412,7 @@ export async function verifyLocks(ws: Workspace, args: SourceArgs & { pgVersion?
     trace.runTrace({ text: l.file.text, path: l.file.shown, settings: l.project.settings, stats: l.stats, priorFiles: l.file.context.priorFiles, pgVersion: args.pgVersion }),
   );
   traceQueue = run.catch(() => undefined);
-  let r;
+  let r: Awaited<typeof run>;
   try {
     r = await run;
   } catch (err) {

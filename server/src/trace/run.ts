@@ -300,7 +300,7 @@ async function traceOnPglite(req: TraceRequest, settings: Settings, runner: stri
     const priors = req.priorFiles ?? [];
     const extensions = extensionsUsed([...priors.map((p) => p.text), req.text]);
     opts.onProgress?.('starting the embedded PostgreSQL');
-    let inst;
+    let inst: Awaited<ReturnType<typeof host.instance>>;
     try {
       inst = await host.instance(extensions);
     } catch (err) {
@@ -446,7 +446,7 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
   const statementMs = durationMs(settings.statementTimeout, 30_000);
   const lockMs = durationMs(settings.lockTimeout, 5_000);
   const connect = async (purpose: string) => {
-    let client;
+    let client: InstanceType<typeof Client>;
     try {
       client = new Client(
         pgTarget.clientConfigFor(target, {
@@ -468,7 +468,7 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
       throw new TraceError('connect', scrub(`could not connect to ${source}: ${collect.classifyError(err, 'connect').reason}`));
     }
     // Every connection (the trace's, the sampler's) proves where it is before it runs anything.
-    let here;
+    let here: Awaited<ReturnType<typeof pgTarget.connectedAs>>;
     try {
       here = await pgTarget.connectedAs(client);
     } catch (err) {

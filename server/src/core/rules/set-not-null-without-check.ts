@@ -31,7 +31,7 @@ export const setNotNullWithoutCheck: Rule = {
           if (lock.why.includes(`SET NOT NULL on ${name} uses the valid CHECK`)) continue;
           column = name;
           label = `SET NOT NULL on ${name}`;
-          span = textSpan(st, new RegExp(`"?${escape(name)}"?\\s+SET\\s+NOT\\s+NULL`, 'i'));
+          span = textSpan(st, new RegExp(`"?${escapeRegExp(name)}"?\\s+SET\\s+NOT\\s+NULL`, 'i'));
         } else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL' && !cmd.def.Constraint.skip_validation) {
           const con: Node = cmd.def.Constraint;
           column = strings(con.keys).join(', ');
@@ -61,6 +61,6 @@ function saferSteps(table: string, column: string, pgVersion: number): string {
   return `Instead: ALTER TABLE ${table} ADD CONSTRAINT ... CHECK (${column} IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE, writes continue); then SET NOT NULL, which uses the valid CHECK and skips the scan; then DROP the CHECK.${pg18}`;
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -168,6 +168,7 @@ function parserText(raw: RawStatement, comments: readonly SqlComment[], from: nu
 }
 
 function blank(inside: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: blanking control characters is the point
   return inside.replace(/[\x00-\x09\x0b\x0c\x0e-\x7f]/g, ' ');
 }
 
