@@ -30,6 +30,11 @@ export interface Throughput {
   rewriteMBps: number;
   /** B-tree index build, MB/s of table data. */
   indexBuildMBps: number;
+  /**
+   * This server is this many times faster than the constants assume: every estimate is divided by it
+   * (2 halves them). One number to calibrate with `npm run bench:estimates` (docs/estimates.md).
+   */
+  speedFactor: number;
 }
 
 export interface Settings {
@@ -96,7 +101,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exposedSchemas: ['public'],
   largeTableRows: 100_000,
   maxLockSeconds: 5,
-  throughput: { scanMBps: 400, rewriteMBps: 80, indexBuildMBps: 60 },
+  throughput: { scanMBps: 400, rewriteMBps: 80, indexBuildMBps: 60, speedFactor: 1 },
   statsFile: '',
   docsBaseUrl: '',
   scratchDatabaseUrls: [],

@@ -19,7 +19,7 @@ export function estimateSeconds(e: LockEffect, stats: TableStats | undefined, th
     if (e.scan && !e.indexBuild) seconds += stats.tableBytes / (throughput.scanMBps * MB);
     if (e.indexBuild) seconds += stats.tableBytes / (throughput.indexBuildMBps * MB);
   }
-  return seconds;
+  return seconds / (throughput.speedFactor || 1);
 }
 
 export function withEstimate(e: LockEffect, stats: TableStats | undefined, newTable: boolean, throughput: Throughput): LockEstimate {
