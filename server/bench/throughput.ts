@@ -20,13 +20,15 @@ import { DEFAULT_SETTINGS, type Throughput } from '@pg-preflight/shared';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/postgres';
 
 const MB = 1_000_000;
+/** The measured constants (speedFactor is a calibration on top of them, not measured here). */
+type Rates = Omit<Throughput, 'speedFactor'>;
 const RUNS = 2;
 /** Rows per batch when filling the table; batches keep each INSERT's memory and WAL bounded. */
 const BATCH = 1_000_000;
 const TARGET_MB = Number(process.env.PG_PREFLIGHT_BENCH_TABLE_MB ?? 400);
 
 interface Sample {
-  kind: keyof Throughput;
+  kind: keyof Rates;
   label: string;
   sql: string;
   bytes: number;
@@ -52,7 +54,7 @@ async function timed(db: Client, sql: string): Promise<number> {
 
 async function measure(
   db: Client,
-  kind: keyof Throughput,
+  kind: keyof Rates,
   label: string,
   sql: string,
   opts: { total?: boolean; reset?: string; informational?: boolean } = {},
@@ -95,7 +97,7 @@ async function fillTable(db: Client): Promise<void> {
   await db.query('CHECKPOINT');
 }
 
-function lower(samples: Sample[], kind: keyof Throughput): number {
+function lower(samples: Sample[], kind: keyof Rates): number {
   return Math.min(...samples.filter((s) => s.kind === kind && !s.informational).map((s) => s.mbps));
 }
 
@@ -178,12 +180,12 @@ async function main(): Promise<void> {
       }
     }
 
-    const measured: Throughput = {
+    const measured: Rates = {
       scanMBps: lower(samples, 'scanMBps'),
       rewriteMBps: lower(samples, 'rewriteMBps'),
       indexBuildMBps: lower(samples, 'indexBuildMBps'),
     };
-    const suggested: Throughput = {
+    const suggested: Rates = {
       scanMBps: suggest(measured.scanMBps),
       rewriteMBps: suggest(measured.rewriteMBps),
       indexBuildMBps: suggest(measured.indexBuildMBps),
@@ -192,7 +194,7 @@ async function main(): Promise<void> {
     process.stdout.write('(parenthesised rows are informational and not used for the constants)\n');
     process.stdout.write('\nconstant        | lower of runs MB/s | suggested | current default | measured/default\n');
     process.stdout.write('----------------|--------------------|-----------|-----------------|-----------------\n');
-    for (const k of Object.keys(measured) as (keyof Throughput)[]) {
+    for (const k of Object.keys(measured) as (keyof Rates)[]) {
       process.stdout.write(
         `${k.padEnd(15)} | ${measured[k].toFixed(1).padStart(18)} | ${String(suggested[k]).padStart(9)} | ${String(defaults[k]).padStart(15)} | ${(measured[k] / defaults[k]).toFixed(2).padStart(15)}x\n`,
       );

@@ -255,7 +255,7 @@ describe('collectStats on a real PostgreSQL', function () {
       assert.equal(parent.inserts, 3000);
     });
 
-    it('reads columns: type, NOT NULL, default, identity and average width', () => {
+    it('reads columns: type, NOT NULL, default, identity, average width and distinct values', () => {
       const cols = table('orders').columns;
       assert.deepEqual(
         cols.map((c) => [c.name, c.type, c.notNull]),
@@ -275,6 +275,10 @@ describe('collectStats on a real PostgreSQL', function () {
       assert.equal(byName.created_at.default, 'now()');
       assert.equal(byName.id.avgWidth, 8);
       assert.ok(typeof byName.note.avgWidth === 'number' && byName.note.avgWidth >= 100, `note avgWidth ${byName.note.avgWidth}`);
+      // pg_stats.n_distinct: -1 for a unique column, a count for few values (3 statuses, 200 customers).
+      assert.equal(byName.id.nDistinct, -1);
+      assert.equal(byName.status.nDistinct, 3);
+      assert.equal(byName.customer_id.nDistinct, 200);
       assert.match(String(table('customers').columns[0].default), /^nextval\('.*customers_id_seq'::regclass\)$/);
     });
 
@@ -544,7 +548,7 @@ describe('collectStats on a real PostgreSQL', function () {
         assert.equal(orders.rows, 4950);
         assert.ok(orders.totalBytes > 0);
         // pg_stats hides columns the role may not SELECT: no average widths, no failure.
-        assert.ok(orders.columns.every((c) => c.avgWidth === null));
+        assert.ok(orders.columns.every((c) => c.avgWidth === null && c.nDistinct === null));
         assert.ok(validateStatsSnapshot(snap).ok);
       });
 

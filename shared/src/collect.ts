@@ -299,7 +299,7 @@ ORDER BY a.attrelid, a.attnum`;
 
 
 // pg_stats only shows columns the role may SELECT; it runs under a savepoint so a failure costs only avgWidth.
-const WIDTHS_SQL = `SELECT s.schemaname AS schema, s.tablename AS name, s.attname AS column, s.avg_width, s.inherited
+const WIDTHS_SQL = `SELECT s.schemaname AS schema, s.tablename AS name, s.attname AS column, s.avg_width, s.n_distinct, s.inherited
 FROM pg_stats s
 WHERE s.schemaname !~ '^pg_' AND s.schemaname <> 'information_schema'
   AND ($1::text[] IS NULL OR s.schemaname = ANY ($1::text[]))`;
@@ -547,12 +547,14 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
     const generated = r.generated === 's' ? 'stored' : r.generated === 'v' ? 'virtual' : null;
     const identity = r.identity === 'a' ? 'always' : r.identity === 'd' ? 'by-default' : null;
     const expr = typeof r.default_expr === 'string' ? r.default_expr : null;
+    const width = widths.get(`${t.schema}\u0000${t.name}\u0000${name}`);
     const c: ColumnStats = {
       name,
       type: String(r.type),
       notNull: r.not_null === true,
       default: generated ? null : expr,
-      avgWidth: widths.get(`${t.schema}\u0000${t.name}\u0000${name}`) ?? null,
+      avgWidth: width?.avgWidth ?? null,
+      nDistinct: width?.nDistinct ?? null,
     };
     if (identity) c.identity = identity;
     if (generated) {
@@ -703,8 +705,8 @@ async function readSizes(client: Client, schemas: string[] | null, locks: Locked
   return out;
 }
 
-async function readWidths(client: Client, schemas: string[] | null): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+async function readWidths(client: Client, schemas: string[] | null): Promise<Map<string, { avgWidth: number; nDistinct: number | null }>> {
+  const out = new Map<string, { avgWidth: number; nDistinct: number | null }>();
   await client.query('SAVEPOINT pg_preflight_widths');
   let rows: Row[];
   try {
@@ -721,7 +723,7 @@ async function readWidths(client: Client, schemas: string[] | null): Promise<Map
   // Prefer the table's own statistics over the inheritance-tree ones (partitioned parents only have the latter).
   for (const r of rows.sort((a, b) => Number(a.inherited === true) - Number(b.inherited === true))) {
     const key = `${String(r.schema)}\u0000${String(r.name)}\u0000${String(r.column)}`;
-    if (!out.has(key) && typeof r.avg_width === 'number') out.set(key, r.avg_width);
+    if (!out.has(key) && typeof r.avg_width === 'number') out.set(key, { avgWidth: r.avg_width, nDistinct: typeof r.n_distinct === 'number' ? r.n_distinct : null });
   }
   return out;
 }

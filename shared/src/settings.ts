@@ -28,8 +28,13 @@ export interface Throughput {
   scanMBps: number;
   /** Table rewrite (ALTER TYPE, VACUUM FULL, CLUSTER), MB/s of the whole relation: heap, TOAST and indexes (pg_total_relation_size). */
   rewriteMBps: number;
-  /** B-tree index build, MB/s of table data. */
+  /** B-tree index build: MB/s of index entries (key width + 20 bytes, per row) sorted and written; the table scan is on scanMBps. */
   indexBuildMBps: number;
+  /**
+   * This server is this many times faster than the constants assume: every estimate is divided by it
+   * (2 halves them). One number to calibrate with `npm run bench:estimates` (docs/estimates.md).
+   */
+  speedFactor: number;
 }
 
 export interface Settings {
@@ -96,7 +101,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exposedSchemas: ['public'],
   largeTableRows: 100_000,
   maxLockSeconds: 5,
-  throughput: { scanMBps: 400, rewriteMBps: 80, indexBuildMBps: 60 },
+  throughput: { scanMBps: 500, rewriteMBps: 55, indexBuildMBps: 30, speedFactor: 1 },
   statsFile: '',
   docsBaseUrl: '',
   scratchDatabaseUrls: [],

@@ -106,6 +106,11 @@ export interface ColumnStats {
   default?: string | null;
   /** pg_stats.avg_width in bytes when known. */
   avgWidth?: number | null;
+  /**
+   * pg_stats.n_distinct when known: above 0 the number of distinct values, below 0 minus the fraction of rows
+   * that are distinct (-1: all distinct). Sizes index builds (docs/estimates.md).
+   */
+  nDistinct?: number | null;
   /** GENERATED ... AS IDENTITY: 'always' or 'by-default' (pg_attribute.attidentity); absent otherwise. */
   identity?: 'always' | 'by-default' | null;
   /** Generated column (PG 12+): 'stored' or 'virtual' (PG 18); absent otherwise. */

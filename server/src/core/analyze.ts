@@ -150,7 +150,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       const created = createdName && !(node.if_not_exists && catalog.table(createdName)) ? createdName : undefined;
       const isNew = (rel: string) => rel === created || catalog.isNewTable(rel);
       lockInfo = statementLocks(ast, lockCtx);
-      const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput));
+      const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput, (r) => (isNew(r) ? undefined : statsByTable.get(r))));
       // A DO block that sets lock_timeout before its SQL (the lock-retry block) guards its own waits.
       const guarded = lockTimeout || (kind === 'DoStmt' && doSetsLockTimeout(node, lockCtx));
       views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, guarded, statementTimeout));

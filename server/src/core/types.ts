@@ -37,8 +37,25 @@ export interface LockEffect {
   indexBuild?: boolean;
   /** TRUNCATE: the relation gets a new, empty file; no data is copied, so it is instant. */
   emptiesTable?: boolean;
+  /** The index build's keys, for its duration (docs/estimates.md). */
+  indexKeys?: IndexKey[];
+  /**
+   * Foreign key validation: PostgreSQL anti-joins the referencing table against the referenced one, and both
+   * locks are held for the whole join, so the estimate costs both tables (docs/estimates.md).
+   */
+  fkJoin?: FkJoin;
   /** Short human reason, e.g. "SET NOT NULL scans the table to check for NULLs". */
   why: string;
+}
+
+/** An index key: a column, or an expression ('boolean' when it is a comparison or test, two values at most). */
+export type IndexKey = { column: string } | { expression: 'boolean' | 'other' };
+
+export interface FkJoin {
+  referencing: string;
+  referenced: string;
+  /** The referencing columns. */
+  columns: string[];
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

@@ -331,8 +331,10 @@ function setNotNullEffects({ cmd, table, info, ctx, add }: Subcommand, mode: Loc
 function validateConstraintEffects({ cmd, table, info, out, add }: Subcommand, mode: LockMode): void {
   const col = cmd.name as string | undefined;
   const con = info?.constraints.find((k) => k.name === col);
-  add(effect(table, mode, { scan: true, why: `VALIDATE CONSTRAINT scans the table without blocking reads or writes` }));
-  if (con?.type === 'f' && con.references && con.references !== table) {
+  const fk = con?.type === 'f' && con.references && con.references !== table;
+  const fkJoin = fk ? { referencing: table, referenced: con.references as string, columns: con.columns } : undefined;
+  add(effect(table, mode, { scan: true, fkJoin, why: `VALIDATE CONSTRAINT scans the table without blocking reads or writes` }));
+  if (fk && con.references) {
     add(effect(con.references, 'RowShareLock', { why: 'validating a foreign key reads the referenced table with FOR KEY SHARE' }));
   } else if (!con) {
     out.notAnalysed.push(`constraint ${col} is not in the known schema; if it is a foreign key, the referenced table is also read`);
@@ -545,11 +547,13 @@ function addConstraint(table: string, con: Node, ctx: LockContext, out: Statemen
   switch (con.contype) {
     case 'CONSTR_FOREIGN': {
       const ref = resolveTable(con.pktable, ctx);
+      const fkJoin = notValid ? undefined : { referencing: table, referenced: ref, columns: strings(con.fk_attrs) };
       add(effect(table, mode, {
         scan: !notValid,
+        fkJoin,
         why: notValid ? `ADD CONSTRAINT ${name}FOREIGN KEY ... NOT VALID skips the scan; it blocks writes only briefly` : `ADD CONSTRAINT ${name}FOREIGN KEY scans the whole table while blocking writes`,
       }));
-      if (ref !== table) add(effect(ref, 'ShareRowExclusiveLock', { scan: !notValid, why: notValid ? 'the referenced table gets triggers, blocking its writes briefly' : 'the referenced table gets triggers and is read by the validation join, blocking its writes for the same time' }));
+      if (ref !== table) add(effect(ref, 'ShareRowExclusiveLock', { scan: !notValid, fkJoin, why: notValid ? 'the referenced table gets triggers, blocking its writes briefly' : 'the referenced table gets triggers and is read by the validation join, blocking its writes for the same time' }));
       return;
     }
     case 'CONSTR_CHECK':

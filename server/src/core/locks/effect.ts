@@ -1,5 +1,5 @@
 // Building and merging LockEffects: one entry per relation, strongest mode wins.
-import type { LockEffect, LockMode } from '../types';
+import type { FkJoin, IndexKey, LockEffect, LockMode } from '../types';
 import { blockedBy, lockStrength } from './modes';
 
 export interface EffectDetail {
@@ -8,6 +8,8 @@ export interface EffectDetail {
   indexBuild?: boolean;
   /** The relation's file is replaced by an empty one (TRUNCATE): a new relfilenode, but no data copied. */
   emptiesTable?: boolean;
+  indexKeys?: IndexKey[];
+  fkJoin?: FkJoin;
   why: string;
 }
 
@@ -17,6 +19,8 @@ export function effect(relation: string, mode: LockMode, detail: EffectDetail): 
   const e: LockEffect = { relation, mode, blocks: blockedBy(mode), rewrite: !!detail.rewrite, scan, why: detail.why };
   if (detail.indexBuild) e.indexBuild = true;
   if (detail.emptiesTable) e.emptiesTable = true;
+  if (detail.indexKeys) e.indexKeys = detail.indexKeys;
+  if (detail.fkJoin) e.fkJoin = detail.fkJoin;
   return e;
 }
 
@@ -40,6 +44,11 @@ export function mergeEffects(effects: LockEffect[]): LockEffect[] {
       why: [...new Set(whys)].join('; '),
     };
     if (prev.indexBuild || e.indexBuild) merged.indexBuild = true;
+    // Two index builds on one relation: no keys, so the estimate falls back to the table's size.
+    const keys = prev.indexKeys ?? e.indexKeys;
+    if (keys && !(prev.indexBuild && e.indexBuild)) merged.indexKeys = keys;
+    const join = prev.fkJoin ?? e.fkJoin;
+    if (join && !(prev.fkJoin && e.fkJoin)) merged.fkJoin = join;
     if ((prev.emptiesTable || e.emptiesTable) && !(prev.rewrite && !prev.emptiesTable) && !(e.rewrite && !e.emptiesTable)) merged.emptiesTable = true;
     byRelation.set(e.relation, merged);
   }

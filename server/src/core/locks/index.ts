@@ -2,7 +2,7 @@
 // The single source of lock truth for rules, hovers, estimates and the CLI. Every branch here is
 // checked against real PostgreSQL by the lock corpus (test-fixtures/locks/corpus.sql).
 import { calledFunctions, hasOption, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
-import { LOCK_MODES, type LockEffect, type LockMode } from '../types';
+import { LOCK_MODES, type IndexKey, type LockEffect, type LockMode } from '../types';
 import { alterTable, defaultPartitionChecked } from './alter-table';
 import { addFailure, generatedColumnSupport, referencedKey, resolveName, resolveTable, type LockContext, type StatementLocks } from './common';
 import { effect, mergeEffects } from './effect';
@@ -54,11 +54,12 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       if (!node.concurrent && node.relation?.inh === true) {
         for (const p of ctx.catalog.partitionsOf(table)) add(effect(p, 'ShareLock', { scan: true, indexBuild: true, why: `CREATE INDEX on the partitioned ${table} builds it on this partition too` }));
       }
+      const indexKeys = indexKeysOf(node);
       if (node.concurrent) {
         out.nonTransactional = true;
-        add(effect(table, 'ShareUpdateExclusiveLock', { scan: true, indexBuild: true, why: 'CREATE INDEX CONCURRENTLY builds the index without blocking writes (two table scans, waits for older transactions)' }));
+        add(effect(table, 'ShareUpdateExclusiveLock', { scan: true, indexBuild: true, indexKeys, why: 'CREATE INDEX CONCURRENTLY builds the index without blocking writes (two table scans, waits for older transactions)' }));
       } else {
-        add(effect(table, 'ShareLock', { scan: true, indexBuild: true, why: 'CREATE INDEX blocks writes for the whole index build' }));
+        add(effect(table, 'ShareLock', { scan: true, indexBuild: true, indexKeys, why: 'CREATE INDEX blocks writes for the whole index build' }));
       }
       return;
     }
@@ -341,6 +342,20 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
     default:
       return;
   }
+}
+
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
+
+/** CREATE INDEX's keys (INCLUDE columns left out): the duration depends on their width and distinct values. */
+function indexKeysOf(node: Node): IndexKey[] {
+  return ((node.indexParams ?? []) as Node[]).map((p): IndexKey => {
+    const el = p.IndexElem ?? {};
+    if (typeof el.name === 'string') return { column: el.name };
+    const x = el.expr ?? {};
+    const op = x.A_Expr?.kind === 'AEXPR_OP' ? strings(x.A_Expr.name).pop() : undefined;
+    const boolean = (op !== undefined && COMPARISONS.has(op)) || !!x.BoolExpr || !!x.NullTest || !!x.BooleanTest;
+    return { expression: boolean ? 'boolean' : 'other' };
+  });
 }
 
 function createTable(node: Node, ctx: LockContext, out: StatementLocks): void {
