@@ -12,10 +12,12 @@ export type RunnerId =
   | 'graphile-migrate'
   | 'atlas'
   | 'sqitch'
+  | 'diesel'
+  | 'pop'
   | 'plain';
 
 export const RUNNER_IDS: readonly RunnerId[] = [
-  'supabase', 'prisma', 'flyway', 'dbmate', 'golang-migrate', 'node-pg-migrate', 'drizzle', 'graphile-migrate', 'atlas', 'sqitch', 'plain',
+  'supabase', 'prisma', 'flyway', 'dbmate', 'golang-migrate', 'node-pg-migrate', 'drizzle', 'graphile-migrate', 'atlas', 'sqitch', 'diesel', 'pop', 'plain',
 ];
 
 export type RuleLevel = 'off' | 'error' | 'warning' | 'info' | 'hint' | 'default';

@@ -398,6 +398,14 @@ DROP TABLE public.accounts;
 -- form: drop-table-with-fk
 DROP TABLE public.orders;
 
+-- form: drop-table-fk-to-renamed
+-- (the rename commits first: in one transaction its own ACCESS EXCLUSIVE on users would hide the DROP's)
+-- no-transaction
+-- setup: ALTER TABLE public.users RENAME TO users_renamed
+-- hold: SELECT count(*) FROM public.users_renamed
+-- hold: SELECT count(*) FROM public.orders
+DROP TABLE public.orders;
+
 -- form: drop-table-referenced-cascade
 DROP TABLE public.users CASCADE;
 

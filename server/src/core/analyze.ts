@@ -11,7 +11,7 @@ import type { AnalysisMemo } from './memo';
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
 import { RULES, RULE_IDS } from './rules';
 import type { Finding, RuleContext, StatementView } from './rules/rule';
-import { detectRunner, RUNNERS } from './migrations/runners';
+import { detectRunner, fileConvention, RUNNERS } from './migrations/runners';
 import { Utf8Mapper } from './syntax/text';
 import type { Analysis, Fix, LockMode, Span, StatementInfo, Violation } from './types';
 import { INHERITANCE_CYCLE_RULE, RULE_CRASH, SYNTAX_ERROR_RULE } from './rules/core-findings';
@@ -55,25 +55,36 @@ export interface AnalyzeInput {
   memo?: AnalysisMemo;
   /** The folder's schema history, shared by the files of one run (CLI); never changes the result. */
   history?: SchemaHistory;
+  /**
+   * false when the runner's configuration outside the file turns its transaction off for this file
+   * (diesel's metadata.toml with run_in_transaction = false); read by the project layer.
+   */
+  runsInTransaction?: boolean;
+  /**
+   * The PostgreSQL version the runner's own configuration states (Supabase's [db] major_version), used
+   * when neither the settings nor the statistics give one.
+   */
+  fallbackPgVersion?: number;
 }
 
 const SUE = lockStrength('ShareUpdateExclusiveLock');
 /** StatementInfo per statement view, for views a memo reuses (the info is a function of the view). */
 const infoOfView = new WeakMap<StatementView, StatementInfo>();
 
-export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, override?: number): number {
+export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, override?: number, fallback?: number): number {
   if (override) return override;
   if (typeof settings.pgVersion === 'number') return settings.pgVersion;
   if (stats) return Math.floor(stats.serverVersionNum / 10000);
+  if (fallback) return fallback;
   return DEFAULT_PG_VERSION;
 }
 
 export function analyze(input: AnalyzeInput): Analysis {
   const settings = input.settings ?? DEFAULT_SETTINGS;
-  const pgVersion = resolvePgVersion(settings, input.stats, input.pgVersion);
+  const pgVersion = resolvePgVersion(settings, input.stats, input.pgVersion, input.fallbackPgVersion);
   const text = typeof input.text === 'string' ? input.text : '';
   const runnerId = settings.runner === 'auto' ? detectRunner(input.path, text) : settings.runner;
-  const runner = RUNNERS[runnerId] ?? RUNNERS.plain;
+  const runner = fileConvention(RUNNERS[runnerId] ?? RUNNERS.plain, input.path, input.runsInTransaction);
   const wrapped = runner.wrapsInTransaction && !runner.hasNoTransactionDirective(text);
 
   const priorFiles = input.priorFiles ?? [];

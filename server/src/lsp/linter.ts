@@ -290,6 +290,8 @@ export class Linter {
         stats: context.stats,
         priorFiles: context.priorFiles,
         siblingNames: context.siblingNames,
+        runsInTransaction: context.runsInTransaction,
+        fallbackPgVersion: context.fallbackPgVersion,
         appFiles: this.appFiles(context, text),
         isMigration: context.isMigration,
         memo: s.memo,

@@ -216,7 +216,7 @@ export function startServer(connection: Connection): ServerHandle {
     try {
       if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/.pg-preflight.json' }, { globPattern: '**/*.json', kind: 2 /* Change */ }],
+          watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/.pg-preflight.json' }, { globPattern: '**/{metadata,config}.toml' }, { globPattern: '**/*.json', kind: 2 /* Change */ }],
         });
       }
       if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -278,7 +278,8 @@ export function startServer(connection: Connection): ServerHandle {
       const file = uriToFile(c.uri);
       if (!file) continue;
       const base = path.basename(file);
-      if (base === '.pg-preflight.json' || workspace.isStatsFile(file)) all = true;
+      // diesel's metadata.toml and Supabase's config.toml change how files run and on which version.
+      if (base === '.pg-preflight.json' || base === 'metadata.toml' || base === 'config.toml' || workspace.isStatsFile(file)) all = true;
       else if (!base.toLowerCase().endsWith('.sql')) continue;
       workspace.fileChanged(file);
       if (c.type === FileChangeType.Changed) later.push(file);

@@ -40,6 +40,10 @@ export interface DocumentContext {
   siblingNames: string[];
   /** Absolute migrations folder (for dependents), when the file is a migration. */
   folder?: string;
+  /** false when diesel's metadata.toml runs the file outside a transaction. */
+  runsInTransaction?: boolean;
+  /** The PostgreSQL version the runner's configuration states, used when settings and stats give none. */
+  fallbackPgVersion?: number;
 }
 
 interface ConfigEntry {
@@ -309,6 +313,12 @@ export class Workspace {
       ctx.priorFiles = c.priorFiles;
       ctx.siblingNames = c.siblingNames;
       if (c.isMigration) ctx.folder = migrationUnit(file).folder;
+      if (c.runsInTransaction === false) ctx.runsInTransaction = false;
+      if (c.runner && settings.runner === 'auto') ctx.settings = { ...settings, runner: c.runner };
+      if (c.runnerPgVersion && typeof settings.pgVersion !== 'number' && !stats) {
+        ctx.fallbackPgVersion = c.runnerPgVersion.version;
+        ctx.pgVersionSource = c.runnerPgVersion.source;
+      }
     }
     return ctx;
   }

@@ -3,32 +3,39 @@
 //   - priorFiles: the EARLIER migrations of the same folder, in the runner's order (they define the
 //     schema the file runs against); siblingNames: the other migrations' names, less the checked
 //     files that sort after this one (see ContextBuilder.context).
-//     Layouts: <folder>/<version>_name.sql, and Prisma's <folder>/<version>_name/migration.sql.
+//     Layouts: <folder>/<version>_name.sql, Prisma's <folder>/<version>_name/migration.sql and diesel's
+//     <folder>/<version>_name/up.sql; in a pop/popx folder, other databases' files are left out and a
+//     .postgres. file replaces the generic one of its version, as popx picks them.
+//   - what the runner's own configuration says (runner-config.ts): diesel's metadata.toml, Supabase's
+//     PostgreSQL version; and the runner the folder's names show (pop/popx).
 //   - appFiles: application sources under the project root, searched for dropped or renamed names.
 // Every file is read at most once per run (texts are cached by absolute path).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceFile } from '../core/analyze';
-import { compareVersions, isRevertMigration, migrationVersion } from '../core/migrations/naming';
+import type { RunnerId } from '@pg-preflight/shared';
+import { compareVersions, isOtherDialectMigration, isPostgresDialectMigration, isRevertMigration, migrationVersion, popName } from '../core/migrations/naming';
 import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, readTextFile, walk } from './fsutil';
 import { matchesAny, toSlashes, type Glob } from './glob';
+import { dieselRunsInTransaction, supabasePgVersion, type RunnerPgVersion } from './runner-config';
 
 /** Where a migration file sits: its folder, and its name within that folder. */
 export interface MigrationUnit {
   /** Absolute path of the migrations folder. */
   folder: string;
-  /** "20240101000000_init.sql", or "20240101000000_init/migration.sql" in Prisma's layout. */
+  /** "20240101000000_init.sql", or "20240101000000_init/migration.sql" in Prisma's layout (".../up.sql" in diesel's). */
   name: string;
-  /** Prisma's folder-per-migration layout. */
+  /** Prisma's and diesel's folder-per-migration layout. */
   folderPerMigration: boolean;
 }
 
 export function migrationUnit(file: string): MigrationUnit {
   const base = path.basename(file);
-  if (base === 'migration.sql') {
+  // diesel's folders start with their version; a flat folder's own up.sql is not one of them.
+  if (base === 'migration.sql' || ((base === 'up.sql' || base === 'down.sql') && /^\d/.test(path.basename(path.dirname(file))))) {
     const own = path.dirname(file);
-    return { folder: path.dirname(own), name: `${path.basename(own)}/migration.sql`, folderPerMigration: true };
+    return { folder: path.dirname(own), name: `${path.basename(own)}/${base}`, folderPerMigration: true };
   }
   return { folder: path.dirname(file), name: base, folderPerMigration: false };
 }
@@ -62,6 +69,12 @@ export interface SchemaContext {
   siblingNames: string[];
   /** Every migration name of the folder, this file's included (the applied-history checks compare with all of them). */
   migrationNames?: string[];
+  /** false when the runner's configuration beside the file runs it outside a transaction (diesel's metadata.toml). */
+  runsInTransaction?: boolean;
+  /** The runner the folder's names show when the file's own name does not (pop/popx's generic .up.sql). */
+  runner?: RunnerId;
+  /** The PostgreSQL version the runner's configuration states (Supabase's config.toml). */
+  runnerPgVersion?: RunnerPgVersion;
 }
 
 export interface ContextOptions {
@@ -121,21 +134,50 @@ export class ContextBuilder {
     if (!this.isMigration(file)) return { isMigration: false, priorFiles: [], siblingNames: [] };
     const unit = migrationUnit(file);
     const names = this.siblings(unit);
-    const at = names.indexOf(unit.name);
+    // diesel's down.sql reverts its own up.sql: it runs against the schema that file left.
+    // So does a pop/popx .down.sql its .up.sql of the same version.
+    const ownUp = unit.folderPerMigration ? (unit.name.endsWith('/down.sql') ? names.indexOf(unit.name.replace(/down\.sql$/, 'up.sql')) : -1) : ownPopUp(unit.name, names);
+    const at = ownUp >= 0 ? ownUp : names.indexOf(unit.name);
+    const priorEnd = ownUp >= 0 ? ownUp + 1 : at;
     const abs = (n: string) => path.join(unit.folder, ...n.split('/'));
     const isChecked = this.checkedFlags(unit, names, checked);
     const isLaterChecked = (n: string, i: number) => (at < 0 ? compareMigrationNames(n, unit.name) > 0 : i > at) && isChecked[i];
-    const siblingNames = names.filter((n, i) => n !== unit.name && !isLaterChecked(n, i));
+    const siblingNames = names.filter((n, i) => n !== unit.name && i !== ownUp && !isLaterChecked(n, i));
     let priorFiles: SourceFile[];
     if (at >= 0 && !this.options.overlay) {
       // Without an overlay the texts never change within a run: one list per folder, sliced per file, so
       // the files of a history share their earlier files (and SchemaHistory reuses their schema).
-      priorFiles = this.priorsBefore(unit, names, at);
+      priorFiles = this.priorsBefore(unit, names, priorEnd);
     } else {
-      const earlier = at >= 0 ? names.slice(0, at) : names.filter((n) => compareMigrationNames(n, unit.name) < 0);
+      const earlier = at >= 0 ? names.slice(0, priorEnd) : names.filter((n) => compareMigrationNames(n, unit.name) < 0);
       priorFiles = earlier.filter((n) => !isRevertMigration(n)).map((n) => ({ path: displayPath(abs(n), this.cwd), text: this.text(abs(n), 'an earlier migration read for schema context') }));
     }
-    return { isMigration: true, priorFiles, siblingNames, migrationNames: names };
+    const out: SchemaContext = { isMigration: true, priorFiles, siblingNames, migrationNames: names };
+    if (unit.folderPerMigration && /\/(up|down)\.sql$/.test(unit.name)) {
+      const inTx = dieselRunsInTransaction(file);
+      if (inTx === false) out.runsInTransaction = false;
+    }
+    const folderRunner = this.folderRunners.get(this.listingKey(unit));
+    if (folderRunner) out.runner = folderRunner;
+    const pg = this.pgVersionOf(unit.folder);
+    if (pg) out.runnerPgVersion = pg;
+    return out;
+  }
+
+  private readonly folderRunners = new Map<string, RunnerId>();
+  private readonly pgVersions = new Map<string, RunnerPgVersion | undefined>();
+
+  /** The PostgreSQL version the runner's configuration states for a migrations folder, read once per folder. */
+  private pgVersionOf(folder: string): RunnerPgVersion | undefined {
+    if (this.pgVersions.has(folder)) return this.pgVersions.get(folder);
+    const s = supabasePgVersion(folder);
+    const v = s ? { version: s.version, source: displayPath(s.file, this.cwd) } : undefined;
+    this.pgVersions.set(folder, v);
+    return v;
+  }
+
+  private listingKey(unit: MigrationUnit): string {
+    return `${unit.folderPerMigration ? 'p' : 'f'}:${unit.folder}`;
   }
 
   private readonly checkedByRun = new WeakMap<ReadonlySet<string>, Map<string, boolean[]>>();
@@ -168,6 +210,26 @@ export class ContextBuilder {
     return list.files.slice(0, list.countBefore[at]);
   }
 
+  /**
+   * pop/popx's choice for PostgreSQL, in place: other databases' files go, and a version with a .postgres.
+   * file loses its generic one (per direction). Records the folder's runner when its names are pop's.
+   */
+  private pickDialect(key: string, names: string[]): void {
+    if (!names.some(isPopOnly)) return;
+    this.folderRunners.set(key, 'pop');
+    const pgOwn = new Set<string>();
+    for (const n of names) {
+      const p = isPostgresDialectMigration(n) ? popName(n) : undefined;
+      if (p) pgOwn.add(`${p.version} ${p.direction}`);
+    }
+    const kept = names.filter((n) => {
+      if (isOtherDialectMigration(n)) return false;
+      const p = popName(n);
+      return !(p && p.dialect === undefined && pgOwn.has(`${p.version} ${p.direction}`));
+    });
+    names.splice(0, names.length, ...kept);
+  }
+
   /** Migration names of a folder in runner order (listed once per folder and layout). */
   private siblings(unit: MigrationUnit): string[] {
     const key = `${unit.folderPerMigration ? 'p' : 'f'}:${unit.folder}`;
@@ -182,13 +244,32 @@ export class ContextBuilder {
     }
     for (const e of entries) {
       if (unit.folderPerMigration) {
-        if (e.isDirectory() && isFileSync(path.join(unit.folder, e.name, 'migration.sql'))) names.push(`${e.name}/migration.sql`);
+        if (!e.isDirectory()) continue;
+        if (isFileSync(path.join(unit.folder, e.name, 'migration.sql'))) names.push(`${e.name}/migration.sql`);
+        else if (/^\d/.test(e.name) && isFileSync(path.join(unit.folder, e.name, 'up.sql'))) names.push(`${e.name}/up.sql`);
       } else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) names.push(e.name);
     }
+    if (!unit.folderPerMigration) this.pickDialect(key, names);
     names.sort(compareMigrationNames);
     this.listings.set(key, names);
     return names;
   }
+}
+
+/** The index of the up file of a pop/popx down file's version, or -1. */
+function ownPopUp(name: string, names: string[]): number {
+  const down = popName(name);
+  if (down?.direction !== 'down') return -1;
+  return names.findIndex((n) => {
+    const p = popName(n);
+    return p?.direction === 'up' && p.version === down.version;
+  });
+}
+
+/** Names the folder shows pop/popx by: a dialect or .autocommit part. */
+function isPopOnly(name: string): boolean {
+  const p = popName(name);
+  return p !== undefined && (p.dialect !== undefined || p.autocommit);
 }
 
 function isFileSync(p: string): boolean {

@@ -6,6 +6,7 @@ import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, walk } from './fsutil';
 import { compileGlob, expandGlob, GlobError, type Glob, hasGlobMagic, toSlashes } from './glob';
 import { compareMigrationFiles } from './context';
+import { isOtherDialectMigration } from '../core/migrations/naming';
 
 /** Absolute paths of the files to check, deduplicated. Throws InputError for a path that yields nothing. */
 export function resolveInputs(args: string[], cwd: string): string[] {
@@ -52,7 +53,8 @@ export function sqlFilesUnder(dir: string): string[] {
     dir,
     (_d, name) => !ALWAYS_SKIPPED_DIRS.has(name),
     (file, name) => {
-      if (name.toLowerCase().endsWith('.sql')) out.push(file);
+      // pop/popx folders hold every database's files: another database's are not PostgreSQL migrations.
+      if (name.toLowerCase().endsWith('.sql') && !isOtherDialectMigration(name)) out.push(file);
     },
   );
   return out;

@@ -101,11 +101,16 @@ export function analyzeInput(project: Project, loaded: LoadedFile, stats: StatsS
   const folder = loaded.context.isMigration ? migrationUnit(loaded.file).folder : undefined;
   let history = folder !== undefined ? project.histories.get(folder) : undefined;
   if (folder !== undefined && !history) project.histories.set(folder, (history = new SchemaHistory()));
+  const ctx = loaded.context;
+  // The runner the folder shows stands in for 'auto' (a file name alone may not tell pop from golang-migrate).
+  const settings = ctx.runner && project.settings.runner === 'auto' ? { ...project.settings, runner: ctx.runner } : project.settings;
   return {
     history,
     text: loaded.text,
     path: loaded.shown,
-    settings: project.settings,
+    settings,
+    runsInTransaction: ctx.runsInTransaction,
+    fallbackPgVersion: ctx.runnerPgVersion?.version,
     stats,
     priorFiles: loaded.context.priorFiles,
     siblingNames: loaded.context.siblingNames,

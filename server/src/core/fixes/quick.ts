@@ -146,6 +146,8 @@ export function concurrentlyFix(ctx: RuleContext, st: StatementView): Fix | unde
   const { statements: sqls, indexNames } = concurrent;
   const eol = fileCache(ctx).eol;
   const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.hasNoTransactionDirective(ctx.text);
+  // The runner's way out is a file beside this one or a name part (diesel, popx): no edit of this file does it.
+  if (runnerWraps && ctx.runner.noTransactionSwitch) return undefined;
   const cache = fileCache(ctx);
   const alone = cache.runStatements.size - (cache.runStatements.has(st.index) ? 1 : 0) === 0;
   const txStatements = cache.txStatements;

@@ -5,6 +5,10 @@
 //   timestamps     20240101120000_add_x.sql (Supabase, dbmate, Atlas, golang-migrate .up.sql ...)
 //   counters       0003_add_x.sql, 3_add_x.up.sql
 //   Prisma         <version>_<name>/migration.sql: the folder name is the migration's name
+//   diesel         <version>_<name>/up.sql (and down.sql): likewise; the version may hold dashes
+//                  (2024-02-12-120203_x), which diesel drops before it compares
+//   pop / popx     <version>_<name>[.<dialect>][.autocommit].(up|down).sql: a dialect's file replaces
+//                  the generic one of its version; other dialects' files are not PostgreSQL's
 
 /** Flyway's name: prefix, version (not for R), two underscores, description. */
 const FLYWAY = /^([VUR])(\d+(?:[._]\d+)*)?__(.*)\.sql$/;
@@ -30,10 +34,52 @@ export function flywayName(base: string): FlywayName | undefined {
   return { kind, rawVersion: m[2], separator: m[2]?.includes('_') ? '_' : '.', description: m[3] };
 }
 
-/** The last path part that names the migration: the file, or Prisma's folder of migration.sql. */
+/** The file names that live in a folder named after the migration (Prisma; diesel's up.sql and down.sql). */
+export const FOLDER_MIGRATION_FILES = new Set(['migration.sql', 'up.sql', 'down.sql']);
+/** diesel's version: the folder name up to its first underscore, dashes dropped. */
+const DIESEL_VERSION = /^(\d+(?:-\d+)*)(?=_|$)/;
+
+/** The last path part that names the migration: the file, or the folder of migration.sql (Prisma) and up.sql (diesel). */
 export function migrationKey(fileName: string): string {
   const parts = fileName.replace(/\\/g, '/').split('/').filter(Boolean);
-  return parts[parts.length - 1] === 'migration.sql' ? parts[parts.length - 2] ?? '' : parts[parts.length - 1] ?? '';
+  const last = parts[parts.length - 1] ?? '';
+  return FOLDER_MIGRATION_FILES.has(last) && parts.length > 1 ? parts[parts.length - 2] : last;
+}
+
+/** gobuffalo pop's and ory popx's file name (popx adds .autocommit); undefined for other names. */
+const POP_NAME = /^(\d+)_([^.]+)(?:\.([a-z0-9]+))?(?:\.(autocommit))?\.(up|down)\.(?:sql|fizz)$/;
+
+export interface PopName {
+  version: string;
+  /** The dialect the file is for ('postgres', 'mysql', ...), undefined for every dialect. */
+  dialect?: string;
+  /** popx runs the file outside a transaction. */
+  autocommit: boolean;
+  direction: 'up' | 'down';
+}
+
+export function popName(base: string): PopName | undefined {
+  const m = POP_NAME.exec(base);
+  if (!m) return undefined;
+  // "x.autocommit.up.sql": the optional dialect group took the flag.
+  const autocommit = m[3] === 'autocommit' || m[4] === 'autocommit';
+  const dialect = m[3] === 'autocommit' ? undefined : m[3];
+  return { version: m[1], dialect, autocommit, direction: m[5] as 'up' | 'down' };
+}
+
+/** PostgreSQL's spellings of a pop dialect (pop's canonical names; popx's YugabyteDB falls back to postgres). */
+const PG_DIALECTS = new Set(['postgres', 'postgresql', 'pg']);
+
+/** A pop/popx file written for another database (mysql, cockroach, sqlite3 ...): never run on PostgreSQL. */
+export function isOtherDialectMigration(base: string): boolean {
+  const d = popName(base)?.dialect;
+  return d !== undefined && !PG_DIALECTS.has(d);
+}
+
+/** A pop/popx file written for PostgreSQL only: it replaces the generic file of its version. */
+export function isPostgresDialectMigration(base: string): boolean {
+  const d = popName(base)?.dialect;
+  return d !== undefined && PG_DIALECTS.has(d);
 }
 
 /** Names read before: every file of a folder reads every sibling's name (n² reads in a history of n). */
@@ -52,6 +98,8 @@ function readVersion(fileName: string): string | undefined {
   const name = migrationKey(fileName);
   const flyway = flywayName(name.endsWith('.sql') ? name : `${name}.sql`);
   if (flyway) return flyway.rawVersion?.replace(/_/g, '.');
+  const last = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
+  if (last === 'up.sql' || last === 'down.sql') return DIESEL_VERSION.exec(name)?.[1].replace(/-/g, '');
   return LEADING_NUMBER.exec(name)?.[1];
 }
 
@@ -86,14 +134,14 @@ function compareDigits(x: string, y: string): number {
 /** Down and undo migrations revert a version; they never define the schema later files see. */
 export function isRevertMigration(name: string): boolean {
   const first = name.split('/')[0];
-  return /\.down\.sql$/i.test(name) || flywayName(first)?.kind === 'U' || /(^|[_.-])down\.sql$/i.test(name);
+  return /\.down\.sql$/i.test(name) || flywayName(first)?.kind === 'U' || /(^|[/_.-])down\.sql$/i.test(name);
 }
 
 /** The description part of a name, without version and extension ('add_x' of 20240101_add_x.up.sql). */
 export function migrationDescription(fileName: string): string {
   const key = migrationKey(fileName);
   const flyway = flywayName(key.endsWith('.sql') ? key : `${key}.sql`);
-  const rest = flyway ? flyway.description : key.replace(/^\d+[_.-]?/, '');
+  const rest = flyway ? flyway.description : key.replace(/^\d+(?:-\d+)*[_.-]?/, '');
   return rest.replace(/(\.(up|down))?\.sql$/i, '');
 }
 

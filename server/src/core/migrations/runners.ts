@@ -1,7 +1,7 @@
 // Migration runner conventions: how each runner names files, whether it wraps a file in a
 // transaction, how a file opts out, and the name of the file that sorts right after another.
 import type { RunnerId } from '@pg-preflight/shared';
-import { isFlywayPath } from './naming';
+import { isFlywayPath, popName } from './naming';
 
 export { compareVersions, migrationVersion, nextMigrationName } from './naming';
 
@@ -19,6 +19,11 @@ export interface RunnerConvention {
   noTransactionDirective?: string;
   /** The directive appears in this text. */
   hasNoTransactionDirective(text: string): boolean;
+  /**
+   * The runner's way out of its transaction when it is not a line of the file (a file beside it, a part
+   * of its name), for messages; the project layer reads that and passes the outcome to analyze().
+   */
+  noTransactionSwitch?: string;
 }
 
 const never = () => false;
@@ -43,6 +48,16 @@ export const RUNNERS: Record<RunnerId, RunnerConvention> = {
     hasNoTransactionDirective: (t) => /^--\s*atlas:txmode\s+none\b/m.test(t),
   },
   sqitch: { id: 'sqitch', sendsOneBatch: false, title: 'Sqitch', wrapsInTransaction: false, hasNoTransactionDirective: never },
+  // diesel runs up.sql in its own BEGIN ... COMMIT; with run_in_transaction = false it sends the file as one batch.
+  diesel: {
+    id: 'diesel', sendsOneBatch: false, title: 'diesel', wrapsInTransaction: true, hasNoTransactionDirective: never,
+    noTransactionSwitch: 'a metadata.toml beside up.sql holding run_in_transaction = false',
+  },
+  // pop and popx run each file in a transaction of their own; popx's ".autocommit" name part turns it off.
+  pop: {
+    id: 'pop', sendsOneBatch: false, title: 'pop/popx', wrapsInTransaction: true, hasNoTransactionDirective: never,
+    noTransactionSwitch: 'the name part .autocommit (ory popx: <version>_<name>.postgres.autocommit.up.sql)',
+  },
   plain: { id: 'plain', sendsOneBatch: false, title: 'psql (no runner)', wrapsInTransaction: false, hasNoTransactionDirective: never },
 };
 
@@ -51,8 +66,13 @@ export function detectRunner(path: string | undefined, text: string): RunnerId {
   const p = (path ?? '').replace(/\\/g, '/');
   if (/(^|\/)supabase\/migrations\//.test(p)) return 'supabase';
   if (/(^|\/)migrations\/[^/]+\/migration\.sql$/.test(p)) return 'prisma';
+  if (/(^|\/)[^/]+\/(up|down)\.sql$/.test(p)) return 'diesel';
   if (isFlywayPath(p)) return 'flyway';
   if (/^--\s*migrate:up\b/m.test(text)) return 'dbmate';
+  // A dialect or .autocommit part is pop's/popx's alone; a plain .up.sql is golang-migrate's unless the
+  // folder says otherwise (the project layer passes the runner it read from the folder).
+  const pop = popName(p.slice(p.lastIndexOf('/') + 1));
+  if (pop && (pop.dialect !== undefined || pop.autocommit)) return 'pop';
   if (/\.(up|down)\.sql$/.test(p)) return 'golang-migrate';
   if (/^--!\s*(no-transaction|Previous:|Hash:)/m.test(text) || /(^|\/)migrations\/(current\.sql|committed\/)/.test(p)) return 'graphile-migrate';
   if (/^--\s*atlas:/m.test(text)) return 'atlas';
@@ -61,3 +81,14 @@ export function detectRunner(path: string | undefined, text: string): RunnerId {
   return 'plain';
 }
 
+
+/**
+ * The convention a file runs under: the runner's, unless the file opts out of its transaction by a means
+ * outside its text (diesel's metadata.toml, read by the project layer and passed as `runsInTransaction`;
+ * popx's .autocommit name part), when it runs as if it carried the runner's directive.
+ */
+export function fileConvention(runner: RunnerConvention, path: string | undefined, runsInTransaction?: boolean): RunnerConvention {
+  const base = (path ?? '').replace(/\\/g, '/').split('/').pop() ?? '';
+  const optedOut = runsInTransaction === false || (runner.id === 'pop' && popName(base)?.autocommit === true);
+  return optedOut && runner.wrapsInTransaction ? { ...runner, hasNoTransactionDirective: () => true } : runner;
+}

@@ -14,7 +14,8 @@ export const concurrentlyInTransaction: Rule = {
       if (!st.lockInfo.nonTransactional || !st.transactional) continue;
       // A runner that sends a file as one implicit batch runs a lone statement on its own; its documented
       // way out is exactly "one migration file for this statement", so that file must not be flagged.
-      if (!st.explicitTransaction && !ctx.runner.noTransactionDirective && alone) continue;
+      // diesel and pop/popx open their own transaction: a lone statement is inside it too.
+      if (!st.explicitTransaction && !ctx.runner.noTransactionDirective && !ctx.runner.noTransactionSwitch && alone) continue;
       const where = st.explicitTransaction ? 'it is inside the BEGIN ... COMMIT written in this file' : `${ctx.runner.title} runs this file in a transaction`;
       ctx.report({
         statementIndex: st.index,
@@ -31,6 +32,12 @@ function howToFix(ctx: RuleContext, st: StatementView, alone: boolean): string {
   const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.hasNoTransactionDirective(ctx.text);
   const directive = ctx.runner.noTransactionDirective;
   if (st.explicitTransaction && !runnerWraps) return 'Move it after the COMMIT (or into its own migration file) so it runs outside the transaction block';
+  const outside = ctx.runner.noTransactionSwitch;
+  if (outside && runnerWraps) {
+    return alone
+      ? `Run this file outside ${ctx.runner.title}'s transaction with ${outside}${st.explicitTransaction ? ', and remove the BEGIN/COMMIT around it' : ''}`
+      : `Move it to a migration of its own, run outside ${ctx.runner.title}'s transaction with ${outside}`;
+  }
   if (directive) {
     return alone
       ? `Start this file with "${directive}" so ${ctx.runner.title} runs it outside a transaction${st.explicitTransaction ? ', and remove the BEGIN/COMMIT around it' : ''}`

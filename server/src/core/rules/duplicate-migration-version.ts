@@ -2,6 +2,7 @@
 // the same counter (0042_...) or timestamp. Runners then apply only one of them, fail on the second, or
 // apply them in an order that differs between machines.
 import { compareVersions } from '../migrations/runners';
+import { popName } from '../migrations/naming';
 import type { Rule } from './rule';
 import { migrationFile, topOfFile } from './migration-out-of-order';
 
@@ -17,7 +18,9 @@ export const duplicateMigrationVersion: Rule = {
     if (!self || self.folderStyle || ctx.runner.id === 'prisma') return;
     const same = ctx.siblingNames
       .map(migrationFile)
-      .filter((s): s is NonNullable<typeof s> => !!s && s.key !== self.key && s.kind === self.kind && compareVersions(s.version, self.version) === 0);
+      .filter((s): s is NonNullable<typeof s> => !!s && s.key !== self.key && s.kind === self.kind && compareVersions(s.version, self.version) === 0)
+      // pop/popx pick one file per version and database: a .postgres. file and the generic one are one migration.
+      .filter((s) => ctx.runner.id !== 'pop' || popName(s.key)?.dialect === popName(self.key)?.dialect);
     if (same.length === 0) return;
     ctx.report({
       span: topOfFile(ctx.text),

@@ -619,6 +619,7 @@ export class Catalog {
         }
         for (const [parent, list] of m) if (list.includes(q)) m.set(parent, list.map((c) => (c === q ? t.qualified : c)));
       }
+      this.renameTableReferences(q, t.qualified);
     } else if (node.renameType === 'OBJECT_COLUMN' && t) {
       const col = t.columns.get(node.subname);
       if (col) {
@@ -633,6 +634,16 @@ export class Catalog {
           if (k.notNullCheckColumn) k.notNullCheckColumn = ren(k.notNullCheckColumn);
         }
         for (const i of this.indexes.values()) if (i.table === q) i.columns = i.columns.map(ren);
+        // Foreign keys that point at the column, and views that read it, follow it too (PostgreSQL keeps them by number).
+        for (const [name, other] of this.tables) {
+          if (!other.constraints.some((k) => k.references === q && k.referencedColumns?.includes(node.subname))) continue;
+          for (const k of this.writableTable(name)?.constraints ?? []) if (k.references === q && k.referencedColumns) k.referencedColumns = k.referencedColumns.map(ren);
+        }
+        for (const [name, v] of this.views) {
+          if (v.reads.some((r) => r.table === q && r.columns.includes(node.subname))) {
+            this.views.set(name, { ...v, reads: v.reads.map((r) => (r.table === q ? { ...r, columns: r.columns.map(ren) } : r)) });
+          }
+        }
       }
     } else if (node.renameType === 'OBJECT_INDEX') {
       const idx = this.indexes.get(q);
@@ -644,6 +655,35 @@ export class Catalog {
     } else if (node.renameType === 'OBJECT_TABCONSTRAINT' && t) {
       for (const k of t.constraints) if (k.name === node.subname) k.name = node.newname;
     }
+  }
+
+  /**
+   * After a table rename, what depends on the table follows it (PostgreSQL keeps dependencies by OID):
+   * other tables' foreign keys, views' reads, trigger lists, extended statistics, DEFAULT partitions, and
+   * the typed-table and function-user lists. Shared objects are replaced, never changed in place (clone()).
+   */
+  private renameTableReferences(from: string, to: string): void {
+    const swap = (x: string) => (x === from ? to : x);
+    for (const [name, other] of this.tables) {
+      if (!other.constraints.some((k) => k.references === from)) continue;
+      for (const k of this.writableTable(name)?.constraints ?? []) if (k.references === from) k.references = to;
+    }
+    for (const [name, v] of this.views) {
+      if (v.reads.some((r) => r.table === from)) this.views.set(name, { ...v, reads: v.reads.map((r) => (r.table === from ? { ...r, table: to } : r)) });
+    }
+    const triggers = this.triggers.get(from);
+    if (triggers) {
+      this.triggers.delete(from);
+      this.triggers.set(to, triggers);
+    }
+    for (const [k, v] of this.statistics) if (v === from) this.statistics.set(k, to);
+    const dflt = this.defaultPartitions.get(from);
+    if (dflt !== undefined) {
+      this.defaultPartitions.delete(from);
+      this.defaultPartitions.set(to, dflt);
+    }
+    for (const [k, v] of this.defaultPartitions) if (v === from) this.defaultPartitions.set(k, to);
+    for (const m of [this.typedTables, this.functionUsers]) for (const [k, list] of m) if (list.includes(from)) m.set(k, list.map(swap));
   }
 }
 

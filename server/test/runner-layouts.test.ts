@@ -1,0 +1,179 @@
+// diesel's and pop/popx's folder layouts, as real projects lay them out: the earlier migrations of the
+// layout give the schema, the runner's own configuration (diesel's metadata.toml, popx's .autocommit,
+// Supabase's config.toml) decides the transaction and the PostgreSQL version, through the project layer.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyze } from '../src/core/analyze';
+import { migrationVersion, isRevertMigration } from '../src/core/migrations/naming';
+import { detectRunner } from '../src/core/migrations/runners';
+import { loadParser } from '../src/core/syntax/parse';
+import { sqlFilesUnder } from '../src/project/inputs';
+import { analyzeInput, loadFiles, openProject } from '../src/project/load';
+import { tomlValue } from '../src/project/runner-config';
+
+function write(root: string, rel: string, text: string): string {
+  const file = path.join(root, ...rel.split('/'));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function check(root: string, file: string) {
+  const project = openProject(root);
+  const [loaded] = loadFiles(project, [file]);
+  return { loaded, analysis: analyze(analyzeInput(project, loaded, undefined, [])) };
+}
+
+const rules = (a: ReturnType<typeof analyze>) => a.violations.map((v) => v.rule);
+
+describe('runner layouts: diesel', () => {
+  let root: string;
+  before(async () => {
+    await loadParser();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-diesel-'));
+    fs.mkdirSync(path.join(root, '.git'));
+    write(root, 'migrations/00000000000000_diesel_initial_setup/up.sql', 'create or replace function diesel_manage_updated_at(_tbl regclass) returns void as $$ begin end $$ language plpgsql;\n');
+    write(root, 'migrations/00000000000000_diesel_initial_setup/down.sql', 'drop function diesel_manage_updated_at(regclass);\n');
+    write(root, 'migrations/2024-01-10-120000_create_posts/up.sql', 'create table posts (id bigint primary key, title varchar(50) not null, body text);\n');
+    write(root, 'migrations/2024-01-10-120000_create_posts/down.sql', 'drop table posts;\n');
+    write(root, 'migrations/2024-02-01-090000_widen_title/up.sql', 'alter table posts alter column title type varchar(200);\n');
+    write(root, 'migrations/2024-02-01-090000_widen_title/down.sql', 'alter table posts alter column title type varchar(50);\n');
+    write(root, 'migrations/2024-03-01-090000_index_body/up.sql', 'create index concurrently posts_body on posts (body);\n');
+    write(root, 'migrations/2024-03-01-090000_index_body/metadata.toml', '# diesel: no transaction\nrun_in_transaction = false\n');
+    write(root, 'migrations/2024-03-02-090000_index_title/up.sql', 'create index concurrently posts_title on posts (title);\n');
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('names: the folder is the migration, its version without dashes; down.sql reverts', () => {
+    assert.equal(migrationVersion('migrations/2024-02-01-090000_widen_title/up.sql'), '20240201090000');
+    assert.equal(migrationVersion('2026-07-30-140000-0000_x/up.sql'), '202607301400000000');
+    assert.equal(migrationVersion('00000000000000_diesel_initial_setup/up.sql'), '00000000000000');
+    assert.ok(isRevertMigration('2024-02-01-090000_widen_title/down.sql'));
+    assert.ok(!isRevertMigration('2024-02-01-090000_widen_title/up.sql'));
+    assert.equal(detectRunner('migrations/2024-02-01-090000_widen_title/up.sql', ''), 'diesel');
+  });
+
+  it('the earlier folders give the schema: widening a varchar of an earlier migration is not a rewrite', () => {
+    const { loaded, analysis } = check(root, path.join(root, 'migrations/2024-02-01-090000_widen_title/up.sql'));
+    assert.equal(analysis.runner, 'diesel');
+    assert.deepEqual(loaded.context.priorFiles.map((p) => p.path), ['migrations/00000000000000_diesel_initial_setup/up.sql', 'migrations/2024-01-10-120000_create_posts/up.sql']);
+    assert.ok(!rules(analysis).includes('rewriting-type-change'), rules(analysis).join(', '));
+    assert.ok(!analysis.violations.some((v) => /not in the known schema|unknown/.test(v.message)), analysis.violations.map((v) => v.message).join('\n'));
+    const [st] = analysis.statements;
+    assert.ok(st.locks.some((l) => l.relation === 'public.posts' && !l.rewrite && /widening varchar\(50\) to varchar\(200\)/.test(l.why ?? '')), JSON.stringify(st.locks));
+  });
+
+  it('a down.sql runs against the schema its own up.sql left', () => {
+    const { loaded, analysis } = check(root, path.join(root, 'migrations/2024-02-01-090000_widen_title/down.sql'));
+    assert.ok(loaded.context.priorFiles.some((p) => p.path.endsWith('2024-02-01-090000_widen_title/up.sql')));
+    // varchar(200) -> varchar(50) checks every row: the narrowing is known as such.
+    assert.ok(analysis.violations.some((v) => v.rule === 'rewriting-type-change' && /public\.posts/.test(v.message)), rules(analysis).join(', '));
+  });
+
+  it('one transaction per file unless metadata.toml says run_in_transaction = false', () => {
+    const inTx = check(root, path.join(root, 'migrations/2024-03-02-090000_index_title/up.sql')).analysis;
+    assert.equal(inTx.wrappedInTransaction, true);
+    const f = inTx.violations.find((v) => v.rule === 'concurrently-in-transaction');
+    assert.ok(f, 'diesel runs a lone CONCURRENTLY inside its own transaction: it fails');
+    assert.match(f.message, /metadata\.toml beside up\.sql holding run_in_transaction = false/);
+    const { loaded, analysis } = check(root, path.join(root, 'migrations/2024-03-01-090000_index_body/up.sql'));
+    assert.equal(loaded.context.runsInTransaction, false);
+    assert.equal(analysis.wrappedInTransaction, false);
+    assert.ok(!rules(analysis).includes('concurrently-in-transaction'), rules(analysis).join(', '));
+  });
+
+  it('a whole-folder check sees every earlier folder in version order', () => {
+    const project = openProject(root);
+    const files = sqlFilesUnder(path.join(root, 'migrations')).filter((f) => f.endsWith('up.sql'));
+    const loaded = loadFiles(project, files);
+    const last = loaded.find((l) => l.file.includes('index_title'));
+    assert.equal(last?.context.priorFiles.length, 4);
+  });
+});
+
+describe('runner layouts: gobuffalo pop / ory popx', () => {
+  let root: string;
+  const dir = 'persistence/sql/migrations/sql';
+  before(async () => {
+    await loadParser();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-popx-'));
+    fs.mkdirSync(path.join(root, '.git'));
+    write(root, `${dir}/20150100000001000000_networks.postgres.up.sql`, 'create table networks (id uuid primary key, name varchar(40) not null);\n');
+    write(root, `${dir}/20150100000001000000_networks.mysql.up.sql`, 'CREATE TABLE `networks` (`id` CHAR(36) NOT NULL, PRIMARY KEY(`id`)) ENGINE=InnoDB;\n');
+    write(root, `${dir}/20150100000001000000_networks.sqlite3.up.sql`, 'CREATE TABLE "networks" ("id" TEXT PRIMARY KEY);\n');
+    write(root, `${dir}/20150100000001000000_networks.postgres.down.sql`, 'drop table networks;\n');
+    // A generic file and the postgres one of the same version: PostgreSQL runs the postgres one only.
+    write(root, `${dir}/20200101000000000000_identities.up.sql`, 'create table identities (id int primary key, nid uuid);\n');
+    write(root, `${dir}/20200101000000000000_identities.postgres.up.sql`, 'create table identities (id uuid primary key, nid uuid references networks (id), traits text);\n');
+    write(root, `${dir}/20200101000000000001_widen.up.sql`, 'alter table networks alter column name type varchar(120);\n');
+    write(root, `${dir}/20200101000000000002_index.postgres.autocommit.up.sql`, 'create index concurrently identities_nid on identities (nid);\n');
+    write(root, `${dir}/20200101000000000003_index.up.sql`, 'create index concurrently identities_traits on identities (traits);\n');
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('the earlier PostgreSQL files give the schema; other databases\' files and superseded generic ones do not', () => {
+    const { loaded, analysis } = check(root, path.join(root, `${dir}/20200101000000000001_widen.up.sql`));
+    assert.equal(analysis.runner, 'pop', 'the folder shows pop/popx, though this file\'s own name is golang-migrate-like');
+    assert.deepEqual(loaded.context.priorFiles.map((p) => path.basename(p.path)), ['20150100000001000000_networks.postgres.up.sql', '20200101000000000000_identities.postgres.up.sql']);
+    assert.ok(!rules(analysis).includes('rewriting-type-change'), rules(analysis).join(', '));
+    assert.ok(!rules(analysis).includes('duplicate-migration-version'), rules(analysis).join(', '));
+    assert.ok(!analysis.violations.some((v) => /not in the known schema/.test(v.message)), analysis.violations.map((v) => v.message).join('\n'));
+  });
+
+  it('the generic file beside a .postgres. one of its version is not a duplicate version', () => {
+    const { analysis } = check(root, path.join(root, `${dir}/20200101000000000000_identities.up.sql`));
+    assert.ok(!rules(analysis).includes('duplicate-migration-version'), rules(analysis).join(', '));
+  });
+
+  it('a folder check leaves other databases\' files out', () => {
+    const files = sqlFilesUnder(path.join(root, dir)).map((f) => path.basename(f));
+    assert.ok(!files.some((f) => /\.(mysql|sqlite3)\./.test(f)), files.join(', '));
+    assert.ok(files.includes('20150100000001000000_networks.postgres.up.sql'));
+  });
+
+  it('each file in a transaction, unless its name has .autocommit (popx)', () => {
+    assert.equal(detectRunner(`${dir}/20200101000000000002_index.postgres.autocommit.up.sql`, ''), 'pop');
+    assert.equal(detectRunner(`${dir}/20150100000001000000_networks.postgres.up.sql`, ''), 'pop');
+    const auto = check(root, path.join(root, `${dir}/20200101000000000002_index.postgres.autocommit.up.sql`)).analysis;
+    assert.equal(auto.wrappedInTransaction, false);
+    assert.ok(!rules(auto).includes('concurrently-in-transaction'), rules(auto).join(', '));
+    const inTx = check(root, path.join(root, `${dir}/20200101000000000003_index.up.sql`)).analysis;
+    assert.equal(inTx.wrappedInTransaction, true);
+    assert.ok(rules(inTx).includes('concurrently-in-transaction'), 'pop runs a lone CONCURRENTLY inside its own transaction: it fails');
+  });
+});
+
+describe('runner configuration: Supabase config.toml states the PostgreSQL version', () => {
+  let root: string;
+  let file: string;
+  before(async () => {
+    await loadParser();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-supa-'));
+    fs.mkdirSync(path.join(root, '.git'));
+    write(root, 'supabase/config.toml', 'project_id = "x"\n\n[api]\nmajor_version = 99\n\n[db]\nport = 54322\n# the server\nmajor_version = 14 # as deployed\n\n[db.pooler]\nenabled = false\n');
+    file = write(root, 'supabase/migrations/20240101000000_t.sql', 'create table t (id bigint primary key);\nalter table t add column c text not null default gen_random_uuid()::text;\n');
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('reads [db] major_version, not another table\'s key of that name', () => {
+    assert.equal(tomlValue(fs.readFileSync(path.join(root, 'supabase/config.toml'), 'utf8'), 'db', 'major_version'), '14');
+    assert.equal(tomlValue('db.major_version = 13\n', 'db', 'major_version'), '13');
+    assert.equal(tomlValue('[db]\nport = 1\n', 'db', 'major_version'), undefined);
+  });
+
+  it('is the version when neither the config nor the statistics give one', () => {
+    assert.equal(check(root, file).analysis.pgVersion, 14);
+  });
+
+  it('.pg-preflight.json and the statistics win over it', () => {
+    const project = openProject(root, { pgVersion: 16 });
+    const [l] = loadFiles(project, [file]);
+    assert.equal(analyze(analyzeInput(project, l, undefined, [])).pgVersion, 16);
+    const p2 = openProject(root);
+    const [l2] = loadFiles(p2, [file]);
+    const stats = { version: 1, serverVersionNum: 150004, tables: [], capturedAt: '2024-01-01T00:00:00Z' } as unknown as Parameters<typeof analyzeInput>[2];
+    assert.equal(analyze(analyzeInput(p2, l2, stats, [])).pgVersion, 15);
+  });
+});
