@@ -400,7 +400,10 @@ function attachPartitionEffects({ cmd, table, ctx, add }: Subcommand, mode: Lock
   // The parent's indexes are built on the new partition (unless it already has matching ones).
   const parentIndexed = [...ctx.catalog.indexes.values()].some((i) => i.table === table);
   const partIndexed = [...ctx.catalog.indexes.values()].some((i) => i.table === part);
-  const hasMatchingCheck = !!partInfo?.constraints.some((k) => k.type === 'c' && k.validated && keyColumns.length > 0 && keyColumns.every((c) => k.checkColumns?.includes(c)));
+  // A statistics snapshot does not record the partition key: then any valid CHECK on the partition is
+  // taken to be the one written for the bound.
+  const keyKnown = !!ctx.catalog.table(table)?.partitionKey;
+  const hasMatchingCheck = !!partInfo?.constraints.some((k) => k.type === 'c' && k.validated && (keyKnown ? keyColumns.length > 0 && keyColumns.every((c) => k.checkColumns?.includes(c)) : true));
   if (parentIndexed && !partIndexed) add(effect(part, AE, { scan: true, indexBuild: true, why: "the parent's indexes are built on the partition" }));
   defaultPartitionChecked(table, part, cmd.def?.PartitionCmd?.bound, ctx, add, 'ATTACH PARTITION');
   add(effect(part, AE, {
