@@ -62,6 +62,9 @@ ALTER TABLE public.users ADD COLUMN seen_at timestamptz DEFAULT now();
 -- form: add-column-enum-default
 ALTER TABLE public.orders ADD COLUMN state public.user_status DEFAULT 'active';
 
+-- form: add-column-stable-default-statement-timestamp
+ALTER TABLE public.users ADD COLUMN seen_at timestamptz DEFAULT statement_timestamp();
+
 -- form: add-column-volatile-default-random
 ALTER TABLE public.users ADD COLUMN r double precision DEFAULT random();
 
