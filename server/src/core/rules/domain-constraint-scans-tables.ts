@@ -28,8 +28,8 @@ export const domainConstraintScansTables: Rule = {
         node.subtype === 'O'
           ? `On a busy table, enforce it with a table CHECK (col IS NOT NULL) added NOT VALID and then VALIDATEd (SHARE UPDATE EXCLUSIVE, writes continue) instead of a NOT NULL domain`
           : node.subtype === 'V'
-          ? `Validating a domain constraint blocks writes like adding it (a table's VALIDATE CONSTRAINT would not). On a busy table, enforce the rule with a table CHECK constraint added NOT VALID and then VALIDATEd (SHARE UPDATE EXCLUSIVE, writes continue), or validate in a quiet window`
-          : `Add it NOT VALID (new values only, no scan); its VALIDATE takes the same SHARE lock, so on a busy table enforce the rule for existing rows with a table CHECK constraint added NOT VALID and then VALIDATEd (SHARE UPDATE EXCLUSIVE, writes continue)`;
+            ? `Validating a domain constraint blocks writes like adding it (a table's VALIDATE CONSTRAINT would not). On a busy table, enforce the rule with a table CHECK constraint added NOT VALID and then VALIDATEd (SHARE UPDATE EXCLUSIVE, writes continue), or validate in a quiet window`
+            : `Add it NOT VALID (new values only, no scan); its VALIDATE takes the same SHARE lock, so on a busy table enforce the rule for existing rows with a table CHECK constraint added NOT VALID and then VALIDATEd (SHARE UPDATE EXCLUSIVE, writes continue)`;
       ctx.report({
         statementIndex: st.index,
         severity,

@@ -26,12 +26,24 @@ export const volatileDefault: Rule = {
       if (!lock || lock.newTable) continue;
       const calls = [...new Set(calledFunctions(dflt.raw_expr))];
       const builtinVolatile = calls.filter((f) => isVolatileExpression({ FuncCall: { funcname: [{ String: { sval: f } }] } }));
-      const userVolatile = calls.filter((f) => ctx.catalog.volatility.get(f) === 'v' && lock.why.includes(`volatile default (`) && new RegExp(`[(, ]${f}[,)]`).test(lock.why));
-      const unknown = calls.filter((f) => !ctx.catalog.volatility.has(f) && !BUILTIN_FUNCTIONS.has(f) && !builtinVolatile.includes(f) && !f.startsWith('svfop_'));
+      const userVolatile = calls.filter(
+        (f) =>
+          ctx.catalog.volatility.get(f) === 'v' && lock.why.includes(`volatile default (`) && new RegExp(`[(, ]${f}[,)]`).test(lock.why),
+      );
+      const unknown = calls.filter(
+        (f) => !ctx.catalog.volatility.has(f) && !BUILTIN_FUNCTIONS.has(f) && !builtinVolatile.includes(f) && !f.startsWith('svfop_'),
+      );
       const { span, written } = defaultText(ctx, d.st.index, dflt.location, d.st.span.end);
       const label = `ADD COLUMN ${d.column} ${written}`;
-      const fix = () => splitFix(ctx, d.st, 'volatile-default', 'Add the column without the default, SET DEFAULT for new rows, and backfill existing rows in batches in a new migration');
-      const instead = 'Add the column without a default, SET DEFAULT in a second statement (new rows only, no rewrite), then backfill existing rows in batches';
+      const fix = () =>
+        splitFix(
+          ctx,
+          d.st,
+          'volatile-default',
+          'Add the column without the default, SET DEFAULT for new rows, and backfill existing rows in batches in a new migration',
+        );
+      const instead =
+        'Add the column without a default, SET DEFAULT in a second statement (new rows only, no rewrite), then backfill existing rows in batches';
       if (lock.rewrite && (builtinVolatile.length || userVolatile.length || ctx.pgVersion < 11)) {
         const severity = sizeScaledSeverity([lock], ctx.settings);
         if (!severity) continue;
@@ -82,7 +94,12 @@ function defaultText(ctx: RuleContext, index: number, location: number | undefin
       if (depth === 0) break;
       depth--;
     } else if (depth === 0 && (ch === ',' || ch === ';')) break;
-    else if (depth === 0 && /\s/.test(ch) && /^\s+(NOT|NULL|CHECK|REFERENCES|CONSTRAINT|UNIQUE|PRIMARY|GENERATED|COLLATE)\b/i.test(text.slice(i))) break;
+    else if (
+      depth === 0 &&
+      /\s/.test(ch) &&
+      /^\s+(NOT|NULL|CHECK|REFERENCES|CONSTRAINT|UNIQUE|PRIMARY|GENERATED|COLLATE)\b/i.test(text.slice(i))
+    )
+      break;
   }
   const written = text.slice(0, i).trimEnd().replace(/\s+/g, ' ') || 'DEFAULT';
   return { span: { start, end: start + text.slice(0, i).trimEnd().length }, written };
