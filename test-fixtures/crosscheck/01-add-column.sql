@@ -297,11 +297,21 @@ ALTER TABLE accounts ADD COLUMN slug2 text CONSTRAINT accounts_slug2_key UNIQUE;
 
 -- case: add-column-references
 -- expect: dangerous
--- rules: constraint-missing-not-valid
+-- rules: fk-without-index
 -- peers: sq add_column_references_lock; sm add_reference foreign_key
--- why: ADD COLUMN ... REFERENCES takes SHARE ROW EXCLUSIVE on the referenced table (blocks its writes) and validates
+-- why: the new key has no index on events: every DELETE on accounts scans events. The ADD COLUMN itself takes SHARE ROW EXCLUSIVE on accounts only briefly: without a default the column is all NULL and PostgreSQL marks the key valid without checking a row (lock corpus add-column-references, PG 11-18)
+-- disagree: squawk and strong_migrations say the inline REFERENCES validates every row; PostgreSQL skips that validation for a column without a default
 SET lock_timeout = '2s';
 ALTER TABLE events ADD COLUMN owner_id bigint REFERENCES accounts (id);
+-- ^^^
+
+-- case: add-column-references-with-default
+-- expect: dangerous
+-- rules: constraint-missing-not-valid
+-- peers: sq add_column_references_lock; sm add_reference foreign_key
+-- why: with a default every row gets a value, so PostgreSQL checks each against accounts while it holds ACCESS EXCLUSIVE on events and SHARE ROW EXCLUSIVE on accounts (lock corpus add-column-references-with-default)
+SET lock_timeout = '2s';
+ALTER TABLE events ADD COLUMN owner_id bigint DEFAULT 1 REFERENCES accounts (id);
 -- ^^^
 
 -- case: add-column-check

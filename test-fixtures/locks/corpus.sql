@@ -62,6 +62,9 @@ ALTER TABLE public.users ADD COLUMN seen_at timestamptz DEFAULT now();
 -- form: add-column-enum-default
 ALTER TABLE public.orders ADD COLUMN state public.user_status DEFAULT 'active';
 
+-- form: add-column-stable-default-statement-timestamp
+ALTER TABLE public.users ADD COLUMN seen_at timestamptz DEFAULT statement_timestamp();
+
 -- form: add-column-volatile-default-random
 ALTER TABLE public.users ADD COLUMN r double precision DEFAULT random();
 
@@ -98,6 +101,9 @@ ALTER TABLE public.users ADD COLUMN flag boolean NOT NULL DEFAULT false;
 
 -- form: add-column-references
 ALTER TABLE public.orders ADD COLUMN referrer_id bigint REFERENCES public.users (id);
+
+-- form: add-column-references-with-default
+ALTER TABLE public.orders ADD COLUMN referrer_id bigint DEFAULT 1 REFERENCES public.users (id);
 
 -- form: add-column-check
 ALTER TABLE public.users ADD COLUMN rating int CHECK (rating BETWEEN 1 AND 5);
@@ -275,6 +281,12 @@ ALTER TABLE public.audit ADD CONSTRAINT audit_pkey PRIMARY KEY (id);
 -- form: add-primary-key-using-index
 -- setup: CREATE UNIQUE INDEX audit_id_uidx ON public.audit (id)
 ALTER TABLE public.audit ADD CONSTRAINT audit_pkey PRIMARY KEY USING INDEX audit_id_uidx;
+
+-- form: add-primary-key-using-index-nullable
+ALTER TABLE public.pk_nullable ADD CONSTRAINT pk_nullable_pkey PRIMARY KEY USING INDEX pk_nullable_id_uidx;
+
+-- form: add-primary-key-using-index-nullable-with-check
+ALTER TABLE public.pk_nullable ADD CONSTRAINT pk_nullable_pkey PRIMARY KEY USING INDEX pk_nullable_code_uidx;
 
 -- form: add-exclude-btree
 ALTER TABLE public.users ADD CONSTRAINT users_id_excl EXCLUDE USING btree (id WITH =);

@@ -259,4 +259,11 @@ CREATE FUNCTION public.sql_random() RETURNS double precision LANGUAGE sql AS 'SE
 CREATE FUNCTION public.sql_one() RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE FUNCTION public.sql_one_immutable() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';
 
+-- Nullable columns with unique indexes, for ADD PRIMARY KEY USING INDEX: one with a valid
+-- CHECK (col IS NOT NULL), which lets PostgreSQL 12+ skip the NULL scan, one without.
+CREATE TABLE public.pk_nullable (id bigint, code text, CONSTRAINT pk_nullable_code_nn CHECK (code IS NOT NULL));
+INSERT INTO public.pk_nullable SELECT g, 'c' || g FROM generate_series(1, 100) AS g;
+CREATE UNIQUE INDEX pk_nullable_id_uidx ON public.pk_nullable (id);
+CREATE UNIQUE INDEX pk_nullable_code_uidx ON public.pk_nullable (code);
+
 ANALYZE;

@@ -9,3 +9,7 @@ ALTER TABLE comments ADD CONSTRAINT comments_user_fk FOREIGN KEY (user_id) REFER
 CREATE TABLE tags (id bigint PRIMARY KEY, user_id bigint);
 INSERT INTO tags (id, user_id) VALUES (1, 1);
 ALTER TABLE tags ADD CONSTRAINT tags_user_fk FOREIGN KEY (user_id) REFERENCES users (id);
+-- An inline REFERENCES without a default: the column is all NULL, so PostgreSQL checks no row.
+ALTER TABLE orders ADD COLUMN coupon_owner_id bigint REFERENCES users (id);
+-- An inline CHECK on a table created in this file checks nothing.
+ALTER TABLE invoices ADD COLUMN tax int CHECK (tax >= 0);

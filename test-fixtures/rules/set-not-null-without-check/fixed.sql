@@ -10,3 +10,7 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_actor_not_null CHECK (actor IS NO
 -- The constraint form scans the same way unless it is NOT VALID.
 ALTER TABLE small_lookup ADD CONSTRAINT small_lookup_code_not_null CHECK (code IS NOT NULL) NOT VALID;
 -- ^^^ set-not-null-without-check
+-- A primary key over a nullable column sets it NOT NULL, with the same scan.
+CREATE UNIQUE INDEX CONCURRENTLY audit_log_at_key ON audit_log (at);
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_pkey PRIMARY KEY USING INDEX audit_log_at_key;
+-- ^^^ set-not-null-without-check

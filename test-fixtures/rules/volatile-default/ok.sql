@@ -10,3 +10,8 @@ ALTER TABLE users ALTER COLUMN api_token SET DEFAULT gen_random_uuid();
 -- A table created in this migration is empty and unseen.
 CREATE TABLE invoices (id bigint PRIMARY KEY);
 ALTER TABLE invoices ADD COLUMN public_id uuid DEFAULT gen_random_uuid();
+-- A function declared STABLE (or IMMUTABLE) is evaluated once: catalog-only.
+CREATE FUNCTION default_region() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'eu' $$;
+ALTER TABLE users ADD COLUMN region text DEFAULT default_region();
+-- statement_timestamp() is STABLE, like now().
+ALTER TABLE orders ADD COLUMN seen_at timestamptz DEFAULT statement_timestamp();

@@ -402,7 +402,10 @@ function attachPartitionEffects({ cmd, table, ctx, add }: Subcommand, mode: Lock
   // The parent's indexes are built on the new partition (unless it already has matching ones).
   const parentIndexed = [...ctx.catalog.indexes.values()].some((i) => i.table === table);
   const partIndexed = [...ctx.catalog.indexes.values()].some((i) => i.table === part);
-  const hasMatchingCheck = !!partInfo?.constraints.some((k) => k.type === 'c' && k.validated && keyColumns.length > 0 && keyColumns.every((c) => k.checkColumns?.includes(c)));
+  // A statistics snapshot does not record the partition key: then any valid CHECK on the partition is
+  // taken to be the one written for the bound.
+  const keyKnown = !!ctx.catalog.table(table)?.partitionKey;
+  const hasMatchingCheck = !!partInfo?.constraints.some((k) => k.type === 'c' && k.validated && (keyKnown ? keyColumns.length > 0 && keyColumns.every((c) => k.checkColumns?.includes(c)) : true));
   if (parentIndexed && !partIndexed) add(effect(part, AE, { scan: true, indexBuild: true, why: "the parent's indexes are built on the partition" }));
   defaultPartitionChecked(table, part, cmd.def?.PartitionCmd?.bound, ctx, add, 'ATTACH PARTITION');
   add(effect(part, AE, {
@@ -502,16 +505,20 @@ function addColumn(table: string, def: Node, ctx: LockContext, out: StatementLoc
   } else if (dflt) {
     why = `ADD COLUMN ${name} with a constant default is catalog-only (PG 11+)`;
   }
-  const scanForCheck = cons.some((c) => c.contype === 'CONSTR_CHECK' && !c.skip_validation) && !rewrite;
+  // An inline REFERENCES is validated only when the column gets a default: without one every row is
+  // NULL and PostgreSQL marks the key valid unchecked (transformAlterTableStmt; observed on 11 to 18).
+  const fkChecked = !!dflt && cons.some((c) => c.contype === 'CONSTR_FOREIGN');
+  const scanForCheck = (cons.some((c) => c.contype === 'CONSTR_CHECK' && !c.skip_validation) || fkChecked) && !rewrite;
   const unique = cons.some((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
-  add(effect(table, mode, { rewrite, scan: scanForCheck || unique, indexBuild: unique, why: unique ? `${why}; the inline UNIQUE/PRIMARY KEY builds an index under the lock` : scanForCheck ? `${why}; the inline CHECK scans the table` : why }));
+  const checkWhy = fkChecked ? 'the inline REFERENCES checks every row\'s default against the referenced table' : 'the inline CHECK scans the table';
+  add(effect(table, mode, { rewrite, scan: scanForCheck || unique, indexBuild: unique, why: unique ? `${why}; the inline UNIQUE/PRIMARY KEY builds an index under the lock` : scanForCheck ? `${why}; ${checkWhy}` : why }));
   if (notNull && !dflt && !identity && !serial && !generated && info?.origin !== 'this-file') {
     addFailure(out, `ADD COLUMN ${name} NOT NULL without a default fails on a table that has rows`);
   }
   for (const c of cons) {
     if (c.contype === 'CONSTR_FOREIGN' && c.pktable) {
       const ref = resolveTable(c.pktable, ctx);
-      if (ref !== table) add(effect(ref, 'ShareRowExclusiveLock', { why: 'the inline REFERENCES adds triggers to the referenced table' }));
+      if (ref !== table) add(effect(ref, 'ShareRowExclusiveLock', { scan: !!dflt, why: dflt ? 'the inline REFERENCES adds triggers to the referenced table, which the validation of the default reads' : 'the inline REFERENCES adds triggers to the referenced table' }));
     }
   }
 }
@@ -575,6 +582,14 @@ function addConstraint(table: string, con: Node, ctx: LockContext, out: Statemen
     case 'CONSTR_EXCLUSION': {
       const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : con.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'EXCLUDE';
       if (con.indexname) {
+        // A primary key makes its columns NOT NULL: a nullable one is scanned for NULLs like SET NOT NULL
+        // (skipped from PG 12 when a valid CHECK (col IS NOT NULL) proves it; observed on 11 to 18).
+        const cols = con.contype === 'CONSTR_PRIMARY' ? (ctx.catalog.indexes.get(`${table.split('.')[0]}.${con.indexname}`)?.columns ?? []) : [];
+        const unproven = cols.filter((c) => info?.columns.has(c) && !info.columns.get(c)?.notNull && !(ctx.pgVersion >= 12 && info.constraints.some((k) => k.type === 'c' && k.validated && k.notNullCheckColumn === c)));
+        if (unproven.length) {
+          add(effect(table, mode, { scan: true, why: `ADD PRIMARY KEY USING INDEX sets ${unproven.join(', ')} NOT NULL, scanning the whole table for NULLs under ACCESS EXCLUSIVE` }));
+          return;
+        }
         add(effect(table, mode, { why: `ADD ${kind} USING INDEX reuses the existing index: brief ACCESS EXCLUSIVE` }));
       } else {
         const pkScan = con.contype === 'CONSTR_PRIMARY' && strings(con.keys).some((c) => !info?.columns.get(c)?.notNull);

@@ -30,7 +30,8 @@ export interface StatementLocks {
 /** Functions whose value changes per row: as a column default they force a table rewrite. */
 const VOLATILE_FUNCTIONS = new Set([
   'random', 'gen_random_uuid', 'uuid_generate_v4', 'uuid_generate_v1', 'uuid_generate_v1mc', 'clock_timestamp', 'timeofday',
-  'nextval', 'setseed', 'txid_current', 'statement_timestamp', 'uuidv4', 'uuidv7', 'gen_random_bytes', 'random_normal',
+  // Not statement_timestamp() or txid_current(): both are STABLE, so no rewrite (observed on PG 15).
+  'nextval', 'setseed', 'uuidv4', 'uuidv7', 'gen_random_bytes', 'random_normal', 'currval', 'lastval',
 ]);
 
 export function isVolatileExpression(expr: unknown): boolean {

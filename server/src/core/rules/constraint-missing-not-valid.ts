@@ -2,8 +2,8 @@
 // (FK: SHARE ROW EXCLUSIVE on both tables; CHECK: ACCESS EXCLUSIVE).
 import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
-import { lockSentence, sizeScaledSeverity } from './helpers';
-import type { Rule, RuleContext } from './rule';
+import { describeBlocks, describeLock, lockSentence, sizeScaledSeverity } from './helpers';
+import type { Rule, RuleContext, StatementView } from './rule';
 
 export const constraintMissingNotValid: Rule = {
   id: 'constraint-missing-not-valid',
@@ -15,6 +15,10 @@ export const constraintMissingNotValid: Rule = {
       if (kind !== 'AlterTableStmt') continue;
       for (const c of node.cmds ?? []) {
         const cmd: Node = c?.AlterTableCmd ?? {};
+        if (cmd.subtype === 'AT_AddColumn') {
+          reportColumnConstraints(ctx, st, qualify(rangeVarName(node.relation)), cmd.def?.ColumnDef ?? {});
+          continue;
+        }
         const con: Node | undefined = cmd.def?.Constraint;
         if (cmd.subtype !== 'AT_AddConstraint' || !con) continue;
         if (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') continue;
@@ -52,4 +56,38 @@ function createdEmptyEarlier(ctx: RuleContext, index: number, table: string): bo
     else if (kind === 'CopyStmt' && node.is_from && qualify(rangeVarName(node.relation)) === table) empty = false;
   }
   return empty;
+}
+
+/**
+ * ADD COLUMN with an inline CHECK, or an inline REFERENCES on a column given a default: PostgreSQL
+ * validates every row while it holds the lock (a REFERENCES column without a default is all NULL, so
+ * PostgreSQL skips that validation; observed on PG 11 to 18). A column that rewrites the table is
+ * checked during the rewrite, which its own rule reports.
+ */
+function reportColumnConstraints(ctx: RuleContext, st: StatementView, table: string, def: Node): void {
+  const cons: Node[] = (def.constraints ?? []).map((k: Node) => k?.Constraint ?? {});
+  const hasDefault = cons.some((k) => k.contype === 'CONSTR_DEFAULT');
+  const lock = st.locks.find((l) => l.relation === table && l.scan && !l.newTable);
+  if (!lock || lock.rewrite) return;
+  if (createdEmptyEarlier(ctx, st.index, table)) return;
+  for (const con of cons) {
+    const fk = con.contype === 'CONSTR_FOREIGN' && hasDefault;
+    if (!fk && !(con.contype === 'CONSTR_CHECK' && !con.skip_validation)) continue;
+    const ref = fk ? st.locks.find((l) => l.relation === qualify(rangeVarName(con.pktable)) && !l.newTable) : undefined;
+    const held = [lock, ...(ref && ref !== lock ? [ref] : [])];
+    const severity = sizeScaledSeverity(held, ctx.settings);
+    if (!severity) continue;
+    const what = fk ? 'REFERENCES' : 'CHECK';
+    const alsoRef = ref && ref !== lock ? `, and ${describeLock(ref)}: ${describeBlocks(ref)}` : '';
+    const work = fk
+      ? `while it checks every existing row's default against ${ref?.relation ?? 'the referenced table'} (without a default the column is all NULL and nothing is checked)`
+      : 'while it checks every existing row against the CHECK';
+    ctx.report({
+      statementIndex: st.index,
+      span: ctx.spanAt(st.index, con.location, what.length),
+      severity,
+      message: `${lockSentence(`ADD COLUMN ${def.colname} ... ${what}`, lock)}${alsoRef}, ${work}. Add the column without the constraint, then ADD CONSTRAINT ... ${fk ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE, writes continue)`,
+      locks: held,
+    });
+  }
 }

@@ -40,7 +40,7 @@ export const fkWithoutIndex: Rule = {
         // Without stats or earlier migrations the table's indexes are unknown, so the finding is only a prompt to check.
         severity: table ? undefined : 'info',
         message: `Foreign key ${fk.name ? `${fk.name} ` : ''}${fk.table} (${cols}) -> ${fk.references} has no ${table ? '' : 'known '}index on ${fk.table} starting with (${cols}): every DELETE or key UPDATE on ${fk.references} scans ${fk.table}${size} to find referencing rows. ${create}`,
-        help: 'Any index whose leading columns are the foreign key columns (in any order) serves the lookup; indexes created later in the same file count.',
+        help: 'Any index whose leading columns are the foreign key columns (in any order) serves the lookup, but not a partial one (WHERE ...); indexes created later in the same file count.',
       });
     }
   },
@@ -101,10 +101,11 @@ function indexedColumnLists(ctx: RuleContext): Map<string, string[][]> {
     list.push(cols);
     out.set(table, list);
   };
-  for (const idx of ctx.catalog.indexes.values()) add(idx.table, idx.columns);
+  // A partial index finds only the rows its WHERE covers: the foreign key's lookups need them all.
+  for (const idx of ctx.catalog.indexes.values()) if (!idx.partial) add(idx.table, idx.columns);
   for (const st of ctx.statements) {
     const [kind, node] = unwrap(st.ast);
-    if (kind !== 'IndexStmt') continue;
+    if (kind !== 'IndexStmt' || node.whereClause) continue;
     const cols: string[] = [];
     for (const p of node.indexParams ?? []) {
       const name = p?.IndexElem?.name;

@@ -49,6 +49,9 @@ import { blockingMaintenance } from './blocking-maintenance';
 import { breakingRename } from './breaking-rename';
 import { dropSchema } from './drop-schema';
 import { alterSequenceBlocksNextval } from './alter-sequence-blocks-nextval';
+import { domainConstraintScansTables } from './domain-constraint-scans-tables';
+import { alterTableRewrites } from './alter-table-rewrites';
+import { attachPartitionScans } from './attach-partition-scans';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -98,6 +101,9 @@ export const RULES: Rule[] = [
   breakingRename,
   dropSchema,
   alterSequenceBlocksNextval,
+  domainConstraintScansTables,
+  alterTableRewrites,
+  attachPartitionScans,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */

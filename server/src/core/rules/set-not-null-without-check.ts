@@ -38,6 +38,16 @@ export const setNotNullWithoutCheck: Rule = {
           label = `ADD CONSTRAINT ${con.conname ? `${con.conname} ` : ''}NOT NULL ${column}`;
           span = ctx.spanAt(st.index, con.location, 10);
         }
+        let fix = true;
+        const pkSets = /ADD PRIMARY KEY USING INDEX sets (.+?) NOT NULL/.exec(lock.why)?.[1];
+        if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_PRIMARY' && cmd.def.Constraint.indexname && pkSets) {
+          // The primary key sets its nullable columns NOT NULL itself (the lock model says which).
+          const con: Node = cmd.def.Constraint;
+          column = pkSets;
+          label = `ADD ${con.conname ? `CONSTRAINT ${con.conname} ` : ''}PRIMARY KEY USING INDEX ${con.indexname} (${pkSets} nullable)`;
+          span = ctx.spanAt(st.index, con.location, 10);
+          fix = false;
+        }
         if (!column) continue;
         ctx.report({
           statementIndex: st.index,
@@ -46,7 +56,7 @@ export const setNotNullWithoutCheck: Rule = {
           message: `${lockSentence(label, lock)}, while it scans every row for NULLs. ${saferSteps(table, column, ctx.pgVersion)}`,
           help: 'Before the constraint steps, backfill the NULLs in batches; VALIDATE fails while any remain.',
           locks: [lock],
-          fix: () => splitFix(ctx, st, 'not-null', ctx.pgVersion >= 18 ? 'Add NOT NULL ... NOT VALID here and VALIDATE it in a new migration (PG 18)' : 'Use CHECK (col IS NOT NULL) NOT VALID here; VALIDATE, SET NOT NULL and drop the CHECK in a new migration'),
+          fix: !fix ? undefined : () => splitFix(ctx, st, 'not-null', ctx.pgVersion >= 18 ? 'Add NOT NULL ... NOT VALID here and VALIDATE it in a new migration (PG 18)' : 'Use CHECK (col IS NOT NULL) NOT VALID here; VALIDATE, SET NOT NULL and drop the CHECK in a new migration'),
         });
       }
     }

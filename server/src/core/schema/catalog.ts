@@ -41,6 +41,8 @@ export interface IndexInfo {
   columns: string[];
   unique: boolean;
   valid: boolean;
+  /** Has a WHERE clause: it cannot serve lookups of rows outside it (a foreign key's, for one). */
+  partial?: boolean;
 }
 
 export interface TableInfo {
@@ -261,7 +263,7 @@ export class Catalog {
       origin: 'snapshot',
     }));
     this.tables.set(qualified, { qualified, schema: t.schema, name: t.name, kind: t.kind, columns, constraints, rlsEnabled: false, origin: 'snapshot', stats: t });
-    for (const i of t.indexes) this.indexes.set(`${t.schema}.${i.name}`, { qualified: `${t.schema}.${i.name}`, table: qualified, columns: i.columns, unique: i.unique, valid: i.valid });
+    for (const i of t.indexes) this.indexes.set(`${t.schema}.${i.name}`, { qualified: `${t.schema}.${i.name}`, table: qualified, columns: i.columns, unique: i.unique, valid: i.valid, partial: /\)\s+WHERE\s/i.test(i.definition) });
   }
 
   /** Applies one parsed statement's effect on the schema. Unknown statements leave it unchanged. */
@@ -295,7 +297,7 @@ export class Catalog {
         let generated: string | undefined;
         if (!node.idxname) this.names.set(node, (generated = this.indexName(table, node)));
         const name = `${schema}.${node.idxname ?? generated}`;
-        this.indexes.set(name, { qualified: name, table, columns, unique: !!node.unique, valid: true });
+        this.indexes.set(name, { qualified: name, table, columns, unique: !!node.unique, valid: true, partial: !!node.whereClause });
         this.addFunctionUsers(table, [node.indexParams, node.whereClause]);
         return;
       }
