@@ -148,6 +148,25 @@ describe('analyze', () => {
     assert.ok(a.statements[1].locks.every((l) => l.newTable));
   });
 
+  describe('timeout findings only where traffic queues behind the lock (observed on PG 15)', () => {
+    const priorFiles = [
+      {
+        path: 'migrations/001_x.sql',
+        text: "CREATE TABLE m (id int, at date) PARTITION BY RANGE (at); CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\nCREATE TABLE t (id int PRIMARY KEY); CREATE MATERIALIZED VIEW mv AS SELECT id FROM t; CREATE UNIQUE INDEX ON mv (id);",
+      },
+    ];
+    const timeouts = (text: string) =>
+      analyze({ text, path: 'migrations/002_x.sql', priorFiles }).violations.filter((v) => v.rule === 'missing-lock-timeout' || v.rule === 'missing-statement-timeout').map((v) => v.rule);
+    it('DETACH PARTITION ... CONCURRENTLY: parent queries go on, a lock_timeout would leave the detach pending', () => {
+      assert.deepEqual(timeouts('ALTER TABLE m DETACH PARTITION m1 CONCURRENTLY;'), []);
+      assert.deepEqual(timeouts('ALTER TABLE m DETACH PARTITION m1;'), ['missing-lock-timeout']);
+    });
+    it('REFRESH MATERIALIZED VIEW CONCURRENTLY: readers go on, and a matview takes no writes', () => {
+      assert.deepEqual(timeouts('REFRESH MATERIALIZED VIEW CONCURRENTLY mv;'), []);
+      assert.deepEqual(timeouts('REFRESH MATERIALIZED VIEW mv;'), ['missing-lock-timeout', 'missing-statement-timeout']);
+    });
+  });
+
   it('CREATE TABLE IF NOT EXISTS on an existing table keeps its size', () => {
     const a = analyze({ text: 'CREATE TABLE IF NOT EXISTS orders (id bigint); CREATE INDEX i ON orders (note);', stats });
     assert.equal(a.statements[1].locks[0].newTable, undefined);

@@ -40,6 +40,8 @@ export function mergeEffects(effects: LockEffect[]): LockEffect[] {
       why: [...new Set(whys)].join('; '),
     };
     if (prev.indexBuild || e.indexBuild) merged.indexBuild = true;
+    // Exempt from the timeout rules only when every lock on the relation is.
+    if (prev.timeoutNoHelp && e.timeoutNoHelp) merged.timeoutNoHelp = prev.timeoutNoHelp;
     if ((prev.emptiesTable || e.emptiesTable) && !(prev.rewrite && !prev.emptiesTable) && !(e.rewrite && !e.emptiesTable)) merged.emptiesTable = true;
     byRelation.set(e.relation, merged);
   }
