@@ -49,6 +49,7 @@ import { blockingMaintenance } from './blocking-maintenance';
 import { breakingRename } from './breaking-rename';
 import { dropSchema } from './drop-schema';
 import { alterSequenceBlocksNextval } from './alter-sequence-blocks-nextval';
+import { bulkCopyInMigration } from './bulk-copy-in-migration';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -98,6 +99,7 @@ export const RULES: Rule[] = [
   breakingRename,
   dropSchema,
   alterSequenceBlocksNextval,
+  bulkCopyInMigration,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
