@@ -50,6 +50,7 @@ import { breakingRename } from './breaking-rename';
 import { dropSchema } from './drop-schema';
 import { alterSequenceBlocksNextval } from './alter-sequence-blocks-nextval';
 import { bulkCopyInMigration } from './bulk-copy-in-migration';
+import { statementFails } from './statement-fails';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -100,6 +101,7 @@ export const RULES: Rule[] = [
   dropSchema,
   alterSequenceBlocksNextval,
   bulkCopyInMigration,
+  statementFails,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
