@@ -105,6 +105,45 @@ describe('analyze', () => {
     });
   });
 
+  describe('COMMIT or ROLLBACK with no transaction open (transaction-nesting)', () => {
+    const stray = (text: string, p = 'migrations/001_x.sql') =>
+      analyze({ text, path: p }).violations.filter((v) => v.rule === 'transaction-nesting').map((v) => text.slice(v.span.start, v.span.end));
+    it('a second COMMIT in a plain file', () => {
+      assert.deepEqual(stray('BEGIN;\nSELECT 1;\nCOMMIT;\nCOMMIT;\n'), ['COMMIT;']);
+      assert.equal(stray('BEGIN;\nSELECT 1;\nCOMMIT;\nCOMMIT;\n').length, 1);
+    });
+    it('ROLLBACK with no BEGIN in a plain file', () => {
+      assert.deepEqual(stray('SELECT 1;\nROLLBACK;\n'), ['ROLLBACK;']);
+    });
+    it('COMMIT with no BEGIN in a file sent as one batch (Supabase): ends its implicit transaction early', () => {
+      const text = 'SELECT 1;\nCOMMIT;\n';
+      const found = analyze({ text, path: 'supabase/migrations/20240101000000_x.sql' }).violations.filter((v) => v.rule === 'transaction-nesting');
+      assert.deepEqual(found.map((v) => text.slice(v.span.start, v.span.end)), ['COMMIT;']);
+      assert.match(found[0].message, /one batch/);
+    });
+    it('not a BEGIN ... COMMIT pair, in a plain file or one sent as one batch', () => {
+      assert.deepEqual(stray('BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nROLLBACK;\n'), []);
+      assert.deepEqual(stray('BEGIN;\nSELECT 1;\nCOMMIT;\n', 'supabase/migrations/20240101000000_x.sql'), []);
+    });
+  });
+
+  describe('SET LOCAL lasts until its transaction ends (missing-lock-timeout)', () => {
+    const unguarded = (text: string) => analyze({ text, path: 'migrations/001_x.sql', stats }).violations.filter((v) => v.rule === 'missing-lock-timeout').map((v) => text.slice(v.span.start, v.span.end));
+    it('a SET LOCAL ended by COMMIT leaves the next ALTER without a lock_timeout', () => {
+      assert.deepEqual(unguarded("BEGIN;\nSET LOCAL lock_timeout = '2s';\nCOMMIT;\nALTER TABLE orders ADD COLUMN c text;\n"), ['ALTER TABLE orders ADD COLUMN c text;']);
+    });
+    it('a plain SET in a rolled-back transaction is undone', () => {
+      assert.deepEqual(unguarded("BEGIN;\nSET lock_timeout = '2s';\nROLLBACK;\nALTER TABLE orders ADD COLUMN c text;\n"), ['ALTER TABLE orders ADD COLUMN c text;']);
+    });
+    it('SET LOCAL outside a transaction does nothing', () => {
+      assert.deepEqual(unguarded("SET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN c text;\n"), ['ALTER TABLE orders ADD COLUMN c text;']);
+    });
+    it('a plain SET in a committed transaction stays; SET LOCAL guards its own transaction', () => {
+      assert.deepEqual(unguarded("BEGIN;\nSET lock_timeout = '2s';\nCOMMIT;\nALTER TABLE orders ADD COLUMN c text;\n"), []);
+      assert.deepEqual(unguarded("BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN c text;\nCOMMIT;\n"), []);
+    });
+  });
+
   describe('suppression comments', () => {
     const bad = 'CREATE INDEX orders_user_id_idx ON orders (user_id);';
     const rule = 'require-concurrent-index-creation';
@@ -146,6 +185,25 @@ describe('analyze', () => {
     const lockRules = ['require-concurrent-index-creation', 'constraint-missing-not-valid', 'missing-lock-timeout', 'missing-statement-timeout', 'statements-after-access-exclusive'];
     assert.deepEqual(a.violations.filter((v) => lockRules.includes(v.rule)).map((v) => v.rule), []);
     assert.ok(a.statements[1].locks.every((l) => l.newTable));
+  });
+
+  describe('timeout findings only where traffic queues behind the lock (observed on PG 15)', () => {
+    const priorFiles = [
+      {
+        path: 'migrations/001_x.sql',
+        text: "CREATE TABLE m (id int, at date) PARTITION BY RANGE (at); CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\nCREATE TABLE t (id int PRIMARY KEY); CREATE MATERIALIZED VIEW mv AS SELECT id FROM t; CREATE UNIQUE INDEX ON mv (id);",
+      },
+    ];
+    const timeouts = (text: string) =>
+      analyze({ text, path: 'migrations/002_x.sql', priorFiles }).violations.filter((v) => v.rule === 'missing-lock-timeout' || v.rule === 'missing-statement-timeout').map((v) => v.rule);
+    it('DETACH PARTITION ... CONCURRENTLY: parent queries go on, a lock_timeout would leave the detach pending', () => {
+      assert.deepEqual(timeouts('ALTER TABLE m DETACH PARTITION m1 CONCURRENTLY;'), []);
+      assert.deepEqual(timeouts('ALTER TABLE m DETACH PARTITION m1;'), ['missing-lock-timeout']);
+    });
+    it('REFRESH MATERIALIZED VIEW CONCURRENTLY: readers go on, and a matview takes no writes', () => {
+      assert.deepEqual(timeouts('REFRESH MATERIALIZED VIEW CONCURRENTLY mv;'), []);
+      assert.deepEqual(timeouts('REFRESH MATERIALIZED VIEW mv;'), ['missing-lock-timeout', 'missing-statement-timeout']);
+    });
   });
 
   it('CREATE TABLE IF NOT EXISTS on an existing table keeps its size', () => {

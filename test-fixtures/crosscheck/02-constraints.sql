@@ -59,6 +59,7 @@ BEGIN;
 SET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '10s';
 ALTER TABLE accounts ADD CONSTRAINT accounts_balance_pos CHECK (balance >= 0) NOT VALID;
 COMMIT;
+SET lock_timeout = '2s';
 ALTER TABLE orders ADD CONSTRAINT orders_qty_pos CHECK (qty > 0) NOT VALID;
 ALTER TABLE orders VALIDATE CONSTRAINT orders_qty_pos;
 

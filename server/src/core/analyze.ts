@@ -7,7 +7,7 @@ import { riskScore, withEstimate } from './estimate';
 import { applyIgnores, readIgnores } from './ignore';
 import { statementLocks, type LockContext, type StatementLocks } from './locks';
 import { lockStrength } from './locks/modes';
-import type { AnalysisMemo } from './memo';
+import type { AnalysisMemo, SettingScope } from './memo';
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
 import { RULES, RULE_IDS } from './rules';
 import type { Finding, RuleContext, StatementView } from './rules/rule';
@@ -112,8 +112,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   let explicitTx = false;
   let txId = wrapped ? 0 : -1;
   let nextTxId = 1;
-  let lockTimeout = false;
-  let statementTimeout = false;
+  let lockTimeout: SettingScope = { session: false, committed: false };
+  let statementTimeout: SettingScope = { session: false, committed: false };
 
   // With a memo (language server): reuse the earlier files' schema and, when the statements before the
   // memo's checkpoint are unchanged, the sequential pass's state after them. Same result, less work.
@@ -163,25 +163,28 @@ export function analyze(input: AnalyzeInput): Analysis {
       lockInfo = statementLocks(ast, lockCtx);
       const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput, (r) => (isNew(r) ? undefined : statsByTable.get(r))));
       // A DO block that sets lock_timeout before its SQL (the lock-retry block) guards its own waits.
-      const guarded = lockTimeout || (kind === 'DoStmt' && doSetsLockTimeout(node, lockCtx));
-      views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, guarded, statementTimeout));
+      const guarded = isOn(lockTimeout) || (kind === 'DoStmt' && doSetsLockTimeout(node, lockCtx));
+      views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, guarded, isOn(statementTimeout)));
       catalog.apply(ast, 'this-file');
       if (catalog.refused) violations.push({ rule: INHERITANCE_CYCLE_RULE, severity: 'error', message: catalog.refused, span: p.raw.span, statementIndex: index });
       if (kind === 'VariableSetStmt') {
         const name = String(node.name ?? '').toLowerCase();
         const off = node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || isZeroSetting(node);
-        if (name === 'lock_timeout') lockTimeout = !off;
-        if (name === 'statement_timeout') statementTimeout = !off;
+        if (name === 'lock_timeout') lockTimeout = setScope(lockTimeout, !off, node.is_local === true, inTx);
+        if (name === 'statement_timeout') statementTimeout = setScope(statementTimeout, !off, node.is_local === true, inTx);
         if (name === 'timezone') lockCtx.timeZoneUtc = off || isUtc(node);
       } else if (kind === 'SelectStmt') {
         const sets = setConfigCalls(node);
-        if (sets.includes('lock_timeout')) lockTimeout = true;
-        if (sets.includes('statement_timeout')) statementTimeout = true;
+        if (sets.includes('lock_timeout')) lockTimeout = setScope(lockTimeout, true, false, inTx);
+        if (sets.includes('statement_timeout')) statementTimeout = setScope(statementTimeout, true, false, inTx);
       }
       if (kind === 'TransactionStmt') {
         const k = String(node.kind);
         // COMMIT ends the runner's transaction too: what follows runs on its own.
         if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_PREPARE') {
+          // SET LOCAL ends here (a plain SET of the transaction too, on ROLLBACK).
+          lockTimeout = endScope(lockTimeout, k === 'TRANS_STMT_ROLLBACK');
+          statementTimeout = endScope(statementTimeout, k === 'TRANS_STMT_ROLLBACK');
           inTx = false;
           explicitTx = false;
           txId = -1;
@@ -189,7 +192,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       }
       if (!inTx) txId = -1;
     } else {
-      views.push(makeView(p, index, kind, [], lockInfo, inTx, txId, explicitTx, lockTimeout, statementTimeout));
+      views.push(makeView(p, index, kind, [], lockInfo, inTx, txId, explicitTx, isOn(lockTimeout), isOn(statementTimeout)));
       if (p.error) {
         violations.push({ rule: SYNTAX_ERROR_RULE, severity: 'error', message: `syntax error: ${p.error.message}`, span: p.error.span, statementIndex: index });
       }
@@ -330,6 +333,21 @@ function createdRelation(ast: Node): string | undefined {
   if (kind === 'CreateTableAsStmt') return qualify(rangeVarName(node.into?.rel));
   if (kind === 'ViewStmt' && !node.replace) return qualify(rangeVarName(node.view));
   return undefined;
+}
+
+function isOn(s: SettingScope): boolean {
+  return s.local ?? s.session;
+}
+
+/** SET [LOCAL]: outside a transaction SET LOCAL has no effect (PostgreSQL warns), and a plain SET commits at once. */
+function setScope(s: SettingScope, on: boolean, local: boolean, inTx: boolean): SettingScope {
+  if (local) return inTx ? { ...s, local: on } : s;
+  return inTx ? { session: on, committed: s.committed } : { session: on, committed: on };
+}
+
+function endScope(s: SettingScope, rolledBack: boolean): SettingScope {
+  const session = rolledBack ? s.committed : s.session;
+  return { session, committed: session };
 }
 
 function isUtc(node: Node): boolean {

@@ -26,9 +26,22 @@ export interface PassState {
   explicitTx: boolean;
   txId: number;
   nextTxId: number;
-  lockTimeout: boolean;
-  statementTimeout: boolean;
+  lockTimeout: SettingScope;
+  statementTimeout: SettingScope;
   timeZoneUtc?: boolean;
+}
+
+/**
+ * Whether a timeout setting is on, by scope (never mutated: the memo copies the state shallowly). SET LOCAL
+ * lasts until its transaction ends; a plain SET inside a transaction is undone by ROLLBACK.
+ */
+export interface SettingScope {
+  /** Session value, counting plain SETs of the open transaction. */
+  session: boolean;
+  /** Session value as of the last transaction end (what ROLLBACK goes back to). */
+  committed: boolean;
+  /** SET LOCAL in the open transaction. */
+  local?: boolean;
 }
 
 export interface Checkpoint {

@@ -27,7 +27,7 @@ export interface LockEffect {
   /** Schema-qualified relation name, e.g. "public.orders". */
   relation: string;
   mode: LockMode;
-  /** Derived from mode; kept here so every front end shows the same words. */
+  /** Derived from mode (narrowed where the relation takes no such traffic, e.g. a materialized view's writes); kept here so every front end shows the same words. */
   blocks: BlockedOperation[];
   /** The table (or index) is rewritten into a new relfilenode while the lock is held. */
   rewrite: boolean;
@@ -44,6 +44,11 @@ export interface LockEffect {
    * locks are held for the whole join, so the estimate costs both tables (docs/estimates.md).
    */
   fkJoin?: FkJoin;
+  /**
+   * Why a lock_timeout would not help while this lock is awaited, when it would not (the timeout rules
+   * skip the lock): e.g. DETACH ... CONCURRENTLY's partition lock, whose timeout leaves a pending detach.
+   */
+  timeoutNoHelp?: string;
   /** Short human reason, e.g. "SET NOT NULL scans the table to check for NULLs". */
   why: string;
 }

@@ -21,3 +21,20 @@ ALTER TABLE audit_log
   ADD COLUMN request_id uuid;
 -- ^^^ statements-after-access-exclusive
 COMMIT;
+
+-- A lock_timeout bounds the wait for a second table's ACCESS EXCLUSIVE, but orders stays blocked while
+-- it lasts, and an application transaction taking the two tables in the other order deadlocks with it.
+BEGIN;
+SET lock_timeout = '5s';
+ALTER TABLE orders ADD COLUMN source text;
+ALTER TABLE audit_log ADD COLUMN source text;
+-- ^^^ statements-after-access-exclusive
+COMMIT;
+
+-- A plain SELECT that scans the table it holds: every query on users waits for the count.
+BEGIN;
+SET lock_timeout = '5s';
+ALTER TABLE users ADD COLUMN referrer text;
+SELECT count(*) FROM users;
+-- ^^^ statements-after-access-exclusive
+COMMIT;

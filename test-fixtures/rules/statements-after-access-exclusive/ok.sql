@@ -19,11 +19,11 @@ CREATE INDEX invoices_order_id_idx ON invoices (order_id);
 INSERT INTO invoices (id, order_id, amount) VALUES (1, 1, 10);
 COMMIT;
 
--- lock_timeout bounds the wait for another table's brief lock.
+-- Under a lock_timeout, a lock on another table that no reader or writer conflicts with (SHARE UPDATE EXCLUSIVE).
 BEGIN;
 SET lock_timeout = '5s';
 ALTER TABLE orders ADD COLUMN source text;
-ALTER TABLE audit_log ADD COLUMN source text;
+ALTER TABLE audit_log SET (autovacuum_vacuum_scale_factor = 0.01);
 COMMIT;
 
 -- Slow work first, the ACCESS EXCLUSIVE change last.

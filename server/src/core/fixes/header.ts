@@ -23,10 +23,15 @@ export interface HeaderStatement {
 /** Which finding the fix answers; 'any' (the command) adds whatever is missing. */
 export type HeaderFinding = 'lock_timeout' | 'statement_timeout' | 'any';
 
+/** The lock makes ordinary traffic queue while it is awaited or held, and a timeout would help. */
+function queuesTraffic(l: LockEstimate): boolean {
+  return blocksTraffic(l.mode) && l.blocks.some((b) => b !== 'DDL') && !l.timeoutNoHelp;
+}
+
 /** The strongest traffic-blocking lock of a statement on an existing table, if any. */
 function worstExistingLock(locks: LockEstimate[]): LockEstimate | undefined {
   return locks
-    .filter((l) => !l.newTable && blocksTraffic(l.mode))
+    .filter((l) => !l.newTable && queuesTraffic(l))
     .sort((a, b) => (b.estimatedSeconds ?? 0) - (a.estimatedSeconds ?? 0) || (b.rows ?? 0) - (a.rows ?? 0))[0];
 }
 
@@ -54,7 +59,7 @@ export function firstUncappedLongLock<S extends HeaderStatement>(statements: rea
   for (const st of statements) {
     if (st.hasStatementTimeout) continue;
     const lock = st.locks
-      .filter((l) => !l.newTable && !l.emptiesTable && blocksTraffic(l.mode) && (l.rewrite || l.scan || l.indexBuild) && !isTiny(l))
+      .filter((l) => !l.newTable && !l.emptiesTable && queuesTraffic(l) && (l.rewrite || l.scan || l.indexBuild) && !isTiny(l))
       .sort((a, b) => (b.estimatedSeconds ?? Infinity) - (a.estimatedSeconds ?? Infinity))[0];
     if (lock) return { st, lock };
   }
@@ -63,7 +68,7 @@ export function firstUncappedLongLock<S extends HeaderStatement>(statements: rea
 
 /** Long work that does not block traffic (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT): a statement_timeout would abort it. */
 export function hasLongNonBlockingWork(statements: readonly HeaderStatement[]): boolean {
-  return statements.some((st) => st.locks.some((l) => !l.newTable && !blocksTraffic(l.mode) && (l.scan || l.indexBuild || l.rewrite)));
+  return statements.some((st) => st.locks.some((l) => !l.newTable && !(blocksTraffic(l.mode) && l.blocks.some((b) => b !== 'DDL')) && (l.scan || l.indexBuild || l.rewrite)));
 }
 
 function setsParameter(st: HeaderStatement, parameter: string): boolean {

@@ -430,7 +430,13 @@ function detachPartitionEffects({ cmd, table, ctx, out, add }: Subcommand, mode:
     if (v < 14) out.unsupported = 'DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 or later';
     out.nonTransactional = true;
     add(effect(table, mode, { why: 'DETACH ... CONCURRENTLY does not block queries on the parent' }));
-    add(effect(part, AE, { why: 'DETACH ... CONCURRENTLY takes ACCESS EXCLUSIVE on the partition in its second transaction, after waiting for queries on the parent' }));
+    // Observed on PG 15: while this lock is awaited, queries on the parent go on (they no longer see the
+    // partition); only direct queries on the partition queue. A lock_timeout there aborts the second
+    // transaction and leaves the partition "detach pending", which FINALIZE completes under the same lock.
+    add({
+      ...effect(part, AE, { why: 'DETACH ... CONCURRENTLY takes ACCESS EXCLUSIVE on the partition in its second transaction, after waiting for queries on the parent' }),
+      timeoutNoHelp: 'queries on the parent no longer wait for the partition, and a lock_timeout would leave the detach pending (FINALIZE waits for the same lock)',
+    });
     return;
   }
   add(effect(table, mode, { why: 'DETACH PARTITION blocks reads and writes of the whole partitioned table' }));

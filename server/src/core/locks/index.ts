@@ -194,7 +194,9 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       return;
     case 'RefreshMatViewStmt': {
       const mv = qualify(rangeVarName(node.relation));
-      if (node.concurrent) add(effect(mv, 'ExclusiveLock', { scan: true, why: 'REFRESH ... CONCURRENTLY lets reads continue' }));
+      // EXCLUSIVE lets reads go on (observed on PG 15: a reader does not queue behind a waiting refresh),
+      // and a materialized view takes no INSERT/UPDATE/DELETE: only other refreshes, DDL and VACUUM wait.
+      if (node.concurrent) add({ ...effect(mv, 'ExclusiveLock', { scan: true, why: 'REFRESH ... CONCURRENTLY lets reads continue' }), blocks: ['DDL'] });
       else add(effect(mv, 'AccessExclusiveLock', { rewrite: true, why: 'REFRESH MATERIALIZED VIEW blocks reads of the view until it is rebuilt' }));
       // WITH NO DATA empties the view without running its query.
       if (!node.skipData) for (const r of ctx.catalog.views.get(mv)?.reads ?? []) add(effect(r.table, 'AccessShareLock', { scan: true, why: 'the materialized view query reads this table' }));

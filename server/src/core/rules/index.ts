@@ -52,6 +52,8 @@ import { alterSequenceBlocksNextval } from './alter-sequence-blocks-nextval';
 import { domainConstraintScansTables } from './domain-constraint-scans-tables';
 import { alterTableRewrites } from './alter-table-rewrites';
 import { attachPartitionScans } from './attach-partition-scans';
+import { bulkCopyInMigration } from './bulk-copy-in-migration';
+import { statementFails } from './statement-fails';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -104,6 +106,8 @@ export const RULES: Rule[] = [
   domainConstraintScansTables,
   alterTableRewrites,
   attachPartitionScans,
+  bulkCopyInMigration,
+  statementFails,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */

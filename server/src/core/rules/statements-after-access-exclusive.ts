@@ -4,7 +4,7 @@
 // lock on another table keeps it blocked for as long as that wait lasts.
 import { unwrap, type Node } from '../syntax/ast';
 import { formatDuration } from '../estimate';
-import { lockStrength } from '../locks/modes';
+import { blocksTraffic, lockStrength } from '../locks/modes';
 import { LineIndex } from '../syntax/text';
 import type { LockEstimate } from '../types';
 import { describeLock, sizeScaledSeverity } from './helpers';
@@ -103,7 +103,9 @@ function extendsHold(st: StatementView, held: Map<string, Held>): Extension | un
 
   const [kind, node] = unwrap(st.ast);
   const writes = existing.filter((l) => l.mode === 'RowExclusiveLock');
-  if ((DATA_STATEMENTS.has(kind) || writes.length > 0) && !isLiteralInsertIntoHeld(kind, node, existing, held)) {
+  // A plain SELECT of an existing table (count(*), a check query) reads as much as an INSERT ... SELECT does.
+  const reads = kind === 'SelectStmt' && existing.some((l) => l.mode === 'AccessShareLock' || l.mode === 'RowShareLock');
+  if ((DATA_STATEMENTS.has(kind) || writes.length > 0 || reads) && !isLiteralInsertIntoHeld(kind, node, existing, held)) {
     const target = writes[0] ?? existing[0];
     return { st, reason: `it ${target.mode === 'RowExclusiveLock' ? 'writes rows of' : 'reads'} ${target.relation}, which takes as long as the data it touches` };
   }
@@ -112,6 +114,16 @@ function extendsHold(st: StatementView, held: Map<string, Held>): Extension | un
   const other = existing.find((l) => !held.has(l.relation) && lockStrength(l.mode) >= lockStrength('RowExclusiveLock'));
   if (other && !st.hasLockTimeout) {
     return { st, reason: `it also needs ${describeLock(other)} and, without a lock_timeout, waits for every query on ${other.relation} to finish`, workSeconds: 0, mayWait: true };
+  }
+  // Even with a lock_timeout, a lock that queues behind ordinary traffic on a second table keeps the
+  // first blocked for up to the timeout, and takes the two tables in an order the application may not.
+  if (other && blocksTraffic(other.mode)) {
+    return {
+      st,
+      reason: `it also needs ${describeLock(other)}, which waits (up to the lock_timeout) for every query on ${other.relation} to finish, and an application transaction that takes the two tables in the other order deadlocks with it`,
+      workSeconds: 0,
+      mayWait: true,
+    };
   }
   return undefined;
 }

@@ -4,6 +4,12 @@
 //  - BEGIN inside an explicit BEGIN ... COMMIT: ignored the same way;
 //  - COMMIT (or ROLLBACK) in a runner-wrapped file: it ends the runner's transaction early, so the rest
 //    of the file runs outside it and a later failure leaves the migration half applied;
+//  - COMMIT (or ROLLBACK) with no BEGIN before it in a file sent as one batch (Supabase, Prisma,
+//    golang-migrate): it ends the batch's implicit transaction early, so a later failure leaves the
+//    statements before it applied (observed on PG 15: "there is no transaction in progress", then
+//    the earlier CREATE TABLE stays after a later error);
+//  - COMMIT (or ROLLBACK) with no transaction open in a plain file: PostgreSQL only warns "there is no
+//    transaction in progress"; the statements the author grouped before it already ran on their own;
 //  - BEGIN with no COMMIT or ROLLBACK before the end of the file (outside a runner's transaction): the
 //    transaction stays open after the migration, holding every lock it took until the session ends.
 import { unwrap } from '../syntax/ast';
@@ -46,6 +52,15 @@ export const transactionNesting: Rule = {
           ctx.report({
             statementIndex: st.index,
             message: `${label} in a file that ${ctx.runner.title} runs in a transaction ${what} the runner's transaction early: the statements after it run outside any transaction, and a failure there leaves the migration half applied. Remove it${optOut}`,
+          });
+        } else if (!explicitOpen && k !== 'TRANS_STMT_PREPARE') {
+          const what = k === 'TRANS_STMT_ROLLBACK' ? 'rolls back' : 'commits';
+          const batch = ctx.runner.wrapsInTransaction && ctx.runner.sendsOneBatch && !ctx.runner.hasNoTransactionDirective(ctx.text);
+          ctx.report({
+            statementIndex: st.index,
+            message: batch
+              ? `${label} with no BEGIN before it, in a file that ${ctx.runner.title} sends as one batch (one implicit transaction): it ${what} the statements before it early, and a failure after it leaves the migration half applied. Remove it, or open the transaction with BEGIN`
+              : `${label} with no transaction open: PostgreSQL only warns "there is no transaction in progress"; every statement since the last transaction ended ran on its own, not in the transaction this ${label} suggests. Remove it, or add the BEGIN it was meant to close`,
           });
         }
         explicitOpen = false;
