@@ -184,6 +184,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   });
 
   const mappers = new Map<number, Utf8Mapper>();
+  // Built only when a rule asks (a column this file re-types): rebuilding costs a pass over the earlier files.
+  let before: Catalog | undefined;
   const ctx: RuleContext = {
     path: input.path,
     text,
@@ -193,6 +195,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     isMigration: input.isMigration ?? true,
     statements: views,
     catalog,
+    catalogBefore: () => (before ??= memo ? memo.baseCatalog(input.stats, priorFiles, buildBase) : buildBase()),
     stats: input.stats,
     siblingNames: input.siblingNames ?? [],
     migrationNames: input.migrationNames ?? [...(input.siblingNames ?? []), ...(input.path ? [input.path] : [])],
