@@ -287,7 +287,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     runner: runner.id,
     statements,
     violations: filtered,
-    riskScore: score,
+    // A file none of whose statements parsed (a template, another dialect) was not analysed: its risk is unknown, not low.
+    riskScore: views.length > 0 && views.every((v) => v.kind === 'error') ? null : score,
     lockedTables: [...lockedTables.values()].map(({ unknown, ...t }) => (unknown ? { relation: t.relation, strongestMode: t.strongestMode } : t)),
     wrappedInTransaction: wrapped,
   };
