@@ -143,6 +143,18 @@ describe('analyze', () => {
     }
   });
 
+  it('one statement, one story: a plain CREATE INDEX tells its lock once, each other finding only its own part', () => {
+    const a = analyze({ text: 'CREATE INDEX i ON orders (note);', stats });
+    assert.deepEqual(a.violations.map((v) => v.rule).sort(), ['missing-lock-timeout', 'missing-statement-timeout', 'require-concurrent-index-creation']);
+    const leads = a.violations.filter((v) => v.message.includes('takes SHARE lock on public.orders'));
+    assert.deepEqual(leads.map((v) => v.rule), ['require-concurrent-index-creation']);
+    // The timeout findings still name the lock they are about, without its sizes and what it blocks.
+    for (const v of a.violations.filter((x) => x.rule.startsWith('missing-'))) {
+      assert.match(v.message, /its SHARE lock on public\.orders,/);
+      assert.ok(!v.message.includes('blocks INSERT'), v.message);
+    }
+  });
+
   it('tables created in the same file are new: their locks are not findings', () => {
     const a = analyze({ text: 'CREATE TABLE t (id bigint primary key, a int); CREATE INDEX t_a ON t (a); ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);', stats });
     const lockRules = ['require-concurrent-index-creation', 'constraint-missing-not-valid', 'missing-lock-timeout', 'missing-statement-timeout', 'statements-after-access-exclusive'];
