@@ -99,8 +99,8 @@ const MIN_BAR = 6;
 export function renderLockTimeline(analysis: LockAnalysis, opts: RenderOptions): string {
   const { statements, totalSeconds } = timeline(analysis);
   const scale = totalSeconds > 0 ? VIEW_WIDTH / totalSeconds : 0;
-  const risk = Math.max(1, Math.min(10, Math.round(analysis.riskScore)));
-  const riskTone = risk >= 7 ? 'high' : risk >= 4 ? 'medium' : 'low';
+  const risk = analysis.riskScore === null ? null : Math.max(1, Math.min(10, Math.round(analysis.riskScore)));
+  const riskTone = risk === null ? 'unknown' : risk >= 7 ? 'high' : risk >= 4 ? 'medium' : 'low';
   const stats =
     opts.statsNote ??
     (analysis.statsSource === 'notification'
@@ -147,6 +147,7 @@ export function renderLockTimeline(analysis: LockAnalysis, opts: RenderOptions):
     .risk { font-size: 1.6em; font-weight: 600; padding: 4px 12px; border-radius: 4px; border: 2px solid var(--vscode-charts-green); }
     .risk.medium { border-color: var(--vscode-charts-yellow); }
     .risk.high { border-color: var(--vscode-charts-red); }
+    .risk.unknown { border-color: var(--vscode-disabledForeground); }
     .meta { color: var(--vscode-descriptionForeground); line-height: 1.5; }
     .file { color: var(--vscode-foreground); font-weight: 600; }
     .rows { display: flex; flex-direction: column; gap: 10px; }
@@ -173,7 +174,7 @@ export function renderLockTimeline(analysis: LockAnalysis, opts: RenderOptions):
 </head>
 <body>
 <header>
-  <div class="risk ${riskTone}" id="risk">Risk ${risk}/10</div>
+  <div class="risk ${riskTone}" id="risk">${risk === null ? 'Risk not analysed' : `Risk ${risk}/10`}</div>
   <div class="meta"><div class="file">${escapeHtml(opts.fileName)}</div>
     <div>PostgreSQL ${analysis.pgVersion} · ${escapeHtml(analysis.runner)}${analysis.wrappedInTransaction ? ' · one transaction: locks are held until COMMIT' : ''} · ${escapeHtml(stats)}</div>
     <div>${f.error} error${f.error === 1 ? '' : 's'}, ${f.warning} warning${f.warning === 1 ? '' : 's'}, ${f.info + f.hint} note${f.info + f.hint === 1 ? '' : 's'}${totalSeconds > 0 ? ` · estimated lock time ${formatSeconds(totalSeconds)}` : ''}</div>

@@ -36,7 +36,9 @@ describe('analyze', () => {
         const step = Math.max(1, Math.floor(text.length / 400));
         for (let i = 0; i <= text.length; i += step) {
           const a = analyze({ text: text.slice(0, i), path: 'supabase/migrations/20240101000000_x.sql', stats });
-          assert.ok(a.riskScore >= 1 && a.riskScore <= 10);
+          // null exactly when statements exist and none parsed (a prefix cut inside the first statement).
+          if (a.riskScore === null) assert.ok(a.statements.length > 0 && a.statements.every((st) => st.kind === 'error'));
+          else assert.ok(a.riskScore >= 1 && a.riskScore <= 10);
           prefixes++;
         }
       }
@@ -177,6 +179,18 @@ describe('analyze', () => {
         assert.ok(doc.includes(`| ${c.row} | ${c.score} |`), 'docs/risk.md lists this example with this score');
         assert.equal(analyze({ text: c.sql, stats }).riskScore, c.score);
       });
+    }
+  });
+
+  it('one statement, one story: a plain CREATE INDEX tells its lock once, each other finding only its own part', () => {
+    const a = analyze({ text: 'CREATE INDEX i ON orders (note);', stats });
+    assert.deepEqual(a.violations.map((v) => v.rule).sort(), ['missing-lock-timeout', 'missing-statement-timeout', 'require-concurrent-index-creation']);
+    const leads = a.violations.filter((v) => v.message.includes('takes SHARE lock on public.orders'));
+    assert.deepEqual(leads.map((v) => v.rule), ['require-concurrent-index-creation']);
+    // The timeout findings still name the lock they are about, without its sizes and what it blocks.
+    for (const v of a.violations.filter((x) => x.rule.startsWith('missing-'))) {
+      assert.match(v.message, /its SHARE lock on public\.orders,/);
+      assert.ok(!v.message.includes('blocks INSERT'), v.message);
     }
   });
 

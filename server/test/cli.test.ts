@@ -383,6 +383,24 @@ describe('cli', function () {
       assert.ok(!out.includes('\u001b['), 'no colours when stdout is not a TTY');
     });
 
+    it('a file no statement of which parses is "not analysed", never risk 1/10 (low): text, json, markdown', async () => {
+      const file = path.join(tmp, 'templated.sql');
+      fs.writeFileSync(file, 'CREATE TABLE {{.Schema}}.users (id bigint);\nALTER TABLE {{.Schema}}.users ADD COLUMN x int;\n');
+      const text = (await runMain(['check', file, '--fail-on', 'never'])).stdout;
+      assert.match(text, /\nRisk score: not analysed\n/);
+      assert.match(text, /Checked 1 file: 2 errors, 0 warnings; not analysed\.\n$/);
+      assert.ok(!/1\/10/.test(text), text);
+      const json = JSON.parse((await runMain(['check', file, '--format', 'json', '--fail-on', 'never'])).stdout);
+      assert.equal(json.files[0].riskScore, null);
+      assert.deepEqual(check(SCHEMA, json), []);
+      const md = (await runMain(['check', file, '--format', 'markdown', '--fail-on', 'never'])).stdout;
+      assert.match(md, /^## pg-preflight: risk ⚪ not analysed\n/);
+      // One parsed statement is enough for a score: the file with the template and a plain statement gets one.
+      const mixed = path.join(tmp, 'half-templated.sql');
+      fs.writeFileSync(mixed, 'CREATE TABLE plain (id bigint);\nALTER TABLE {{.Schema}}.users ADD COLUMN x int;\n');
+      assert.match((await runMain(['check', mixed, '--fail-on', 'never'])).stdout, /\nRisk score: \d+\/10 \(low\)\n/);
+    });
+
     it('colours only on a TTY without NO_COLOR', async () => {
       const args = ['check', path.join(RULES, 'require-concurrent-index-creation/bad.sql'), '--stats', RULE_STATS];
       assert.ok((await runMain(args, { tty: true })).stdout.includes('\u001b['));

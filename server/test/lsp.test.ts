@@ -267,6 +267,16 @@ describe('lsp: the language server', function () {
       assert.ok(lenses.every((l) => l.command?.command === COMMANDS.showLockAnalysis));
     });
 
+    it('a document no statement of which parses: the lens and the lock analysis say "not analysed", no score', async () => {
+      const uri = project.uri('supabase/migrations/20240302000000_templated.sql');
+      await c.open(uri, 'ALTER TABLE {{.Schema}}.orders ADD COLUMN x int;\n');
+      await c.diagnostics(uri);
+      const lenses = await c.codeLens(uri);
+      assert.equal(lenses[0].command?.title, 'Risk not analysed · no tables locked');
+      const la = (await c.executeCommand(COMMANDS.showLockAnalysis, [uri])) as LockAnalysis;
+      assert.equal(la.riskScore, null);
+    });
+
     it('pgPreflight.showLockAnalysis returns the lock analysis table as data', async () => {
       const la = (await c.executeCommand(COMMANDS.showLockAnalysis, [project.uri(rel)])) as LockAnalysis;
       const a = analyze({ text, path: rel, stats: ORDERS_STATS(), pgVersion: 15 });

@@ -110,6 +110,18 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
     assert.ok(!fs.existsSync(path.join(dir, d.file)));
   });
 
+  it('check_migration and plan_migration on SQL no statement of which parses: riskScore null, "not analysed"', async () => {
+    const r = await call('check_migration', { sql: 'ALTER TABLE {{.Schema}}.orders ADD COLUMN x int;' });
+    assert.ok(!r.isError, text(r));
+    assert.equal((r.structuredContent as { riskScore: number | null }).riskScore, null);
+    assert.match(text(r), /: risk not analysed \(no statement parsed\)/);
+    fs.writeFileSync(path.join(dir, 'templated.sql'), 'ALTER TABLE {{.Schema}}.orders ADD COLUMN x int;\n');
+    const p = await call('plan_migration', { path: 'templated.sql' });
+    assert.ok(!p.isError, text(p));
+    assert.equal((p.structuredContent as { riskScore: number | null }).riskScore, null);
+    assert.match(text(p), /Risk as written: not analysed/);
+  });
+
   it('explain_locks: each statement, its locks and what they block, on the given version', async () => {
     const r = await call('explain_locks', { sql: 'ALTER TABLE t ADD COLUMN c int DEFAULT random();\nCREATE INDEX CONCURRENTLY i ON t (c);', pgVersion: 11 });
     assert.ok(!r.isError, text(r));

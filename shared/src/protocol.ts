@@ -36,7 +36,8 @@ export const FILE_SUMMARY_NOTIFICATION = 'pgPreflight/fileSummary';
 export interface FileSummaryParams {
   uri: string;
   version: number;
-  riskScore: number;
+  /** null: no statement of the file parsed, so its risk is unknown ("not analysed"). */
+  riskScore: number | null;
   pgVersion: number;
   runner: string;
   /** Tables locked in SHARE UPDATE EXCLUSIVE or stronger, strongest mode first. */
@@ -111,7 +112,8 @@ export interface LockAnalysisRow {
 export interface LockAnalysis {
   uri: string;
   version: number;
-  riskScore: number;
+  /** null: no statement of the file parsed, so its risk is unknown ("not analysed"). */
+  riskScore: number | null;
   pgVersion: number;
   runner: string;
   wrappedInTransaction: boolean;

@@ -1156,6 +1156,21 @@ CREATE FUNCTION public.count_users() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SE
 -- form: writable-cte
 WITH d AS (DELETE FROM public.audit WHERE id < 0 RETURNING user_id) UPDATE public.tags SET label = 'x' WHERE id IN (SELECT user_id FROM d);
 
+-- form: writable-cte-from-sibling-cte
+-- A batch of the split's backfill: the UPDATE's FROM batch names the sibling CTE, not a table.
+WITH batch AS (SELECT id FROM public.orders ORDER BY id LIMIT 10 FOR UPDATE SKIP LOCKED), done AS (UPDATE public.orders SET note = note FROM batch WHERE public.orders.id = batch.id RETURNING 1) SELECT count(*) FROM done;
+
+-- form: do-block-reads-system-catalogs
+-- Unqualified pg_class and pg_stat_activity are pg_catalog's, not public tables.
+DO $$
+DECLARE n bigint;
+BEGIN
+  SELECT count(*) INTO n FROM pg_stat_activity WHERE wait_event_type = 'Lock';
+  SELECT greatest(c.reltuples, 0)::bigint INTO n FROM pg_class c WHERE c.oid = 'public.orders'::regclass;
+  UPDATE public.orders SET note = note WHERE id = 1;
+END
+$$;
+
 -- form: user-catalog-table
 ALTER TABLE public.tags SET (user_catalog_table = true);
 

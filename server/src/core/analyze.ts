@@ -200,6 +200,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   });
 
   const mappers = new Map<number, Utf8Mapper>();
+  // Built only when a rule asks (a column this file re-types): rebuilding costs a pass over the earlier files.
+  let before: Catalog | undefined;
   const ctx: RuleContext = {
     path: input.path,
     text,
@@ -209,6 +211,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     isMigration: input.isMigration ?? true,
     statements: views,
     catalog,
+    catalogBefore: () => (before ??= memo ? memo.baseCatalog(input.stats, priorFiles, buildBase) : buildBase()),
     stats: input.stats,
     siblingNames: input.siblingNames ?? [],
     migrationNames: input.migrationNames ?? [...(input.siblingNames ?? []), ...(input.path ? [input.path] : [])],
@@ -301,7 +304,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     runner: runner.id,
     statements,
     violations: filtered,
-    riskScore: score,
+    // A file none of whose statements parsed (a template, another dialect) was not analysed: its risk is unknown, not low.
+    riskScore: views.length > 0 && views.every((v) => v.kind === 'error') ? null : score,
     lockedTables: [...lockedTables.values()].map(({ unknown, ...t }) => (unknown ? { relation: t.relation, strongestMode: t.strongestMode } : t)),
     wrappedInTransaction: wrapped,
   };

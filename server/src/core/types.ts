@@ -132,8 +132,8 @@ export interface Analysis {
   runner: string;
   statements: StatementInfo[];
   violations: Violation[];
-  /** 1 (harmless) .. 10 (likely outage); see docs/risk.md. */
-  riskScore: number;
+  /** 1 (harmless) .. 10 (likely outage); see docs/risk.md. null: no statement parsed, so the risk is unknown. */
+  riskScore: number | null;
   /** Distinct tables locked in a mode that blocks writes or reads, with the longest estimate. */
   lockedTables: { relation: string; strongestMode: LockMode; estimatedSeconds?: number }[];
   /** The file's transaction behaviour as the runner runs it. */

@@ -17,6 +17,7 @@ import { RULE_CRASH, SYNTAX_ERROR_RULE } from '../core/analyze';
 import { formatBytes, formatCount, formatDuration } from '../core/estimate';
 import { UNUSED_IGNORE } from '../core/ignore';
 import { lockStrength, modeTitle } from '../core/locks/modes';
+import { NOT_ANALYSED } from '../core/present/risk';
 import { RULES } from '../core/rules';
 import type { LineIndex } from '../core/syntax/text';
 import type { Analysis, Fix, LockEstimate, Severity, StatementInfo, Violation } from '../core/types';
@@ -191,7 +192,7 @@ export function lensTitle(locks: LockEstimate[]): string {
 
 export function riskTitle(a: Analysis): string {
   const n = a.lockedTables.length;
-  return `Risk ${a.riskScore}/10 · ${n === 0 ? 'no tables locked' : n === 1 ? '1 table locked' : `${n} tables locked`}`;
+  return `Risk ${a.riskScore === null ? NOT_ANALYSED : `${a.riskScore}/10`} · ${n === 0 ? 'no tables locked' : n === 1 ? '1 table locked' : `${n} tables locked`}`;
 }
 
 export function codeLenses(doc: AnalysedDocument): CodeLens[] {

@@ -349,6 +349,7 @@ export class Linter {
   }
 }
 
+/** A document that was not analysed (too large, or the analysis failed): no findings, and no risk score (unknown, not low). */
 export function emptyAnalysis(): Analysis {
-  return { pgVersion: 0, runner: 'plain', statements: [], violations: [], riskScore: 1, lockedTables: [], wrappedInTransaction: false };
+  return { pgVersion: 0, runner: 'plain', statements: [], violations: [], riskScore: null, lockedTables: [], wrappedInTransaction: false };
 }

@@ -69,7 +69,7 @@ const CHECK_OUT = {
   pgVersion: z.number(),
   runner: z.string(),
   wrappedInTransaction: z.boolean(),
-  riskScore: z.number().describe('1 (harmless) .. 10 (likely outage)'),
+  riskScore: z.number().nullable().describe('1 (harmless) .. 10 (likely outage); null when no statement parsed (not analysed)'),
   findings: z.array(finding),
   locks: z.array(lockRow).describe('the lock analysis table: each lock on a table that already exists'),
   notes: z.array(z.string()),
@@ -101,7 +101,7 @@ const SPLIT_OUT = {
   written: z.array(z.string()),
   warnings: z.array(z.string()),
 };
-const PLAN_OUT = { file: z.string(), riskScore: z.number(), steps: z.number(), markdown: z.string() };
+const PLAN_OUT = { file: z.string(), riskScore: z.number().nullable(), steps: z.number(), markdown: z.string() };
 const VERIFY_OUT = {
   file: z.string(),
   engine: z.string(),

@@ -10,6 +10,7 @@ import { formatDuration } from '../core/estimate';
 import { planSplit, planToMarkdown } from '../core/fixes';
 import { compareMigrationNames } from '../project/context';
 import { conflicts, modeTitle } from '../core/locks/modes';
+import { NOT_ANALYSED } from '../core/present/risk';
 import { nextMigrationName } from '../core/migrations/naming';
 import { loadParser } from '../core/syntax/parse';
 import { LineIndex } from '../core/syntax/text';
@@ -211,7 +212,8 @@ export interface CheckResult {
   pgVersion: number;
   runner: string;
   wrappedInTransaction: boolean;
-  riskScore: number;
+  /** null: no statement parsed, so the risk is unknown. */
+  riskScore: number | null;
   findings: FindingRow[];
   locks: LockRow[];
   notes: string[];
@@ -239,7 +241,7 @@ export async function checkMigration(ws: Workspace, args: SourceArgs & AnalysisA
   a.statements.forEach((st, i) => st.locks.forEach((lk) => lk.newTable || locks.push(lockRow(a, lines, i, lk))));
   const data: CheckResult = { file: ws.show(l.file.file), pgVersion: a.pgVersion, runner: a.runner, wrappedInTransaction: a.wrappedInTransaction, riskScore: a.riskScore, findings, locks, notes: l.notes };
   const text = [
-    `${data.file}: risk ${a.riskScore}/10 (1 harmless .. 10 likely outage), PostgreSQL ${a.pgVersion}, runner ${a.runner}${a.wrappedInTransaction ? ', run in one transaction' : ''}`,
+    `${data.file}: risk ${a.riskScore === null ? `${NOT_ANALYSED} (no statement parsed)` : `${a.riskScore}/10 (1 harmless .. 10 likely outage)`}, PostgreSQL ${a.pgVersion}, runner ${a.runner}${a.wrappedInTransaction ? ', run in one transaction' : ''}`,
     '',
     findings.length ? `Findings (${findings.length}):` : 'No findings.',
     ...findings.flatMap((f) => [`- ${f.line}:${f.column} ${f.severity} ${f.rule}: ${f.message}`, ...(f.help ? [`  help: ${f.help}`] : []), ...(f.fix ? [`  fix: ${f.fix}`] : [])]),
@@ -354,7 +356,8 @@ export async function splitMigration(ws: Workspace, args: { path: string; write?
 
 export interface PlanResult {
   file: string;
-  riskScore: number;
+  /** null: no statement parsed, so the risk is unknown. */
+  riskScore: number | null;
   steps: number;
   markdown: string;
 }

@@ -10,3 +10,7 @@ ALTER TABLE orders ALTER COLUMN note TYPE text;
 CREATE VIEW user_scores AS SELECT id, score FROM users;
 ALTER TABLE users ALTER COLUMN score TYPE numeric(12,2);
 -- ^^^ type-change-breaks-view
+-- Without CASCADE only the view named is gone (here the DROP itself would fail on order_amounts).
+DROP VIEW recent_orders;
+ALTER TABLE orders ALTER COLUMN amount TYPE bigint;
+-- ^^^ type-change-breaks-view

@@ -6,7 +6,7 @@ import type { LineIndex } from '../../core/syntax/text';
 import type { Analysis, Severity, Violation } from '../../core/types';
 
 export { blocksWords, workWords, type LockRow } from '../../core/present/locks';
-export { riskLevel } from '../../core/present/risk';
+export { riskLevel, riskWords, worstRisk } from '../../core/present/risk';
 
 export interface FileResult {
   /** Path as shown to the user: relative to the working directory, forward slashes. */

@@ -4,7 +4,7 @@
 import { formatDuration } from '../../core/estimate';
 import { modeTitle } from '../../core/locks/modes';
 import type { Severity } from '../../core/types';
-import { lockRows, plural, riskLevel, totalCounts, type FileResult, type ReportOptions } from './common';
+import { lockRows, plural, riskWords, totalCounts, type FileResult, type ReportOptions } from './common';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -46,7 +46,7 @@ export function renderGithub(results: FileResult[], _options: ReportOptions = {}
     if (rows.length) {
       const score = r.analysis.riskScore;
       const locks = rows.map((row) => `line ${row.line}: ${modeTitle(row.lock.mode)} on ${row.lock.relation} (${formatDuration(row.lock.estimatedSeconds)})`);
-      out.push(command('notice', { file: r.path, line: rows[0].line, title: `pg-preflight risk ${score}/10 (${riskLevel(score)})` }, `Lock analysis:\n${locks.join('\n')}`));
+      out.push(command('notice', { file: r.path, line: rows[0].line, title: `pg-preflight risk ${riskWords(score)}` }, `Lock analysis:\n${locks.join('\n')}`));
     }
   }
   const c = totalCounts(results);

@@ -48,7 +48,8 @@ export interface JsonFinding {
 
 export interface JsonFile {
   path: string;
-  riskScore: number;
+  /** null: no statement of the file parsed, so it was not analysed. */
+  riskScore: number | null;
   pgVersion: number;
   runner: string;
   statements: JsonStatement[];

@@ -3,7 +3,7 @@
 import { formatCount, formatDuration } from '../../core/estimate';
 import { modeTitle } from '../../core/locks/modes';
 import type { Severity } from '../../core/types';
-import { blocksWords, countSeverities, lockRows, plural, riskLevel, totalCounts, workWords, type FileResult, type ReportOptions } from './common';
+import { blocksWords, countSeverities, lockRows, plural, riskLevel, riskWords, totalCounts, workWords, worstRisk, type FileResult, type ReportOptions } from './common';
 import { mdCode, mdText } from '../../core/present/markdown';
 
 export { mdCode, mdText };
@@ -14,14 +14,13 @@ export const MAX_MARKDOWN_CHARS = 60_000;
 const RISK_ICON = { low: '🟢', medium: '🟡', high: '🟠', critical: '🔴' } as const;
 const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', info: 'ℹ️', hint: '💡' };
 
-function risk(score: number): string {
-  const level = riskLevel(score);
-  return `${RISK_ICON[level]} ${score}/10 (${level})`;
+function risk(score: number | null): string {
+  return score === null ? `⚪ ${riskWords(score)}` : `${RISK_ICON[riskLevel(score)]} ${riskWords(score)}`;
 }
 
 export function renderMarkdown(results: FileResult[], options: ReportOptions = {}): string {
   const c = totalCounts(results);
-  const worst = results.reduce((m, r) => Math.max(m, r.analysis.riskScore), 1);
+  const worst = results.length ? worstRisk(results.map((r) => r.analysis.riskScore)) : 1;
   const out: string[] = [];
   out.push(`## pg-preflight: risk ${risk(worst)}`, '');
   out.push(`Checked ${plural(results.length, 'migration file')}: **${plural(c.error, 'error')}**, ${plural(c.warning, 'warning')}${c.info + c.hint ? `, ${plural(c.info + c.hint, 'note')}` : ''}.`, '');

@@ -4,7 +4,7 @@
 import { formatCount, formatDuration } from '../../core/estimate';
 import { modeTitle } from '../../core/locks/modes';
 import type { Severity, Violation } from '../../core/types';
-import { blocksWords, lockRows, plural, riskLevel, totalCounts, workWords, type FileResult, type ReportOptions } from './common';
+import { blocksWords, lockRows, plural, riskLevel, riskWords, totalCounts, workWords, worstRisk, type FileResult, type ReportOptions } from './common';
 
 const ESC = '\u001b[';
 
@@ -12,7 +12,7 @@ interface Style {
   bold(s: string): string;
   dim(s: string): string;
   severity(sev: Severity, s: string): string;
-  risk(score: number, s: string): string;
+  risk(score: number | null, s: string): string;
 }
 
 function style(color: boolean): Style {
@@ -28,6 +28,7 @@ function style(color: boolean): Style {
     dim,
     severity: (sev, s) => (sev === 'error' ? red(s) : sev === 'warning' ? yellow(s) : sev === 'info' ? cyan(s) : dim(s)),
     risk: (score, s) => {
+      if (score === null) return dim(s);
       const level = riskLevel(score);
       return level === 'critical' ? boldRed(s) : level === 'high' ? red(s) : level === 'medium' ? yellow(s) : green(s);
     },
@@ -49,13 +50,13 @@ export function renderText(results: FileResult[], options: ReportOptions = {}): 
     }
     for (const l of lockTable(r, st)) out.push(l);
     const score = r.analysis.riskScore;
-    out.push(`Risk score: ${st.risk(score, `${score}/10 (${riskLevel(score)})`)}`, '');
+    out.push(`Risk score: ${st.risk(score, riskWords(score))}`, '');
   }
   const c = totalCounts(results);
-  const worst = results.reduce((m, r) => Math.max(m, r.analysis.riskScore), 0);
+  const worst = worstRisk(results.map((r) => r.analysis.riskScore));
   const parts = [plural(c.error, 'error'), plural(c.warning, 'warning')];
   if (c.info + c.hint) parts.push(plural(c.info + c.hint, 'note'));
-  const summary = `Checked ${plural(results.length, 'file')}: ${parts.join(', ')}${results.length ? `; highest risk ${worst}/10` : ''}.`;
+  const summary = `Checked ${plural(results.length, 'file')}: ${parts.join(', ')}${results.length ? (worst === null ? '; not analysed' : `; highest risk ${worst}/10`) : ''}.`;
   out.push(c.error ? st.severity('error', summary) : c.warning ? st.severity('warning', summary) : summary);
   return out.join('\n') + '\n';
 }

@@ -13,7 +13,7 @@ import type { Analysis, LockEstimate } from '../types';
 import { addToCatalog, planSplit, priorCatalog } from './plan';
 import type { SplitPlan, SplitStep } from './types';
 import { mdCode, mdText } from '../present/markdown';
-import { riskLevel } from '../present/risk';
+import { riskWords, worstRisk } from '../present/risk';
 
 export interface PlanDocumentOptions {
   /** The input file's name as the reader knows it (default: input.path). */
@@ -30,15 +30,15 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
   const p = plan ?? planSplit(input, a);
   const title = options.title ?? input.path ?? 'migration.sql';
   const stepAnalyses = analyseSteps(input, p, a);
-  const stepRisk = stepAnalyses.reduce((m, s) => Math.max(m, s.riskScore), 1);
+  const stepRisk = stepAnalyses.length ? worstRisk(stepAnalyses.map((s) => s.riskScore)) : 1;
   const out: string[] = [];
 
   // Summary and risk
   out.push(`# Migration plan: ${md(title)}`, '');
   out.push('## Summary and risk', '');
   const split = p.steps.length > 1 || p.steps[0]?.sql !== input.text;
-  out.push(`- **Risk as written: ${a.riskScore}/10 (${riskLevel(a.riskScore)})**. ${lockSummary(a)}`);
-  out.push(`- **Risk after the split: ${stepRisk}/10 (${riskLevel(stepRisk)})** across ${p.steps.length} step${p.steps.length === 1 ? '' : 's'}${split ? '' : ' (nothing needed splitting)'}.`);
+  out.push(`- **Risk as written: ${riskWords(a.riskScore)}**. ${lockSummary(a)}`);
+  out.push(`- **Risk after the split: ${riskWords(stepRisk)}** across ${p.steps.length} step${p.steps.length === 1 ? '' : 's'}${split ? '' : ' (nothing needed splitting)'}.`);
   out.push(`- PostgreSQL ${a.pgVersion}, runner: ${p.runner ?? a.runner}.`);
   const findings = a.violations.filter((v) => v.severity === 'error' || v.severity === 'warning');
   if (findings.length) out.push(`- Findings on the migration as written: ${findings.length} (${[...new Set(findings.map((v) => v.rule))].join(', ')}).`);

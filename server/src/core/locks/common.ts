@@ -13,6 +13,8 @@ export interface LockContext {
   readPlpgsql?: (sql: string) => { queries: string[]; dynamic: string[] } | undefined;
   /** The session TimeZone is UTC (the default assumption; a SET TimeZone in the file changes it). */
   timeZoneUtc?: boolean;
+  /** Names of the enclosing statement's CTEs, while a data-modifying CTE is read on its own: not tables. */
+  outerCtes?: ReadonlySet<string>;
 }
 
 export interface StatementLocks {
@@ -63,7 +65,16 @@ export function resolveTable(rv: Node | undefined, ctx: LockContext): string {
   return resolveName(rangeVarName(rv), ctx);
 }
 
-/** Unqualified names resolve through the search_path, which we take as public. */
-export function resolveName(n: { schema?: string; name: string }, _ctx: LockContext): string {
+/**
+ * Unqualified names resolve through the search_path, which we take as public; pg_catalog is searched
+ * first whatever the search_path, so an unknown pg_* name (pg_class, pg_stat_activity) is a system one.
+ */
+export function resolveName(n: { schema?: string; name: string }, ctx: LockContext): string {
+  if (!n.schema && n.name.startsWith('pg_') && !ctx.catalog.table(qualify(n)) && !ctx.catalog.views.has(qualify(n))) return `pg_catalog.${n.name}`;
   return qualify(n);
+}
+
+/** System catalogs: outside what the lock model describes (the lock observer leaves them out too). */
+export function isSystemRelation(relation: string): boolean {
+  return relation.startsWith('pg_catalog.') || relation.startsWith('information_schema.');
 }

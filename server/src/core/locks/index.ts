@@ -4,7 +4,7 @@
 import { calledFunctions, hasOption, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
 import { LOCK_MODES, type IndexKey, type LockEffect, type LockMode } from '../types';
 import { alterTable, defaultPartitionChecked } from './alter-table';
-import { addFailure, generatedColumnSupport, referencedKey, resolveName, resolveTable, type LockContext, type StatementLocks } from './common';
+import { addFailure, generatedColumnSupport, isSystemRelation, referencedKey, resolveName, resolveTable, type LockContext, type StatementLocks } from './common';
 import { effect, mergeEffects } from './effect';
 
 export { isVolatileExpression, resolveTable, type LockContext, type StatementLocks } from './common';
@@ -28,7 +28,7 @@ export function statementLocks(stmt: Node, ctx: LockContext): StatementLocks {
     // A malformed AST must never take the analysis down; say what we could not read.
     out.notAnalysed.push(`lock model error: ${(err as Error).message}`);
   }
-  out.effects = mergeEffects(out.effects);
+  out.effects = mergeEffects(out.effects.filter((e) => !isSystemRelation(e.relation)));
   return out;
 }
 
@@ -529,7 +529,9 @@ function writableCtes(node: Node, ctx: LockContext, out: StatementLocks, depth: 
   for (const c of node.withClause?.ctes ?? []) {
     const q = c?.CommonTableExpr?.ctequery;
     const [kind] = q ? unwrap(q) : [''];
-    if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(kind)) collect(q, ctx, out, depth);
+    // Read alone, its FROM batch would name a table: the sibling CTEs are not tables.
+    const names = new Set<string>([...(ctx.outerCtes ?? []), ...(node.withClause.ctes ?? []).map((x: Node) => String(x?.CommonTableExpr?.ctename ?? ''))]);
+    if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(kind)) collect(q, { ...ctx, outerCtes: names }, out, depth);
   }
 }
 
@@ -556,6 +558,7 @@ function rowLockedTables(node: Node, ctx: LockContext): Set<string> {
 function readTables(node: Node, ctx: LockContext, add: (e: LockEffect) => void, target: string): void {
   const { relation: _target, ...rest } = node;
   for (const r of readRelations(rest)) {
+    if (!r.schema && ctx.outerCtes?.has(r.name)) continue;
     const t = resolveName(r, ctx);
     if (t === target) continue;
     add(effect(t, 'AccessShareLock', { why: 'read by the statement' }));

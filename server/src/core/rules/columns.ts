@@ -103,9 +103,10 @@ export function textSpan(st: StatementView, pattern: RegExp): Span {
 
 /**
  * The column's type just before statement `index` runs, or undefined when nothing says. Earlier
- * statements of this file win; otherwise the type comes from the schema before this file: the catalog
- * when this file never re-types the column, else the stats snapshot. ctx.catalog holds the schema
- * after the whole file, so a column this file re-types has lost its old type there.
+ * statements of this file win; otherwise the type comes from the schema before this file: ctx.catalog
+ * when this file never touches the column, else the catalog before the file (earlier migrations and
+ * stats), then the stats snapshot. ctx.catalog holds the schema after the whole file, so a column this
+ * file re-types has lost its old type there.
  * A lookup in the file's column history (built once per analysis), not a walk over earlier statements.
  */
 export function columnTypeBefore(ctx: RuleContext, index: number, table: string, column: string): ColumnType | undefined {
@@ -123,9 +124,11 @@ export function columnTypeBefore(ctx: RuleContext, index: number, table: string,
     const def = t.columns?.get(column);
     return def?.typeName ? typeFromAst(def.typeName) : undefined;
   }
-  // Nothing earlier in this file says: the schema before the file.
+  // Nothing earlier in this file says: the schema before the file (earlier migrations, then the stats).
   const retypedHere = colEvents.length > 0 || tableEvents.length > 0;
   if (!retypedHere) return ctx.catalog.table(table)?.columns.get(column)?.type;
+  const known = ctx.catalogBefore().table(table)?.columns.get(column)?.type;
+  if (known) return known;
   const [schema, name] = table.split('.');
   const snap = ctx.stats?.tables.find((t) => t.schema === schema && t.name === name)?.columns.find((c) => c.name === column);
   return snap ? typeFromText(snap.type) : undefined;

@@ -53,6 +53,15 @@ export function worstExistingLock(locks: LockEstimate[]): LockEstimate | undefin
     .sort((a, b) => (b.estimatedSeconds ?? 0) - (a.estimatedSeconds ?? 0) || (b.rows ?? 0) - (a.rows ?? 0))[0];
 }
 
+/**
+ * "SHARE lock on public.orders": the lock named without its sizes and what it blocks. For findings
+ * about something else than the lock itself (a missing timeout): the statement's own finding already
+ * leads with lockSentence, and a statement tells its lock once.
+ */
+export function lockName(l: LockEstimate): string {
+  return `${modeTitle(l.mode)} lock on ${l.relation}`;
+}
+
 /** "<LABEL> takes <lock> : <blocks>" — the standard first sentence of a lock finding. */
 export function lockSentence(label: string, l: LockEstimate): string {
   return `${label} takes ${describeLock(l)}: ${describeBlocks(l)}`;

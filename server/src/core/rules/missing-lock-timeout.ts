@@ -6,7 +6,7 @@
 // the lock-retry block (a short timeout per attempt, retried) offered beside it in fixes/retry.ts.
 import { firstUnguardedLock, safetyHeaderFix } from '../fixes/header';
 import { lockRetryFix } from '../fixes/retry';
-import { lockSentence } from './helpers';
+import { lockName } from './helpers';
 import type { Rule } from './rule';
 
 export const missingLockTimeout: Rule = {
@@ -20,7 +20,7 @@ export const missingLockTimeout: Rule = {
     const lt = ctx.settings.lockTimeout;
     ctx.report({
       statementIndex: st.index,
-      message: `${lockSentence(st.label, lock)}, and no lock_timeout is set: while it waits for the lock, every later query on ${lock.relation} queues behind it, with no limit. A lock_timeout only caps that queue (with SET lock_timeout = '${lt}'; the app still stalls up to ${lt} on every attempt): use a short timeout and retry`,
+      message: `No lock_timeout is set: if ${st.label} has to wait for its ${lockName(lock)}, every later query on ${lock.relation} queues behind it, with no limit. A lock_timeout only caps that queue (with SET lock_timeout = '${lt}'; the app still stalls up to ${lt} on every attempt): use a short timeout and retry`,
       help: 'lock_timeout limits the wait for the lock, and with it how long the application queues behind the statement, on every attempt; once the statement has the lock it runs to completion. A short timeout retried a few times with a pause keeps each stall short: the lock-retry quick fix wraps the statement in a DO block that does that.',
       locks: [lock],
       fix: () => safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'lock_timeout'),

@@ -1,7 +1,7 @@
 // A statement holds a traffic-blocking lock for work that grows with the table (scan, rewrite, index
 // build) and no statement_timeout caps it: if it runs longer than planned, the app waits the whole time.
 // Reported once per file, on the first such statement.
-import { lockSentence } from './helpers';
+import { lockName } from './helpers';
 import { firstUncappedLongLock, hasLongNonBlockingWork, isTinyLock, safetyHeaderFix } from '../fixes/header';
 import type { Rule } from './rule';
 
@@ -18,7 +18,7 @@ export const missingStatementTimeout: Rule = {
       : '';
     ctx.report({
       statementIndex: st.index,
-      message: `${lockSentence(st.label, lock)}, and no statement_timeout caps it: if it runs longer than planned, every query on ${lock.relation} waits the whole time. Start the file with SET statement_timeout = '${ctx.settings.statementTimeout}'; so it aborts and rolls back instead`,
+      message: `No statement_timeout caps ${st.label}: if it runs longer than planned while it holds its ${lockName(lock)}, every query the lock blocks waits the whole time. Start the file with SET statement_timeout = '${ctx.settings.statementTimeout}'; so it aborts and rolls back instead`,
       help: `A statement that hits the timeout rolls back; then make the change in a way that does not hold the lock for the whole table (see the rule for the statement itself).${concurrentNote}`,
       locks: [lock],
       fix: () => safetyHeaderFix(ctx.text, ctx.settings, ctx.runner, ctx.statements, 'statement_timeout'),

@@ -70,6 +70,8 @@ export interface RuleContext {
   statements: StatementView[];
   /** The schema after the whole file (and earlier files) applied. */
   catalog: Catalog;
+  /** The schema before this file (earlier files and stats only); built on first use. Do not modify it. */
+  catalogBefore(): Catalog;
   stats?: StatsSnapshot;
   /** Names of the other migration files of the same folder. */
   siblingNames: string[];

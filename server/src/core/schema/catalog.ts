@@ -238,6 +238,22 @@ export class Catalog {
     return out;
   }
 
+  /** DROP ... CASCADE: every view reading a dropped relation goes too, and the views reading those, and so on. */
+  private dropViewsReading(dropped: string[]): void {
+    const gone = new Set(dropped);
+    let more = true;
+    while (more) {
+      more = false;
+      for (const v of this.views.values()) {
+        if (gone.has(v.qualified) || !v.reads.some((r) => gone.has(r.table))) continue;
+        gone.add(v.qualified);
+        this.views.delete(v.qualified);
+        this.tables.delete(v.qualified);
+        more = true;
+      }
+    }
+  }
+
   private addSnapshotTable(t: TableStats): void {
     const qualified = `${t.schema}.${t.name}`;
     if (t.kind === 'view' || t.kind === 'matview') {
@@ -336,6 +352,9 @@ export class Catalog {
             this.views.delete(name);
             this.tables.delete(name);
           }
+        }
+        if (node.behavior === 'DROP_CASCADE' && ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(node.removeType)) {
+          this.dropViewsReading((node.objects ?? []).map((o: Node) => qualify(listName(strings(o?.List?.items)))));
         }
         return;
       case 'CreateFunctionStmt': {
