@@ -6,8 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fsReason, InputError } from './errors';
 
-/** Input files larger than this are refused before they are read (a migration is never this big). */
-export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
+/**
+ * Input files larger than this are refused before they are read (a migration is never this big). The
+ * largest accepted migration is checked in bounded time and memory (README, Robustness: about 0.6 GB).
+ */
+export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
 
 const MB = 1024 * 1024;
 
