@@ -59,7 +59,14 @@ export interface JsonOutput {
 }
 
 export function toJsonOutput(results: FileResult[]): JsonOutput {
-  return { version: JSON_OUTPUT_VERSION, files: results.map((r) => ({ ...fileHead(r), statements: r.analysis.statements.map((s) => statement(r, s)), findings: r.analysis.violations.map((v) => finding(r, v)) })) };
+  return {
+    version: JSON_OUTPUT_VERSION,
+    files: results.map((r) => ({
+      ...fileHead(r),
+      statements: r.analysis.statements.map((s) => statement(r, s)),
+      findings: r.analysis.violations.map((v) => finding(r, v)),
+    })),
+  };
 }
 
 function fileHead(r: FileResult): Omit<JsonFile, 'statements' | 'findings'> {
