@@ -1,6 +1,6 @@
 // The pg-preflight CLI end to end: the real binary as a child process for exit codes and stderr, and
 // main() with injected io for the output formats. Inputs are the demo project and the rule fixtures;
-// bad inputs (a 50 MB file, a binary file, invalid UTF-8, broken JSON, ...) are made in a temp dir.
+// bad inputs (a file over 10 MB, a binary file, invalid UTF-8, broken JSON, ...) are made in a temp dir.
 import { strict as assert } from 'assert';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -117,7 +117,7 @@ describe('cli', function () {
       { name: 'a missing file', args: () => ['check', 'no/such/file.sql'], stderr: /^pg-preflight: no\/such\/file\.sql: no such file or directory$/ },
       { name: 'a directory with no .sql', args: () => ['check', path.join(tmp, 'no-sql')], stderr: /no-sql: no \.sql files in this directory$/ },
       { name: 'a glob matching nothing', args: () => ['check', `${tmp}/*.nothing`], stderr: /\*\.nothing: no files match this pattern$/ },
-      { name: 'a file over 50 MB', args: () => ['check', path.join(tmp, 'big.sql')], stderr: /big\.sql: file is too large: 52428801 bytes, over the 50 MB limit$/ },
+      { name: 'a file over 10 MB', args: () => ['check', path.join(tmp, 'big.sql')], stderr: /big\.sql: file is too large: 10485761 bytes, over the 10 MB limit$/ },
       { name: 'a binary file', args: () => ['check', path.join(tmp, 'binary.sql')], stderr: /binary\.sql: binary file \(NUL byte at byte 3\), not SQL text$/ },
       { name: 'invalid UTF-8', args: () => ['check', path.join(tmp, 'latin1.sql')], stderr: /latin1\.sql: invalid UTF-8 at byte 16; save the file as UTF-8$/ },
       { name: 'a --stats file with a bad field', args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', path.join(tmp, 'bad-stats.json')], stderr: /bad-stats\.json: not a valid statistics snapshot: tables\[1\]\.rows must be a non-negative number$/ },

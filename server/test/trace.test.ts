@@ -415,21 +415,40 @@ describe('trace: the dry run on real engines', function () {
       for (const p of predicted) assert.deepEqual(p, ['public.readings', 'public.readings_2024', 'public.readings_2025']);
     });
 
-    it('a PGlite that cannot start gives one clear line (exit 2), and check is unaffected', function () {
-      // Address space for one WebAssembly memory (the SQL parser's) but not a second one (PGlite's).
-      const limited = (args: string[]) => {
-        const r = spawnSync('/bin/bash', ['-c', `ulimit -v 12000000; exec "${process.execPath}" "${BIN}" ${args.join(' ')}`], { cwd: REALISTIC, encoding: 'utf8', env: { ...process.env, PG_PREFLIGHT_CACHE_DIR: 'off' }, timeout: 120_000 });
-        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-      };
-      const r = limited(['trace', 'migrations/20240301000000_loyalty.sql']);
-      if (/internal error/.test(r.stderr) || r.code === 0) this.skip(); // this machine's memory layout has no such window
-      assert.equal(r.code, 2);
-      assert.match(r.stderr, /^pg-preflight: trace: the embedded PostgreSQL \(PGlite\) could not start: .+\n$/);
-      assert.equal(r.stdout, '');
-      const lint = limited(['check', 'migrations/20240301000000_loyalty.sql', '--fail-on', 'never', '--no-app-refs']);
-      assert.equal(lint.code, 0, lint.stderr);
-      assert.match(lint.stdout, /Risk score/);
-    });
+    for (const file of ['pglite.wasm', 'pglite.data']) {
+      it(`a PGlite that cannot start (${file} unreadable) gives one clear line (exit 2), and check is unaffected`, () => {
+        // A damaged installation, injected at the process edge: reads of that one PGlite file fail with EIO.
+        // It used to end in a stack trace (a PGlite promise left unhandled) or, for the .wasm, exit 0 silently.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-preflight-broken-pglite-'));
+        const preload = path.join(dir, 'broken.js');
+        fs.writeFileSync(
+          preload,
+          `const fs = require('fs');
+const bad = (p) => String(p instanceof URL ? p.pathname : p).replace(/\\\\/g, '/').endsWith('/@electric-sql/pglite/dist/${file}');
+const eio = (p) => Object.assign(new Error('EIO: i/o error, read ${file}'), { code: 'EIO' });
+const [rf, rfs, prf] = [fs.readFile, fs.readFileSync, fs.promises.readFile];
+fs.readFile = function (p, ...a) { if (bad(p)) return process.nextTick(a[a.length - 1], eio(p)); return rf.call(this, p, ...a); };
+fs.readFileSync = function (p, ...a) { if (bad(p)) throw eio(p); return rfs.call(this, p, ...a); };
+fs.promises.readFile = function (p, ...a) { if (bad(p)) return Promise.reject(eio(p)); return prf.call(this, p, ...a); };
+`,
+        );
+        const broken = (args: string[]) => {
+          const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], { cwd: REALISTIC, encoding: 'utf8', env: { ...process.env, PG_PREFLIGHT_CACHE_DIR: 'off' }, timeout: 120_000 });
+          return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+        };
+        try {
+          const r = broken(['trace', 'migrations/20240301000000_loyalty.sql']);
+          assert.equal(r.code, 2, r.stderr);
+          assert.equal(r.stderr, `pg-preflight: trace: the embedded PostgreSQL (PGlite) could not start: EIO: i/o error, read ${file}\n`);
+          assert.equal(r.stdout, '');
+          const lint = broken(['check', 'migrations/20240301000000_loyalty.sql', '--fail-on', 'never', '--no-app-refs']);
+          assert.equal(lint.code, 0, lint.stderr);
+          assert.match(lint.stdout, /Risk score/);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
 
     it('CLI: the json output follows trace-output.schema.json; text and markdown show the lock table', async () => {
       const json = await runMain(['trace', 'migrations/20240301000000_loyalty.sql', '--format', 'json'], REALISTIC);

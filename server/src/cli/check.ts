@@ -6,7 +6,7 @@ import { RUNNER_IDS, type RunnerId } from '@pg-preflight/shared';
 import { analyze } from '../core/analyze';
 import { loadParser } from '../core/syntax/parse';
 import { LineIndex } from '../core/syntax/text';
-import { checkWritable, writeFileAtomic } from '../project/fsutil';
+import { batched, checkWritable, writeFileAtomic } from '../project/fsutil';
 import { changedSince } from '../project/git';
 import { defaultInputs, onlyChanged, resolveInputs } from '../project/inputs';
 import { analyzeInput, appFilesFor, databaseStats, loadFiles, openProject, readStatsSource } from '../project/load';
@@ -14,7 +14,7 @@ import { boolFlag, choiceFlag, stringFlag, type ParsedArgs } from './args';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './errors';
 import type { Io } from './io';
 import { FAIL_ON, failsOn, type FailOn, type FileResult } from './report/common';
-import { FORMATS, REPORTERS, type Format } from './report';
+import { FORMATS, REPORTERS, STREAMERS, type Format } from './report';
 import { toolVersion } from './usage';
 
 /** The flags check, split and plan share: where statistics come from, which PostgreSQL and runner, which config. */
@@ -108,10 +108,11 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   }));
 
   const color = opts.format === 'text' && !output && !!io.stdout.isTTY && !io.env.NO_COLOR;
-  const report = REPORTERS[opts.format](results, { color, toolVersion: toolVersion() });
+  // Written as it is rendered: the report of a 10 MB migration can be larger than one string may be.
+  const report = STREAMERS[opts.format](results, { color, toolVersion: toolVersion() });
   for (const n of notes) io.stderr.write(`pg-preflight: note: ${n}\n`);
   if (output) writeFileAtomic(output, report, opts.output as string);
-  else io.stdout.write(report);
+  else for (const piece of batched(report)) io.stdout.write(piece);
   return failsOn(results, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 

@@ -6,8 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fsReason, InputError } from './errors';
 
-/** Input files larger than this are refused before they are read (a migration is never this big). */
-export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
+/**
+ * Input files larger than this are refused before they are read (a migration is never this big). The
+ * largest accepted migration is checked in bounded time and memory (README, Robustness: about 0.6 GB).
+ */
+export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
 
 const MB = 1024 * 1024;
 
@@ -113,14 +116,23 @@ export function checkWritable(file: string, shownAs: string): void {
 }
 
 /**
- * Writes `data` to `file` atomically: a temp file in the same folder, then a rename over the
- * target. On any failure the temp file is removed and the target is left as it was.
+ * Writes `data` (a string, or pieces written as they come, so a report larger than one string can be
+ * fits) to `file` atomically: a temp file in the same folder, then a rename over the target. On any
+ * failure the temp file is removed and the target is left as it was.
  */
-export function writeFileAtomic(file: string, data: string, shownAs: string): void {
+export function writeFileAtomic(file: string, data: string | Iterable<string>, shownAs: string): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    fs.writeFileSync(tmp, data, { flag: 'wx' });
+    if (typeof data === 'string') fs.writeFileSync(tmp, data, { flag: 'wx' });
+    else {
+      const fd = fs.openSync(tmp, 'wx');
+      try {
+        for (const piece of batched(data)) fs.writeSync(fd, piece);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
     fs.renameSync(tmp, file);
   } catch (err) {
     try {
@@ -149,6 +161,22 @@ export function writeNewFile(file: string, data: string, shownAs: string): void 
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+/** Small pieces joined into writes of about `size` characters (one system call per line would be slow). */
+export function* batched(pieces: Iterable<string>, size = 64 * 1024): Generator<string> {
+  let buf: string[] = [];
+  let n = 0;
+  for (const p of pieces) {
+    buf.push(p);
+    n += p.length;
+    if (n >= size) {
+      yield buf.join('');
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n) yield buf.join('');
 }
 
 /** Folders a walk never enters. */

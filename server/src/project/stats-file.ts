@@ -2,11 +2,14 @@
 // the CLI's --stats and the editor's statsFile setting, with one size limit.
 import { validateStatsSnapshot, type StatsSnapshot } from '@pg-preflight/shared';
 import { InputError, jsonProblem } from './errors';
-import { MAX_INPUT_BYTES, readTextFile, type ReadProblem } from './fsutil';
+import { readTextFile, type ReadProblem } from './fsutil';
+
+/** A statistics snapshot of many thousand tables is larger than any migration. */
+const MAX_STATS_BYTES = 50 * 1024 * 1024;
 
 /** Reads and validates a snapshot; a problem is one line saying what is wrong (and with which field). */
 export function readStatsSnapshot(file: string): { snapshot: StatsSnapshot } | ReadProblem {
-  const r = readTextFile(file, MAX_INPUT_BYTES);
+  const r = readTextFile(file, MAX_STATS_BYTES);
   if ('why' in r) return r;
   let json: unknown;
   try {

@@ -134,12 +134,23 @@ export class PgliteHost {
     } catch (err) {
       throw new EngineStartError(`the embedded PostgreSQL (PGlite) could not load its extensions: ${oneLine(String((err as Error)?.message ?? err))}`);
     }
+    // A PGlite that fails to start (its .wasm or .data unreadable) leaves a promise of its own without a
+    // handler, and waitReady may then never settle: node would print a stack trace, or exit 0 silently.
+    // While starting, such a rejection is the start's failure.
+    let failStart: (reason: unknown) => void = () => undefined;
+    const strayFailure = new Promise<never>((_resolve, reject) => {
+      failStart = reject;
+    });
+    strayFailure.catch(() => undefined);
+    const stray = (reason: unknown): void => failStart(reason);
+    const ready = (db: PGlite) => Promise.race([db.waitReady, strayFailure]);
+    process.on('unhandledRejection', stray);
     try {
       this.pristine ??= loadPristine();
       if (this.pristine) {
         try {
           const db = new PGlite({ loadDataDir: this.pristine, extensions: exts });
-          await db.waitReady;
+          await ready(db);
           this.db = db;
           this.lastStart = 'pristine';
           return;
@@ -149,7 +160,7 @@ export class PgliteHost {
         }
       }
       const db = new PGlite({ extensions: exts });
-      await db.waitReady;
+      await ready(db);
       this.db = db;
       this.lastStart = 'initdb';
       try {
@@ -161,6 +172,9 @@ export class PgliteHost {
     } catch (err) {
       this.db = undefined;
       throw new EngineStartError(`the embedded PostgreSQL (PGlite) could not start: ${oneLine(String((err as Error)?.message ?? err))}`);
+    } finally {
+      await new Promise((resolve) => setImmediate(resolve));
+      process.off('unhandledRejection', stray);
     }
   }
 }

@@ -25,31 +25,32 @@ function kindOf(s: Severity): 'error' | 'warning' | 'notice' {
   return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'notice';
 }
 
-export function renderGithub(results: FileResult[], _options: ReportOptions = {}): string {
-  const out: string[] = [];
+export function renderGithub(results: FileResult[], options: ReportOptions = {}): string {
+  return [...streamGithub(results, options)].join('');
+}
+
+/** The commands one line at a time (each with its line break). */
+export function* streamGithub(results: FileResult[], _options: ReportOptions = {}): Generator<string> {
   for (const r of results) {
     for (const v of r.analysis.violations) {
       const range = r.lines.rangeOf(v.span);
       const sameLine = range.start.line === range.end.line;
-      out.push(
-        command(
+      yield `${command(
           kindOf(v.severity),
           // GitHub accepts col/endColumn (1-based, inclusive) only for a single-line annotation.
           sameLine
             ? { file: r.path, line: range.start.line + 1, col: range.start.character + 1, endLine: range.end.line + 1, endColumn: Math.max(range.end.character, range.start.character + 1), title: v.rule }
             : { file: r.path, line: range.start.line + 1, endLine: range.end.line + 1, title: v.rule },
           v.help ? `${v.message}\n${v.help}` : v.message,
-        ),
-      );
+        )}\n`;
     }
     const rows = lockRows(r);
     if (rows.length) {
       const score = r.analysis.riskScore;
       const locks = rows.map((row) => `line ${row.line}: ${modeTitle(row.lock.mode)} on ${row.lock.relation} (${formatDuration(row.lock.estimatedSeconds)})`);
-      out.push(command('notice', { file: r.path, line: rows[0].line, title: `pg-preflight risk ${riskWords(score)}` }, `Lock analysis:\n${locks.join('\n')}`));
+      yield `${command('notice', { file: r.path, line: rows[0].line, title: `pg-preflight risk ${riskWords(score)}` }, `Lock analysis:\n${locks.join('\n')}`)}\n`;
     }
   }
   const c = totalCounts(results);
-  out.push(`pg-preflight: checked ${plural(results.length, 'file')}: ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}.`);
-  return out.join('\n') + '\n';
+  yield `pg-preflight: checked ${plural(results.length, 'file')}: ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}.\n`;
 }

@@ -19,51 +19,71 @@ function risk(score: number | null): string {
 }
 
 export function renderMarkdown(results: FileResult[], options: ReportOptions = {}): string {
-  const c = totalCounts(results);
-  const worst = results.length ? worstRisk(results.map((r) => r.analysis.riskScore)) : 1;
-  const out: string[] = [];
-  out.push(`## pg-preflight: risk ${risk(worst)}`, '');
-  out.push(`Checked ${plural(results.length, 'migration file')}: **${plural(c.error, 'error')}**, ${plural(c.warning, 'warning')}${c.info + c.hint ? `, ${plural(c.info + c.hint, 'note')}` : ''}.`, '');
-  if (results.length > 1) {
-    out.push('| File | Risk | Errors | Warnings |', '|---|---|--:|--:|');
-    for (const r of results) {
-      const k = countSeverities(r.analysis.violations);
-      out.push(`| ${mdCode(r.path)} | ${risk(r.analysis.riskScore)} | ${k.error} | ${k.warning} |`);
-    }
-    out.push('');
-  }
-  for (const r of results) {
-    out.push(`### ${mdCode(r.path)} — risk ${risk(r.analysis.riskScore)}`, '');
-    const rows = lockRows(r);
-    if (rows.length) {
-      out.push('**Lock Analysis Table**', '');
-      out.push('| Line | Table | Lock mode | Blocks | Rewrite/scan | Est. duration |', '|--:|---|---|---|---|--:|');
-      for (const row of rows) {
-        const size = row.lock.rows !== undefined ? ` (${formatCount(row.lock.rows)} rows)` : '';
-        out.push(`| ${row.line} | ${mdCode(row.lock.relation)}${size} | ${modeTitle(row.lock.mode)} | ${blocksWords(row.lock.blocks)} | ${workWords(row.lock)} | ${mdText(formatDuration(row.lock.estimatedSeconds))} |`);
-      }
-      out.push('');
-    } else {
-      out.push('No statement locks an existing table at SHARE UPDATE EXCLUSIVE or stronger.', '');
-    }
-    if (r.analysis.violations.length) {
-      out.push('**Findings**', '');
-      for (const v of r.analysis.violations) {
-        const line = r.lines.positionAt(v.span.start).line + 1;
-        out.push(`- ${SEVERITY_ICON[v.severity]} **${v.severity}** ${mdCode(v.rule)} line ${line}: ${mdText(v.message)}`);
-        if (v.help) out.push(`  - help: ${mdText(v.help)}`);
-        if (v.fix) out.push(`  - fix: ${mdText(v.fix.title)}`);
-        for (const rel of v.related ?? []) out.push(`  - used at ${mdCode(`${rel.path}:${rel.line}`)}: ${mdCode(rel.text.trim())}`);
-      }
-      out.push('');
-    }
-  }
-  out.push(`<sub>pg-preflight${options.toolVersion ? ` ${options.toolVersion}` : ''}: lock-aware checks for PostgreSQL migrations. Estimates assume the table sizes in the statistics snapshot.</sub>`);
-  return truncate(out.join('\n') + '\n');
+  return [...streamMarkdown(results, options)].join('');
 }
 
-function truncate(md: string): string {
-  if (md.length <= MAX_MARKDOWN_CHARS) return md;
-  const cut = md.lastIndexOf('\n', MAX_MARKDOWN_CHARS - 200);
-  return `${md.slice(0, cut)}\n\n_The report was cut to fit a comment (${md.length - cut} more characters); run \`pg-preflight check\` for all of it._\n`;
+/**
+ * The comment, cut to MAX_MARKDOWN_CHARS: lines past the cut are only counted, never kept, so a
+ * migration of 200,000 statements holds no more than one comment's worth of text.
+ */
+export function* streamMarkdown(results: FileResult[], options: ReportOptions = {}): Generator<string> {
+  const kept: string[] = [];
+  let keptChars = 0;
+  let total = 0;
+  let full = true;
+  for (const line of lines(results, options)) {
+    total += line.length + 1;
+    // Kept: the lines whose line break falls at or before MAX - 200 (room for the note).
+    if (full && keptChars + line.length <= MAX_MARKDOWN_CHARS - 200) {
+      kept.push(line);
+      keptChars += line.length + 1;
+    } else full = false;
+  }
+  if (total <= MAX_MARKDOWN_CHARS) {
+    yield `${kept.join('\n')}\n`;
+    return;
+  }
+  yield `${kept.join('\n')}\n\n_The report was cut to fit a comment (${total - keptChars + 1} more characters); run \`pg-preflight check\` for all of it._\n`;
+}
+
+function* lines(results: FileResult[], options: ReportOptions): Generator<string> {
+  const c = totalCounts(results);
+  const worst = results.length ? worstRisk(results.map((r) => r.analysis.riskScore)) : 1;
+  yield* [`## pg-preflight: risk ${risk(worst)}`, ''];
+  yield* [`Checked ${plural(results.length, 'migration file')}: **${plural(c.error, 'error')}**, ${plural(c.warning, 'warning')}${c.info + c.hint ? `, ${plural(c.info + c.hint, 'note')}` : ''}.`, ''];
+  if (results.length > 1) {
+    yield* ['| File | Risk | Errors | Warnings |', '|---|---|--:|--:|'];
+    for (const r of results) {
+      const k = countSeverities(r.analysis.violations);
+      yield* [`| ${mdCode(r.path)} | ${risk(r.analysis.riskScore)} | ${k.error} | ${k.warning} |`];
+    }
+    yield* [''];
+  }
+  for (const r of results) {
+    yield* [`### ${mdCode(r.path)} — risk ${risk(r.analysis.riskScore)}`, ''];
+    const rows = lockRows(r);
+    if (rows.length) {
+      yield* ['**Lock Analysis Table**', ''];
+      yield* ['| Line | Table | Lock mode | Blocks | Rewrite/scan | Est. duration |', '|--:|---|---|---|---|--:|'];
+      for (const row of rows) {
+        const size = row.lock.rows !== undefined ? ` (${formatCount(row.lock.rows)} rows)` : '';
+        yield* [`| ${row.line} | ${mdCode(row.lock.relation)}${size} | ${modeTitle(row.lock.mode)} | ${blocksWords(row.lock.blocks)} | ${workWords(row.lock)} | ${mdText(formatDuration(row.lock.estimatedSeconds))} |`];
+      }
+      yield* [''];
+    } else {
+      yield* ['No statement locks an existing table at SHARE UPDATE EXCLUSIVE or stronger.', ''];
+    }
+    if (r.analysis.violations.length) {
+      yield* ['**Findings**', ''];
+      for (const v of r.analysis.violations) {
+        const line = r.lines.positionAt(v.span.start).line + 1;
+        yield* [`- ${SEVERITY_ICON[v.severity]} **${v.severity}** ${mdCode(v.rule)} line ${line}: ${mdText(v.message)}`];
+        if (v.help) yield* [`  - help: ${mdText(v.help)}`];
+        if (v.fix) yield* [`  - fix: ${mdText(v.fix.title)}`];
+        for (const rel of v.related ?? []) yield* [`  - used at ${mdCode(`${rel.path}:${rel.line}`)}: ${mdCode(rel.text.trim())}`];
+      }
+      yield* [''];
+    }
+  }
+  yield* [`<sub>pg-preflight${options.toolVersion ? ` ${options.toolVersion}` : ''}: lock-aware checks for PostgreSQL migrations. Estimates assume the table sizes in the statistics snapshot.</sub>`];
 }

@@ -13,6 +13,11 @@ export function sarifLevel(s: Severity): SarifLevel {
 }
 
 export function renderSarif(results: FileResult[], options: ReportOptions = {}): string {
+  return [...streamSarif(results, options)].join('');
+}
+
+/** The same text as one JSON.stringify(log, null, 2), written one result at a time. */
+export function* streamSarif(results: FileResult[], options: ReportOptions = {}): Generator<string> {
   const descriptors: { id: string; name: string; shortDescription: { text: string }; helpUri: string; defaultConfiguration: { level: SarifLevel } }[] = [];
   const index = new Map<string, number>();
   const addRule = (id: string, title: string, level: SarifLevel) => {
@@ -23,13 +28,9 @@ export function renderSarif(results: FileResult[], options: ReportOptions = {}):
   for (const r of RULES) addRule(r.id, r.title, sarifLevel(r.defaultSeverity));
   for (const f of CORE_FINDINGS) if (f.id !== 'file-too-large') addRule(f.id, f.title, sarifLevel(f.severity));
 
-  const sarifResults: object[] = [];
-  for (const r of results) {
-    for (const v of r.analysis.violations) {
-      if (!index.has(v.rule)) addRule(v.rule, v.rule, sarifLevel(v.severity));
-      sarifResults.push(result(r, v, index.get(v.rule) as number));
-    }
-  }
+  // Every rule is listed before the results refer to it by index.
+  for (const r of results) for (const v of r.analysis.violations) if (!index.has(v.rule)) addRule(v.rule, v.rule, sarifLevel(v.severity));
+  const RESULTS = '"@results@"';
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -44,12 +45,29 @@ export function renderSarif(results: FileResult[], options: ReportOptions = {}):
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: sarifResults,
+        results: '@results@',
         properties: { riskScores: Object.fromEntries(results.map((r) => [r.path, r.analysis.riskScore])) },
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // The log without its results, cut where they go; the placeholder is a string no path or rule can make.
+  const skeleton = JSON.stringify(log, null, 2);
+  const at = skeleton.indexOf(RESULTS);
+  const count = results.reduce((n, r) => n + r.analysis.violations.length, 0);
+  if (count === 0) {
+    yield `${skeleton.slice(0, at)}[]${skeleton.slice(at + RESULTS.length)}\n`;
+    return;
+  }
+  yield `${skeleton.slice(0, at)}[\n`;
+  const indent = '        ';
+  let n = 0;
+  for (const r of results) {
+    for (const v of r.analysis.violations) {
+      n++;
+      yield `${indent}${JSON.stringify(result(r, v, index.get(v.rule) as number), null, 2).replace(/\n/g, `\n${indent}`)}${n < count ? ',' : ''}\n`;
+    }
+  }
+  yield `      ]${skeleton.slice(at + RESULTS.length)}\n`;
 }
 
 function result(r: FileResult, v: Violation, ruleIndex: number): object {

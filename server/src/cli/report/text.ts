@@ -40,25 +40,27 @@ const MAX_SHOWN_LINE = 160;
 const TAB = '    ';
 
 export function renderText(results: FileResult[], options: ReportOptions = {}): string {
+  return [...streamText(results, options)].join('');
+}
+
+/** The report line by line (each with its line break): never one string of the whole report. */
+export function* streamText(results: FileResult[], options: ReportOptions = {}): Generator<string> {
   const st = style(!!options.color);
-  const out: string[] = [];
   for (const r of results) {
-    // Appended line by line, never spread: a file of 200,000 statements gives more lines than a call's arguments may hold.
     for (const v of r.analysis.violations) {
-      for (const l of finding(r, v, st)) out.push(l);
-      out.push('');
+      for (const l of finding(r, v, st)) yield `${l}\n`;
+      yield '\n';
     }
-    for (const l of lockTable(r, st)) out.push(l);
+    for (const l of lockTable(r, st)) yield `${l}\n`;
     const score = r.analysis.riskScore;
-    out.push(`Risk score: ${st.risk(score, riskWords(score))}`, '');
+    yield `Risk score: ${st.risk(score, riskWords(score))}\n\n`;
   }
   const c = totalCounts(results);
   const worst = worstRisk(results.map((r) => r.analysis.riskScore));
   const parts = [plural(c.error, 'error'), plural(c.warning, 'warning')];
   if (c.info + c.hint) parts.push(plural(c.info + c.hint, 'note'));
   const summary = `Checked ${plural(results.length, 'file')}: ${parts.join(', ')}${results.length ? (worst === null ? '; not analysed' : `; highest risk ${worst}/10`) : ''}.`;
-  out.push(c.error ? st.severity('error', summary) : c.warning ? st.severity('warning', summary) : summary);
-  return out.join('\n') + '\n';
+  yield `${c.error ? st.severity('error', summary) : c.warning ? st.severity('warning', summary) : summary}\n`;
 }
 
 function finding(r: FileResult, v: Violation, st: Style): string[] {
@@ -102,7 +104,7 @@ function window(source: string, startChar: number, endChar: number): { shown: st
 
 const HEADERS = ['line', 'table', 'lock mode', 'blocks', 'rewrite/scan', 'est. duration'];
 
-function lockTable(r: FileResult, st: Style): string[] {
+function* lockTable(r: FileResult, st: Style): Generator<string> {
   const rows = lockRows(r).map((row) => [
     String(row.line),
     row.lock.rows !== undefined ? `${row.lock.relation} (${formatCount(row.lock.rows)} rows)` : row.lock.relation,
@@ -112,12 +114,17 @@ function lockTable(r: FileResult, st: Style): string[] {
     formatDuration(row.lock.estimatedSeconds),
   ]);
   const title = `Lock Analysis Table: ${r.path}`;
-  if (rows.length === 0) return [st.bold(title), '  no statement locks an existing table at SHARE UPDATE EXCLUSIVE or stronger'];
+  if (rows.length === 0) {
+    yield st.bold(title);
+    yield '  no statement locks an existing table at SHARE UPDATE EXCLUSIVE or stronger';
+    return;
+  }
   const widths = HEADERS.map((h, k) => rows.reduce((w, row) => Math.max(w, row[k].length), h.length));
   const cell = (s: string, k: number) => (k === 0 ? s.padStart(widths[k]) : s.padEnd(widths[k]));
   const line = (cells: string[]) => ` ${cells.map(cell).join(' | ')}`.trimEnd();
   const rule = `-${widths.map((w) => '-'.repeat(w)).join('-+-')}-`;
-  const out = [st.bold(title), st.bold(line(HEADERS)), st.dim(rule)];
-  for (const row of rows) out.push(line(row));
-  return out;
+  yield st.bold(title);
+  yield st.bold(line(HEADERS));
+  yield st.dim(rule);
+  for (const row of rows) yield line(row);
 }

@@ -22,7 +22,7 @@ import type { LockEstimate } from '../types';
 import { backfillNotes, backfillStatement, chooseBatchSize } from './backfill';
 import { isTinyLock } from './header';
 import { batchKey, exprText, firstLocation, SchemaFacts, typeSql } from './schema';
-import { clauseEnd, quoteIdent, quoteLiteral, quoteQualified, StatementText, tokens, topLevelParts, withoutSemicolon } from './sqltext';
+import { clauseEnd, quoteIdent, quoteLiteral, quoteQualified, StatementText, tokens, tokenStream, topLevelParts, withoutSemicolon, type Token } from './sqltext';
 import { chooseName, clipBytes, makeObjectName, MAX_IDENTIFIER_BYTES, utf8Length } from '../schema/names';
 import type { SplitPhase } from './types';
 
@@ -654,15 +654,24 @@ const CONSTRAINT_WORDS = ['not', 'null', 'constraint', 'check', 'unique', 'prima
 
 /** End of one inline column constraint that starts at `start` (its keyword, or CONSTRAINT name). */
 function constraintEnd(text: string, start: number): number {
-  const toks = tokens(text, start);
+  // Read lazily: the constraint ends within a few tokens, and the rest of a long ALTER TABLE is not scanned.
+  const stream = tokenStream(text, start);
+  const seen: Token[] = [];
+  const at = (n: number): Token | undefined => {
+    while (seen.length <= n) {
+      const next = stream.next();
+      if (next.done) return undefined;
+      seen.push(next.value);
+    }
+    return seen[n];
+  };
   let k = 0;
-  if (toks[k]?.word === 'constraint') k += 2;
-  if (toks[k]?.word === 'not' && toks[k + 1]?.word === 'null') return toks[k + 1].end;
-  if (toks[k]?.word === 'null') return toks[k].end;
-  if (toks[k]?.word === 'primary' && toks[k + 1]?.word === 'key') k++;
-  let end = toks[k]?.end ?? start;
-  for (let j = k + 1; j < toks.length; j++) {
-    const t = toks[j];
+  if (at(k)?.word === 'constraint') k += 2;
+  if (at(k)?.word === 'not' && at(k + 1)?.word === 'null') return (at(k + 1) as Token).end;
+  if (at(k)?.word === 'null') return (at(k) as Token).end;
+  if (at(k)?.word === 'primary' && at(k + 1)?.word === 'key') k++;
+  let end = at(k)?.end ?? start;
+  for (let j = k + 1, t = at(j); t; t = at(++j)) {
     if (t.depth === 0 && (t.word === ',' || t.word === ';' || CONSTRAINT_WORDS.includes(t.word))) break;
     if (t.depth < 0) break;
     end = t.end;

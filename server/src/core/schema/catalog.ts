@@ -532,8 +532,12 @@ export class Catalog {
     const label: Record<ConstraintInfo['type'], ConstraintLabel> = { p: 'pkey', f: 'fkey', c: 'check', u: 'key', x: 'excl', n: 'not_null', t: 'check' };
     const byIndex = type === 'p' || type === 'u' || type === 'x';
     // t.constraints: a table being created is not in the catalog yet, but its earlier constraints count.
-    const own = (n: string) => !!t.constraints?.some((k) => k.name === n);
-    const taken = (n: string) => alsoTaken(n) || own(n) || this.constraintTaken(t.schema, n) || (byIndex && this.relationTaken(t.schema, n));
+    // The names in use are collected once: PostgreSQL tries name, name1, name2, ... and a table of 5,000
+    // unnamed UNIQUE columns would otherwise scan every constraint of the schema for every try.
+    const used = new Set<string>();
+    for (const k of t.constraints ?? []) used.add(k.name);
+    for (const other of this.tables.values()) if (other.schema === t.schema) for (const k of other.constraints) used.add(k.name);
+    const taken = (n: string) => alsoTaken(n) || used.has(n) || (byIndex && this.relationTaken(t.schema, n));
     return generatedName(t.name, byIndex ? indexColumnNames(columns) : columns, label[type], taken);
   }
 
