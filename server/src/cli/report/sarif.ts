@@ -21,7 +21,7 @@ export function renderSarif(results: FileResult[], options: ReportOptions = {}):
     descriptors.push({ id, name: pascal(id), shortDescription: { text: title }, helpUri: ruleDocsUrl(id), defaultConfiguration: { level } });
   };
   for (const r of RULES) addRule(r.id, r.title, sarifLevel(r.defaultSeverity));
-  for (const f of CORE_FINDINGS) if (f.id !== 'file-too-large') addRule(f.id, f.title, sarifLevel(f.severity));
+  for (const f of CORE_FINDINGS) if (f.id !== 'file-too-large' && f.id !== 'analysis-timeout') addRule(f.id, f.title, sarifLevel(f.severity));
 
   const sarifResults: object[] = [];
   for (const r of results) {
