@@ -11,12 +11,16 @@ import type { FromWorker, ToWorker } from './remote';
 
 const port = parentPort;
 if (port) {
+  const reply = (m: FromWorker) => port.postMessage(m);
+  let chain: Promise<void> = Promise.resolve();
   const memos = new Map<string, AnalysisMemo>();
   const last = new Map<string, { job: number; analysis: Analysis }>();
   let stats: { id: number; snapshot?: StatsSnapshot } = { id: 0 };
-  const ready = loadParser();
-  let chain: Promise<void> = Promise.resolve();
-  const reply = (m: FromWorker) => port.postMessage(m);
+  // Told once the parser is in (or failed to load: analyze() then reports it per file).
+  const ready = loadParser().then(
+    () => reply({ t: 'ready' }),
+    () => reply({ t: 'ready' }),
+  );
 
   const handle = async (m: ToWorker): Promise<void> => {
     if (m.t === 'forget') {

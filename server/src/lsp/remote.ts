@@ -43,7 +43,9 @@ export type ToWorker =
   | { t: 'forget'; key: string };
 export type FromWorker =
   | { t: 'analysed'; job: number; analysis?: Analysis; lazy?: number[]; millis: number; error?: string }
-  | { t: 'fixes'; req: number; fixes?: (Fix | null)[] };
+  | { t: 'fixes'; req: number; fixes?: (Fix | null)[] }
+  /** The worker loaded the parser: budgets count from here, a worker's start-up is not the analysis's. */
+  | { t: 'ready' };
 
 interface Job {
   job: number;
@@ -55,7 +57,8 @@ interface Job {
 export class RemoteAnalyzer {
   private worker?: Worker;
   private queue: Job[] = [];
-  private running?: { job: Job; started: number; timer: NodeJS.Timeout };
+  private running?: { job: Job; started: number; timer?: NodeJS.Timeout };
+  private workerReady = false;
   private nextJob = 1;
   private nextReq = 1;
   private readonly fixWaits = new Map<number, (f: (Fix | null)[] | undefined) => void>();
@@ -131,6 +134,7 @@ export class RemoteAnalyzer {
     w.unref(); // an idle worker never keeps the process alive
     this.counters.started++;
     this.workerStatsId = -1;
+    this.workerReady = false;
     w.on('message', (m: FromWorker) => this.received(w, m));
     w.on('error', (err) => {
       if (this.worker !== w) return;
@@ -153,7 +157,7 @@ export class RemoteAnalyzer {
     this.worker = undefined;
     if (w) void w.terminate().catch(() => undefined);
     if (this.running) {
-      clearTimeout(this.running.timer);
+      if (this.running.timer) clearTimeout(this.running.timer);
       this.running.job.resolve(outcome);
       this.running = undefined;
     }
@@ -172,15 +176,8 @@ export class RemoteAnalyzer {
       job.resolve({ kind: 'failed', error: (err as Error)?.message ?? String(err) });
       return this.pump();
     }
-    const budget = this.budgetMs();
-    const started = performance.now();
-    const timer = setTimeout(() => {
-      if (this.running?.job !== job) return;
-      this.counters.timeouts++;
-      this.stop({ kind: 'timeout', millis: performance.now() - started });
-      this.pump();
-    }, budget);
-    this.running = { job, started, timer };
+    this.running = { job, started: performance.now() };
+    if (this.workerReady) this.arm();
     this.counters.jobs++;
     const { stats, ...input } = job.input;
     let statsId = 0;
@@ -193,8 +190,25 @@ export class RemoteAnalyzer {
     if (w === this.worker) this.post({ t: 'analyze', job: job.job, key: job.key, input, statsId, ...(send && stats ? { stats } : {}) });
   }
 
+  /** Starts the running job's budget. */
+  private arm(): void {
+    const run = this.running;
+    if (!run || run.timer) return;
+    run.started = performance.now();
+    run.timer = setTimeout(() => {
+      if (this.running !== run) return;
+      this.counters.timeouts++;
+      this.stop({ kind: 'timeout', millis: performance.now() - run.started });
+      this.pump();
+    }, this.budgetMs());
+  }
+
   private received(w: Worker, m: FromWorker): void {
     if (w !== this.worker) return;
+    if (m.t === 'ready') {
+      this.workerReady = true;
+      return this.arm();
+    }
     if (m.t === 'fixes') {
       const f = this.fixWaits.get(m.req);
       this.fixWaits.delete(m.req);
@@ -203,7 +217,7 @@ export class RemoteAnalyzer {
     }
     const run = this.running;
     if (!run || run.job.job !== m.job) return;
-    clearTimeout(run.timer);
+    if (run.timer) clearTimeout(run.timer);
     this.running = undefined;
     if (m.analysis) run.job.resolve({ kind: 'done', analysis: m.analysis, lazy: m.lazy ?? [], job: m.job, millis: m.millis });
     else run.job.resolve({ kind: 'failed', error: m.error ?? 'no analysis' });
