@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run package: the .vsix.
-//  1. esbuild: one client bundle (client/src/extension.ts) and one server bundle (server/src/lsp/main.ts),
-//     minified, into client/dist/vsix/out/; the libpg-query WASM is copied next to the server bundle
+//  1. esbuild: one client bundle (client/src/extension.ts), one server bundle (server/src/lsp/main.ts) and
+//     the server's analysis worker (server/src/lsp/analysis-worker.ts, started from beside server.js), minified, into client/dist/vsix/out/; the libpg-query WASM is copied next to the server bundle
 //     (emscripten loads it from the bundle's own directory). PGlite (the dry run's embedded engine) stays
 //     a package: its CommonJS entry, WASM, data and extension files are copied to out/node_modules/,
 //     where the server bundle's require() finds them (vsce skips only the top-level node_modules).
@@ -29,6 +29,7 @@ const EXPECTED = [
   'extension/package.json',
   'extension/out/extension.js',
   'extension/out/server.js',
+  'extension/out/analysis-worker.js',
   'extension/out/libpg-query.wasm',
   'extension/syntaxes/pg-preflight.injection.json',
   'extension/syntaxes/pgsql.tmLanguage.json',
@@ -87,14 +88,16 @@ async function bundle() {
   };
   const client = await esbuild.build({ ...common, entryPoints: [path.join(CLIENT, 'src', 'extension.ts')], outfile: path.join(OUT, 'extension.js') });
   const server = await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'server', 'src', 'lsp', 'main.ts')], outfile: path.join(OUT, 'server.js') });
+  // The worker thread that analyses large documents: remote.ts starts <bundle dir>/analysis-worker.js.
+  const worker = await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'server', 'src', 'lsp', 'analysis-worker.ts')], outfile: path.join(OUT, 'analysis-worker.js') });
   const wasm = path.join(path.dirname(require.resolve('libpg-query', { paths: [path.join(ROOT, 'server')] })), 'libpg-query.wasm');
   fs.copyFileSync(wasm, path.join(OUT, 'libpg-query.wasm'));
-  if (Object.keys(server.metafile.inputs).some((i) => i.includes('@electric-sql/pglite'))) throw new Error('PGlite got bundled into out/server.js; it must stay an external package');
+  if ([server, worker].some((b) => Object.keys(b.metafile.inputs).some((i) => i.includes('@electric-sql/pglite')))) throw new Error('PGlite got bundled into out/server.js; it must stay an external package');
   // The client may use the core's runner conventions (plain functions) but nothing else of the server.
   if (Object.keys(client.metafile.inputs).some((i) => /node_modules\/vscode-languageserver\/|(^|\/)server\/(dist\/)?src\//.test(i) && !/server\/(dist\/)?src\/core\/migrations\/naming\.[jt]s$/.test(i))) {
     throw new Error('the client bundle pulls in server code beyond the runner conventions');
   }
-  for (const f of ['extension.js', 'server.js', 'libpg-query.wasm']) console.log(`  out/${f}  ${(fs.statSync(path.join(OUT, f)).size / 1024).toFixed(0)} KiB`);
+  for (const f of ['extension.js', 'server.js', 'analysis-worker.js', 'libpg-query.wasm']) console.log(`  out/${f}  ${(fs.statSync(path.join(OUT, f)).size / 1024).toFixed(0)} KiB`);
   const pglite = stagePglite();
   const bytes = pglite.reduce((n, f) => n + fs.statSync(path.join(STAGE, f.replace(/^extension\//, ''))).size, 0);
   console.log(`  out/node_modules/@electric-sql/pglite  ${pglite.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB`);

@@ -200,6 +200,13 @@ export interface InitializationOptions {
   /** Files longer than this many characters are not analysed (default 2,000,000). */
   maxFileChars?: number;
   /**
+   * Files of at least this many characters (default 50,000), and files whose last analysis took 100 ms or
+   * more, are analysed in a worker thread, off the server's request loop.
+   */
+  workerMinChars?: number;
+  /** A worker analysis that runs longer than this (ms, default 20,000) is stopped; the file is reported not analysed. */
+  analysisBudgetMs?: number;
+  /**
    * false: the workspace is untrusted (VS Code's workspace trust), until pgPreflight/workspaceTrust says
    * otherwise. Absent (a client that knows nothing of trust): trusted.
    */

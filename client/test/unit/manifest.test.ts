@@ -96,6 +96,6 @@ describe('.vscodeignore', () => {
   it('keeps only the bundles, the WASM, PGlite (the dry run), syntaxes, the icon, README, CHANGELOG and LICENSE', () => {
     const lines = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     assert.equal(lines[0], '**', 'ignore everything first');
-    assert.deepEqual(lines.slice(1).sort(), ['!CHANGELOG.md', '!LICENSE', '!README.md', '!images/icon.png', '!out/extension.js', '!out/libpg-query.wasm', '!out/node_modules/@electric-sql/pglite/**', '!out/server.js', '!package.json', '!syntaxes/*.json'].sort());
+    assert.deepEqual(lines.slice(1).sort(), ['!CHANGELOG.md', '!LICENSE', '!README.md', '!images/icon.png', '!out/extension.js', '!out/libpg-query.wasm', '!out/node_modules/@electric-sql/pglite/**', '!out/server.js', '!out/analysis-worker.js', '!package.json', '!syntaxes/*.json'].sort());
   });
 });

@@ -41,8 +41,8 @@ function uriArg(args: unknown[] | undefined): string {
   throw new ResponseError(ErrorCodes.InvalidParams, 'expected the document URI as the first argument');
 }
 
-function resultOf(host: CommandHost, uri: string): LintResult {
-  const r = host.linter.resultFor(uri);
+async function resultOf(host: CommandHost, uri: string): Promise<LintResult> {
+  const r = await host.linter.resultReady(uri);
   if (!r) throw new ResponseError(ErrorCodes.InvalidParams, `${uri} is not open in the editor`);
   return r;
 }
@@ -50,7 +50,7 @@ function resultOf(host: CommandHost, uri: string): LintResult {
 export async function executeCommand(host: CommandHost, command: string, args: unknown[] | undefined, token?: string | number): Promise<unknown> {
   switch (command) {
     case COMMANDS.showLockAnalysis:
-      return lockAnalysis(resultOf(host, uriArg(args)));
+      return lockAnalysis(await resultOf(host, uriArg(args)));
     case COMMANDS.insertSafetyHeader:
       return insertSafetyHeader(host, uriArg(args));
     case COMMANDS.splitIntoSteps: {
@@ -174,7 +174,7 @@ async function applyFix(host: CommandHost, uri: string, args: ApplyFixParams): P
 }
 
 async function insertSafetyHeader(host: CommandHost, uri: string): Promise<{ applied: boolean; reason?: string }> {
-  const r = resultOf(host, uri);
+  const r = await resultOf(host, uri);
   const fix = safetyHeaderFix(r.text, r.settings, undefined, undefined, 'any', r.context.path);
   if (!fix) {
     host.info('pg-preflight: the file already sets lock_timeout and statement_timeout.');
@@ -186,7 +186,7 @@ async function insertSafetyHeader(host: CommandHost, uri: string): Promise<{ app
 }
 
 async function splitIntoSteps(host: CommandHost, uri: string, apply: boolean, token: string | number | undefined): Promise<SplitResult & { edit?: WorkspaceEdit }> {
-  const r = resultOf(host, uri);
+  const r = await resultOf(host, uri);
   const file = uriToFile(uri);
   if (!file) return { applied: false, steps: [], warnings: [], reason: 'only files on disk can be split (the steps are new files beside it)' };
   if (r.tooLarge) return { applied: false, steps: [], warnings: [], reason: 'the file is too large for the editor integration' };

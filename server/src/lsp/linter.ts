@@ -9,23 +9,35 @@
 //     for the current version reuse the lint's analysis, and compute it on the spot when it is missing.
 //   - When a migration changes, the open migrations that run after it in the same folder are re-linted
 //     (after a short delay, so typing in one file does not re-lint every later file per keystroke).
+//   - Large documents (workerMinChars) and documents whose last analysis was slow (SLOW_MS) are analysed
+//     in a worker thread (remote.ts), bounded by a time budget, so they never block requests on other
+//     documents; small ones stay on this thread (no round trip on the keystroke path). Requests on a
+//     document whose analysis is in the worker wait for it (resultReady); its fixes are rendered in the
+//     worker when a code action or hover needs them (renderFixes).
 import { DEFAULT_SETTINGS } from '@pg-preflight/shared';
 import type { Diagnostic } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, RULE_CRASH } from '../core/analyze';
-import { FILE_TOO_LARGE } from '../core/rules/core-findings';
+import { ANALYSIS_TIMEOUT, FILE_TOO_LARGE } from '../core/rules/core-findings';
 import { AnalysisMemo } from '../core/memo';
 import { LineIndex } from '../core/syntax/text';
-import type { Analysis } from '../core/types';
+import type { Analysis, Violation } from '../core/types';
 import { mayDropOrRename } from '../project/context';
 import { toDiagnostics, SOURCE, type AnalysedDocument, type ConvertOptions } from './convert';
+import { RemoteAnalyzer, type RemoteOutcome } from './remote';
 import type { DocumentContext, Workspace } from './workspace';
 import { uriToFile } from './workspace';
 
 export const DEFAULT_MAX_FILE_CHARS = 2_000_000;
 /** Delay before re-linting the migrations that run after a changed one. */
 export const DEPENDENT_DELAY_MS = 150;
+/** Documents of at least this many characters are analysed in the worker (a warm analysis of 50,000 characters takes ~30 ms). */
+export const DEFAULT_WORKER_MIN_CHARS = 50_000;
+/** A document whose last analysis took this long goes to the worker next time, whatever its size. */
+export const SLOW_MS = 100;
+/** A worker analysis running longer than this is stopped and the file reported not analysed. */
+export const DEFAULT_ANALYSIS_BUDGET_MS = 20_000;
 
 export interface LintResult extends AnalysedDocument {
   generation: number;
@@ -34,6 +46,8 @@ export interface LintResult extends AnalysedDocument {
   /** Milliseconds the analysis took (for the internal stats request). */
   millis: number;
   tooLarge?: boolean;
+  /** Analysed in the worker: which analysis it holds there, and the violations whose fix is still there. */
+  remote?: { job: number; lazy: Set<number> };
 }
 
 export interface LinterHost {
@@ -41,6 +55,9 @@ export interface LinterHost {
   /** Resolves once the parser is loaded and the first settings are in. */
   ready: Promise<void>;
   maxFileChars: number;
+  /** Defaults: DEFAULT_WORKER_MIN_CHARS, DEFAULT_ANALYSIS_BUDGET_MS. */
+  workerMinChars?: number;
+  analysisBudgetMs?: number;
   /** Push diagnostics (publishDiagnostics) or let the client pull them. */
   push: boolean;
   publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
@@ -69,6 +86,17 @@ interface DocState {
   trace?: { version: number; stamp: number; diagnostics: Diagnostic[] };
   /** Aborted by the next edit or by closing: a dry run of an older text is stale. */
   edits: AbortController;
+  /** Milliseconds the last analysis took (here or in the worker): a slow document goes to the worker. */
+  lastMillis: number;
+  /** The worker analysis under way for this document. */
+  inflight?: { version: number; generation: number; done: Promise<void> };
+}
+
+interface Prepared {
+  base: Omit<LintResult, 'analysis' | 'diagnostics' | 'millis'>;
+  started: number;
+  /** Set when there is nothing to analyse (the file is over the size limit). */
+  result?: LintResult;
 }
 
 export interface LinterStats {
@@ -85,8 +113,20 @@ export class Linter {
   private readonly pendingApp = new Set<string>();
   private traceStamp = 0;
   readonly stats: LinterStats = { lints: 0, recentMillis: [], maxMillis: 0 };
+  readonly remote: RemoteAnalyzer;
 
-  constructor(private readonly host: LinterHost) {}
+  constructor(private readonly host: LinterHost) {
+    this.remote = new RemoteAnalyzer(() => this.budgetMs(), (m) => host.log(m));
+  }
+
+  private budgetMs(): number {
+    return this.host.analysisBudgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
+  }
+
+  /** Stops the worker (server shutdown). */
+  shutdown(): void {
+    this.remote.dispose();
+  }
 
   /** The open document of a file path, for the workspace overlay. */
   openFile(file: string): { text: string; editedAt: number } | undefined {
@@ -109,7 +149,7 @@ export class Linter {
   opened(doc: TextDocument): void {
     const prev = this.docs.get(doc.uri);
     if (prev) this.dispose(prev);
-    const s: DocState = { uri: doc.uri, file: uriToFile(doc.uri), doc, editedAt: Date.now(), publishedVersion: -Infinity, queued: false, memo: new AnalysisMemo(), edits: new AbortController() };
+    const s: DocState = { uri: doc.uri, file: uriToFile(doc.uri), doc, editedAt: Date.now(), publishedVersion: -Infinity, queued: false, memo: new AnalysisMemo(), edits: new AbortController(), lastMillis: 0 };
     this.docs.set(doc.uri, s);
     if (s.file) this.byFile.set(s.file, s);
     this.schedule(doc.uri);
@@ -131,6 +171,7 @@ export class Linter {
     const s = this.docs.get(uri);
     if (!s) return;
     this.dispose(s);
+    this.remote.forget(uri);
     this.docs.delete(uri);
     if (s.file && this.byFile.get(s.file) === s) this.byFile.delete(s.file);
     if (this.host.push) this.host.publish(uri, s.doc.version, []);
@@ -165,9 +206,9 @@ export class Linter {
   }
 
   /** What the client is shown for a document: the lint's diagnostics and, for the traced version, the dry run's. */
-  diagnosticsFor(uri: string): { resultId: string; items: Diagnostic[] } | undefined {
+  async diagnosticsFor(uri: string): Promise<{ resultId: string; items: Diagnostic[] } | undefined> {
     const s = this.docs.get(uri);
-    const r = s && this.ensure(s);
+    const r = s && (await this.ensureAsync(s));
     if (!s || !r) return undefined;
     const trace = s.trace?.version === r.version ? s.trace : undefined;
     return { resultId: `${r.version}:${r.generation}:${trace?.stamp ?? 0}`, items: this.shown(s, r) };
@@ -220,22 +261,126 @@ export class Linter {
     this.host.publish(s.uri, r.version, this.shown(s, r));
   }
 
-  /** The result for the document's current version, computed now when missing. Undefined when closed or not ready. */
+  /**
+   * The result for the document's current version, computed now when missing. Undefined when closed or
+   * not ready, or while the worker analyses the document (resultReady waits for it).
+   */
   resultFor(uri: string): LintResult | undefined {
     const s = this.docs.get(uri);
     return s ? this.ensure(s) : undefined;
+  }
+
+  /** The result for the document's current version, waiting for the worker when it analyses the document. */
+  async resultReady(uri: string): Promise<LintResult | undefined> {
+    const s = this.docs.get(uri);
+    return s ? this.ensureAsync(s) : undefined;
+  }
+
+  /**
+   * Brings the fixes of the chosen violations of a worker's analysis into `r` (rendered there on request;
+   * a fix the worker no longer has, because it was restarted, stays absent). A no-op for other results.
+   */
+  async renderFixes(r: LintResult, which: (v: Violation) => boolean): Promise<void> {
+    const lazy = r.remote?.lazy;
+    if (!lazy?.size) return;
+    const indices = [...lazy].filter((i) => which(r.analysis.violations[i]));
+    if (!indices.length) return;
+    const fixes = await this.remote.fixes(r.uri, r.remote!.job, indices);
+    indices.forEach((i, k) => {
+      lazy.delete(i);
+      const f = fixes?.[k];
+      if (f) r.analysis.violations[i].fix = f;
+    });
   }
 
   private ensure(s: DocState): LintResult | undefined {
     const version = s.doc.version;
     const gen = this.host.workspace.generation;
     if (s.result && s.result.version === version && s.result.generation === gen) return s.result;
-    const r = this.lint(s);
+    if (s.inflight && s.inflight.version === version && s.inflight.generation === gen) return undefined;
+    const prep = this.prepare(s);
+    if (prep.result) return this.accept(s, prep.result);
+    if (this.offThread(s, prep.base.text)) {
+      this.startRemote(s, prep);
+      return undefined;
+    }
+    return this.accept(s, this.lintHere(s, prep));
+  }
+
+  private async ensureAsync(s: DocState): Promise<LintResult | undefined> {
+    const wanted = s.doc.version;
+    for (;;) {
+      const r = this.ensure(s);
+      if (r) return r;
+      const flight = s.inflight;
+      if (!flight || this.docs.get(s.uri) !== s) return undefined;
+      await flight.done;
+      if (this.docs.get(s.uri) !== s) return undefined;
+      // An answer for the version asked about or a newer one (the document may have moved on meanwhile).
+      if (s.result && s.result.version >= wanted && s.result.version === s.doc.version) return s.result;
+    }
+  }
+
+  private accept(s: DocState, r: LintResult): LintResult {
     s.result = r;
     if (r.context.folder && s.lastText !== undefined && s.lastText !== r.text) this.scheduleDependents(s);
     s.lastText = r.text;
     this.host.linted?.(r);
     return r;
+  }
+
+  private offThread(s: DocState, text: string): boolean {
+    if (!this.remote.available) return false;
+    return text.length >= (this.host.workerMinChars ?? DEFAULT_WORKER_MIN_CHARS) || s.lastMillis >= SLOW_MS;
+  }
+
+  /**
+   * Sends the document to the worker. The outcome is taken only while the document is still at the same
+   * version and workspace generation (otherwise a newer lint is scheduled already) and then published.
+   */
+  private startRemote(s: DocState, prep: Prepared): void {
+    const { version, generation, context, text } = prep.base;
+    const input = {
+      text,
+      path: context.path,
+      settings: context.settings,
+      stats: context.stats,
+      priorFiles: context.priorFiles,
+      siblingNames: context.siblingNames,
+      appFiles: this.appFiles(context, text),
+      isMigration: context.isMigration,
+    };
+    const flight: NonNullable<DocState['inflight']> = { version, generation, done: Promise.resolve() };
+    flight.done = this.remote.analyze(s.uri, input).then(
+      (o) => this.remoteDone(s, prep, flight, o),
+      (err) => this.host.log(`pg-preflight: worker analysis of ${s.uri} failed: ${(err as Error)?.stack ?? err}`),
+    );
+    s.inflight = flight;
+  }
+
+  private remoteDone(s: DocState, prep: Prepared, flight: NonNullable<DocState['inflight']>, o: RemoteOutcome): void {
+    if (s.inflight === flight) s.inflight = undefined;
+    if (o.kind === 'superseded' || this.docs.get(s.uri) !== s) return;
+    if (o.kind === 'done' || o.kind === 'timeout') s.lastMillis = o.millis;
+    if (s.doc.version !== flight.version || this.host.workspace.generation !== flight.generation) return; // stale
+    let r: LintResult;
+    if (o.kind === 'done') r = this.finish(s, prep, o.analysis, { job: o.job, lazy: new Set(o.lazy) });
+    else if (o.kind === 'timeout') {
+      const d: Diagnostic = {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        source: SOURCE,
+        code: ANALYSIS_TIMEOUT,
+        message: `pg-preflight: not analysed: the analysis took longer than ${(this.budgetMs() / 1000).toFixed(1)} s, the limit of the editor integration (run 'pg-preflight check' on it instead)`,
+      };
+      r = this.record({ ...prep.base, analysis: emptyAnalysis(), diagnostics: [d], millis: o.millis });
+    } else {
+      this.host.log(`pg-preflight: worker analysis of ${s.uri} failed: ${o.error}`);
+      r = this.finish(s, prep, emptyAnalysis());
+    }
+    this.accept(s, r);
+    if (this.host.push) this.publishShown(s, r);
+    else this.host.refreshPull();
   }
 
   private scheduleDependents(s: DocState): void {
@@ -252,7 +397,7 @@ export class Linter {
     if (any && !this.host.push) this.host.refreshPull();
   }
 
-  private lint(s: DocState): LintResult {
+  private prepare(s: DocState): Prepared {
     const text = s.doc.getText();
     const version = s.doc.version;
     const generation = this.host.workspace.generation;
@@ -278,9 +423,14 @@ export class Linter {
         code: FILE_TOO_LARGE,
         message: `pg-preflight: not analysed: the file has ${mb} million characters, over the ${(this.host.maxFileChars / 1_000_000).toFixed(1)} million limit of the editor integration (run 'pg-preflight check' on it instead)`,
       };
-      return this.record({ ...base, analysis, diagnostics: [d], millis: performance.now() - started, tooLarge: true });
+      return { base, started, result: this.record({ ...base, analysis, diagnostics: [d], millis: performance.now() - started, tooLarge: true }) };
     }
+    return { base, started };
+  }
 
+  /** Analyses on this thread. */
+  private lintHere(s: DocState, prep: Prepared): LintResult {
+    const { context, text } = prep.base;
     let analysis: Analysis;
     try {
       analysis = analyze({
@@ -301,6 +451,12 @@ export class Linter {
       this.host.log(`pg-preflight: analysis of ${s.uri} failed: ${(err as Error)?.stack ?? err}`);
       analysis = emptyAnalysis();
     }
+    s.lastMillis = performance.now() - prep.started;
+    return this.finish(s, prep, analysis);
+  }
+
+  private finish(s: DocState, prep: Prepared, analysis: Analysis, remote?: LintResult['remote']): LintResult {
+    const { context, generation } = prep.base;
     for (const v of analysis.violations) {
       if (v.rule !== RULE_CRASH) continue;
       const key = v.message.replace(/ on this file.*/, '');
@@ -308,9 +464,9 @@ export class Linter {
       this.loggedCrashes.add(key);
       this.host.log(`pg-preflight: ${v.message} (${s.uri}); this is a bug in pg-preflight, the other rules still ran`);
     }
-    const doc: AnalysedDocument = { ...base, analysis };
+    const doc: AnalysedDocument = { ...prep.base, analysis };
     const diagnostics = toDiagnostics(doc, this.host.convertOptions(context));
-    return this.record({ ...doc, generation, context, diagnostics, millis: performance.now() - started });
+    return this.record({ ...doc, generation, context, diagnostics, millis: performance.now() - prep.started, ...(remote ? { remote } : {}) });
   }
 
   private record(r: LintResult): LintResult {

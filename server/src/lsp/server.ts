@@ -43,7 +43,7 @@ import { ruleDocsUrl } from '../core/rules';
 import { codeActions, currentFix, type ActionEnv } from './actions';
 import { executeCommand, type Progress } from './commands';
 import { shutdownVerifier } from './verify';
-import { codeLenses, hoverAt, type ConvertOptions } from './convert';
+import { codeLenses, hoverAt, statementAt, type ConvertOptions, type DiagnosticData } from './convert';
 import { DEFAULT_MAX_FILE_CHARS, Linter } from './linter';
 import { fileToUri, uriToFile, Workspace, type DocumentContext } from './workspace';
 import { toolVersion } from '../project/version';
@@ -58,6 +58,9 @@ export interface InternalStats {
   maxMillis: number;
   parsed: number;
   parseCacheHits: number;
+  /** Analyses sent to the worker thread, and those stopped for running past the budget. */
+  workerJobs: number;
+  workerTimeouts: number;
 }
 
 /** The bundled rule pages (server/dist/src/lsp -> the repository's or package's docs/rules). */
@@ -117,6 +120,12 @@ export function startServer(connection: Connection): ServerHandle {
     ready,
     get maxFileChars() {
       return typeof init.maxFileChars === 'number' && init.maxFileChars > 0 ? init.maxFileChars : DEFAULT_MAX_FILE_CHARS;
+    },
+    get workerMinChars() {
+      return typeof init.workerMinChars === 'number' && init.workerMinChars >= 0 ? init.workerMinChars : undefined;
+    },
+    get analysisBudgetMs() {
+      return typeof init.analysisBudgetMs === 'number' && init.analysisBudgetMs > 0 ? init.analysisBudgetMs : undefined;
     },
     get push() {
       return push;
@@ -329,7 +338,7 @@ export function startServer(connection: Connection): ServerHandle {
 
   connection.languages.diagnostics.on(async (params) => {
     await ready;
-    const shown = linter.diagnosticsFor(params.textDocument.uri);
+    const shown = await linter.diagnosticsFor(params.textDocument.uri);
     if (!shown) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const { resultId, items } = shown;
     if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
@@ -338,22 +347,32 @@ export function startServer(connection: Connection): ServerHandle {
 
   connection.onHover(async (params) => {
     await ready;
-    const r = linter.resultFor(params.textDocument.uri);
+    const r = await linter.resultReady(params.textDocument.uri);
     if (!r || r.tooLarge) return null;
-    return hoverAt(r, r.lines.offsetAt(params.position), convertOptions(r.context));
+    const offset = r.lines.offsetAt(params.position);
+    // The hover names the quick fixes of the statement's findings: a worker's analysis renders them first.
+    const at = statementAt(r.analysis, offset);
+    const start = r.analysis.statements[at]?.span.start;
+    await linter.renderFixes(r, (v) => v.statementIndex !== undefined && r.analysis.statements[v.statementIndex]?.span.start === start);
+    return hoverAt(r, offset, convertOptions(r.context));
   });
 
   connection.onCodeLens(async (params) => {
     await ready;
-    const r = linter.resultFor(params.textDocument.uri);
+    const r = await linter.resultReady(params.textDocument.uri);
     if (!r || r.tooLarge) return [];
     return codeLenses(r);
   });
 
   connection.onCodeAction(async (params) => {
     await ready;
-    const r = linter.resultFor(params.textDocument.uri);
+    const r = await linter.resultReady(params.textDocument.uri);
     if (!r) return [];
+    // A worker's analysis renders the fixes the request may offer: fix-all needs them all, quick fixes
+    // those of the diagnostics' findings.
+    const only = params.context.only;
+    const wanted = new Set(params.context.diagnostics.map((d) => `${(d.data as DiagnosticData | undefined)?.rule}|${(d.data as DiagnosticData | undefined)?.statementIndex}`));
+    await linter.renderFixes(r, (v) => !!only?.length || wanted.has(`${v.rule}|${v.statementIndex}`));
     return codeActions(params, { uri: r.uri, version: r.version, text: r.text, lines: r.lines }, r, env);
   });
 
@@ -394,13 +413,14 @@ export function startServer(connection: Connection): ServerHandle {
   });
 
   connection.onShutdown(async () => {
+    linter.shutdown();
     await shutdownVerifier().catch((err) => connection.console.error(`pg-preflight: closing the dry-run engine: ${(err as Error)?.message ?? err}`));
   });
 
   connection.onRequest(INTERNAL_STATS_REQUEST, (): InternalStats => {
     const ms = [...linter.stats.recentMillis].sort((a, b) => a - b);
     const q = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(ms.length * p))] : 0);
-    return { lints: linter.stats.lints, p50Millis: q(0.5), p99Millis: q(0.99), maxMillis: linter.stats.maxMillis, parsed: parseCounters.parsed, parseCacheHits: parseCounters.cacheHits };
+    return { lints: linter.stats.lints, p50Millis: q(0.5), p99Millis: q(0.99), maxMillis: linter.stats.maxMillis, parsed: parseCounters.parsed, parseCacheHits: parseCounters.cacheHits, workerJobs: linter.remote.counters.jobs, workerTimeouts: linter.remote.counters.timeouts };
   });
 
   documents.listen(connection);

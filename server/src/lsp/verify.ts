@@ -42,7 +42,7 @@ export function verifyArgs(raw: unknown): VerifyLocksArgs {
 }
 
 export async function verifyLocks(host: CommandHost, uri: string, args: VerifyLocksArgs, token: string | number | undefined): Promise<VerifyLocksResult> {
-  const r = host.linter.resultFor(uri);
+  const r = await host.linter.resultReady(uri);
   if (!r) throw new ResponseError(ErrorCodes.InvalidParams, `${uri} is not open in the editor`);
   const base = { uri, version: r.version };
   if (r.tooLarge) return { ...base, traced: false, reason: 'the file is too large for the editor integration (run `pg-preflight trace` on it)', summary: 'pg-preflight: the file is too large for a dry run in the editor; run `pg-preflight trace` on it.' };

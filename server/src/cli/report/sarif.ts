@@ -26,7 +26,7 @@ export function* streamSarif(results: FileResult[], options: ReportOptions = {})
     descriptors.push({ id, name: pascal(id), shortDescription: { text: title }, helpUri: ruleDocsUrl(id), defaultConfiguration: { level } });
   };
   for (const r of RULES) addRule(r.id, r.title, sarifLevel(r.defaultSeverity));
-  for (const f of CORE_FINDINGS) if (f.id !== 'file-too-large') addRule(f.id, f.title, sarifLevel(f.severity));
+  for (const f of CORE_FINDINGS) if (f.id !== 'file-too-large' && f.id !== 'analysis-timeout') addRule(f.id, f.title, sarifLevel(f.severity));
 
   // Every rule is listed before the results refer to it by index.
   for (const r of results) for (const v of r.analysis.violations) if (!index.has(v.rule)) addRule(v.rule, v.rule, sarifLevel(v.severity));

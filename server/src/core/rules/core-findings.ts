@@ -11,6 +11,8 @@ export const RULE_CRASH = 'internal-rule-error';
 export const INHERITANCE_CYCLE_RULE = 'inheritance-cycle';
 /** The language server's own: a file over its size limit is not analysed. */
 export const FILE_TOO_LARGE = 'file-too-large';
+/** The language server's own: the analysis ran past its time budget and was stopped. */
+export const ANALYSIS_TIMEOUT = 'analysis-timeout';
 
 export interface CoreFinding {
   id: string;
@@ -27,6 +29,7 @@ export const CORE_FINDINGS: readonly CoreFinding[] = [
   { id: UNUSED_IGNORE, title: 'A pg-preflight-ignore comment suppresses nothing', severity: 'warning', suppressible: true },
   { id: RULE_CRASH, title: 'A rule failed on this file and was skipped', severity: 'info', suppressible: false },
   { id: FILE_TOO_LARGE, title: 'The file is too large for the editor integration and was not analysed', severity: 'info', suppressible: false },
+  { id: ANALYSIS_TIMEOUT, title: 'The analysis took longer than the editor integration allows and was stopped', severity: 'info', suppressible: false },
 ];
 
 /** Where the rule pages (docs/rules/<id>.md) are published; SARIF requires an absolute helpUri. */

@@ -1,0 +1,77 @@
+// The analysis worker thread (see remote.ts): analyze() for the language server, one message at a time.
+// It keeps per document the AnalysisMemo and the last analysis, whose lazy fixes it renders on request.
+// A separate entry point: the extension's bundle builds it as out/analysis-worker.js beside out/server.js.
+import { parentPort } from 'node:worker_threads';
+import type { StatsSnapshot } from '@pg-preflight/shared';
+import { analyze } from '../core/analyze';
+import { AnalysisMemo } from '../core/memo';
+import { loadParser } from '../core/syntax/parse';
+import type { Analysis, Violation } from '../core/types';
+import type { FromWorker, ToWorker } from './remote';
+
+const port = parentPort;
+if (port) {
+  const reply = (m: FromWorker) => port.postMessage(m);
+  let chain: Promise<void> = Promise.resolve();
+  const memos = new Map<string, AnalysisMemo>();
+  const last = new Map<string, { job: number; analysis: Analysis }>();
+  let stats: { id: number; snapshot?: StatsSnapshot } = { id: 0 };
+  // Told once the parser is in (or failed to load: analyze() then reports it per file).
+  const ready = loadParser().then(
+    () => reply({ t: 'ready' }),
+    () => reply({ t: 'ready' }),
+  );
+
+  const handle = async (m: ToWorker): Promise<void> => {
+    if (m.t === 'forget') {
+      memos.delete(m.key);
+      last.delete(m.key);
+      return;
+    }
+    if (m.t === 'fixes') {
+      const l = last.get(m.key);
+      if (!l || l.job !== m.job) return reply({ t: 'fixes', req: m.req });
+      const fixes = m.indices.map((i) => {
+        try {
+          return l.analysis.violations[i]?.fix ?? null;
+        } catch {
+          return null; // a fix that fails to render is no fix
+        }
+      });
+      return reply({ t: 'fixes', req: m.req, fixes });
+    }
+    const started = performance.now();
+    try {
+      await ready;
+      if (m.statsId !== stats.id) stats = { id: m.statsId, snapshot: m.statsId ? m.stats : undefined };
+      let memo = memos.get(m.key);
+      if (!memo) memos.set(m.key, (memo = new AnalysisMemo()));
+      const analysis = analyze({ ...m.input, stats: stats.snapshot, memo });
+      last.set(m.key, { job: m.job, analysis });
+      const { violations, lazy } = withoutLazyFixes(analysis.violations);
+      reply({ t: 'analysed', job: m.job, analysis: { ...analysis, violations }, lazy, millis: performance.now() - started });
+    } catch (err) {
+      reply({ t: 'analysed', job: m.job, millis: performance.now() - started, error: (err as Error)?.stack ?? String(err) });
+    }
+  };
+  port.on('message', (m: ToWorker) => {
+    chain = chain.then(() => handle(m));
+  });
+}
+
+/**
+ * The violations as structured clone may copy them: a lazy fix (a getter) is left out, not rendered, and
+ * its index listed; a fix that is a plain value travels with its violation.
+ */
+function withoutLazyFixes(vs: Violation[]): { violations: Violation[]; lazy: number[] } {
+  const lazy: number[] = [];
+  const violations = vs.map((v, i) => {
+    const d = Object.getOwnPropertyDescriptor(v, 'fix');
+    if (!d?.get) return v;
+    lazy.push(i);
+    const copy = {} as Record<string, unknown>;
+    for (const k of Object.keys(v)) if (k !== 'fix') copy[k] = (v as unknown as Record<string, unknown>)[k];
+    return copy as unknown as Violation;
+  });
+  return { violations, lazy };
+}
