@@ -10,7 +10,11 @@
 //     status bar, opens the lock timeline, runs "Verify Locks (Dry Run)" (PGlite in the bundled server),
 //     runs "Split into Zero-Downtime Steps", and a refused connection;
 //     the screenshots go to docs/images/ (the README uses them);
-//  5. runs the extension test suite (client/test/suite) in the same code-server.
+//  5. runs the extension test suite (client/test/suite) in the same code-server;
+//  6. restarts code-server with workspace trust on and opens a second folder (test-fixtures/vscode/untrusted-project
+//     with test-fixtures/demo/stats.json) in Restricted Mode: the repository's statsFile and docsBaseUrl must be
+//     ignored (no row counts, a warning rather than an error); then trusts it from the Restricted Mode banner
+//     and the workspace trust editor, and checks that the statistics and the docs URL are then used.
 // Exit code: 0 all passed (or skipped with the reason printed), 1 a check failed.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -80,7 +84,11 @@ const workspaceParent = mkdtempSync(join(tmpdir(), 'pgpf-e2e-ws-'));
 const suiteParent = mkdtempSync(join(tmpdir(), 'pgpf-e2e-suite-'));
 const workspace = join(workspaceParent, 'supabase-project');
 const suiteWorkspace = join(suiteParent, 'supabase-project');
+const trustParent = mkdtempSync(join(tmpdir(), 'pgpf-e2e-trust-'));
+const trustWorkspace = join(trustParent, 'untrusted-project');
 const profile = mkdtempSync(join(tmpdir(), 'pgpf-e2e-chromium-'));
+// A second, fresh Chromium profile: the web workbench keeps workspace trust in the browser's storage.
+const trustProfile = mkdtempSync(join(tmpdir(), 'pgpf-e2e-chromium-trust-'));
 let browser;
 let page;
 let started = false;
@@ -151,6 +159,26 @@ async function connectFromPalette(page, url, name) {
   await page.waitForFunction(() => /Connect to Database \(2\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
   await fill(name);
 }
+
+/** Hovers line `index` (0-based) and returns the visible hover's text and link targets, once `expect` matches (or after 15 s). */
+async function hoverStatement(page, index, expect) {
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(300);
+  const b = await page.locator('.monaco-editor .view-line').nth(index).boundingBox();
+  await page.mouse.move(b.x + 60, b.y + b.height / 2);
+  await page.waitForFunction(`(${visibleText('.monaco-hover')}).trim().length > 0`, null, { timeout: 15_000 });
+  await page.waitForFunction(`${expect}.test(${visibleText('.monaco-hover')})`, null, { timeout: 15_000 }).catch(() => {});
+  await page.waitForTimeout(400); // the hover fades in
+  const text = await page.evaluate(visibleText('.monaco-hover'));
+  const links = await page.evaluate(() =>
+    [...document.querySelectorAll('.monaco-hover a')].filter((a) => a.getClientRects().length).map((a) => a.dataset.href || a.getAttribute('href') || ''),
+  );
+  return { text, links };
+}
+
+/** The lock table's row for public.orders and the statistics line of a hover, for the log. */
+const hoverGist = (text) => JSON.stringify([text.match(/public\.orders\tSHARE[^\n]*/)?.[0], text.match(/PostgreSQL \d+ assumed[^\n]*/)?.[0]].filter(Boolean).join(' | ').replace(/\s+/g, ' '));
 
 const statusText = (page) => page.evaluate(() => document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? '');
 
@@ -326,6 +354,65 @@ try {
     print: (l) => console.log(`    ${l}`),
   });
   check('extension test suite (mocha against the vscode API)', code === 0, `extension host exit code ${code}`);
+
+  // 6. Workspace trust. A second folder whose .pg-preflight.json names a statistics file (48M orders) and a
+  // docs URL, opened in Restricted Mode: the language server must ignore both until the folder is trusted.
+  cpSync(join(ROOT, 'test-fixtures', 'vscode', 'untrusted-project'), trustWorkspace, { recursive: true });
+  cpSync(join(ROOT, 'test-fixtures', 'demo', 'stats.json'), join(trustWorkspace, 'stats.json'));
+  spawnSync('bash', [SETUP, 'stop'], { env, stdio: 'ignore' });
+  started = false;
+  execFileSync('bash', [SETUP, 'start'], { env: { ...env, WORKSPACE: trustWorkspace, WORKSPACE_TRUST: '1' }, stdio: 'pipe' });
+  started = true;
+  browser = await chromium.launchPersistentContext(trustProfile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 800 }, args: CHROMIUM_ARGS });
+  page = browser.pages()[0] || (await browser.newPage());
+  page.setDefaultTimeout(T);
+  page.on('pageerror', (e) => log('pageerror:', e.message.split('\n')[0]));
+  await page.goto(`${URL_}/?folder=${encodeURIComponent(trustWorkspace)}`);
+  await page.waitForSelector('.monaco-workbench');
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row');
+  const banner = await page
+    .waitForFunction(() => /Restricted Mode/.test(document.querySelector('.part.banner')?.innerText ?? ''), null, { timeout: T })
+    .then(() => page.evaluate(() => document.querySelector('.part.banner').innerText.replace(/\s+/g, ' ')), () => '');
+  check('untrusted folder opens in Restricted Mode', banner !== '', JSON.stringify(banner.slice(0, 120)));
+  await openFile(page, '20240301000000_add_index.sql');
+  await page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: T });
+  await page.waitForTimeout(1000); // every diagnostic of the file is drawn
+  const untrusted = await hoverStatement(page, 1, /public\.orders/);
+  const untrustedErrors = await page.locator('.monaco-editor .squiggly-error').count();
+  check(
+    'untrusted: the repository\'s statsFile and docsBaseUrl are ignored',
+    /no table statistics/.test(untrusted.text) && !/48M|snapshot file/.test(untrusted.text) && !untrusted.links.some((l) => l.includes('untrusted.invalid')) && untrustedErrors === 0,
+    `${untrustedErrors} error squiggles; hover: ${hoverGist(untrusted.text)}; links: ${JSON.stringify(untrusted.links.slice(0, 1))}`,
+  );
+  await page.screenshot({ path: join(E2E_HOME, 'untrusted.png') });
+
+  // Trust it through the UI: the banner's "Manage" opens the workspace trust editor, whose "Trust" button
+  // trusts this folder only (not its parent: that would be /tmp).
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  await page.locator('.part.banner a', { hasText: 'Manage' }).first().click();
+  const trustButton = page.locator('.workspace-trust-editor .workspace-trust-buttons-row .monaco-button', { hasText: /^Trust$/ }).first();
+  await trustButton.waitFor({ state: 'visible', timeout: T });
+  await trustButton.click();
+  // Trusted: the banner is hidden (its text stays in the DOM) and the status bar's "Restricted Mode" goes.
+  const trustedNow = await page
+    .waitForFunction(() => !document.querySelector('.part.banner')?.getClientRects().length && !/Restricted Mode/.test(document.querySelector('.statusbar')?.innerText ?? ''), null, { timeout: T })
+    .then(() => true, () => false);
+  check('trust granted from the Restricted Mode banner', trustedNow, JSON.stringify((await page.evaluate(() => document.querySelector('.workspace-trust-editor .workspace-trust-title')?.innerText ?? '')).trim()));
+  await page.screenshot({ path: join(E2E_HOME, 'trust-editor.png') });
+  // The trust editor opens as a modal editor (VS Code 1.139); its backdrop takes the clicks until closed.
+  await page.locator('.monaco-modal-editor-block .action-label[aria-label^="Close"]').first().click().catch(() => page.keyboard.press('Escape'));
+  await page.locator('.monaco-modal-editor-block').first().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+  await page.locator('.tab', { hasText: '20240301000000_add_index.sql' }).first().click();
+  // pgPreflight/workspaceTrust reaches the server, which re-lints with the statistics: 48M rows make it an error.
+  const nowError = await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: T }).then(() => true, () => false);
+  const trusted = await hoverStatement(page, 1, /48M/);
+  check(
+    'trusted: the statistics and the docs URL are then used',
+    nowError && /48M/.test(trusted.text) && /snapshot file/.test(trusted.text) && trusted.links.some((l) => l.startsWith('https://docs.untrusted.invalid/rules/')),
+    `error squiggle: ${nowError}; hover: ${hoverGist(trusted.text)}; links: ${JSON.stringify(trusted.links.slice(0, 1))}`,
+  );
+  await page.screenshot({ path: join(E2E_HOME, 'trusted.png') });
 } catch (err) {
   check('exception', false, String(err?.stack ?? err).split('\n').slice(0, 3).join(' '));
   if (page && browser) await page.screenshot({ path: join(E2E_HOME, 'error.png') }).then(() => log(`screenshot of the failure: ${join(E2E_HOME, 'error.png')}`), () => undefined);
@@ -334,7 +421,7 @@ try {
   await browser?.close().catch(() => undefined);
   if (started) spawnSync('bash', [SETUP, 'stop'], { env, stdio: 'ignore' });
   await pg?.stop().catch(() => undefined);
-  for (const d of [workspaceParent, suiteParent, profile]) rmSync(d, { recursive: true, force: true });
+  for (const d of [workspaceParent, suiteParent, trustParent, profile, trustProfile]) rmSync(d, { recursive: true, force: true });
 }
 
 const failed = results.filter((r) => !r.ok);

