@@ -113,7 +113,7 @@ async function applyFix(host: CommandHost, uri: string, args: ApplyFixParams): P
     host.info(`pg-preflight: ${reason}`);
     return { applied: false, created: [], reason };
   };
-  const r = resultOf(host, uri);
+  const r = await resultOf(host, uri);
   if (r.version !== args.version) return refuse(`the document changed since the fix was offered (version ${args.version}, now ${r.version}); ask for the code actions again`);
   if (!host.env.caps.applyEdit) return refuse('the client cannot apply edits (workspace.applyEdit)');
   const data: DiagnosticData = { rule: args.rule, version: args.version, ...(args.statementIndex !== undefined ? { statementIndex: args.statementIndex } : {}) };
