@@ -451,6 +451,21 @@ fs.promises.readFile = function (p, ...a) { if (bad(p)) return Promise.reject(ei
       });
     }
 
+    it("a promise of other work rejected while PGlite starts does not fail the start (it failed the editor's dry run)", () => {
+      // In its own process: the rejection must reach node's unhandledRejection, not the test runner's.
+      const script = `
+const { PgliteHost } = require(${JSON.stringify(path.join(REPO, 'server/dist/src/trace/host.js'))});
+const host = new PgliteHost();
+const started = host.instance([]);
+Promise.reject(new Error('Connection is disposed'));
+started.then(async ({ db }) => { const r = await db.query('select 1 as one'); console.log('ready', r.rows[0].one); await host.close(); },
+  (err) => { console.log('failed:', err.message); });
+process.on('unhandledRejection', () => undefined);
+`;
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, PG_PREFLIGHT_CACHE_DIR: 'off' }, timeout: 120_000 });
+      assert.equal(r.stdout.trim(), 'ready 1', r.stderr);
+    });
+
     it('CLI: the json output follows trace-output.schema.json; text and markdown show the lock table', async () => {
       const json = await runMain(['trace', 'migrations/20240301000000_loyalty.sql', '--format', 'json'], REALISTIC);
       assert.equal(json.code, 0, json.stderr + json.stdout.slice(0, 2000));

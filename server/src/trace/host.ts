@@ -136,13 +136,18 @@ export class PgliteHost {
     }
     // A PGlite that fails to start (its .wasm or .data unreadable) leaves a promise of its own without a
     // handler, and waitReady may then never settle: node would print a stack trace, or exit 0 silently.
-    // While starting, such a rejection is the start's failure.
+    // While starting, such a rejection is the start's failure, unless the engine still becomes ready soon
+    // after it: the rejection may belong to any other work of the process (a language server's closed
+    // connection), which must not fail a healthy start.
     let failStart: (reason: unknown) => void = () => undefined;
     const strayFailure = new Promise<never>((_resolve, reject) => {
       failStart = reject;
     });
     strayFailure.catch(() => undefined);
-    const stray = (reason: unknown): void => failStart(reason);
+    const graceTimers: NodeJS.Timeout[] = [];
+    const stray = (reason: unknown): void => {
+      graceTimers.push(setTimeout(() => failStart(reason), STRAY_REJECTION_GRACE_MS));
+    };
     const ready = (db: PGlite) => Promise.race([db.waitReady, strayFailure]);
     process.on('unhandledRejection', stray);
     try {
@@ -175,9 +180,13 @@ export class PgliteHost {
     } finally {
       await new Promise((resolve) => setImmediate(resolve));
       process.off('unhandledRejection', stray);
+      for (const t of graceTimers) clearTimeout(t);
     }
   }
 }
+
+/** How long a start may still succeed after a rejection nobody handled. */
+const STRAY_REJECTION_GRACE_MS = 3000;
 
 let shared: PgliteHost | undefined;
 
