@@ -4,6 +4,8 @@
 // version; its quick fixes are rendered in the worker; an analysis past the budget is stopped and
 // reported. Order of events is asserted, not wall-clock thresholds.
 import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { analyze, RULE_CRASH } from '../src/core/analyze';
 import { loadParser } from '../src/core/syntax/parse';
@@ -157,4 +159,22 @@ describe('lsp: analysis off the request loop', function () {
       p2.remove();
     }
   });
+
+  it('an idle analysis worker does not keep the process alive (a test run that never ended)', () => {
+    // In its own process: the worker has analysed a document and is idle; nothing disposes it.
+    const remote = path.join(__dirname, '../src/lsp/remote.js');
+    const settings = path.join(__dirname, '../../../shared/dist/index.js');
+    const script = `
+const { RemoteAnalyzer } = require(${JSON.stringify(remote)});
+const { DEFAULT_SETTINGS } = require(${JSON.stringify(settings)});
+const r = new RemoteAnalyzer(() => 60000, (m) => console.error(m));
+const waiting = setInterval(() => undefined, 1000); // the analysis itself may keep the process (the server's connection does)
+r.analyze('a', { text: 'CREATE INDEX i ON t (a);', path: 'migrations/1.sql', settings: DEFAULT_SETTINGS, priorFiles: [], siblingNames: [], appFiles: [], isMigration: true })
+  .then((o) => { console.log(o.kind, o.analysis && o.analysis.violations.map((v) => v.rule).join(',')); clearInterval(waiting); });
+`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.signal, null, 'the process ended by itself');
+    assert.match(r.stdout, /^done .*require-concurrent-index/, r.stderr);
+  });
 });
+

@@ -131,7 +131,6 @@ export class RemoteAnalyzer {
 
   private start(): Worker {
     const w = new Worker(WORKER_FILE);
-    w.unref(); // an idle worker never keeps the process alive
     this.counters.started++;
     this.workerStatsId = -1;
     this.workerReady = false;
@@ -147,6 +146,8 @@ export class RemoteAnalyzer {
       this.stop({ kind: 'failed', error: 'the analysis worker exited' });
       this.pump();
     });
+    // An idle worker never keeps the process alive. After the listeners: adding a 'message' listener refs the port again.
+    w.unref();
     this.worker = w;
     return w;
   }
