@@ -4,7 +4,7 @@
 import type { RelationKind, StatsSnapshot, TableStats } from '@pg-preflight/shared';
 import { calledFunctions, columnRefs, listName, walk, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
 import { isSerialTypeName, typeFromAst, typeFromText, type ColumnType } from '../syntax/pgtypes';
-import { generatedName, indexColumnNames, makeObjectName, type ConstraintLabel } from './names';
+import { generatedName, indexColumnNames, makeObjectName, type ConstraintLabel, type ResumePoints } from './names';
 
 export type Origin = 'snapshot' | 'earlier-file' | 'this-file';
 
@@ -108,6 +108,9 @@ export class Catalog {
   readonly domains = new Map<string, { constrained: boolean }>();
   /** Functions (lower-cased, unqualified) -> provolatile as pg_proc spells it (i, s, v). */
   readonly volatility = new Map<string, 'i' | 's' | 'v'>();
+
+  /** While a CREATE or ALTER TABLE is applied: the constraint names of its schema, and where name searches stopped. */
+  private naming?: { table: TableInfo; used: Set<string>; resume: ResumePoints };
 
   constructor(snapshot?: StatsSnapshot) {
     this.snapshot = snapshot;
@@ -416,10 +419,16 @@ export class Catalog {
     if (node.if_not_exists && this.tables.has(q)) return;
     const t = newTable(q, node.partspec ? 'partitioned' : 'table', origin);
     if (node.partspec) t.partitionKey = (node.partspec.partParams ?? []).map((p: Node) => p?.PartitionElem?.name).filter(Boolean);
-    for (const elt of node.tableElts ?? []) {
-      const [kind, def] = unwrap(elt);
-      if (kind === 'ColumnDef') this.addColumn(t, def, origin);
-      else if (kind === 'Constraint') this.addConstraint(t, def, origin);
+    // Names are only added while the table is created, so searches for free ones can resume.
+    this.naming = { table: t, used: this.constraintNamesOf(t), resume: new Map() };
+    try {
+      for (const elt of node.tableElts ?? []) {
+        const [kind, def] = unwrap(elt);
+        if (kind === 'ColumnDef') this.addColumn(t, def, origin);
+        else if (kind === 'Constraint') this.addConstraint(t, def, origin);
+      }
+    } finally {
+      this.naming = undefined;
     }
     this.tables.set(q, t);
     for (const parent of node.inhRelations ?? []) {
@@ -494,6 +503,7 @@ export class Catalog {
       origin,
     };
     t.constraints.push(info);
+    if (this.naming?.table === t) this.naming.used.add(name);
     if (type === 'c') this.addFunctionUsers(t.qualified, con.raw_expr);
     if (type === 'p') for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
     if (type === 'n' && info.validated) for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
@@ -531,14 +541,21 @@ export class Catalog {
   constraintName(t: { schema: string; name: string; constraints?: ConstraintInfo[] }, type: ConstraintInfo['type'], columns: string[], alsoTaken: (name: string) => boolean = () => false): string {
     const label: Record<ConstraintInfo['type'], ConstraintLabel> = { p: 'pkey', f: 'fkey', c: 'check', u: 'key', x: 'excl', n: 'not_null', t: 'check' };
     const byIndex = type === 'p' || type === 'u' || type === 'x';
-    // t.constraints: a table being created is not in the catalog yet, but its earlier constraints count.
-    // The names in use are collected once: PostgreSQL tries name, name1, name2, ... and a table of 5,000
-    // unnamed UNIQUE columns would otherwise scan every constraint of the schema for every try.
+    // The names in use are collected once per call, or once per CREATE TABLE: PostgreSQL tries name,
+    // name1, name2, ... and a table of 5,000 unnamed UNIQUE columns would otherwise scan every constraint
+    // of the schema for every try, and again for every constraint.
+    const scope = this.naming?.table === t ? this.naming : undefined;
+    const used = scope?.used ?? this.constraintNamesOf(t);
+    const taken = (n: string) => alsoTaken(n) || used.has(n) || (byIndex && this.relationTaken(t.schema, n));
+    return generatedName(t.name, byIndex ? indexColumnNames(columns) : columns, label[type], taken, scope?.resume);
+  }
+
+  /** The constraint names of t's schema, t's own included (a table being created is not in the catalog yet). */
+  private constraintNamesOf(t: { schema: string; constraints?: ConstraintInfo[] }): Set<string> {
     const used = new Set<string>();
     for (const k of t.constraints ?? []) used.add(k.name);
     for (const other of this.tables.values()) if (other.schema === t.schema) for (const k of other.constraints) used.add(k.name);
-    const taken = (n: string) => alsoTaken(n) || used.has(n) || (byIndex && this.relationTaken(t.schema, n));
-    return generatedName(t.name, byIndex ? indexColumnNames(columns) : columns, label[type], taken);
+    return used;
   }
 
   /** The name PostgreSQL gives an unnamed CREATE INDEX now (ChooseIndexName). */
@@ -574,6 +591,20 @@ export class Catalog {
     }
     const t = this.writableTable(q);
     if (!t) return;
+    this.naming = { table: t, used: this.constraintNamesOf(t), resume: new Map() };
+    try {
+      this.alterTableCommands(t, node, origin);
+    } finally {
+      this.naming = undefined;
+    }
+  }
+
+  private alterTableCommands(t: TableInfo, node: Node, origin: Origin): void {
+    const dropConstraints = (gone: (k: ConstraintInfo) => boolean) => {
+      t.constraints = t.constraints.filter((k) => !gone(k));
+      // Collected again (another table may hold a dropped name too); a freed name may be the first free one.
+      this.naming = { table: t, used: this.constraintNamesOf(t), resume: new Map() };
+    };
     for (const c of node.cmds ?? []) {
       const cmd = c?.AlterTableCmd ?? {};
       const col = cmd.name ? t.columns.get(cmd.name) : undefined;
@@ -583,7 +614,7 @@ export class Catalog {
           break;
         case 'AT_DropColumn':
           t.columns.delete(cmd.name);
-          t.constraints = t.constraints.filter((k) => !k.columns.includes(cmd.name));
+          dropConstraints((k) => k.columns.includes(cmd.name));
           break;
         case 'AT_AlterColumnType':
           if (col) col.type = typeFromAst(cmd.def?.ColumnDef?.typeName);
@@ -613,7 +644,7 @@ export class Catalog {
           for (const k of t.constraints) if (k.name === cmd.name) k.validated = true;
           break;
         case 'AT_DropConstraint':
-          t.constraints = t.constraints.filter((k) => k.name !== cmd.name);
+          dropConstraints((k) => k.name === cmd.name);
           break;
         case 'AT_EnableRowSecurity':
           t.rlsEnabled = true;

@@ -67,11 +67,28 @@ export function makeObjectName(name1: string, name2: string | undefined, label: 
  * The first of name1_name2_label, ..._label1, ..._label2, ... that `taken` does not claim (the number
  * goes on the label, so it is never cut off).
  */
-export function chooseName(name1: string, name2: string | undefined, label: string, taken: (name: string) => boolean): string {
-  let name = makeObjectName(name1, name2, label);
-  for (let pass = 1; taken(name) && pass < 100_000; pass++) name = makeObjectName(name1, name2, `${label}${pass}`);
+export function chooseName(name1: string, name2: string | undefined, label: string, taken: (name: string) => boolean, resume?: ResumePoints): string {
+  const key = `${name1}\u0000${name2 ?? ''}\u0000${label}`;
+  let pass = resume?.get(key) ?? 0;
+  let name = makeObjectName(name1, name2, pass ? `${label}${pass}` : label);
+  nameCounters.tries++;
+  while (taken(name) && pass < 100_000) {
+    name = makeObjectName(name1, name2, `${label}${++pass}`);
+    nameCounters.tries++;
+  }
+  resume?.set(key, pass);
   return name;
 }
+
+/** Candidate names tried so far in this process (tests check the search stays linear). */
+export const nameCounters = { tries: 0 };
+
+/**
+ * Where the search for a free name of each base stopped. Valid only while names are added and none is
+ * freed (one CREATE TABLE): then every earlier candidate is still taken, and 3,000 unnamed UNIQUE
+ * columns of one name cost 3,000 tries rather than 4.5 million.
+ */
+export type ResumePoints = Map<string, number>;
 
 /**
  * ChooseIndexNameAddition / ChooseForeignKeyConstraintNameAddition: the column names joined by "_",
@@ -110,10 +127,10 @@ export type ConstraintLabel = 'pkey' | 'key' | 'excl' | 'idx' | 'fkey' | 'check'
  * <table>_<column>_seq for a serial's sequence. `taken` says whether a name is in use where PostgreSQL
  * looks (relations of the schema; constraints of the schema for constraint names).
  */
-export function generatedName(table: string, columns: readonly string[], label: ConstraintLabel, taken: (name: string) => boolean): string {
-  if (label === 'pkey') return chooseName(table, undefined, label, taken);
-  if (label === 'check') return chooseName(table, columns.length === 1 ? columns[0] : undefined, label, taken);
-  return chooseName(table, columnsAddition(columns), label, taken);
+export function generatedName(table: string, columns: readonly string[], label: ConstraintLabel, taken: (name: string) => boolean, resume?: ResumePoints): string {
+  if (label === 'pkey') return chooseName(table, undefined, label, taken, resume);
+  if (label === 'check') return chooseName(table, columns.length === 1 ? columns[0] : undefined, label, taken, resume);
+  return chooseName(table, columnsAddition(columns), label, taken, resume);
 }
 
 /**
