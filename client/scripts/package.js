@@ -86,18 +86,38 @@ async function bundle() {
     // package beside the bundle (stagePglite): it loads its WASM and data files from its own directory.
     external: ['vscode', 'pg-native', 'cloudflare:sockets', '@electric-sql/pglite'],
   };
-  const client = await esbuild.build({ ...common, entryPoints: [path.join(CLIENT, 'src', 'extension.ts')], outfile: path.join(OUT, 'extension.js') });
-  const server = await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'server', 'src', 'lsp', 'main.ts')], outfile: path.join(OUT, 'server.js') });
+  const client = await esbuild.build({
+    ...common,
+    entryPoints: [path.join(CLIENT, 'src', 'extension.ts')],
+    outfile: path.join(OUT, 'extension.js'),
+  });
+  const server = await esbuild.build({
+    ...common,
+    entryPoints: [path.join(ROOT, 'server', 'src', 'lsp', 'main.ts')],
+    outfile: path.join(OUT, 'server.js'),
+  });
   // The worker thread that analyses large documents: remote.ts starts <bundle dir>/analysis-worker.js.
-  const worker = await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'server', 'src', 'lsp', 'analysis-worker.ts')], outfile: path.join(OUT, 'analysis-worker.js') });
+  const worker = await esbuild.build({
+    ...common,
+    entryPoints: [path.join(ROOT, 'server', 'src', 'lsp', 'analysis-worker.ts')],
+    outfile: path.join(OUT, 'analysis-worker.js'),
+  });
   const wasm = path.join(path.dirname(require.resolve('libpg-query', { paths: [path.join(ROOT, 'server')] })), 'libpg-query.wasm');
   fs.copyFileSync(wasm, path.join(OUT, 'libpg-query.wasm'));
-  if ([server, worker].some((b) => Object.keys(b.metafile.inputs).some((i) => i.includes('@electric-sql/pglite')))) throw new Error('PGlite got bundled into out/server.js; it must stay an external package');
+  if ([server, worker].some((b) => Object.keys(b.metafile.inputs).some((i) => i.includes('@electric-sql/pglite'))))
+    throw new Error('PGlite got bundled into out/server.js; it must stay an external package');
   // The client may use the core's runner conventions (plain functions) but nothing else of the server.
-  if (Object.keys(client.metafile.inputs).some((i) => /node_modules\/vscode-languageserver\/|(^|\/)server\/(dist\/)?src\//.test(i) && !/server\/(dist\/)?src\/core\/migrations\/naming\.[jt]s$/.test(i))) {
+  if (
+    Object.keys(client.metafile.inputs).some(
+      (i) =>
+        /node_modules\/vscode-languageserver\/|(^|\/)server\/(dist\/)?src\//.test(i) &&
+        !/server\/(dist\/)?src\/core\/migrations\/naming\.[jt]s$/.test(i),
+    )
+  ) {
     throw new Error('the client bundle pulls in server code beyond the runner conventions');
   }
-  for (const f of ['extension.js', 'server.js', 'analysis-worker.js', 'libpg-query.wasm']) console.log(`  out/${f}  ${(fs.statSync(path.join(OUT, f)).size / 1024).toFixed(0)} KiB`);
+  for (const f of ['extension.js', 'server.js', 'analysis-worker.js', 'libpg-query.wasm'])
+    console.log(`  out/${f}  ${(fs.statSync(path.join(OUT, f)).size / 1024).toFixed(0)} KiB`);
   const pglite = stagePglite();
   const bytes = pglite.reduce((n, f) => n + fs.statSync(path.join(STAGE, f.replace(/^extension\//, ''))).size, 0);
   console.log(`  out/node_modules/@electric-sql/pglite  ${pglite.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
@@ -110,7 +130,8 @@ function stage() {
   for (const k of ['private', 'scripts', 'dependencies', 'devDependencies']) delete manifest[k];
   fs.writeFileSync(path.join(STAGE, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   fs.mkdirSync(path.join(STAGE, 'syntaxes'), { recursive: true });
-  for (const f of fs.readdirSync(path.join(ROOT, 'syntaxes'))) if (f.endsWith('.json')) fs.copyFileSync(path.join(ROOT, 'syntaxes', f), path.join(STAGE, 'syntaxes', f));
+  for (const f of fs.readdirSync(path.join(ROOT, 'syntaxes')))
+    if (f.endsWith('.json')) fs.copyFileSync(path.join(ROOT, 'syntaxes', f), path.join(STAGE, 'syntaxes', f));
   fs.mkdirSync(path.join(STAGE, 'images'), { recursive: true });
   fs.copyFileSync(path.join(CLIENT, 'images', 'icon.png'), path.join(STAGE, 'images', 'icon.png'));
   // The Marketplace page: docs/vscode.md, its relative links made absolute (the .vsix has no docs/).
@@ -157,13 +178,21 @@ async function main() {
   const vsix = path.join(ROOT, `pg-preflight-${manifest.version}.vsix`);
   fs.rmSync(vsix, { force: true });
   const vsce = require.resolve('@vscode/vsce/vsce', { paths: [ROOT] });
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: STAGE, stdio: 'inherit', env: { ...process.env, VSCE_TELEMETRY: 'off' } });
-  const names = zipEntries(vsix).filter((n) => !/^\[Content_Types\]\.xml$|^extension\.vsixmanifest$/.test(n)).sort();
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], {
+    cwd: STAGE,
+    stdio: 'inherit',
+    env: { ...process.env, VSCE_TELEMETRY: 'off' },
+  });
+  const names = zipEntries(vsix)
+    .filter((n) => !/^\[Content_Types\]\.xml$|^extension\.vsixmanifest$/.test(n))
+    .sort();
   const expected = [...EXPECTED, ...pgliteShipped].sort();
   const extra = names.filter((n) => !expected.includes(n));
   const missing = expected.filter((n) => !names.includes(n));
   if (extra.length || missing.length) {
-    throw new Error(`the .vsix does not hold exactly the expected files:${extra.length ? ` unexpected ${extra.join(', ')};` : ''}${missing.length ? ` missing ${missing.join(', ')}` : ''}`);
+    throw new Error(
+      `the .vsix does not hold exactly the expected files:${extra.length ? ` unexpected ${extra.join(', ')};` : ''}${missing.length ? ` missing ${missing.join(', ')}` : ''}`,
+    );
   }
   const size = fs.statSync(vsix).size;
   console.log(`pg-preflight: ${path.relative(ROOT, vsix)}  ${(size / 1024 / 1024).toFixed(2)} MiB (${size} bytes), ${names.length} files`);

@@ -4,7 +4,14 @@
 // document when the palette calls them without arguments and shows their results (the created step files,
 // the lock timeline). "New Migration…" is the client's own.
 import * as vscode from 'vscode';
-import { COMMANDS, DEFAULT_SETTINGS, type LockAnalysis, type RunnerId, type SplitResult, type VerifyLocksResult } from '@pg-preflight/shared';
+import {
+  COMMANDS,
+  DEFAULT_SETTINGS,
+  type LockAnalysis,
+  type RunnerId,
+  type SplitResult,
+  type VerifyLocksResult,
+} from '@pg-preflight/shared';
 import { SERVER_COMMANDS, VERIFY_LOCKS_COMMAND } from './commandIds';
 import type { LockAnalysisPanel } from './lockPanel';
 import { globFolder, planNewMigration, runnerForFolder } from './migrationName';
@@ -21,7 +28,11 @@ export interface CommandUi {
   /** Results of the last dry run (tests read them). */
   lastVerify?: VerifyLocksResult;
   /** Runs a server command with a work-done token and passes its progress on (the dry run's notification). */
-  executeWithProgress?(command: string, args: unknown[], report: (message: string | undefined, percentage: number | undefined) => void): Promise<unknown>;
+  executeWithProgress?(
+    command: string,
+    args: unknown[],
+    report: (message: string | undefined, percentage: number | undefined) => void,
+  ): Promise<unknown>;
 }
 
 /** The document a command is for: its argument (a URI string, a vscode.Uri, or {uri}), else the active SQL editor. */
@@ -49,7 +60,8 @@ export function serverCommandMiddleware(ui: CommandUi) {
     }
     const rest = args?.length ? args.slice(1) : [];
     // The server answers for open documents only: make sure this one is (the context menu can name a closed file).
-    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri))
+      await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
     switch (command) {
       case COMMANDS.splitIntoSteps: {
         const result = (await next(command, [uri, ...rest])) as (SplitResult & { edit?: unknown }) | undefined;
@@ -58,25 +70,33 @@ export function serverCommandMiddleware(ui: CommandUi) {
         return result;
       }
       case COMMANDS.showLockAnalysis: {
-        const result = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'pg-preflight: lock analysis' }, async () => next(command, [uri, ...rest]))) as LockAnalysis | undefined;
+        const result = (await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'pg-preflight: lock analysis' },
+          async () => next(command, [uri, ...rest]),
+        )) as LockAnalysis | undefined;
         if (result && typeof result === 'object' && Array.isArray(result.rows)) ui.panel.show(vscode.Uri.parse(uri), result);
         return result;
       }
       case VERIFY_LOCKS_COMMAND: {
         if (!vscode.workspace.isTrusted) {
-          void vscode.window.showWarningMessage('pg-preflight: Verify Locks runs the migration on a database engine; trust this workspace first.');
+          void vscode.window.showWarningMessage(
+            'pg-preflight: Verify Locks runs the migration on a database engine; trust this workspace first.',
+          );
           return undefined;
         }
         // A notification that shows the server's progress messages (starting the engine, replaying, statement n of m).
-        const result = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'pg-preflight: verifying locks (dry run, rolled back)' }, async (progress) => {
-          let shown = 0;
-          const report = (message: string | undefined, percentage: number | undefined) => {
-            const increment = percentage !== undefined && percentage > shown ? percentage - shown : undefined;
-            if (increment) shown = percentage as number;
-            progress.report({ message, increment });
-          };
-          return ui.executeWithProgress ? ui.executeWithProgress(command, [uri, ...rest], report) : next(command, [uri, ...rest]);
-        })) as VerifyLocksResult | undefined;
+        const result = (await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'pg-preflight: verifying locks (dry run, rolled back)' },
+          async (progress) => {
+            let shown = 0;
+            const report = (message: string | undefined, percentage: number | undefined) => {
+              const increment = percentage !== undefined && percentage > shown ? percentage - shown : undefined;
+              if (increment) shown = percentage as number;
+              progress.report({ message, increment });
+            };
+            return ui.executeWithProgress ? ui.executeWithProgress(command, [uri, ...rest], report) : next(command, [uri, ...rest]);
+          },
+        )) as VerifyLocksResult | undefined;
         ui.lastVerify = result;
         ui.log(`verifyLocks ${uri}: ${summarize(result)}`);
         if (result && typeof result.summary === 'string') {
@@ -163,7 +183,10 @@ export interface NewMigrationArgs {
 
 /** pgPreflight.newMigration: picks the migration folder, asks for a description, creates the file(s) named for the runner. */
 export async function newMigration(args?: NewMigrationArgs): Promise<vscode.Uri | undefined> {
-  const ws = vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the new migration' });
+  const ws =
+    vscode.workspace.workspaceFolders?.length === 1
+      ? vscode.workspace.workspaceFolders[0]
+      : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the new migration' });
   if (!ws) {
     if (!vscode.workspace.workspaceFolders?.length) void vscode.window.showWarningMessage('pg-preflight: open a folder first.');
     return undefined;
@@ -179,7 +202,11 @@ export async function newMigration(args?: NewMigrationArgs): Promise<vscode.Uri 
     else {
       const list = present.length ? present : candidates;
       const pick = await vscode.window.showQuickPick(
-        list.map((c) => ({ label: c, description: RUNNER_TITLES[c] ?? '', detail: present.length ? undefined : 'does not exist yet: it will be created' })),
+        list.map((c) => ({
+          label: c,
+          description: RUNNER_TITLES[c] ?? '',
+          detail: present.length ? undefined : 'does not exist yet: it will be created',
+        })),
         { title: 'pg-preflight: New Migration', placeHolder: 'Migration folder' },
       );
       folder = pick?.label;
@@ -198,7 +225,8 @@ export async function newMigration(args?: NewMigrationArgs): Promise<vscode.Uri 
     }
   }
   const configured = cfg.get<string>('runner', 'auto');
-  const runner = args?.runner ?? (configured && configured !== 'auto' ? (configured as RunnerId) : runnerForFolder(folder, existing, sample));
+  const runner =
+    args?.runner ?? (configured && configured !== 'auto' ? (configured as RunnerId) : runnerForFolder(folder, existing, sample));
   const description =
     args?.description ??
     (await vscode.window.showInputBox({

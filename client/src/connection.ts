@@ -147,7 +147,8 @@ export class StatsConnection {
       snapshot = await this.host.collect(source.url);
     } catch (err) {
       if (gen !== this.generation) return false;
-      const e = err instanceof CollectError ? err : new CollectError('other', `could not read statistics from ${source.name}: ${oneLine(err)}`);
+      const e =
+        err instanceof CollectError ? err : new CollectError('other', `could not read statistics from ${source.name}: ${oneLine(err)}`);
       this.failed(source, e.code, e.message, userInitiated);
       return false;
     }
@@ -161,8 +162,16 @@ export class StatsConnection {
       this.host.log(`could not send the statistics to the language server: ${oneLine(err)}`);
     }
     if (gen !== this.generation) return false;
-    this.host.log(`read statistics of ${snapshot.tables.length} tables from ${source.name} (server_version_num ${snapshot.serverVersionNum})`);
-    this.set({ kind: 'connected', name: source.name, serverVersionNum: snapshot.serverVersionNum, capturedAt: snapshot.capturedAt, tables: snapshot.tables.length });
+    this.host.log(
+      `read statistics of ${snapshot.tables.length} tables from ${source.name} (server_version_num ${snapshot.serverVersionNum})`,
+    );
+    this.set({
+      kind: 'connected',
+      name: source.name,
+      serverVersionNum: snapshot.serverVersionNum,
+      capturedAt: snapshot.capturedAt,
+      tables: snapshot.tables.length,
+    });
     const every = this.refreshMs();
     if (every > 0) this.schedule(every);
     return true;
@@ -180,7 +189,9 @@ export class StatsConnection {
       ...(delay !== undefined ? { retryAt: this.host.now() + delay } : {}),
       ...(this._snapshot ? { lastGood: { capturedAt: this._snapshot.capturedAt, serverVersionNum: this._snapshot.serverVersionNum } } : {}),
     };
-    this.host.log(`statistics read failed (${code}, attempt ${this.failures}): ${message}${delay !== undefined ? `; retrying in ${Math.round(delay / 1000)} s` : '; not retrying on its own'}`);
+    this.host.log(
+      `statistics read failed (${code}, attempt ${this.failures}): ${message}${delay !== undefined ? `; retrying in ${Math.round(delay / 1000)} s` : '; not retrying on its own'}`,
+    );
     this.set(state);
     if (!this.notifiedThisEpisode) {
       this.notifiedThisEpisode = true;

@@ -133,20 +133,30 @@ export class DatabaseController implements vscode.Disposable {
     const saved = await this.saved();
     if (saved) items.push({ label: `$(database) ${saved.name}`, description: 'saved connection', source: { ...saved, origin: 'saved' } });
     const env = envConnectionUrl(process.env);
-    if (env && vscode.workspace.isTrusted) items.push({ label: `$(terminal) ${describeConnection(env.url)}`, description: `from ${env.from}`, source: { url: env.url, name: `${describeConnection(env.url)} (${env.from})`, origin: 'env' } });
+    if (env && vscode.workspace.isTrusted)
+      items.push({
+        label: `$(terminal) ${describeConnection(env.url)}`,
+        description: `from ${env.from}`,
+        source: { url: env.url, name: `${describeConnection(env.url)} (${env.from})`, origin: 'env' },
+      });
     if (items.length) {
       items.push({ label: '$(add) Enter a connection URL…', enter: true });
-      const pick = await vscode.window.showQuickPick(items, { title: 'pg-preflight: Connect to Database', placeHolder: 'Read table statistics from (ideally a read replica or a production branch)' });
+      const pick = await vscode.window.showQuickPick(items, {
+        title: 'pg-preflight: Connect to Database',
+        placeHolder: 'Read table statistics from (ideally a read replica or a production branch)',
+      });
       if (!pick) return undefined;
       if (pick.source) return pick.source;
     }
     const url = await vscode.window.showInputBox({
       title: 'pg-preflight: Connect to Database (1/2)',
-      prompt: 'PostgreSQL connection URL. pg-preflight only reads catalog statistics, in a read-only transaction. The URL is kept in VS Code secret storage, never in settings.json.',
+      prompt:
+        'PostgreSQL connection URL. pg-preflight only reads catalog statistics, in a read-only transaction. The URL is kept in VS Code secret storage, never in settings.json.',
       placeHolder: 'postgresql://user:password@host:5432/database?sslmode=require',
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (/^\s*postgres(ql)?:\/\/\S+\s*$/i.test(v) ? undefined : 'Expected postgresql://user:password@host:port/database'),
+      validateInput: (v) =>
+        /^\s*postgres(ql)?:\/\/\S+\s*$/i.test(v) ? undefined : 'Expected postgresql://user:password@host:port/database',
     });
     if (!url) return undefined;
     const name = await vscode.window.showInputBox({
@@ -167,7 +177,8 @@ export class DatabaseController implements vscode.Disposable {
       // nothing saved, or the store is unavailable
     }
     await this.connection.disconnect();
-    if (hadSaved) void vscode.window.showInformationMessage('pg-preflight: disconnected; the saved connection URL was removed from secret storage.');
+    if (hadSaved)
+      void vscode.window.showInformationMessage('pg-preflight: disconnected; the saved connection URL was removed from secret storage.');
   }
 
   async refreshCommand(): Promise<boolean> {
@@ -188,8 +199,18 @@ export class DatabaseController implements vscode.Disposable {
     let file = target;
     if (!file) {
       const configured = config().get<string>('statsFile', '').trim();
-      const def = configured && folder ? vscode.Uri.joinPath(folder, configured) : folder ? vscode.Uri.joinPath(folder, 'pg-preflight-stats.json') : undefined;
-      const picked = await vscode.window.showSaveDialog({ title: 'pg-preflight: Export Statistics Snapshot', defaultUri: def, filters: { 'Statistics snapshot': ['json'] }, saveLabel: 'Export' });
+      const def =
+        configured && folder
+          ? vscode.Uri.joinPath(folder, configured)
+          : folder
+            ? vscode.Uri.joinPath(folder, 'pg-preflight-stats.json')
+            : undefined;
+      const picked = await vscode.window.showSaveDialog({
+        title: 'pg-preflight: Export Statistics Snapshot',
+        defaultUri: def,
+        filters: { 'Statistics snapshot': ['json'] },
+        saveLabel: 'Export',
+      });
       if (!picked) return undefined;
       file = picked.fsPath;
     }

@@ -3,7 +3,15 @@
 // pgPreflight/stats, and registers the commands and the status bar. Layers: client -> shared (types, the
 // collector) and the core's runner conventions; the analysis itself happens in the server process.
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest, LanguageClient, State, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  State,
+  TransportKind,
+  WorkDoneProgress,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { COMMANDS, STATS_NOTIFICATION, type LockAnalysis, type StatsNotificationParams, type StatsSnapshot } from '@pg-preflight/shared';
 import { VERIFY_LOCKS_COMMAND } from './commandIds';
 import { newMigration, serverCommandMiddleware, type CommandUi, type NewMigrationArgs } from './commands';
@@ -78,7 +86,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgPref
     panel?.refresh();
   };
   const database = new DatabaseController(context, sendStats, log);
-  panel = new LockAnalysisPanel(async (uri) => (await lc.sendRequest('workspace/executeCommand', { command: COMMANDS.showLockAnalysis, arguments: [uri] })) as LockAnalysis | undefined);
+  panel = new LockAnalysisPanel(
+    async (uri) =>
+      (await lc.sendRequest('workspace/executeCommand', { command: COMMANDS.showLockAnalysis, arguments: [uri] })) as
+        | LockAnalysis
+        | undefined,
+  );
   const statusBar = new ConnectionStatusBar(database.connection);
   context.subscriptions.push(database, panel, statusBar);
   context.subscriptions.push(
@@ -99,7 +112,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgPref
     vscode.commands.registerCommand('pgPreflight.connect', (args?: ConnectArgs) => database.connectCommand(args)),
     vscode.commands.registerCommand('pgPreflight.disconnect', () => database.disconnectCommand()),
     vscode.commands.registerCommand('pgPreflight.refreshStatistics', () => database.refreshCommand()),
-    vscode.commands.registerCommand('pgPreflight.exportStatistics', (target?: string) => database.exportCommand(typeof target === 'string' ? target : undefined)),
+    vscode.commands.registerCommand('pgPreflight.exportStatistics', (target?: string) =>
+      database.exportCommand(typeof target === 'string' ? target : undefined),
+    ),
     vscode.commands.registerCommand('pgPreflight.statusMenu', () => database.statusMenu()),
     vscode.commands.registerCommand('pgPreflight.newMigration', (args?: NewMigrationArgs) => newMigration(args)),
     vscode.commands.registerCommand('pgPreflight.showServerLogs', () => output.show(true)),
@@ -108,16 +123,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgPref
     }),
   );
 
-  const ready = Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'pg-preflight: starting the language server' }, () => lc.start()))
-    .then(
-      () => log(`language server started (${serverModule})`),
-      (err) => {
-        log(`the language server did not start: ${(err as Error)?.stack ?? err}`);
-        void vscode.window.showErrorMessage(`pg-preflight: the language server did not start: ${(err as Error)?.message ?? err}`, 'Show Logs').then((c) => {
+  const ready = Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'pg-preflight: starting the language server' }, () =>
+      lc.start(),
+    ),
+  ).then(
+    () => log(`language server started (${serverModule})`),
+    (err) => {
+      log(`the language server did not start: ${(err as Error)?.stack ?? err}`);
+      void vscode.window
+        .showErrorMessage(`pg-preflight: the language server did not start: ${(err as Error)?.message ?? err}`, 'Show Logs')
+        .then((c) => {
           if (c) output.show(true);
         });
-      },
-    );
+    },
+  );
   // Wait for the server so that a command that activated the extension finds the server's commands registered.
   await ready;
   void database.autoConnect();

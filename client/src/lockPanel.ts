@@ -27,11 +27,16 @@ export class LockAnalysisPanel implements vscode.Disposable {
   show(uri: vscode.Uri, analysis: LockAnalysis): void {
     this.uri = uri;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('pgPreflight.lockAnalysis', 'Lock Analysis', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-        enableScripts: true,
-        localResourceRoots: [],
-        retainContextWhenHidden: false,
-      });
+      this.panel = vscode.window.createWebviewPanel(
+        'pgPreflight.lockAnalysis',
+        'Lock Analysis',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        {
+          enableScripts: true,
+          localResourceRoots: [],
+          retainContextWhenHidden: false,
+        },
+      );
       this.panel.onDidDispose(() => {
         this.panel = undefined;
         this.uri = undefined;
@@ -55,7 +60,11 @@ export class LockAnalysisPanel implements vscode.Disposable {
     this.last = analysis;
     const fileName = vscode.workspace.asRelativePath(this.uri, false) || path.basename(this.uri.fsPath);
     this.panel.title = `Lock Analysis: ${path.basename(this.uri.fsPath)}`;
-    this.html = renderLockTimeline(analysis, { nonce: crypto.randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource, fileName });
+    this.html = renderLockTimeline(analysis, {
+      nonce: crypto.randomBytes(16).toString('base64'),
+      cspSource: this.panel.webview.cspSource,
+      fileName,
+    });
     this.panel.webview.html = this.html;
   }
 

@@ -11,7 +11,12 @@ export const LOCK_MODES: { mode: string; title: string; color: string; blocks: s
   { mode: 'AccessShareLock', title: 'ACCESS SHARE', color: 'var(--vscode-charts-green, #89d185)', blocks: 'only ACCESS EXCLUSIVE' },
   { mode: 'RowShareLock', title: 'ROW SHARE', color: 'var(--vscode-charts-green, #89d185)', blocks: 'EXCLUSIVE, ACCESS EXCLUSIVE' },
   { mode: 'RowExclusiveLock', title: 'ROW EXCLUSIVE', color: 'var(--vscode-charts-green, #89d185)', blocks: 'SHARE and stronger (DDL)' },
-  { mode: 'ShareUpdateExclusiveLock', title: 'SHARE UPDATE EXCLUSIVE', color: 'var(--vscode-charts-blue, #3794ff)', blocks: 'DDL and VACUUM, not reads or writes' },
+  {
+    mode: 'ShareUpdateExclusiveLock',
+    title: 'SHARE UPDATE EXCLUSIVE',
+    color: 'var(--vscode-charts-blue, #3794ff)',
+    blocks: 'DDL and VACUUM, not reads or writes',
+  },
   { mode: 'ShareLock', title: 'SHARE', color: 'var(--vscode-charts-yellow, #cca700)', blocks: 'writes' },
   { mode: 'ShareRowExclusiveLock', title: 'SHARE ROW EXCLUSIVE', color: 'var(--vscode-charts-orange, #d18616)', blocks: 'writes' },
   { mode: 'ExclusiveLock', title: 'EXCLUSIVE', color: 'var(--vscode-charts-purple, #b180d7)', blocks: 'writes and SELECT FOR UPDATE' },
@@ -115,8 +120,14 @@ export function renderLockTimeline(analysis: LockAnalysis, opts: RenderOptions):
       const x = Math.round(st.startSeconds * scale);
       const w = st.seconds !== undefined && scale > 0 ? Math.max(MIN_BAR, Math.round(st.seconds * scale)) : MIN_BAR;
       const tail = analysis.wrappedInTransaction && scale > 0 ? Math.max(0, VIEW_WIDTH - x - w) : 0;
-      const tables = st.locks.map((l) => `<span class="rel">${escapeHtml(l.relation)}</span> <span class="mode">${escapeHtml(l.modeTitle)}</span>${l.newTable ? ' <span class="new">new</span>' : ''}`).join(', ');
-      const duration = st.seconds !== undefined ? (st.seconds < 0.05 ? formatSeconds(st.seconds) : `~${formatSeconds(st.seconds)}`) : 'size unknown';
+      const tables = st.locks
+        .map(
+          (l) =>
+            `<span class="rel">${escapeHtml(l.relation)}</span> <span class="mode">${escapeHtml(l.modeTitle)}</span>${l.newTable ? ' <span class="new">new</span>' : ''}`,
+        )
+        .join(', ');
+      const duration =
+        st.seconds !== undefined ? (st.seconds < 0.05 ? formatSeconds(st.seconds) : `~${formatSeconds(st.seconds)}`) : 'size unknown';
       const title = `${st.statement} · line ${st.line + 1} · ${duration}\n${st.why}`;
       return `<div class="row" role="button" tabindex="0" data-line="${st.line}" data-character="${st.character}" title="${escapeHtml(title)}">
   <div class="head"><span class="ln">${st.line + 1}</span><span class="stmt">${escapeHtml(st.statement)}</span><span class="dur">${escapeHtml(duration)}</span><span class="tables">${tables}</span></div>
@@ -127,8 +138,13 @@ export function renderLockTimeline(analysis: LockAnalysis, opts: RenderOptions):
     })
     .join('\n');
 
-  const legend = LOCK_MODES.filter((m, i, all) => all.findIndex((o) => o.color === m.color) === i || statements.some((s) => s.mode === m.mode))
-    .map((m) => `<span class="key"><svg viewBox="0 0 10 10" aria-hidden="true"><rect class="${modeClass(m.mode)}" width="10" height="10"></rect></svg>${escapeHtml(m.title)}: blocks ${escapeHtml(m.blocks)}</span>`)
+  const legend = LOCK_MODES.filter(
+    (m, i, all) => all.findIndex((o) => o.color === m.color) === i || statements.some((s) => s.mode === m.mode),
+  )
+    .map(
+      (m) =>
+        `<span class="key"><svg viewBox="0 0 10 10" aria-hidden="true"><rect class="${modeClass(m.mode)}" width="10" height="10"></rect></svg>${escapeHtml(m.title)}: blocks ${escapeHtml(m.blocks)}</span>`,
+    )
     .join('');
 
   const modeCss = LOCK_MODES.map((m) => `.${modeClass(m.mode)} { fill: ${m.color}; }`).join('\n    ');
@@ -180,8 +196,12 @@ export function renderLockTimeline(analysis: LockAnalysis, opts: RenderOptions):
     <div>${f.error} error${f.error === 1 ? '' : 's'}, ${f.warning} warning${f.warning === 1 ? '' : 's'}, ${f.info + f.hint} note${f.info + f.hint === 1 ? '' : 's'}${totalSeconds > 0 ? ` · estimated lock time ${formatSeconds(totalSeconds)}` : ''}</div>
   </div>
 </header>
-${statements.length ? `<div class="rows">\n${rows}\n</div>
-<div class="axis"><span>0</span><span>${totalSeconds > 0 ? formatSeconds(totalSeconds) : analysis.statsSource === 'none' ? 'durations need table sizes' : 'under 0.1 s'}</span></div>` : '<p class="empty">No statement in this file takes a table lock.</p>'}
+${
+  statements.length
+    ? `<div class="rows">\n${rows}\n</div>
+<div class="axis"><span>0</span><span>${totalSeconds > 0 ? formatSeconds(totalSeconds) : analysis.statsSource === 'none' ? 'durations need table sizes' : 'under 0.1 s'}</span></div>`
+    : '<p class="empty">No statement in this file takes a table lock.</p>'
+}
 <div class="legend">${legend}</div>
 <script nonce="${opts.nonce}">
   const vscode = acquireVsCodeApi();

@@ -88,7 +88,11 @@ export function planNewMigration(input: NewMigrationInput): NewMigrationPlan {
     case 'prisma': {
       const folder = timestampName(input, slug, '');
       const path = `${folder}/migration.sql`;
-      return { files: [{ path, text: header(input, title) }], primary: path, note: "Prisma: apply with 'prisma migrate deploy' (or 'prisma migrate dev --create-only' to let Prisma write one)." };
+      return {
+        files: [{ path, text: header(input, title) }],
+        primary: path,
+        note: "Prisma: apply with 'prisma migrate deploy' (or 'prisma migrate dev --create-only' to let Prisma write one).",
+      };
     }
     case 'dbmate': {
       const name = timestampName(input, slug, '.sql');
@@ -97,7 +101,7 @@ export function planNewMigration(input: NewMigrationInput): NewMigrationPlan {
     }
     case 'flyway': {
       const last = latest(input.existing, (n) => flywayName(n)?.kind === 'V');
-      const version = last ? migrationVersion(last) ?? '0' : '0';
+      const version = last ? (migrationVersion(last) ?? '0') : '0';
       const major = version.split('.')[0];
       const next = /^\d{12,}$/.test(major) ? utcTimestamp(input.now) : String(BigInt(major) + 1n);
       const name = `V${next}__${slug}.sql`;
@@ -121,7 +125,10 @@ export function planNewMigration(input: NewMigrationInput): NewMigrationPlan {
     }
     case 'node-pg-migrate': {
       const name = `${input.now.getTime()}_${slug}.sql`;
-      return { files: [{ path: name, text: `-- Up Migration\n${header(input, title).replace(/^-- .*\n/, '')}\n-- Down Migration\n` }], primary: name };
+      return {
+        files: [{ path: name, text: `-- Up Migration\n${header(input, title).replace(/^-- .*\n/, '')}\n-- Down Migration\n` }],
+        primary: name,
+      };
     }
     case 'drizzle': {
       const last = latest(input.existing, (n) => /^\d{4}_/.test(n));
@@ -134,7 +141,11 @@ export function planNewMigration(input: NewMigrationInput): NewMigrationPlan {
       };
     }
     case 'graphile-migrate':
-      return { files: [{ path: 'current.sql', text: header(input, title) }], primary: 'current.sql', note: "graphile-migrate: work in current.sql, then 'graphile-migrate commit'." };
+      return {
+        files: [{ path: 'current.sql', text: header(input, title) }],
+        primary: 'current.sql',
+        note: "graphile-migrate: work in current.sql, then 'graphile-migrate commit'.",
+      };
     case 'sqitch':
       return {
         files: [{ path: `${slug}.sql`, text: `-- Deploy ${slug}\n${header(input, title).replace(/^-- .*\n/, '')}BEGIN;\n\nCOMMIT;\n` }],

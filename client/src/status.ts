@@ -3,7 +3,7 @@
 import type { CollectErrorCode } from '@pg-preflight/shared/dist/collect';
 
 export type ConnectionState =
-  | { kind: 'disconnected'; /** why there is no connection when it is not just "none saved" */ note?: string }
+  | { kind: 'disconnected' /** why there is no connection when it is not just "none saved" */; note?: string }
   | { kind: 'connecting'; name: string }
   | { kind: 'connected'; name: string; serverVersionNum: number; capturedAt: string; tables: number; refreshing?: boolean }
   | {
@@ -32,7 +32,13 @@ export const FAULT_LABELS: Record<CollectErrorCode, string> = {
 };
 
 /** Faults worth retrying on their own: the network or the server may come back. Auth, TLS, privileges and a bad URL need the user. */
-export const RETRYABLE: ReadonlySet<CollectErrorCode> = new Set<CollectErrorCode>(['refused', 'unknown-host', 'timeout', 'dropped', 'other']);
+export const RETRYABLE: ReadonlySet<CollectErrorCode> = new Set<CollectErrorCode>([
+  'refused',
+  'unknown-host',
+  'timeout',
+  'dropped',
+  'other',
+]);
 
 /** 150008 -> "15.8"; 90624 -> "9.6.24". */
 export function formatPgVersion(num: number): string {
@@ -72,7 +78,11 @@ export function statusView(state: ConnectionState, now: number): StatusView {
         tone: 'normal',
       };
     case 'connecting':
-      return { text: `$(sync~spin) pg-preflight: ${state.name} · connecting…`, tooltip: `pg-preflight: reading table statistics from ${state.name} (read-only)`, tone: 'busy' };
+      return {
+        text: `$(sync~spin) pg-preflight: ${state.name} · connecting…`,
+        tooltip: `pg-preflight: reading table statistics from ${state.name} (read-only)`,
+        tone: 'busy',
+      };
     case 'connected': {
       const age = formatAge(now - Date.parse(state.capturedAt));
       return {
@@ -82,9 +92,18 @@ export function statusView(state: ConnectionState, now: number): StatusView {
       };
     }
     case 'error': {
-      const retry = state.retryAt !== undefined ? ` Retrying in ${formatDelay(state.retryAt - now)}.` : ' Not retrying on its own: fix the cause, then Refresh or Connect.';
-      const kept = state.lastGood ? ` The statistics read ${formatAge(now - Date.parse(state.lastGood.capturedAt))} stay in use.` : ' Linting carries on without table sizes.';
-      return { text: `$(error) pg-preflight: error: ${FAULT_LABELS[state.code]}`, tooltip: `${state.message}.${kept}${retry}`, tone: 'error' };
+      const retry =
+        state.retryAt !== undefined
+          ? ` Retrying in ${formatDelay(state.retryAt - now)}.`
+          : ' Not retrying on its own: fix the cause, then Refresh or Connect.';
+      const kept = state.lastGood
+        ? ` The statistics read ${formatAge(now - Date.parse(state.lastGood.capturedAt))} stay in use.`
+        : ' Linting carries on without table sizes.';
+      return {
+        text: `$(error) pg-preflight: error: ${FAULT_LABELS[state.code]}`,
+        tooltip: `${state.message}.${kept}${retry}`,
+        tone: 'error',
+      };
     }
   }
 }

@@ -8,7 +8,8 @@ import * as path from 'path';
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..', '..');
   const extensionDevelopmentPath = path.join(root, 'client', 'dist', 'vsix');
-  if (!fs.existsSync(path.join(extensionDevelopmentPath, 'out', 'extension.js'))) throw new Error('run `node client/scripts/package.js --no-vsix` first (npm run test:vscode does)');
+  if (!fs.existsSync(path.join(extensionDevelopmentPath, 'out', 'extension.js')))
+    throw new Error('run `node client/scripts/package.js --no-vsix` first (npm run test:vscode does)');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pgpf-vscode-'));
   fs.cpSync(path.join(root, 'test-fixtures', 'vscode', 'supabase-project'), workspace, { recursive: true });
   const { runTests } = await import('@vscode/test-electron');

@@ -12,10 +12,27 @@ import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** Resolves with the extension host's exit code (0 = every test passed), or 'timeout'. */
-export async function runExtensionTests({ url, folder, dev, tests, chromiumPath = '/usr/bin/chromium', timeoutMs = 300_000, print = console.log }) {
+export async function runExtensionTests({
+  url,
+  folder,
+  dev,
+  tests,
+  chromiumPath = '/usr/bin/chromium',
+  timeoutMs = 300_000,
+  print = console.log,
+}) {
   const authority = new URL(url).host; // code-server uses the Host header as the remote authority
   const remote = (p) => `vscode-remote://${authority}${resolve(p)}`;
   const payload = JSON.stringify([
@@ -39,7 +56,11 @@ export async function runExtensionTests({ url, folder, dev, tests, chromiumPath 
         if (level !== 'INFO' && !process.env.VERBOSE) return;
       } else if (!process.env.VERBOSE) return;
       const line = format(...args);
-      if (process.env.VERBOSE || !/^(Resolving|Resolved|Creating a socket|\[(reconnection|Service Worker|AgentHost|AccountPolicy)|Updating additional)/.test(line)) print(line);
+      if (
+        process.env.VERBOSE ||
+        !/^(Resolving|Resolved|Creating a socket|\[(reconnection|Service Worker|AgentHost|AccountPolicy)|Updating additional)/.test(line)
+      )
+        print(line);
     });
     await page.goto(target);
     let timer;
@@ -64,7 +85,14 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       timeout: { type: 'string', default: '300000' },
     },
   });
-  const code = await runExtensionTests({ url: opt.url, folder: opt.folder, dev: opt.dev, tests: opt.tests, chromiumPath: opt.chromium, timeoutMs: Number(opt.timeout) });
+  const code = await runExtensionTests({
+    url: opt.url,
+    folder: opt.folder,
+    dev: opt.dev,
+    tests: opt.tests,
+    chromiumPath: opt.chromium,
+    timeoutMs: Number(opt.timeout),
+  });
   if (code === 'timeout') {
     console.error('extension tests did not finish in time');
     process.exit(2);

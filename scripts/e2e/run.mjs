@@ -63,7 +63,9 @@ if (install.status !== 0) {
   const lines = readFileSync(installLog, 'utf8').split('\n');
   const tail = [...lines.filter((l) => /\berr(or)?\b|ERR!|failed|E: /i.test(l)).slice(-15), '...', ...lines.slice(-15)].join('\n');
   if (install.status === 3 || install.error) {
-    console.log(`\nSKIPPED: npm run test:e2e: Chromium or code-server could not be installed on this machine, so the end-to-end run did not happen (log: ${installLog}).\n${install.error?.message ?? tail}`);
+    console.log(
+      `\nSKIPPED: npm run test:e2e: Chromium or code-server could not be installed on this machine, so the end-to-end run did not happen (log: ${installLog}).\n${install.error?.message ?? tail}`,
+    );
     process.exit(0);
   }
   console.error(`e2e: setup failed (exit ${install.status}; log: ${installLog}):\n${tail}`);
@@ -98,7 +100,18 @@ function visibleText(selector) {
 }
 
 const quickInputFocused = (page, ms) =>
-  page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') && getComputedStyle(document.querySelector('.quick-input-widget')).display !== 'none', null, { timeout: ms }).then(() => true, () => false);
+  page
+    .waitForFunction(
+      () =>
+        document.activeElement?.closest('.quick-input-widget') &&
+        getComputedStyle(document.querySelector('.quick-input-widget')).display !== 'none',
+      null,
+      { timeout: ms },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
 
 async function runCommand(page, title) {
   await page.keyboard.press('Escape');
@@ -114,13 +127,25 @@ async function runCommand(page, title) {
   }
   const input = page.locator('.quick-input-widget input').first();
   await page.keyboard.type(title, { delay: 5 });
-  const holds = () => page.waitForFunction((t) => document.querySelector('.quick-input-widget input')?.value.includes(t), title, { timeout: 3000 }).then(() => true, () => false);
+  const holds = () =>
+    page
+      .waitForFunction((t) => document.querySelector('.quick-input-widget input')?.value.includes(t), title, { timeout: 3000 })
+      .then(
+        () => true,
+        () => false,
+      );
   if (!(await holds())) {
     // A keystroke can be lost while the quick input switches from files to commands: type it again.
     await input.fill(`${prefix}${title}`);
-    if (!(await holds())) throw new Error(`the command palette holds ${JSON.stringify(await input.inputValue())}, not ${JSON.stringify(title)}`);
+    if (!(await holds()))
+      throw new Error(`the command palette holds ${JSON.stringify(await input.inputValue())}, not ${JSON.stringify(title)}`);
   }
-  await page.waitForFunction((t) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.innerText.replace(/\u00a0/g, ' ').includes(t)), title, { timeout: 15_000 });
+  await page.waitForFunction(
+    (t) =>
+      [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.innerText.replace(/\u00a0/g, ' ').includes(t)),
+    title,
+    { timeout: 15_000 },
+  );
   await page.keyboard.press('Enter');
 }
 
@@ -129,7 +154,11 @@ async function openFile(page, name) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(name, { delay: 10 });
-  await page.waitForFunction((n) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.innerText.includes(n)), name, { timeout: 15_000 });
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.innerText.includes(n)),
+    name,
+    { timeout: 15_000 },
+  );
   await page.keyboard.press('Enter');
   await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: T });
   await page.waitForSelector('.monaco-editor .view-lines', { state: 'visible' });
@@ -150,13 +179,25 @@ async function connectFromPalette(page, url, name) {
     await page.keyboard.press('Enter');
   };
   await runCommand(page, 'pg-preflight: Connect to Database');
-  await page.waitForFunction(() => /Enter a connection URL|Connect to Database \(1\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => /Enter a connection URL|Connect to Database \(1\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''),
+    null,
+    { timeout: 15_000 },
+  );
   if (!/\(1\/2\)/.test(await widgetText())) {
     await fill('Enter a connection URL');
-    await page.waitForFunction(() => /Connect to Database \(1\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => /Connect to Database \(1\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''),
+      null,
+      { timeout: 15_000 },
+    );
   }
   await fill(url);
-  await page.waitForFunction(() => /Connect to Database \(2\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''), null, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => /Connect to Database \(2\/2\)/.test(document.querySelector('.quick-input-widget')?.innerText ?? ''),
+    null,
+    { timeout: 15_000 },
+  );
   await fill(name);
 }
 
@@ -172,13 +213,21 @@ async function hoverStatement(page, index, expect) {
   await page.waitForTimeout(400); // the hover fades in
   const text = await page.evaluate(visibleText('.monaco-hover'));
   const links = await page.evaluate(() =>
-    [...document.querySelectorAll('.monaco-hover a')].filter((a) => a.getClientRects().length).map((a) => a.dataset.href || a.getAttribute('href') || ''),
+    [...document.querySelectorAll('.monaco-hover a')]
+      .filter((a) => a.getClientRects().length)
+      .map((a) => a.dataset.href || a.getAttribute('href') || ''),
   );
   return { text, links };
 }
 
 /** The lock table's row for public.orders and the statistics line of a hover, for the log. */
-const hoverGist = (text) => JSON.stringify([text.match(/public\.orders\tSHARE[^\n]*/)?.[0], text.match(/PostgreSQL \d+ assumed[^\n]*/)?.[0]].filter(Boolean).join(' | ').replace(/\s+/g, ' '));
+const hoverGist = (text) =>
+  JSON.stringify(
+    [text.match(/public\.orders\tSHARE[^\n]*/)?.[0], text.match(/PostgreSQL \d+ assumed[^\n]*/)?.[0]]
+      .filter(Boolean)
+      .join(' | ')
+      .replace(/\s+/g, ' '),
+  );
 
 const statusText = (page) => page.evaluate(() => document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? '');
 
@@ -201,20 +250,30 @@ try {
 
   // 4. The UI.
   mkdirSync(IMAGES, { recursive: true });
-  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 800 }, args: CHROMIUM_ARGS });
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 800 },
+    args: CHROMIUM_ARGS,
+  });
   page = browser.pages()[0] || (await browser.newPage());
   page.setDefaultTimeout(T);
   page.on('pageerror', (e) => log('pageerror:', e.message.split('\n')[0]));
   await page.goto(`${URL_}/?folder=${encodeURIComponent(workspace)}`);
   await page.waitForSelector('.monaco-workbench');
   await page.waitForSelector('.explorer-folders-view .monaco-list-row');
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 700, y: 400 } })
+    .catch(() => {});
 
   await openFile(page, '20240301000000_orders_by_user.sql');
   const squiggle = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').last();
   await squiggle.waitFor({ state: 'attached', timeout: T });
   check('squiggles rendered', true, `${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
-  await page.waitForFunction(() => /pg-preflight: not connected/.test(document.querySelector('.statusbar')?.innerText ?? ''), null, { timeout: T });
+  await page.waitForFunction(() => /pg-preflight: not connected/.test(document.querySelector('.statusbar')?.innerText ?? ''), null, {
+    timeout: T,
+  });
   check('status bar before connecting', true, '"pg-preflight: not connected"');
 
   // Hover the CREATE INDEX statement (line 2) and read the lock mode from the hover widget.
@@ -234,7 +293,13 @@ try {
   const b2 = await line2.boundingBox();
   await page.mouse.click(b2.x + 30, b2.y + b2.height / 2);
   const bulb = page.locator('.lightBulbWidget .codicon, .lightBulbWidget').first();
-  check('lightbulb shown', await bulb.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false));
+  check(
+    'lightbulb shown',
+    await bulb.waitFor({ state: 'visible', timeout: 15_000 }).then(
+      () => true,
+      () => false,
+    ),
+  );
   await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget').first();
   await menu.waitFor({ state: 'visible', timeout: 15_000 });
@@ -247,17 +312,35 @@ try {
   if (hasFix) {
     await fixRow.click();
     const applied = await page
-      .waitForFunction(() => /index\s+CONCURRENTLY/i.test((document.querySelector('.monaco-editor .view-lines')?.innerText || '').replace(/\u00a0/g, ' ')), null, { timeout: 15_000 })
-      .then(() => true, () => false);
+      .waitForFunction(
+        () => /index\s+CONCURRENTLY/i.test((document.querySelector('.monaco-editor .view-lines')?.innerText || '').replace(/\u00a0/g, ' ')),
+        null,
+        { timeout: 15_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
     check('CONCURRENTLY fix applied', applied);
   } else await page.keyboard.press('Escape');
 
   // A refused connection: one notification, an error state, linting carries on.
   await connectFromPalette(page, 'postgresql://postgres@127.0.0.1:1/postgres', 'closed-port');
   const refused = await page
-    .waitForFunction(() => /pg-preflight: error: connection refused/.test(document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? ''), null, { timeout: T })
-    .then(() => true, () => false);
-  check('status bar on a refused connection', refused, JSON.stringify((await statusText(page)).match(/pg-preflight: error[^$]*?(refused|failed)/)?.[0] ?? ''));
+    .waitForFunction(
+      () => /pg-preflight: error: connection refused/.test(document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? ''),
+      null,
+      { timeout: T },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    'status bar on a refused connection',
+    refused,
+    JSON.stringify((await statusText(page)).match(/pg-preflight: error[^$]*?(refused|failed)/)?.[0] ?? ''),
+  );
   const stillLinted = (await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').count()) > 0;
   check('linting carries on after the failure', stillLinted);
   await page.screenshot({ path: join(IMAGES, 'status-error.png'), clip: { x: 0, y: 700, width: 1400, height: 100 } });
@@ -265,20 +348,44 @@ try {
   // Connect from the command palette: URL (password box), then the name.
   await connectFromPalette(page, pg.url, 'e2e-db');
   const connected = await page
-    .waitForFunction((major) => new RegExp(`pg-preflight: e2e-db · PG ${major}\\.\\d+ · stats just now`).test(document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? ''), pg.major, { timeout: T })
-    .then(() => true, () => false);
-  check('status bar connected', connected, JSON.stringify((await statusText(page)).match(/pg-preflight:[^$]*?(old|now)/)?.[0] ?? (await statusText(page))));
+    .waitForFunction(
+      (major) =>
+        new RegExp(`pg-preflight: e2e-db · PG ${major}\\.\\d+ · stats just now`).test(
+          document.querySelector('.statusbar')?.innerText.replace(/\s+/g, ' ') ?? '',
+        ),
+      pg.major,
+      { timeout: T },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    'status bar connected',
+    connected,
+    JSON.stringify((await statusText(page)).match(/pg-preflight:[^$]*?(old|now)/)?.[0] ?? (await statusText(page))),
+  );
   // The sizes reach the server: the CHECK scan on 300,000 orders becomes an error elsewhere; here the
   // index file has been fixed, so look at tighten_orders below.
   const item = page.locator('.statusbar-item', { hasText: 'pg-preflight:' }).first();
   await item.hover();
   await page.waitForTimeout(800);
   const sb = await page.locator('.part.statusbar').boundingBox();
-  await page.screenshot({ path: join(IMAGES, 'status-bar.png'), clip: { x: 0, y: Math.max(0, sb.y - 110), width: 760, height: sb.height + 110 } });
+  await page.screenshot({
+    path: join(IMAGES, 'status-bar.png'),
+    clip: { x: 0, y: Math.max(0, sb.y - 110), width: 760, height: sb.height + 110 },
+  });
 
   // The lock timeline of tighten_orders, with the live sizes.
   await openFile(page, '20240401000000_tighten_orders.sql');
-  const errors = await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: T }).then(() => true, () => false);
+  const errors = await page
+    .locator('.monaco-editor .squiggly-error')
+    .first()
+    .waitFor({ state: 'attached', timeout: T })
+    .then(
+      () => true,
+      () => false,
+    );
   check('findings scaled by the live table sizes (error squiggles)', errors);
   await runCommand(page, 'View: Close Primary Side Bar'); // room for the editor and the timeline side by side
   await runCommand(page, 'pg-preflight: Show Lock Analysis');
@@ -291,7 +398,11 @@ try {
     }
     if (!timelineText) await page.waitForTimeout(250);
   }
-  check('lock timeline webview', /Risk \d+\/10/.test(timelineText) && /ACCESS EXCLUSIVE/.test(timelineText) && /public\.orders/.test(timelineText), JSON.stringify(timelineText.split('\n').slice(0, 3).join(' | ')));
+  check(
+    'lock timeline webview',
+    /Risk \d+\/10/.test(timelineText) && /ACCESS EXCLUSIVE/.test(timelineText) && /public\.orders/.test(timelineText),
+    JSON.stringify(timelineText.split('\n').slice(0, 3).join(' | ')),
+  );
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(IMAGES, 'lock-timeline.png') });
   await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
@@ -302,22 +413,51 @@ try {
   // The progress notification, then the summary: a toast (VS Code hides an information toast after a few
   // seconds) whose text also goes to the screen reader's live region; poll both.
   const summary = await page
-    .waitForFunction(() => {
-      const texts = [...document.querySelectorAll('.notification-toast, .notification-list-item, .monaco-aria-container, [aria-live]')].map((n) => (n.innerText || n.textContent || '').replace(/\u00a0/g, ' '));
-      return texts.find((t) => /pg-preflight dry run:/.test(t)) ?? false;
-    }, null, { timeout: 120_000, polling: 200 })
-    .then((h) => h.jsonValue(), async () => `not found; toasts: ${await page.evaluate(visibleText('.notifications-toasts'))}`);
-  check('Verify Locks: the summary notification', /statements traced on PGlite \(PostgreSQL 18\);.*the locks match the model;.*rolled back/.test(summary), JSON.stringify(summary.slice(0, 200)));
-  const infos = await page.locator('.monaco-editor .squiggly-info').first().waitFor({ state: 'attached', timeout: 15_000 }).then(() => true, () => false);
-  check('Verify Locks: results on the statements (information squiggles)', infos, `${await page.locator('.monaco-editor .squiggly-info').count()} info squiggles`);
+    .waitForFunction(
+      () => {
+        const texts = [
+          ...document.querySelectorAll('.notification-toast, .notification-list-item, .monaco-aria-container, [aria-live]'),
+        ].map((n) => (n.innerText || n.textContent || '').replace(/\u00a0/g, ' '));
+        return texts.find((t) => /pg-preflight dry run:/.test(t)) ?? false;
+      },
+      null,
+      { timeout: 120_000, polling: 200 },
+    )
+    .then(
+      (h) => h.jsonValue(),
+      async () => `not found; toasts: ${await page.evaluate(visibleText('.notifications-toasts'))}`,
+    );
+  check(
+    'Verify Locks: the summary notification',
+    /statements traced on PGlite \(PostgreSQL 18\);.*the locks match the model;.*rolled back/.test(summary),
+    JSON.stringify(summary.slice(0, 200)),
+  );
+  const infos = await page
+    .locator('.monaco-editor .squiggly-info')
+    .first()
+    .waitFor({ state: 'attached', timeout: 15_000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    'Verify Locks: results on the statements (information squiggles)',
+    infos,
+    `${await page.locator('.monaco-editor .squiggly-info').count()} info squiggles`,
+  );
   // Hover the type change (line 7) to show what PostgreSQL did there.
   const line7 = page.locator('.monaco-editor .view-line').nth(6);
   const b7 = await line7.boundingBox();
   await page.mouse.move(b7.x + 80, b7.y + b7.height / 2);
-  const dryHover = await page
-    .waitForFunction(`(${visibleText('.monaco-hover')}).includes('Dry run')`, null, { timeout: 15_000 })
-    .then(() => page.evaluate(visibleText('.monaco-hover')), () => '');
-  check('Verify Locks: the hover shows the observed lock', /Dry run \(PGlite.*public\.orders \(rewrite/.test(dryHover), JSON.stringify(dryHover.slice(0, 200)));
+  const dryHover = await page.waitForFunction(`(${visibleText('.monaco-hover')}).includes('Dry run')`, null, { timeout: 15_000 }).then(
+    () => page.evaluate(visibleText('.monaco-hover')),
+    () => '',
+  );
+  check(
+    'Verify Locks: the hover shows the observed lock',
+    /Dry run \(PGlite.*public\.orders \(rewrite/.test(dryHover),
+    JSON.stringify(dryHover.slice(0, 200)),
+  );
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(IMAGES, 'verify-locks.png') });
   await page.mouse.move(5, 5);
@@ -331,10 +471,15 @@ try {
   await runCommand(page, 'pg-preflight: Split into Zero-Downtime Steps');
   const split = await page
     .waitForFunction((n) => document.querySelectorAll('.tab').length > n, tabsBefore, { timeout: T })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   const created = readdirSync(migrations).filter((f) => !beforeSplit.has(f));
   // The extension opens every step file in turn: wait for all of them before typing anything else.
-  await page.waitForFunction((n) => document.querySelectorAll('.tab').length >= n, tabsBefore + created.length, { timeout: T }).catch(() => undefined);
+  await page
+    .waitForFunction((n) => document.querySelectorAll('.tab').length >= n, tabsBefore + created.length, { timeout: T })
+    .catch(() => undefined);
   await page.waitForTimeout(1000);
   check('split created the step files and opened them', split && created.length >= 1, created.join(', '));
   await page.screenshot({ path: join(IMAGES, 'split-steps.png') });
@@ -363,7 +508,12 @@ try {
   started = false;
   execFileSync('bash', [SETUP, 'start'], { env: { ...env, WORKSPACE: trustWorkspace, WORKSPACE_TRUST: '1' }, stdio: 'pipe' });
   started = true;
-  browser = await chromium.launchPersistentContext(trustProfile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 800 }, args: CHROMIUM_ARGS });
+  browser = await chromium.launchPersistentContext(trustProfile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 800 },
+    args: CHROMIUM_ARGS,
+  });
   page = browser.pages()[0] || (await browser.newPage());
   page.setDefaultTimeout(T);
   page.on('pageerror', (e) => log('pageerror:', e.message.split('\n')[0]));
@@ -372,7 +522,10 @@ try {
   await page.waitForSelector('.explorer-folders-view .monaco-list-row');
   const banner = await page
     .waitForFunction(() => /Restricted Mode/.test(document.querySelector('.part.banner')?.innerText ?? ''), null, { timeout: T })
-    .then(() => page.evaluate(() => document.querySelector('.part.banner').innerText.replace(/\s+/g, ' ')), () => '');
+    .then(
+      () => page.evaluate(() => document.querySelector('.part.banner').innerText.replace(/\s+/g, ' ')),
+      () => '',
+    );
   check('untrusted folder opens in Restricted Mode', banner !== '', JSON.stringify(banner.slice(0, 120)));
   await openFile(page, '20240301000000_add_index.sql');
   await page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: T });
@@ -380,8 +533,11 @@ try {
   const untrusted = await hoverStatement(page, 1, /public\.orders/);
   const untrustedErrors = await page.locator('.monaco-editor .squiggly-error').count();
   check(
-    'untrusted: the repository\'s statsFile and docsBaseUrl are ignored',
-    /no table statistics/.test(untrusted.text) && !/48M|snapshot file/.test(untrusted.text) && !untrusted.links.some((l) => l.includes('untrusted.invalid')) && untrustedErrors === 0,
+    "untrusted: the repository's statsFile and docsBaseUrl are ignored",
+    /no table statistics/.test(untrusted.text) &&
+      !/48M|snapshot file/.test(untrusted.text) &&
+      !untrusted.links.some((l) => l.includes('untrusted.invalid')) &&
+      untrustedErrors === 0,
     `${untrustedErrors} error squiggles; hover: ${hoverGist(untrusted.text)}; links: ${JSON.stringify(untrusted.links.slice(0, 1))}`,
   );
   await page.screenshot({ path: join(E2E_HOME, 'untrusted.png') });
@@ -396,26 +552,70 @@ try {
   await trustButton.click();
   // Trusted: the banner is hidden (its text stays in the DOM) and the status bar's "Restricted Mode" goes.
   const trustedNow = await page
-    .waitForFunction(() => !document.querySelector('.part.banner')?.getClientRects().length && !/Restricted Mode/.test(document.querySelector('.statusbar')?.innerText ?? ''), null, { timeout: T })
-    .then(() => true, () => false);
-  check('trust granted from the Restricted Mode banner', trustedNow, JSON.stringify((await page.evaluate(() => document.querySelector('.workspace-trust-editor .workspace-trust-title')?.innerText ?? '')).trim()));
+    .waitForFunction(
+      () =>
+        !document.querySelector('.part.banner')?.getClientRects().length &&
+        !/Restricted Mode/.test(document.querySelector('.statusbar')?.innerText ?? ''),
+      null,
+      { timeout: T },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    'trust granted from the Restricted Mode banner',
+    trustedNow,
+    JSON.stringify(
+      (await page.evaluate(() => document.querySelector('.workspace-trust-editor .workspace-trust-title')?.innerText ?? '')).trim(),
+    ),
+  );
   await page.screenshot({ path: join(E2E_HOME, 'trust-editor.png') });
   // The trust editor opens as a modal editor (VS Code 1.139); its backdrop takes the clicks until closed.
-  await page.locator('.monaco-modal-editor-block .action-label[aria-label^="Close"]').first().click().catch(() => page.keyboard.press('Escape'));
-  await page.locator('.monaco-modal-editor-block').first().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+  await page
+    .locator('.monaco-modal-editor-block .action-label[aria-label^="Close"]')
+    .first()
+    .click()
+    .catch(() => page.keyboard.press('Escape'));
+  await page
+    .locator('.monaco-modal-editor-block')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 15_000 })
+    .catch(() => undefined);
   await page.locator('.tab', { hasText: '20240301000000_add_index.sql' }).first().click();
   // pgPreflight/workspaceTrust reaches the server, which re-lints with the statistics: 48M rows make it an error.
-  const nowError = await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: T }).then(() => true, () => false);
+  const nowError = await page
+    .locator('.monaco-editor .squiggly-error')
+    .first()
+    .waitFor({ state: 'attached', timeout: T })
+    .then(
+      () => true,
+      () => false,
+    );
   const trusted = await hoverStatement(page, 1, /48M/);
   check(
     'trusted: the statistics and the docs URL are then used',
-    nowError && /48M/.test(trusted.text) && /snapshot file/.test(trusted.text) && trusted.links.some((l) => l.startsWith('https://docs.untrusted.invalid/rules/')),
+    nowError &&
+      /48M/.test(trusted.text) &&
+      /snapshot file/.test(trusted.text) &&
+      trusted.links.some((l) => l.startsWith('https://docs.untrusted.invalid/rules/')),
     `error squiggle: ${nowError}; hover: ${hoverGist(trusted.text)}; links: ${JSON.stringify(trusted.links.slice(0, 1))}`,
   );
   await page.screenshot({ path: join(E2E_HOME, 'trusted.png') });
 } catch (err) {
-  check('exception', false, String(err?.stack ?? err).split('\n').slice(0, 3).join(' '));
-  if (page && browser) await page.screenshot({ path: join(E2E_HOME, 'error.png') }).then(() => log(`screenshot of the failure: ${join(E2E_HOME, 'error.png')}`), () => undefined);
+  check(
+    'exception',
+    false,
+    String(err?.stack ?? err)
+      .split('\n')
+      .slice(0, 3)
+      .join(' '),
+  );
+  if (page && browser)
+    await page.screenshot({ path: join(E2E_HOME, 'error.png') }).then(
+      () => log(`screenshot of the failure: ${join(E2E_HOME, 'error.png')}`),
+      () => undefined,
+    );
   exitCode = 1;
 } finally {
   await browser?.close().catch(() => undefined);

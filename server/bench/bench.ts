@@ -77,7 +77,9 @@ export function generateMigration(count: number, tag: string): string {
   out.push(`-- A realistic mix of schema changes on new and existing tables.`);
   emit(`SET lock_timeout = '5s';`);
   emit(`SET statement_timeout = '30s';`);
-  emit(`CREATE TABLE IF NOT EXISTS ${p}_accounts (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  name text NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now()\n);`);
+  emit(
+    `CREATE TABLE IF NOT EXISTS ${p}_accounts (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  name text NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now()\n);`,
+  );
   for (let k = 0; n < count; k++) {
     const t = `${p}_orders_${k}`;
     const legacy = `public.${p}_legacy_${k % 7}`;
@@ -212,9 +214,16 @@ function tools(): Tool[] {
     },
   ];
   const squawk = squawkBinary();
-  const squawkCheck: Tool['check'] = (r) => (r.status !== 0 && r.status !== 1 ? `exit ${r.status}: ${r.stderr.trim().slice(0, 300)}` : jsonArrayCount(r.stdout));
+  const squawkCheck: Tool['check'] = (r) =>
+    r.status !== 0 && r.status !== 1 ? `exit ${r.status}: ${r.stderr.trim().slice(0, 300)}` : jsonArrayCount(r.stdout);
   if ('path' in squawk) {
-    list.push({ name: BASELINE, display: `${path.relative(ROOT, squawk.path)} --reporter json FILE`, cmd: squawk.path, args: (f) => ['--reporter', 'json', f], check: squawkCheck });
+    list.push({
+      name: BASELINE,
+      display: `${path.relative(ROOT, squawk.path)} --reporter json FILE`,
+      cmd: squawk.path,
+      args: (f) => ['--reporter', 'json', f],
+      check: squawkCheck,
+    });
   }
   return list;
 }
@@ -424,7 +433,9 @@ async function main(): Promise<void> {
           `  (through \`npx squawk-cli\` / squawk-cli's node launcher, squawk would take ~90 ms more per run: 102 ms vs 13.5 ms measured earlier on 200 statements)\n`,
       );
     } else {
-      process.stdout.write(`goal: <= ${GOAL}x squawk wall time: not measured (${'missing' in squawk ? 'squawk is not installed' : 'pg-preflight or squawk failed'})\n`);
+      process.stdout.write(
+        `goal: <= ${GOAL}x squawk wall time: not measured (${'missing' in squawk ? 'squawk is not installed' : 'pg-preflight or squawk failed'})\n`,
+      );
     }
 
     // In-process breakdown, each run a fresh node process; more sizes than the CLI runs, to show linearity.
@@ -434,7 +445,8 @@ async function main(): Promise<void> {
       return { size, file };
     });
     process.stdout.write('\nin-process breakdown (fresh node per run, median of runs, ms; us/stmt = analyze() warm per statement):\n');
-    const ih = 'stmts | node boot | require core | loadParser (WASM) | split | libpg-query parse | analyze() cold | analyze() warm | us/stmt | JSON.stringify | exit wait | RSS MB';
+    const ih =
+      'stmts | node boot | require core | loadParser (WASM) | split | libpg-query parse | analyze() cold | analyze() warm | us/stmt | JSON.stringify | exit wait | RSS MB';
     process.stdout.write(`${ih}\n${ih.replace(/[^|]/g, '-')}\n`);
     const inprocResults: Record<string, InprocResult & { runs: InprocResult[] }> = {};
     for (const f of inprocFiles) {
@@ -443,7 +455,10 @@ async function main(): Promise<void> {
       const warmRuns = Math.max(5, Math.ceil(10_000 / f.size));
       for (let i = 0; i < RUNS + 1; i++) {
         const t0 = performance.now();
-        const r = spawnSync(process.execPath, [__filename, '--inproc', f.file, String(warmRuns)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+        const r = spawnSync(process.execPath, [__filename, '--inproc', f.file, String(warmRuns)], {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
         const wallMs = performance.now() - t0;
         if (r.status !== 0) throw new Error(`in-process run failed: ${r.stderr}`);
         const res = JSON.parse(r.stdout) as InprocResult;
@@ -458,7 +473,10 @@ async function main(): Promise<void> {
         `${String(f.size).padStart(5)} | ${fmt(med.bootMs, 1).padStart(9)} | ${fmt(med.requireMs, 1).padStart(12)} | ${fmt(med.loadParserMs, 1).padStart(17)} | ${fmt(med.splitMs, 1).padStart(5)} | ${fmt(med.parseMs, 1).padStart(17)} | ${fmt(med.analyzeColdMs, 1).padStart(14)} | ${fmt(med.analyzeWarmMs, 1).padStart(14)} | ${fmt((med.analyzeWarmMs * 1000) / f.size, 1).padStart(7)} | ${fmt(med.stringifyMs, 1).padStart(14)} | ${fmt(med.exitMs, 1).padStart(9)} | ${fmt(med.rssMB, 1).padStart(6)}\n`,
       );
     }
-    const perStatement = inprocFiles.map((f) => ({ size: f.size, us: (inprocResults[path.basename(f.file)].analyzeWarmMs * 1000) / f.size }));
+    const perStatement = inprocFiles.map((f) => ({
+      size: f.size,
+      us: (inprocResults[path.basename(f.file)].analyzeWarmMs * 1000) / f.size,
+    }));
     // From 1,000 statements up: on 200, per-file costs (JIT, catalog setup) still weigh on each statement.
     const first = perStatement.find((p) => p.size >= 1000) ?? perStatement[0];
     const last = perStatement[perStatement.length - 1];
@@ -477,14 +495,34 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) bare.push(runOnce(process.execPath, ['-e', '0'], tmp));
     const bareMs = median(bare.map((r) => r.wallMs));
     const bareRss = Math.max(...bare.map((r) => r.rssKB ?? 0)) / 1024;
-    process.stdout.write(`\nbare \`node -e 0\`: median ${bareMs.toFixed(1)} ms wall, ${bare[0].rssKB === undefined ? 'n/a' : bareRss.toFixed(1)} MB max RSS\n`);
+    process.stdout.write(
+      `\nbare \`node -e 0\`: median ${bareMs.toFixed(1)} ms wall, ${bare[0].rssKB === undefined ? 'n/a' : bareRss.toFixed(1)} MB max RSS\n`,
+    );
     await pathological((line) => process.stdout.write(line));
-    process.stdout.write(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    process.stdout.write(
+      `load average after: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
 
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadavgBefore: loadBefore, loadavgAfter: os.loadavg() },
-      method: { runs: RUNS, warmup: 1, wall: 'performance.now() around spawnSync', rss: TIME ? '/usr/bin/time -f %M (wait4 ru_maxrss)' : null },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        loadavgBefore: loadBefore,
+        loadavgAfter: os.loadavg(),
+      },
+      method: {
+        runs: RUNS,
+        warmup: 1,
+        wall: 'performance.now() around spawnSync',
+        rss: TIME ? '/usr/bin/time -f %M (wait4 ru_maxrss)' : null,
+      },
       files: files.map((f) => ({ file: path.basename(f.file), statements: f.size, bytes: f.bytes })),
       cli: summaries,
       goal: { maxRatio: GOAL, checks: goals },

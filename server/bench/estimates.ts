@@ -40,7 +40,11 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { label: 'ADD FOREIGN KEY orders -> users', sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)', reset: 'ALTER TABLE orders DROP CONSTRAINT orders_user_fk' },
+  {
+    label: 'ADD FOREIGN KEY orders -> users',
+    sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)',
+    reset: 'ALTER TABLE orders DROP CONSTRAINT orders_user_fk',
+  },
   {
     label: 'VALIDATE CONSTRAINT (the FK)',
     setup: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID',
@@ -49,18 +53,42 @@ const CASES: Case[] = [
   },
   { label: 'CREATE INDEX (int)', sql: 'CREATE INDEX orders_amount_idx ON orders (amount)', reset: 'DROP INDEX orders_amount_idx' },
   { label: 'CREATE INDEX (text)', sql: 'CREATE INDEX users_email_idx ON users (email)', reset: 'DROP INDEX users_email_idx' },
-  { label: 'CREATE INDEX (expression, 2 values)', sql: "CREATE INDEX orders_paid_idx ON orders ((status = 'paid'))", reset: 'DROP INDEX orders_paid_idx' },
-  { label: 'CREATE INDEX CONCURRENTLY (bigint)', sql: 'CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id)', reset: 'DROP INDEX orders_user_idx' },
-  { label: 'SET NOT NULL', sql: 'ALTER TABLE orders ALTER COLUMN amount SET NOT NULL', reset: 'ALTER TABLE orders ALTER COLUMN amount DROP NOT NULL' },
-  { label: 'ADD CHECK', sql: 'ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount >= 0)', reset: 'ALTER TABLE orders DROP CONSTRAINT orders_amount_check' },
+  {
+    label: 'CREATE INDEX (expression, 2 values)',
+    sql: "CREATE INDEX orders_paid_idx ON orders ((status = 'paid'))",
+    reset: 'DROP INDEX orders_paid_idx',
+  },
+  {
+    label: 'CREATE INDEX CONCURRENTLY (bigint)',
+    sql: 'CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id)',
+    reset: 'DROP INDEX orders_user_idx',
+  },
+  {
+    label: 'SET NOT NULL',
+    sql: 'ALTER TABLE orders ALTER COLUMN amount SET NOT NULL',
+    reset: 'ALTER TABLE orders ALTER COLUMN amount DROP NOT NULL',
+  },
+  {
+    label: 'ADD CHECK',
+    sql: 'ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount >= 0)',
+    reset: 'ALTER TABLE orders DROP CONSTRAINT orders_amount_check',
+  },
   {
     label: 'VALIDATE CHECK',
     setup: 'ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount >= 0) NOT VALID',
     sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_check',
     reset: 'ALTER TABLE orders DROP CONSTRAINT orders_amount_check',
   },
-  { label: 'ALTER TYPE int -> bigint (rewrite)', sql: 'ALTER TABLE orders ALTER COLUMN amount TYPE bigint', reset: 'ALTER TABLE orders ALTER COLUMN amount TYPE int' },
-  { label: 'ADD COLUMN volatile default (rewrite)', sql: 'ALTER TABLE orders ADD COLUMN r float8 DEFAULT random()', reset: 'ALTER TABLE orders DROP COLUMN r' },
+  {
+    label: 'ALTER TYPE int -> bigint (rewrite)',
+    sql: 'ALTER TABLE orders ALTER COLUMN amount TYPE bigint',
+    reset: 'ALTER TABLE orders ALTER COLUMN amount TYPE int',
+  },
+  {
+    label: 'ADD COLUMN volatile default (rewrite)',
+    sql: 'ALTER TABLE orders ADD COLUMN r float8 DEFAULT random()',
+    reset: 'ALTER TABLE orders DROP COLUMN r',
+  },
   { label: 'VACUUM FULL', sql: 'VACUUM FULL orders' },
   { label: 'CLUSTER', sql: 'CLUSTER orders USING orders_pkey' },
 ];
@@ -123,7 +151,10 @@ const median = (xs: number[]) => {
 };
 const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 
-interface Row { label: string; measured: number[]; }
+interface Row {
+  label: string;
+  measured: number[];
+}
 
 function report(rows: Row[], snapshot: StatsSnapshot, settings: Settings, title: string): number {
   process.stdout.write(`\n${title}\n`);
@@ -136,7 +167,9 @@ function report(rows: Row[], snapshot: StatsSnapshot, settings: Settings, title:
     const m = median(r.measured);
     const ratio = est === undefined ? NaN : est / m;
     if (Number.isFinite(ratio) && ratio > 0) ratios.push(ratio);
-    process.stdout.write(`${r.label.padEnd(40)} | ${(est === undefined ? '?' : est.toFixed(2)).padStart(10)} | ${m.toFixed(2).padStart(19)} | ${ratio.toFixed(2).padStart(17)}\n`);
+    process.stdout.write(
+      `${r.label.padEnd(40)} | ${(est === undefined ? '?' : est.toFixed(2)).padStart(10)} | ${m.toFixed(2).padStart(19)} | ${ratio.toFixed(2).padStart(17)}\n`,
+    );
   }
   const g = geomean(ratios);
   const spreadUp = Math.max(...ratios) / g;
@@ -177,17 +210,40 @@ async function main(): Promise<void> {
   try {
     const version = String((await client.query('SHOW server_version')).rows[0].server_version);
     const settings: Record<string, string> = {};
-    for (const name of ['shared_buffers', 'work_mem', 'hash_mem_multiplier', 'maintenance_work_mem', 'max_parallel_maintenance_workers', 'max_parallel_workers_per_gather', 'fsync']) {
+    for (const name of [
+      'shared_buffers',
+      'work_mem',
+      'hash_mem_multiplier',
+      'maintenance_work_mem',
+      'max_parallel_maintenance_workers',
+      'max_parallel_workers_per_gather',
+      'fsync',
+    ]) {
       settings[name] = String((await client.query(`SHOW ${name}`)).rows[0][name]);
     }
-    const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-    process.stdout.write(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB; load average ${load()}\n`);
-    process.stdout.write(`PostgreSQL ${version}; ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
+    process.stdout.write(
+      `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB; load average ${load()}\n`,
+    );
+    process.stdout.write(
+      `PostgreSQL ${version}; ${Object.entries(settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}\n`,
+    );
     const t0 = performance.now();
     await build(client);
-    const sizes = (await client.query(`SELECT relname, reltuples::bigint AS rows, pg_table_size(oid) AS t, pg_total_relation_size(oid) AS tot
-      FROM pg_class WHERE relname IN ('users', 'orders') ORDER BY relname DESC`)).rows;
-    for (const s of sizes) process.stdout.write(`${s.relname}: ${Number(s.rows).toLocaleString('en-US')} rows, pg_table_size ${(Number(s.t) / 1e6).toFixed(0)} MB, total ${(Number(s.tot) / 1e6).toFixed(0)} MB\n`);
+    const sizes = (
+      await client.query(`SELECT relname, reltuples::bigint AS rows, pg_table_size(oid) AS t, pg_total_relation_size(oid) AS tot
+      FROM pg_class WHERE relname IN ('users', 'orders') ORDER BY relname DESC`)
+    ).rows;
+    for (const s of sizes)
+      process.stdout.write(
+        `${s.relname}: ${Number(s.rows).toLocaleString('en-US')} rows, pg_table_size ${(Number(s.t) / 1e6).toFixed(0)} MB, total ${(Number(s.tot) / 1e6).toFixed(0)} MB\n`,
+      );
     process.stdout.write(`built in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${RUNS} runs per statement\n`);
     const snapshot = await collectStats(pg.url, { statementTimeoutMs: 120_000 });
     const rows: Row[] = [];
@@ -202,7 +258,11 @@ async function main(): Promise<void> {
     printAll(rows, snapshot);
     const dir = path.resolve(__dirname, '../../../.bench');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'estimates.json'), JSON.stringify({ date: new Date().toISOString(), scale: SCALE, postgres: { version, settings }, loadavg, rows, snapshot }, null, 2) + '\n');
+    fs.writeFileSync(
+      path.join(dir, 'estimates.json'),
+      JSON.stringify({ date: new Date().toISOString(), scale: SCALE, postgres: { version, settings }, loadavg, rows, snapshot }, null, 2) +
+        '\n',
+    );
     process.stdout.write(`written to ${path.relative(process.cwd(), path.join(dir, 'estimates.json'))}\n`);
   } finally {
     await client.end().catch(() => undefined);

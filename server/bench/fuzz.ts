@@ -78,10 +78,82 @@ export function loadFixtures(root = path.join(ROOT, 'test-fixtures')): string[] 
   return out;
 }
 
-const IDENTS = ['t', 'users', 'public.orders', '"Quoted ""x"""', 'événement', '"😀"', 'a'.repeat(70), 'b'.repeat(63) + 'c', 'begin', 'end', 'atomic', 'select', '"a;b"', 'x$y'];
-const TYPES = ['int', 'bigint', 'text', 'varchar(20)', 'numeric(12,2)', 'jsonb', 'timestamptz', 'uuid', 'int[]', 'boolean', 'serial', 'mood'];
-const EXPRS = ["'x'", "E'it\\'s'", '$$a;b$$', '$q$ ; $q$', 'now()', 'gen_random_uuid()', '1', 'NULL', "'{}'::jsonb", 'random()', "U&'\\0041'", "B'101'", '(1 + 2) * 3', 'nextval(\'s\')'];
-const TOKENS = [';', "'", '"', '$$', '$x$', '/*', '*/', '--', '\n', '(', ')', ',', 'BEGIN', 'COMMIT', 'ATOMIC', 'END', 'CONCURRENTLY', 'NOT VALID', '\\', 'E\'', 'CASE', '-->', ' statement-breakpoint', '\u0000', '\ud800', '😀', '\r\n', '\t'];
+const IDENTS = [
+  't',
+  'users',
+  'public.orders',
+  '"Quoted ""x"""',
+  'événement',
+  '"😀"',
+  'a'.repeat(70),
+  'b'.repeat(63) + 'c',
+  'begin',
+  'end',
+  'atomic',
+  'select',
+  '"a;b"',
+  'x$y',
+];
+const TYPES = [
+  'int',
+  'bigint',
+  'text',
+  'varchar(20)',
+  'numeric(12,2)',
+  'jsonb',
+  'timestamptz',
+  'uuid',
+  'int[]',
+  'boolean',
+  'serial',
+  'mood',
+];
+const EXPRS = [
+  "'x'",
+  "E'it\\'s'",
+  '$$a;b$$',
+  '$q$ ; $q$',
+  'now()',
+  'gen_random_uuid()',
+  '1',
+  'NULL',
+  "'{}'::jsonb",
+  'random()',
+  "U&'\\0041'",
+  "B'101'",
+  '(1 + 2) * 3',
+  "nextval('s')",
+];
+const TOKENS = [
+  ';',
+  "'",
+  '"',
+  '$$',
+  '$x$',
+  '/*',
+  '*/',
+  '--',
+  '\n',
+  '(',
+  ')',
+  ',',
+  'BEGIN',
+  'COMMIT',
+  'ATOMIC',
+  'END',
+  'CONCURRENTLY',
+  'NOT VALID',
+  '\\',
+  "E'",
+  'CASE',
+  '-->',
+  ' statement-breakpoint',
+  '\u0000',
+  '\ud800',
+  '😀',
+  '\r\n',
+  '\t',
+];
 
 function ident(r: Rng): string {
   return r.pick(IDENTS);
@@ -92,27 +164,36 @@ function statement(r: Rng): string {
   const t = ident(r);
   const c = r.pick(['c', 'email', 'status', ident(r)]);
   const forms: (() => string)[] = [
-    () => `CREATE TABLE ${r.chance(0.3) ? 'IF NOT EXISTS ' : ''}${t} (id ${r.pick(TYPES)} PRIMARY KEY, ${c} ${r.pick(TYPES)}${r.chance(0.5) ? ' NOT NULL' : ''}${r.chance(0.5) ? ` DEFAULT ${r.pick(EXPRS)}` : ''})${r.chance(0.2) ? ' PARTITION BY RANGE (id)' : ''};`,
-    () => `ALTER TABLE ${r.chance(0.2) ? 'ONLY ' : ''}${t} ADD COLUMN ${c} ${r.pick(TYPES)}${r.chance(0.5) ? ` DEFAULT ${r.pick(EXPRS)}` : ''}${r.chance(0.3) ? ' NOT NULL' : ''};`,
+    () =>
+      `CREATE TABLE ${r.chance(0.3) ? 'IF NOT EXISTS ' : ''}${t} (id ${r.pick(TYPES)} PRIMARY KEY, ${c} ${r.pick(TYPES)}${r.chance(0.5) ? ' NOT NULL' : ''}${r.chance(0.5) ? ` DEFAULT ${r.pick(EXPRS)}` : ''})${r.chance(0.2) ? ' PARTITION BY RANGE (id)' : ''};`,
+    () =>
+      `ALTER TABLE ${r.chance(0.2) ? 'ONLY ' : ''}${t} ADD COLUMN ${c} ${r.pick(TYPES)}${r.chance(0.5) ? ` DEFAULT ${r.pick(EXPRS)}` : ''}${r.chance(0.3) ? ' NOT NULL' : ''};`,
     () => `ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${r.pick(TYPES)}${r.chance(0.3) ? ` USING ${c}::${r.pick(TYPES)}` : ''};`,
-    () => `ALTER TABLE ${t} ALTER COLUMN ${c} ${r.pick(['SET NOT NULL', 'DROP NOT NULL', 'DROP DEFAULT', `SET DEFAULT ${r.pick(EXPRS)}`])};`,
-    () => `ALTER TABLE ${t} ADD ${r.chance(0.5) ? `CONSTRAINT ${ident(r)} ` : ''}${r.pick([`FOREIGN KEY (${c}) REFERENCES ${ident(r)} (id)`, `CHECK (${c} IS NOT NULL)`, `UNIQUE (${c})`, `PRIMARY KEY (id)`])}${r.chance(0.4) ? ' NOT VALID' : ''};`,
+    () =>
+      `ALTER TABLE ${t} ALTER COLUMN ${c} ${r.pick(['SET NOT NULL', 'DROP NOT NULL', 'DROP DEFAULT', `SET DEFAULT ${r.pick(EXPRS)}`])};`,
+    () =>
+      `ALTER TABLE ${t} ADD ${r.chance(0.5) ? `CONSTRAINT ${ident(r)} ` : ''}${r.pick([`FOREIGN KEY (${c}) REFERENCES ${ident(r)} (id)`, `CHECK (${c} IS NOT NULL)`, `UNIQUE (${c})`, `PRIMARY KEY (id)`])}${r.chance(0.4) ? ' NOT VALID' : ''};`,
     () => `ALTER TABLE ${t} VALIDATE CONSTRAINT ${ident(r)};`,
     () => `ALTER TABLE ${t} ${r.pick(['DROP COLUMN', 'RENAME COLUMN'])} ${c}${r.chance(0.5) ? ' TO x' : ''};`,
     () => `ALTER TABLE ${t} RENAME TO ${ident(r)};`,
     () => `ALTER TABLE ${t} ATTACH PARTITION ${ident(r)} FOR VALUES FROM (1) TO (10);`,
-    () => `ALTER TABLE ${t} ${r.pick(['ENABLE ROW LEVEL SECURITY', 'SET LOGGED', 'SET UNLOGGED', 'INHERIT x', 'NO INHERIT x', 'DETACH PARTITION x CONCURRENTLY'])};`,
-    () => `CREATE ${r.chance(0.3) ? 'UNIQUE ' : ''}INDEX ${r.chance(0.5) ? 'CONCURRENTLY ' : ''}${r.chance(0.5) ? 'IF NOT EXISTS ' : ''}${r.chance(0.7) ? ident(r) + ' ' : ''}ON ${t} (${c})${r.chance(0.2) ? ` WHERE ${c} IS NOT NULL` : ''};`,
-    () => `DROP ${r.pick(['TABLE', 'INDEX', 'INDEX CONCURRENTLY', 'VIEW', 'FUNCTION', 'TYPE', 'SEQUENCE'])} ${r.chance(0.5) ? 'IF EXISTS ' : ''}${t}${r.chance(0.3) ? ' CASCADE' : ''};`,
+    () =>
+      `ALTER TABLE ${t} ${r.pick(['ENABLE ROW LEVEL SECURITY', 'SET LOGGED', 'SET UNLOGGED', 'INHERIT x', 'NO INHERIT x', 'DETACH PARTITION x CONCURRENTLY'])};`,
+    () =>
+      `CREATE ${r.chance(0.3) ? 'UNIQUE ' : ''}INDEX ${r.chance(0.5) ? 'CONCURRENTLY ' : ''}${r.chance(0.5) ? 'IF NOT EXISTS ' : ''}${r.chance(0.7) ? ident(r) + ' ' : ''}ON ${t} (${c})${r.chance(0.2) ? ` WHERE ${c} IS NOT NULL` : ''};`,
+    () =>
+      `DROP ${r.pick(['TABLE', 'INDEX', 'INDEX CONCURRENTLY', 'VIEW', 'FUNCTION', 'TYPE', 'SEQUENCE'])} ${r.chance(0.5) ? 'IF EXISTS ' : ''}${t}${r.chance(0.3) ? ' CASCADE' : ''};`,
     () => `UPDATE ${t} SET ${c} = ${r.pick(EXPRS)}${r.chance(0.5) ? ` WHERE id % 10 = ${r.int(10)}` : ''};`,
     () => `INSERT INTO ${t} (${c}) VALUES (${r.pick(EXPRS)})${r.chance(0.3) ? ' ON CONFLICT DO NOTHING' : ''};`,
     () => `DELETE FROM ${t} WHERE ${c} IS NULL;`,
     () => `TRUNCATE ${t};`,
     () => `SET ${r.pick(['lock_timeout', 'statement_timeout', 'search_path', 'timezone'])} = ${r.pick(["'5s'", '0', "'UTC'", 'DEFAULT'])};`,
     () => r.pick(['BEGIN;', 'COMMIT;', 'ROLLBACK;', 'START TRANSACTION;', 'SAVEPOINT a;', 'END;']),
-    () => `DO $${r.pick(['', 'do', 'x'])}$ BEGIN ${statement(r)} ${r.chance(0.3) ? "EXECUTE 'DROP TABLE ' || 'x';" : ''} END $${r.pick(['', 'do', 'x'])}$;`,
+    () =>
+      `DO $${r.pick(['', 'do', 'x'])}$ BEGIN ${statement(r)} ${r.chance(0.3) ? "EXECUTE 'DROP TABLE ' || 'x';" : ''} END $${r.pick(['', 'do', 'x'])}$;`,
     () => `CREATE OR REPLACE FUNCTION ${ident(r)}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN ${statement(r)} RETURN NEW; END; $fn$;`,
-    () => `CREATE FUNCTION ${ident(r)}(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN a > 0 THEN 1 ELSE 0 END; ${statement(r)} END;`,
+    () =>
+      `CREATE FUNCTION ${ident(r)}(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN a > 0 THEN 1 ELSE 0 END; ${statement(r)} END;`,
     () => `CREATE TRIGGER ${ident(r)} BEFORE INSERT OR UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION ${ident(r)}();`,
     () => `CREATE ${r.pick(['', 'MATERIALIZED '])}VIEW ${ident(r)} AS SELECT ${c} FROM ${t};`,
     () => `CREATE TYPE ${ident(r)} AS ENUM ('a', 'b'); ALTER TYPE ${ident(r)} ADD VALUE 'c';`,
@@ -122,7 +203,8 @@ function statement(r: Rng): string {
     () => `CLUSTER ${t} USING ${ident(r)};`,
     () => `REFRESH MATERIALIZED VIEW ${r.chance(0.5) ? 'CONCURRENTLY ' : ''}${t};`,
     () => `\\${r.pick(['i x.sql', 'set x 1', 'connect db', 'gset'])}`,
-    () => `-- ${r.pick(['pg-preflight-ignore require-concurrent-index: reason', 'pg-preflight-ignore', 'migrate:up', 'migrate:down', '+goose NO TRANSACTION', 'atlas:txmode none', 'note'])}`,
+    () =>
+      `-- ${r.pick(['pg-preflight-ignore require-concurrent-index: reason', 'pg-preflight-ignore', 'migrate:up', 'migrate:down', '+goose NO TRANSACTION', 'atlas:txmode none', 'note'])}`,
     () => `/* ${r.chance(0.3) ? '/* nested */ ' : ''}comment ${r.chance(0.1) ? '' : '*/'}`,
     () => `SELECT ${'('.repeat(r.int(50))}1${')'.repeat(r.int(50))}${r.chance(0.3) ? ' +'.repeat(r.int(300)) + ' 1' : ''};`,
     () => `SELECT ${Array.from({ length: 1 + r.int(600) }, () => r.pick(['1', 'x', "'s'"])).join(r.pick([' + ', ' || ', ' AND ']))};`,
@@ -146,7 +228,16 @@ function junk(r: Rng, n: number): string {
   let s = '';
   for (let i = 0; i < n; i++) {
     const k = r.int(5);
-    s += k === 0 ? String.fromCharCode(r.int(32)) : k === 1 ? String.fromCharCode(0xd800 + r.int(0x800)) : k === 2 ? String.fromCodePoint(0x80 + r.int(0x10ff00)) : k === 3 ? r.pick(TOKENS) : String.fromCharCode(32 + r.int(95));
+    s +=
+      k === 0
+        ? String.fromCharCode(r.int(32))
+        : k === 1
+          ? String.fromCharCode(0xd800 + r.int(0x800))
+          : k === 2
+            ? String.fromCodePoint(0x80 + r.int(0x10ff00))
+            : k === 3
+              ? r.pick(TOKENS)
+              : String.fromCharCode(32 + r.int(95));
   }
   return s.replace(/[\ud800-\udfff]/g, (c) => c); // lone surrogates stay: the editor can send them
 }
@@ -253,17 +344,34 @@ export function checkInProcess(input: FuzzInput): string | undefined {
   }
 }
 
-const CLI_COMMANDS: string[][] = [['check'], ['check', '--format', 'json'], ['split', '--dry-run'], ['plan'], ['check', '--format', 'sarif']];
+const CLI_COMMANDS: string[][] = [
+  ['check'],
+  ['check', '--format', 'json'],
+  ['split', '--dry-run'],
+  ['plan'],
+  ['check', '--format', 'sarif'],
+];
 
-export function checkCli(input: FuzzInput, dir: string, args: string[], timeLimitMs: number): { failure?: string; hang?: boolean; ms: number } {
+export function checkCli(
+  input: FuzzInput,
+  dir: string,
+  args: string[],
+  timeLimitMs: number,
+): { failure?: string; hang?: boolean; ms: number } {
   const file = path.join(dir, 'supabase', 'migrations', '20240101000000_fuzz.sql');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, input.text);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args, file], { cwd: dir, encoding: 'utf8', timeout: timeLimitMs, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, ...args, file], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: timeLimitMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const ms = performance.now() - t0;
   const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { hang: true, failure: `no answer within ${timeLimitMs} ms`, ms };
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
+    return { hang: true, failure: `no answer within ${timeLimitMs} ms`, ms };
   if (r.signal) return { failure: `killed by ${r.signal}`, ms };
   if (r.status !== 0 && r.status !== 1 && r.status !== 2) return { failure: `exit code ${r.status}: ${out.slice(0, 400)}`, ms };
   const k = out.indexOf('internal error');
@@ -286,7 +394,9 @@ class LspTarget {
   /** Opens the input as a new document, hovers and asks for code actions. */
   async check(input: FuzzInput, r: Rng, timeLimitMs: number): Promise<{ failure?: string; hang?: boolean; ms: number }> {
     const c = this.client && this.client.child?.exitCode === null ? this.client : await this.start();
-    const uri = pathToFileURL(path.join(this.dir, 'supabase', 'migrations', `2024010100${String(this.n++ % 10000).padStart(4, '0')}_fuzz.sql`)).href;
+    const uri = pathToFileURL(
+      path.join(this.dir, 'supabase', 'migrations', `2024010100${String(this.n++ % 10000).padStart(4, '0')}_fuzz.sql`),
+    ).href;
     const t0 = performance.now();
     const died = new Promise<string>((resolve) => c.child?.once('exit', (code, sig) => resolve(`server exited (${sig ?? code})`)));
     let timer: NodeJS.Timeout | undefined;
@@ -310,7 +420,13 @@ class LspTarget {
       }
       if (result !== 'ok') {
         this.kill();
-        return { failure: `${result}; stderr: ${c.serverLog.filter((l) => l.startsWith('stderr')).join('').slice(-800)}`, ms };
+        return {
+          failure: `${result}; stderr: ${c.serverLog
+            .filter((l) => l.startsWith('stderr'))
+            .join('')
+            .slice(-800)}`,
+          ms,
+        };
       }
       c.assertNoErrors();
       return { ms };
@@ -385,7 +501,8 @@ export interface FuzzReport {
   elapsedMs: number;
 }
 
-const preview = (s: string, n = 160): string => JSON.stringify(s.length > n ? `${s.slice(0, n)}...` : s) + (s.length > n ? ` (${s.length} chars)` : '');
+const preview = (s: string, n = 160): string =>
+  JSON.stringify(s.length > n ? `${s.slice(0, n)}...` : s) + (s.length > n ? ` (${s.length} chars)` : '');
 
 export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const log = o.log ?? (() => undefined);
@@ -445,8 +562,19 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       const res = checkCli(input, dir, args, o.timeLimitMs);
       note(`cli ${args.join(' ')}`, input, res.ms);
       if (res.failure) {
-        const f: Failure = { target: 'cli', what: res.hang ? 'hang' : 'crash', message: res.failure, input, command: `pg-preflight ${args.join(' ')} <file>` };
-        if (!res.hang && o.minimizeBudget !== 0) f.minimized = minimize(input.text, (t) => checkCli({ ...input, text: t }, dir, args, o.timeLimitMs).failure?.split('\n')[0] === res.failure?.split('\n')[0], Math.min(60, o.minimizeBudget ?? 60));
+        const f: Failure = {
+          target: 'cli',
+          what: res.hang ? 'hang' : 'crash',
+          message: res.failure,
+          input,
+          command: `pg-preflight ${args.join(' ')} <file>`,
+        };
+        if (!res.hang && o.minimizeBudget !== 0)
+          f.minimized = minimize(
+            input.text,
+            (t) => checkCli({ ...input, text: t }, dir, args, o.timeLimitMs).failure?.split('\n')[0] === res.failure?.split('\n')[0],
+            Math.min(60, o.minimizeBudget ?? 60),
+          );
         fail(f);
       }
       if ((i + 1) % 200 === 0) log(`cli: ${i + 1}/${o.cli} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
@@ -490,20 +618,30 @@ async function main(): Promise<number> {
     minimizeBudget: flag(argv, 'minimize', 300),
     log: argv.includes('--quiet') ? undefined : (l) => process.stdout.write(`${l}\n`),
   };
-  process.stdout.write(`fuzz: seed ${o.seed}, ${o.inProcess} in-process, ${o.cli} CLI, ${o.lsp} LSP inputs, time limit ${o.timeLimitMs} ms; ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `fuzz: seed ${o.seed}, ${o.inProcess} in-process, ${o.cli} CLI, ${o.lsp} LSP inputs, time limit ${o.timeLimitMs} ms; ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   const rep = await runFuzz(o);
   process.stdout.write(`\ninputs (target kind: count):\n`);
   for (const [k, v] of Object.entries(rep.counts).sort()) process.stdout.write(`  ${k}: ${v}\n`);
   process.stdout.write(`\nslowest inputs:\n`);
-  for (const s of rep.slowest) process.stdout.write(`  ${s.ms.toFixed(0).padStart(6)} ms  ${s.target.padEnd(22)} ${s.kind.padEnd(8)} ${s.preview}\n`);
-  process.stdout.write(`\n${rep.failures.length} distinct failure${rep.failures.length === 1 ? '' : 's'}; ${(rep.elapsedMs / 1000).toFixed(1)} s\n`);
+  for (const s of rep.slowest)
+    process.stdout.write(`  ${s.ms.toFixed(0).padStart(6)} ms  ${s.target.padEnd(22)} ${s.kind.padEnd(8)} ${s.preview}\n`);
+  process.stdout.write(
+    `\n${rep.failures.length} distinct failure${rep.failures.length === 1 ? '' : 's'}; ${(rep.elapsedMs / 1000).toFixed(1)} s\n`,
+  );
   if (rep.failures.length) {
     const out = path.join(ROOT, '.fuzz');
     fs.mkdirSync(out, { recursive: true });
     rep.failures.forEach((f, i) => {
       const file = path.join(out, `failure-${o.seed}-${i + 1}.sql`);
       fs.writeFileSync(file, f.minimized ?? f.input.text);
-      process.stdout.write(`\n#${i + 1} ${f.target} ${f.what}${f.command ? ` (${f.command})` : ''}${f.input.prior !== undefined ? ' (with an earlier file)' : ''}${f.input.noSettings ? ' (no settings)' : ''}\n`);
+      process.stdout.write(
+        `\n#${i + 1} ${f.target} ${f.what}${f.command ? ` (${f.command})` : ''}${f.input.prior !== undefined ? ' (with an earlier file)' : ''}${f.input.noSettings ? ' (no settings)' : ''}\n`,
+      );
       process.stdout.write(`  ${f.message.split('\n').join('\n  ')}\n`);
       process.stdout.write(`  input: ${preview(f.input.text, 300)}\n`);
       if (f.minimized !== undefined) process.stdout.write(`  minimized: ${preview(f.minimized, 500)}\n`);

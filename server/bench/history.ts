@@ -26,7 +26,9 @@ export const HISTORY_SIZES = [100, 200, 400, 800];
 /** Migration i of a history: new tables, and changes to the tables of earlier migrations. */
 export function historyMigration(i: number): string {
   const t = `t_${i}`;
-  const out = [`create table ${t} (id bigint generated always as identity primary key, name text not null, created_at timestamptz not null default now());`];
+  const out = [
+    `create table ${t} (id bigint generated always as identity primary key, name text not null, created_at timestamptz not null default now());`,
+  ];
   if (i > 1) {
     const prev = `t_${i - 1}`;
     out.push(`alter table ${prev} add column ${t}_id bigint references ${t} (id);`);
@@ -134,7 +136,11 @@ export function benchHistory(runs = Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?
         for (const [name] of tools) {
           const s = samples.get(name);
           row.tools[name] = s
-            ? { wallMs: median(s.map((x) => x.wallMs)), cpuMs: s.every((x) => x.cpuMs !== undefined) ? median(s.map((x) => x.cpuMs as number)) : undefined, failed: s.some((x) => !x.ok) }
+            ? {
+                wallMs: median(s.map((x) => x.wallMs)),
+                cpuMs: s.every((x) => x.cpuMs !== undefined) ? median(s.map((x) => x.cpuMs as number)) : undefined,
+                failed: s.some((x) => !x.ok),
+              }
             : undefined;
         }
         rows.push(row);
@@ -159,13 +165,20 @@ export function renderHistory(rows: HistoryRow[]): string {
     const g = r.tools.PGLS;
     const cell = (t: HistoryRow['tools'][string]) => (t ? `${f(t.wallMs)} / ${f(t.cpuMs)}${t.failed ? ' (failed)' : ''}` : 'not installed');
     const ratio = p?.cpuMs !== undefined && s?.cpuMs ? `${(p.cpuMs / s.cpuMs).toFixed(1)}x` : 'n/a';
-    lines.push(`| ${r.layout} | ${r.files} | ${cell(p)} | ${p?.cpuMs !== undefined ? `${(p.cpuMs / r.files).toFixed(2)} ms` : 'n/a'} | ${cell(s)} | ${cell(g)} | ${ratio} |`);
+    lines.push(
+      `| ${r.layout} | ${r.files} | ${cell(p)} | ${p?.cpuMs !== undefined ? `${(p.cpuMs / r.files).toFixed(2)} ms` : 'n/a'} | ${cell(s)} | ${cell(g)} | ${ratio} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 if (require.main === module) {
   const rows = benchHistory();
-  process.stdout.write(`\nA whole history in one run (median of ${process.env.PG_PREFLIGHT_BENCH_RUNS ?? 5}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}):\n\n`);
+  process.stdout.write(
+    `\nA whole history in one run (median of ${process.env.PG_PREFLIGHT_BENCH_RUNS ?? 5}; load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')}):\n\n`,
+  );
   process.stdout.write(renderHistory(rows));
 }

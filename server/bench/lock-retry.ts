@@ -156,7 +156,9 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   try {
     pg = await startThrowawayPostgres();
-    console.log(`PostgreSQL ${pg.major} on 127.0.0.1:${pg.port}; ${APP_CONNECTIONS} app connections (reads and updates by id on ${ROWS} rows), a transaction holding ACCESS SHARE for ${HOLD_SECONDS} s, ${ALTER} at ${MIGRATION_AT_MS / 1000} s`);
+    console.log(
+      `PostgreSQL ${pg.major} on 127.0.0.1:${pg.port}; ${APP_CONNECTIONS} app connections (reads and updates by id on ${ROWS} rows), a transaction holding ACCESS SHARE for ${HOLD_SECONDS} s, ${ALTER} at ${MIGRATION_AT_MS / 1000} s`,
+    );
     for (const mode of ['no timeout', "header (lock_timeout = '5s')", 'lock-retry block'] as Mode[]) {
       const r = await scenario(pg.url, mode);
       results.push(r);
@@ -170,7 +172,10 @@ async function main(): Promise<void> {
   }
   const out = path.join(process.cwd(), '.bench', 'lock-retry.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ holdSeconds: HOLD_SECONDS, appConnections: APP_CONNECTIONS, rows: ROWS, results }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ holdSeconds: HOLD_SECONDS, appConnections: APP_CONNECTIONS, rows: ROWS, results }, null, 2) + '\n',
+  );
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 

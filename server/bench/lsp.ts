@@ -23,21 +23,67 @@ const BIN = path.join(ROOT, 'server/bin/pg-preflight.js');
 
 /** A pg_dump-style schema of about `lines` lines: tables, sequences, keys, indexes, FKs, RLS, policies, triggers, grants. */
 export function schemaDump(lines: number): string {
-  const out: string[] = ['--', '-- PostgreSQL database dump', '--', '', 'SET statement_timeout = 0;', 'SET lock_timeout = 0;', "SET client_encoding = 'UTF8';", 'SET standard_conforming_strings = on;', "SELECT pg_catalog.set_config('search_path', '', false);", 'SET check_function_bodies = false;', ''];
+  const out: string[] = [
+    '--',
+    '-- PostgreSQL database dump',
+    '--',
+    '',
+    'SET statement_timeout = 0;',
+    'SET lock_timeout = 0;',
+    "SET client_encoding = 'UTF8';",
+    'SET standard_conforming_strings = on;',
+    "SELECT pg_catalog.set_config('search_path', '', false);",
+    'SET check_function_bodies = false;',
+    '',
+  ];
   for (let k = 0; out.length < lines; k++) {
     const t = `public.tbl_${k}`;
     out.push('--', `-- Name: tbl_${k}; Type: TABLE; Schema: public; Owner: postgres`, '--', '');
-    out.push(`CREATE TABLE ${t} (`, '    id bigint NOT NULL,', '    account_id bigint NOT NULL,', '    name text NOT NULL,', "    status character varying(20) DEFAULT 'new'::character varying NOT NULL,", "    payload jsonb DEFAULT '{}'::jsonb NOT NULL,", '    created_at timestamp with time zone DEFAULT now() NOT NULL,', '    updated_at timestamp with time zone', ');', '');
+    out.push(
+      `CREATE TABLE ${t} (`,
+      '    id bigint NOT NULL,',
+      '    account_id bigint NOT NULL,',
+      '    name text NOT NULL,',
+      "    status character varying(20) DEFAULT 'new'::character varying NOT NULL,",
+      "    payload jsonb DEFAULT '{}'::jsonb NOT NULL,",
+      '    created_at timestamp with time zone DEFAULT now() NOT NULL,',
+      '    updated_at timestamp with time zone',
+      ');',
+      '',
+    );
     out.push(`ALTER TABLE ${t} OWNER TO postgres;`, '', `COMMENT ON TABLE ${t} IS 'table number ${k}';`, '');
-    out.push(`CREATE SEQUENCE public.tbl_${k}_id_seq`, '    START WITH 1', '    INCREMENT BY 1', '    NO MINVALUE', '    NO MAXVALUE', '    CACHE 1;', '');
+    out.push(
+      `CREATE SEQUENCE public.tbl_${k}_id_seq`,
+      '    START WITH 1',
+      '    INCREMENT BY 1',
+      '    NO MINVALUE',
+      '    NO MAXVALUE',
+      '    CACHE 1;',
+      '',
+    );
     out.push(`ALTER SEQUENCE public.tbl_${k}_id_seq OWNED BY ${t}.id;`, '');
     out.push(`ALTER TABLE ONLY ${t} ALTER COLUMN id SET DEFAULT nextval('public.tbl_${k}_id_seq'::regclass);`, '');
     out.push(`ALTER TABLE ONLY ${t}`, `    ADD CONSTRAINT tbl_${k}_pkey PRIMARY KEY (id);`, '');
     out.push(`CREATE INDEX tbl_${k}_account_idx ON ${t} USING btree (account_id);`, '');
-    if (k > 0) out.push(`ALTER TABLE ONLY ${t}`, `    ADD CONSTRAINT tbl_${k}_account_fk FOREIGN KEY (account_id) REFERENCES public.tbl_${k - 1}(id) ON DELETE CASCADE;`, '');
+    if (k > 0)
+      out.push(
+        `ALTER TABLE ONLY ${t}`,
+        `    ADD CONSTRAINT tbl_${k}_account_fk FOREIGN KEY (account_id) REFERENCES public.tbl_${k - 1}(id) ON DELETE CASCADE;`,
+        '',
+      );
     out.push(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;`, '', `CREATE POLICY tbl_${k}_read ON ${t} FOR SELECT USING (true);`, '');
     if (k % 5 === 0) {
-      out.push(`CREATE FUNCTION public.touch_${k}() RETURNS trigger`, '    LANGUAGE plpgsql', '    AS $$', 'BEGIN', '  NEW.updated_at := now();', '  RETURN NEW;', 'END;', '$$;', '');
+      out.push(
+        `CREATE FUNCTION public.touch_${k}() RETURNS trigger`,
+        '    LANGUAGE plpgsql',
+        '    AS $$',
+        'BEGIN',
+        '  NEW.updated_at := now();',
+        '  RETURN NEW;',
+        'END;',
+        '$$;',
+        '',
+      );
       out.push(`CREATE TRIGGER tbl_${k}_touch BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION public.touch_${k}();`, '');
     }
     out.push(`GRANT ALL ON TABLE ${t} TO anon;`, `GRANT ALL ON TABLE ${t} TO authenticated;`, '');
@@ -73,7 +119,10 @@ function fmt(f: Figures): string {
 function project(): string {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pgpf-bench-lsp-')));
   fs.mkdirSync(path.join(root, 'supabase/migrations'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'supabase/migrations/20240101000000_init.sql'), 'CREATE TABLE public.accounts (id bigint PRIMARY KEY);\n');
+  fs.writeFileSync(
+    path.join(root, 'supabase/migrations/20240101000000_init.sql'),
+    'CREATE TABLE public.accounts (id bigint PRIMARY KEY);\n',
+  );
   return root;
 }
 
@@ -115,9 +164,18 @@ async function typing(root: string, name: string, base: string): Promise<{ clien
       await c.diagnostics(uri, v);
       ms.push(performance.now() - t);
     }
-    const stats = (await c.connection.sendRequest('pgPreflight/internalStats')) as { lints: number; p50Millis: number; p99Millis: number; maxMillis: number };
+    const stats = (await c.connection.sendRequest('pgPreflight/internalStats')) as {
+      lints: number;
+      p50Millis: number;
+      p99Millis: number;
+      maxMillis: number;
+    };
     void before;
-    return { client: figures(ms), server: { samples: stats.lints, p50: stats.p50Millis, p99: stats.p99Millis, max: stats.maxMillis }, firstMs };
+    return {
+      client: figures(ms),
+      server: { samples: stats.lints, p50: stats.p50Millis, p99: stats.p99Millis, max: stats.maxMillis },
+      firstMs,
+    };
   } finally {
     await stop(c);
   }
@@ -185,16 +243,24 @@ async function main(): Promise<void> {
   try {
     const mig = generateMigration(200, 'lsp');
     const a = await typing(root, '20240201000000_two_hundred.sql', mig);
-    process.stdout.write(`(a) typing at the end of a 200-statement migration (${mig.split('\n').length} lines)\n    client: ${fmt(a.client)}\n    server analysis: p50 ${a.server.p50.toFixed(2)} ms, p99 ${a.server.p99.toFixed(2)} ms\n    first diagnostics after open: ${a.firstMs.toFixed(0)} ms   goal p99 <= 5 ms\n`);
+    process.stdout.write(
+      `(a) typing at the end of a 200-statement migration (${mig.split('\n').length} lines)\n    client: ${fmt(a.client)}\n    server analysis: p50 ${a.server.p50.toFixed(2)} ms, p99 ${a.server.p99.toFixed(2)} ms\n    first diagnostics after open: ${a.firstMs.toFixed(0)} ms   goal p99 <= 5 ms\n`,
+    );
     const dump = schemaDump(20_000);
     const b = await typing(root, '20240202000000_remote_schema.sql', dump);
-    process.stdout.write(`(b) typing at the end of a 20,000-line schema dump (${dump.split('\n').length} lines, ${(dump.length / 1e6).toFixed(2)} MB)\n    client: ${fmt(b.client)}\n    server analysis: p50 ${b.server.p50.toFixed(2)} ms, p99 ${b.server.p99.toFixed(2)} ms\n    first diagnostics after open: ${b.firstMs.toFixed(0)} ms   goal p99 <= 30 ms\n`);
+    process.stdout.write(
+      `(b) typing at the end of a 20,000-line schema dump (${dump.split('\n').length} lines, ${(dump.length / 1e6).toFixed(2)} MB)\n    client: ${fmt(b.client)}\n    server analysis: p50 ${b.server.p50.toFixed(2)} ms, p99 ${b.server.p99.toFixed(2)} ms\n    first diagnostics after open: ${b.firstMs.toFixed(0)} ms   goal p99 <= 30 ms\n`,
+    );
     const cold = await coldStart(root, Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?? 5));
-    process.stdout.write(`(c) cold start (spawn -> initialize -> didOpen -> first diagnostics): median ${cold.p50.toFixed(0)} ms, max ${cold.max.toFixed(0)} ms   goal <= 400 ms\n`);
+    process.stdout.write(
+      `(c) cold start (spawn -> initialize -> didOpen -> first diagnostics): median ${cold.p50.toFixed(0)} ms, max ${cold.max.toFixed(0)} ms   goal <= 400 ms\n`,
+    );
     Object.assign(results, { twoHundred: a, dump: b, coldStart: cold });
     if (process.env.PG_PREFLIGHT_BENCH_SWEEP !== '0') {
       const s = await sweep(root);
-      process.stdout.write(`(d) robustness sweep: ${s.changes} changes over every prefix of ${s.files} fixture files: p99 ${s.p99.toFixed(2)} ms, slowest ${s.slowest.toFixed(1)} ms (${s.slowestAt})   goal <= 100 ms\n`);
+      process.stdout.write(
+        `(d) robustness sweep: ${s.changes} changes over every prefix of ${s.files} fixture files: p99 ${s.p99.toFixed(2)} ms, slowest ${s.slowest.toFixed(1)} ms (${s.slowestAt})   goal <= 100 ms\n`,
+      );
       results.sweep = s;
     }
     const out = path.join(ROOT, '.bench');

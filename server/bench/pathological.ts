@@ -15,10 +15,14 @@ export const CASES: { name: string; make: (n: number) => string; n: number; spli
   { name: "SELECT 1 '+-' x n 1 (operator run)", make: (n) => `SELECT 1 ${'+-'.repeat(n)} 1;`, n: 100_000 },
   { name: "SELECT 'NOT ' x n true (deep AST)", make: (n) => `SELECT ${'NOT '.repeat(n)}true;`, n: 50_000 },
   { name: "SELECT '(' x n 1 ')' x n", make: (n) => `SELECT ${'('.repeat(n)}1${')'.repeat(n)};`, n: 5_000 },
-  { name: "n x SELECT $a$x$a$; (dollar quotes)", make: (n) => 'SELECT $a$x$a$;\n'.repeat(n), n: 20_000 },
+  { name: 'n x SELECT $a$x$a$; (dollar quotes)', make: (n) => 'SELECT $a$x$a$;\n'.repeat(n), n: 20_000 },
   { name: 'one line of n statements', make: (n) => 'SELECT 1;'.repeat(n), n: 20_000 },
   { name: 'identifier of n chars', make: (n) => `CREATE TABLE ${'a'.repeat(n)} (id int);`, n: 1_000_000 },
-  { name: 'ALTER TABLE with n subcommands', make: (n) => `ALTER TABLE t ${Array.from({ length: n }, (_, i) => `ADD COLUMN c${i} int`).join(', ')};`, n: 4_000 },
+  {
+    name: 'ALTER TABLE with n subcommands',
+    make: (n) => `ALTER TABLE t ${Array.from({ length: n }, (_, i) => `ADD COLUMN c${i} int`).join(', ')};`,
+    n: 4_000,
+  },
   { name: 'generated migration, n statements: analyze + split + plan', make: (n) => generateMigration(n, `p${n}`), n: 5_000, split: true },
 ];
 
@@ -46,7 +50,9 @@ export async function pathological(write: (s: string) => void): Promise<void> {
     const a = time(one, !!c.split);
     const b = time(two, !!c.split);
     const ms = (r: { analyzeMs: number; splitMs?: number }) => r.analyzeMs + (r.splitMs ?? 0);
-    write(`${c.name.padEnd(58)} | ${String(c.n).padStart(8)} | ${String(one.length).padStart(8)} | ${ms(a).toFixed(0).padStart(8)} | ${ms(b).toFixed(0).padStart(8)} | ${(ms(b) / Math.max(1, ms(a))).toFixed(1)}\n`);
+    write(
+      `${c.name.padEnd(58)} | ${String(c.n).padStart(8)} | ${String(one.length).padStart(8)} | ${ms(a).toFixed(0).padStart(8)} | ${ms(b).toFixed(0).padStart(8)} | ${(ms(b) / Math.max(1, ms(a))).toFixed(1)}\n`,
+    );
   }
 }
 

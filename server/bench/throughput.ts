@@ -63,7 +63,9 @@ async function measure(
   const seconds = await timed(db, sql);
   if (opts.reset) await db.query(opts.reset);
   const s: Sample = { kind, label, sql, bytes, seconds, mbps: bytes / MB / seconds, informational: opts.informational };
-  process.stdout.write(`  ${(opts.informational ? `(${label})` : label).padEnd(38)} ${(bytes / MB).toFixed(0).padStart(5)} MB  ${seconds.toFixed(2).padStart(7)} s  ${s.mbps.toFixed(0).padStart(6)} MB/s\n`);
+  process.stdout.write(
+    `  ${(opts.informational ? `(${label})` : label).padEnd(38)} ${(bytes / MB).toFixed(0).padStart(5)} MB  ${seconds.toFixed(2).padStart(7)} s  ${s.mbps.toFixed(0).padStart(6)} MB/s\n`,
+  );
   return s;
 }
 
@@ -125,11 +127,28 @@ async function main(): Promise<void> {
   try {
     const version = String((await client.query('SHOW server_version')).rows[0].server_version);
     const settings: Record<string, string> = {};
-    for (const name of ['shared_buffers', 'maintenance_work_mem', 'work_mem', 'max_parallel_maintenance_workers', 'fsync', 'full_page_writes', 'wal_level']) {
+    for (const name of [
+      'shared_buffers',
+      'maintenance_work_mem',
+      'work_mem',
+      'max_parallel_maintenance_workers',
+      'fsync',
+      'full_page_writes',
+      'wal_level',
+    ]) {
       settings[name] = String((await client.query(`SHOW ${name}`)).rows[0][name]);
     }
-    process.stdout.write(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-    process.stdout.write(`PostgreSQL ${version}; ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+    process.stdout.write(
+      `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
+    process.stdout.write(
+      `PostgreSQL ${version}; ${Object.entries(settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}\n`,
+    );
     process.stdout.write(`filling a ~${TARGET_MB} MB table...\n`);
     const t0 = performance.now();
     await fillTable(client);
@@ -144,39 +163,71 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     process.stdout.write('scan under lock (pg_table_size):\n');
     for (let i = 0; i < RUNS; i++) {
-      samples.push(await measure(client, 'scanMBps', `ADD CONSTRAINT CHECK #${i + 1}`,
-        'ALTER TABLE bench ADD CONSTRAINT bench_quantity_check CHECK (quantity >= 0 AND quantity < 100000)',
-        { reset: 'ALTER TABLE bench DROP CONSTRAINT bench_quantity_check' }));
+      samples.push(
+        await measure(
+          client,
+          'scanMBps',
+          `ADD CONSTRAINT CHECK #${i + 1}`,
+          'ALTER TABLE bench ADD CONSTRAINT bench_quantity_check CHECK (quantity >= 0 AND quantity < 100000)',
+          { reset: 'ALTER TABLE bench DROP CONSTRAINT bench_quantity_check' },
+        ),
+      );
     }
     for (let i = 0; i < RUNS; i++) {
-      samples.push(await measure(client, 'scanMBps', `SET NOT NULL #${i + 1}`,
-        'ALTER TABLE bench ALTER COLUMN score SET NOT NULL',
-        { reset: 'ALTER TABLE bench ALTER COLUMN score DROP NOT NULL' }));
+      samples.push(
+        await measure(client, 'scanMBps', `SET NOT NULL #${i + 1}`, 'ALTER TABLE bench ALTER COLUMN score SET NOT NULL', {
+          reset: 'ALTER TABLE bench ALTER COLUMN score DROP NOT NULL',
+        }),
+      );
     }
     process.stdout.write('rewrite (pg_total_relation_size, includes the primary key):\n');
     // Two different int columns so both runs do the same int -> bigint rewrite.
     const rewriteColumns = ['status', 'priority'];
     for (let i = 0; i < RUNS; i++) {
-      samples.push(await measure(client, 'rewriteMBps', `ALTER COLUMN ${rewriteColumns[i % 2]} TYPE bigint #${i + 1}`,
-        `ALTER TABLE bench ALTER COLUMN ${rewriteColumns[i % 2]} TYPE bigint`, { total: true }));
+      samples.push(
+        await measure(
+          client,
+          'rewriteMBps',
+          `ALTER COLUMN ${rewriteColumns[i % 2]} TYPE bigint #${i + 1}`,
+          `ALTER TABLE bench ALTER COLUMN ${rewriteColumns[i % 2]} TYPE bigint`,
+          { total: true },
+        ),
+      );
     }
     await client.query('VACUUM ANALYZE bench');
     process.stdout.write('index build (pg_table_size):\n');
     for (let i = 0; i < RUNS; i++) {
-      samples.push(await measure(client, 'indexBuildMBps', `CREATE INDEX (account_id int) #${i + 1}`,
-        'CREATE INDEX bench_account_idx ON bench (account_id)', { reset: 'DROP INDEX bench_account_idx' }));
+      samples.push(
+        await measure(
+          client,
+          'indexBuildMBps',
+          `CREATE INDEX (account_id int) #${i + 1}`,
+          'CREATE INDEX bench_account_idx ON bench (account_id)',
+          { reset: 'DROP INDEX bench_account_idx' },
+        ),
+      );
     }
     for (let i = 0; i < RUNS; i++) {
-      samples.push(await measure(client, 'indexBuildMBps', `CREATE INDEX (email text) #${i + 1}`,
-        'CREATE INDEX bench_email_idx ON bench (email)', { reset: 'DROP INDEX bench_email_idx' }));
+      samples.push(
+        await measure(client, 'indexBuildMBps', `CREATE INDEX (email text) #${i + 1}`, 'CREATE INDEX bench_email_idx ON bench (email)', {
+          reset: 'DROP INDEX bench_email_idx',
+        }),
+      );
     }
     // The cluster uses the C collation; production databases mostly sort text with a linguistic one,
     // which costs more per comparison. Shown for docs/estimates.md, not used for the constant.
     const icu = (await client.query(`SELECT 1 FROM pg_collation WHERE collname = 'en-US-x-icu'`)).rowCount;
     if (icu) {
       for (let i = 0; i < RUNS; i++) {
-        samples.push(await measure(client, 'indexBuildMBps', `CREATE INDEX (email, en-US ICU) #${i + 1}`,
-          'CREATE INDEX bench_email_icu_idx ON bench (email COLLATE "en-US-x-icu")', { reset: 'DROP INDEX bench_email_icu_idx', informational: true }));
+        samples.push(
+          await measure(
+            client,
+            'indexBuildMBps',
+            `CREATE INDEX (email, en-US ICU) #${i + 1}`,
+            'CREATE INDEX bench_email_icu_idx ON bench (email COLLATE "en-US-x-icu")',
+            { reset: 'DROP INDEX bench_email_icu_idx', informational: true },
+          ),
+        );
       }
     }
 
@@ -203,10 +254,23 @@ async function main(): Promise<void> {
 
     const out = {
       date: started.toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, loadavgAfter: os.loadavg() },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGB: Math.round(os.totalmem() / 2 ** 30),
+        platform: `${os.platform()} ${os.release()}`,
+        loadavgAfter: os.loadavg(),
+      },
       postgres: { version, settings },
       table: { rows, tableBytes, totalBytes },
-      samples: samples.map(({ kind, label, bytes, seconds, mbps, informational }) => ({ kind, label, bytes, seconds, mbps, informational: !!informational })),
+      samples: samples.map(({ kind, label, bytes, seconds, mbps, informational }) => ({
+        kind,
+        label,
+        bytes,
+        seconds,
+        mbps,
+        informational: !!informational,
+      })),
       measured,
       suggested,
       defaults,

@@ -32,14 +32,16 @@ const TABLES = 12;
 
 /** The earlier migration: TABLES tables with keys, foreign keys, indexes, a view. */
 export function earlierMigration(): string {
-  const out: string[] = ['CREATE TABLE public.accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now());'];
+  const out: string[] = [
+    'CREATE TABLE public.accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now());',
+  ];
   for (let i = 1; i < TABLES; i++) {
     out.push(
       `CREATE TABLE public.t${i} (id bigserial PRIMARY KEY, account_id bigint NOT NULL REFERENCES public.accounts (id), name varchar(100) NOT NULL, amount integer, status text NOT NULL DEFAULT 'new', payload jsonb, created_at timestamptz NOT NULL DEFAULT now());`,
       `CREATE INDEX t${i}_account_id_idx ON public.t${i} (account_id);`,
     );
   }
-  out.push('CREATE VIEW public.recent_accounts AS SELECT id, email FROM public.accounts WHERE created_at > now() - interval \'7 days\';');
+  out.push("CREATE VIEW public.recent_accounts AS SELECT id, email FROM public.accounts WHERE created_at > now() - interval '7 days';");
   return out.join('\n') + '\n';
 }
 
@@ -86,7 +88,11 @@ async function main(): Promise<void> {
   // CLI processes: spawn the real binary (exit code 0 = traced, no disagreement).
   const cli = (env: Record<string, string>): number => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [CLI, 'trace', 'migrations/002_changes.sql', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+    const r = spawnSync(process.execPath, [CLI, 'trace', 'migrations/002_changes.sql', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
     const ms = performance.now() - t;
     if (r.status !== 0) throw new Error(`trace exited ${r.status}: ${r.stderr}\n${r.stdout.slice(0, 2000)}`);
     return ms;
@@ -100,8 +106,13 @@ async function main(): Promise<void> {
   let t = performance.now();
   const first = await runTrace({ text, path: 'migrations/002_changes.sql', priorFiles: [earlier] }, { host });
   const coldMs = performance.now() - t;
-  if (first.disagreements.length || first.failedStatement !== undefined) throw new Error(`unexpected result: ${JSON.stringify(first.disagreements)} ${first.statements.find((s) => s.error)?.error?.message}`);
-  rows.push({ name: 'cold, in-process (first trace)', runs: [coldMs], detail: `start ${fmt(first.timings.startMs)}, replay ${fmt(first.timings.replayMs)}, trace ${fmt(first.timings.traceMs)}` });
+  if (first.disagreements.length || first.failedStatement !== undefined)
+    throw new Error(`unexpected result: ${JSON.stringify(first.disagreements)} ${first.statements.find((s) => s.error)?.error?.message}`);
+  rows.push({
+    name: 'cold, in-process (first trace)',
+    runs: [coldMs],
+    detail: `start ${fmt(first.timings.startMs)}, replay ${fmt(first.timings.replayMs)}, trace ${fmt(first.timings.traceMs)}`,
+  });
   const warm: number[] = [];
   let last = first;
   for (let i = 0; i < RUNS; i++) {
@@ -115,7 +126,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < Math.min(RUNS, 3); i++) {
     // Alternate between the two files: each switch extends or shortens the replayed base.
     t = performance.now();
-    await runTrace({ text: traceMigration('_b'), path: 'migrations/003_more.sql', priorFiles: [earlier, { path: 'migrations/002_changes.sql', text }] }, { host });
+    await runTrace(
+      { text: traceMigration('_b'), path: 'migrations/003_more.sql', priorFiles: [earlier, { path: 'migrations/002_changes.sql', text }] },
+      { host },
+    );
     next.push(performance.now() - t);
     await runTrace({ text, path: 'migrations/002_changes.sql', priorFiles: [earlier] }, { host });
   }
@@ -123,22 +137,36 @@ async function main(): Promise<void> {
   await host.close();
 
   // CLI processes last, so the in-process figures are not taken right after a burst of child processes.
-  rows.push({ name: 'cold, CLI, no cache (initdb)', runs: Array.from({ length: COLD_RUNS }, () => cli({ PG_PREFLIGHT_CACHE_DIR: 'off' })) });
-  rows.push({ name: 'cold, CLI (cached data dir)', runs: Array.from({ length: COLD_RUNS }, () => cli({ PG_PREFLIGHT_CACHE_DIR: cacheDir })) });
+  rows.push({
+    name: 'cold, CLI, no cache (initdb)',
+    runs: Array.from({ length: COLD_RUNS }, () => cli({ PG_PREFLIGHT_CACHE_DIR: 'off' })),
+  });
+  rows.push({
+    name: 'cold, CLI (cached data dir)',
+    runs: Array.from({ length: COLD_RUNS }, () => cli({ PG_PREFLIGHT_CACHE_DIR: cacheDir })),
+  });
   const traced = last.statements.filter((s) => s.traced).length;
-  console.log(`pg-preflight trace on PGlite: a ${statements}-statement migration (${traced} traced), an earlier migration of ${TABLES} tables`);
+  console.log(
+    `pg-preflight trace on PGlite: a ${statements}-statement migration (${traced} traced), an earlier migration of ${TABLES} tables`,
+  );
   console.log(`${os.cpus().length} CPU(s), node ${process.version}, ${RUNS} warm runs, ${COLD_RUNS} cold runs\n`);
   const w = Math.max(...rows.map((r) => r.name.length));
   console.log(`${'case'.padEnd(w)} | median   | min      | max`);
   for (const r of rows) {
     const s = stats(r.runs);
-    console.log(`${r.name.padEnd(w)} | ${fmt(s.median).padEnd(8)} | ${fmt(s.min).padEnd(8)} | ${fmt(s.max)}${r.detail ? `   (${r.detail})` : ''}`);
+    console.log(
+      `${r.name.padEnd(w)} | ${fmt(s.median).padEnd(8)} | ${fmt(s.min).padEnd(8)} | ${fmt(s.max)}${r.detail ? `   (${r.detail})` : ''}`,
+    );
   }
   const warmMedian = stats(warm).median;
   console.log(`\nGoal: a warm trace under ${fmt(GOAL_MS)}: ${warmMedian < GOAL_MS ? 'met' : 'NOT met'} (median ${fmt(warmMedian)}).`);
   const outDir = path.join(ROOT, '.bench');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'trace.json'), JSON.stringify({ date: new Date().toISOString(), statements, traced, rows: rows.map((r) => ({ ...r, ...stats(r.runs) })) }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(outDir, 'trace.json'),
+    JSON.stringify({ date: new Date().toISOString(), statements, traced, rows: rows.map((r) => ({ ...r, ...stats(r.runs) })) }, null, 2) +
+      '\n',
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -8,10 +8,17 @@ const command = process.argv[2];
 if (command !== 'lsp' && command !== 'mcp') require('v8').setFlagsFromString('--liftoff-only');
 // `lsp` and `mcp` start without loading the other commands and their reporters (cold start).
 const run =
-  command === 'lsp' ? require('../dist/src/cli/lsp.js').lspCommand(process.argv.slice(3))
-  : command === 'mcp' ? require('../dist/src/cli/mcp.js').mcpCommand(process.argv.slice(3))
-  : require('../dist/src/cli/main.js').main(process.argv.slice(2));
+  command === 'lsp'
+    ? require('../dist/src/cli/lsp.js').lspCommand(process.argv.slice(3))
+    : command === 'mcp'
+      ? require('../dist/src/cli/mcp.js').mcpCommand(process.argv.slice(3))
+      : require('../dist/src/cli/main.js').main(process.argv.slice(2));
 run.then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`pg-preflight: internal error: ${err && err.stack || err}\n`); process.exitCode = 2; }
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`pg-preflight: internal error: ${(err && err.stack) || err}\n`);
+    process.exitCode = 2;
+  },
 );

@@ -19,7 +19,8 @@ function camel(id: string): string {
 
 /** Writes the files; returns their paths relative to the root. Throws (one line) on a bad id or an existing file. */
 export function scaffoldRule(o: NewRuleOptions): string[] {
-  if (!/^[a-z]+(-[a-z0-9]+)*$/.test(o.id)) throw new Error(`'${o.id}' is not a kebab-case rule id (such as 'require-concurrent-index-creation')`);
+  if (!/^[a-z]+(-[a-z0-9]+)*$/.test(o.id))
+    throw new Error(`'${o.id}' is not a kebab-case rule id (such as 'require-concurrent-index-creation')`);
   const title = o.title ?? `TODO: one line saying what ${o.id} flags`;
   const name = camel(o.id);
   const files: [string, string][] = [
@@ -45,7 +46,10 @@ export const ${name}: Rule = {
 };
 `,
     ],
-    [`test-fixtures/rules/${o.id}/bad.sql`, `-- TODO: a statement ${o.id} must flag; the marker below points at the line above it.\nSELECT 1;\n-- ^^^ ${o.id}\n`],
+    [
+      `test-fixtures/rules/${o.id}/bad.sql`,
+      `-- TODO: a statement ${o.id} must flag; the marker below points at the line above it.\nSELECT 1;\n-- ^^^ ${o.id}\n`,
+    ],
     [`test-fixtures/rules/${o.id}/ok.sql`, `-- TODO: the safe way to write it; ${o.id} must stay quiet here.\nSELECT 1;\n`],
     [
       `docs/rules/${o.id}.md`,
@@ -55,7 +59,7 @@ export const ${name}: Rule = {
   for (const [rel] of files) if (fs.existsSync(path.join(o.root, rel))) throw new Error(`${rel} already exists`);
   const index = path.join(o.root, 'server/src/core/rules/index.ts');
   const registry = fs.readFileSync(index, 'utf8');
-  const lastImport = registry.lastIndexOf("\nimport ");
+  const lastImport = registry.lastIndexOf('\nimport ');
   const importEnd = registry.indexOf('\n', lastImport + 1);
   const listEnd = registry.indexOf('\n];', registry.indexOf('export const RULES'));
   if (lastImport < 0 || listEnd < 0) throw new Error('server/src/core/rules/index.ts: cannot find the imports and the RULES list');
@@ -76,7 +80,9 @@ if (require.main === module) {
   try {
     if (!id) throw new Error('usage: npm run new-rule -- <rule-id> [--title "what it flags"]');
     const written = scaffoldRule({ id, title, root: path.resolve(__dirname, '../../..') });
-    process.stdout.write(`${written.map((f) => `wrote ${f}`).join('\n')}\nNext: write the check, the fixtures and the page; npm run fixtures:rules; npm run docs:rules.\n`);
+    process.stdout.write(
+      `${written.map((f) => `wrote ${f}`).join('\n')}\nNext: write the check, the fixtures and the page; npm run fixtures:rules; npm run docs:rules.\n`,
+    );
   } catch (err) {
     process.stderr.write(`new-rule: ${(err as Error).message}\n`);
     process.exitCode = 2;

@@ -7,7 +7,10 @@ import { RULES } from '../src/core/rules';
 export function renderRulesIndex(): string {
   const rows = [...RULES]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((r) => `| [${r.id}](${r.id}.md) | ${r.title.replace(/\|/g, '\\|')} | ${r.migrationOnly ? `${r.defaultSeverity} (migration folders only)` : r.defaultSeverity} |`);
+    .map(
+      (r) =>
+        `| [${r.id}](${r.id}.md) | ${r.title.replace(/\|/g, '\\|')} | ${r.migrationOnly ? `${r.defaultSeverity} (migration folders only)` : r.defaultSeverity} |`,
+    );
   return [
     '# Rules',
     '',

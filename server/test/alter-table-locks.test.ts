@@ -48,7 +48,10 @@ describe('ALTER TABLE lock table', () => {
 
   it('the parser gives the SQL-reachable subtype, not an internal one, for what PostgreSQL transforms later', () => {
     // ADD ... PRIMARY KEY/UNIQUE (USING INDEX) become AT_AddIndex/AT_AddIndexConstraint only in parse analysis.
-    assert.deepEqual(subtypesIn('ALTER TABLE t ADD PRIMARY KEY (a); ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX i;'), ['AT_AddConstraint', 'AT_AddConstraint']);
+    assert.deepEqual(subtypesIn('ALTER TABLE t ADD PRIMARY KEY (a); ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX i;'), [
+      'AT_AddConstraint',
+      'AT_AddConstraint',
+    ]);
   });
 
   it('rewrite or scan left to the AST comes with the function that decides it', () => {

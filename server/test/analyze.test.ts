@@ -73,24 +73,59 @@ describe('analyze', () => {
 
   describe('transactions follow the runner', () => {
     const cases: { name: string; path: string; text: string; transactional: boolean[] }[] = [
-      { name: 'plain psql runs each statement alone', path: 'x.sql', text: 'CREATE INDEX i ON t (a); SELECT 1;', transactional: [false, false] },
-      { name: 'explicit BEGIN/COMMIT', path: 'x.sql', text: 'BEGIN; CREATE INDEX i ON t (a); COMMIT; SELECT 1;', transactional: [true, true, true, false] },
-      { name: 'Supabase wraps the file', path: 'supabase/migrations/20240101000000_x.sql', text: 'CREATE INDEX i ON t (a);', transactional: [true] },
-      { name: 'dbmate transaction:false opts out', path: 'db/migrations/20240101000000_x.sql', text: '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);', transactional: [false] },
-      { name: 'graphile-migrate --! no-transaction', path: 'migrations/current.sql', text: '--! no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);', transactional: [false] },
-      { name: 'Atlas txmode none', path: 'migrations/20240101000000_x.sql', text: '-- atlas:txmode none\nCREATE INDEX CONCURRENTLY i ON t (a);', transactional: [false] },
+      {
+        name: 'plain psql runs each statement alone',
+        path: 'x.sql',
+        text: 'CREATE INDEX i ON t (a); SELECT 1;',
+        transactional: [false, false],
+      },
+      {
+        name: 'explicit BEGIN/COMMIT',
+        path: 'x.sql',
+        text: 'BEGIN; CREATE INDEX i ON t (a); COMMIT; SELECT 1;',
+        transactional: [true, true, true, false],
+      },
+      {
+        name: 'Supabase wraps the file',
+        path: 'supabase/migrations/20240101000000_x.sql',
+        text: 'CREATE INDEX i ON t (a);',
+        transactional: [true],
+      },
+      {
+        name: 'dbmate transaction:false opts out',
+        path: 'db/migrations/20240101000000_x.sql',
+        text: '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);',
+        transactional: [false],
+      },
+      {
+        name: 'graphile-migrate --! no-transaction',
+        path: 'migrations/current.sql',
+        text: '--! no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);',
+        transactional: [false],
+      },
+      {
+        name: 'Atlas txmode none',
+        path: 'migrations/20240101000000_x.sql',
+        text: '-- atlas:txmode none\nCREATE INDEX CONCURRENTLY i ON t (a);',
+        transactional: [false],
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
         const a = analyze({ text: c.text, path: c.path });
-        assert.deepEqual(a.statements.map((s) => s.transactional), c.transactional);
+        assert.deepEqual(
+          a.statements.map((s) => s.transactional),
+          c.transactional,
+        );
       });
     }
   });
 
   describe('a transaction left open (transaction-nesting)', () => {
     const open = (text: string, p = 'migrations/001_x.sql') =>
-      analyze({ text, path: p }).violations.filter((v) => v.rule === 'transaction-nesting' && v.message.includes('no COMMIT')).map((v) => text.slice(v.span.start, v.span.end));
+      analyze({ text, path: p })
+        .violations.filter((v) => v.rule === 'transaction-nesting' && v.message.includes('no COMMIT'))
+        .map((v) => text.slice(v.span.start, v.span.end));
     for (const begin of ['BEGIN', 'START TRANSACTION', 'BEGIN WORK']) {
       it(`${begin} with no COMMIT is flagged on the ${begin}`, () => {
         assert.deepEqual(open(`${begin};\nCREATE TABLE ledger (id bigint);\n`), [`${begin};`]);
@@ -109,7 +144,9 @@ describe('analyze', () => {
 
   describe('COMMIT or ROLLBACK with no transaction open (transaction-nesting)', () => {
     const stray = (text: string, p = 'migrations/001_x.sql') =>
-      analyze({ text, path: p }).violations.filter((v) => v.rule === 'transaction-nesting').map((v) => text.slice(v.span.start, v.span.end));
+      analyze({ text, path: p })
+        .violations.filter((v) => v.rule === 'transaction-nesting')
+        .map((v) => text.slice(v.span.start, v.span.end));
     it('a second COMMIT in a plain file', () => {
       assert.deepEqual(stray('BEGIN;\nSELECT 1;\nCOMMIT;\nCOMMIT;\n'), ['COMMIT;']);
       assert.equal(stray('BEGIN;\nSELECT 1;\nCOMMIT;\nCOMMIT;\n').length, 1);
@@ -119,8 +156,13 @@ describe('analyze', () => {
     });
     it('COMMIT with no BEGIN in a file sent as one batch (Supabase): ends its implicit transaction early', () => {
       const text = 'SELECT 1;\nCOMMIT;\n';
-      const found = analyze({ text, path: 'supabase/migrations/20240101000000_x.sql' }).violations.filter((v) => v.rule === 'transaction-nesting');
-      assert.deepEqual(found.map((v) => text.slice(v.span.start, v.span.end)), ['COMMIT;']);
+      const found = analyze({ text, path: 'supabase/migrations/20240101000000_x.sql' }).violations.filter(
+        (v) => v.rule === 'transaction-nesting',
+      );
+      assert.deepEqual(
+        found.map((v) => text.slice(v.span.start, v.span.end)),
+        ['COMMIT;'],
+      );
       assert.match(found[0].message, /one batch/);
     });
     it('not a BEGIN ... COMMIT pair, in a plain file or one sent as one batch', () => {
@@ -130,15 +172,24 @@ describe('analyze', () => {
   });
 
   describe('SET LOCAL lasts until its transaction ends (missing-lock-timeout)', () => {
-    const unguarded = (text: string) => analyze({ text, path: 'migrations/001_x.sql', stats }).violations.filter((v) => v.rule === 'missing-lock-timeout').map((v) => text.slice(v.span.start, v.span.end));
+    const unguarded = (text: string) =>
+      analyze({ text, path: 'migrations/001_x.sql', stats })
+        .violations.filter((v) => v.rule === 'missing-lock-timeout')
+        .map((v) => text.slice(v.span.start, v.span.end));
     it('a SET LOCAL ended by COMMIT leaves the next ALTER without a lock_timeout', () => {
-      assert.deepEqual(unguarded("BEGIN;\nSET LOCAL lock_timeout = '2s';\nCOMMIT;\nALTER TABLE orders ADD COLUMN c text;\n"), ['ALTER TABLE orders ADD COLUMN c text;']);
+      assert.deepEqual(unguarded("BEGIN;\nSET LOCAL lock_timeout = '2s';\nCOMMIT;\nALTER TABLE orders ADD COLUMN c text;\n"), [
+        'ALTER TABLE orders ADD COLUMN c text;',
+      ]);
     });
     it('a plain SET in a rolled-back transaction is undone', () => {
-      assert.deepEqual(unguarded("BEGIN;\nSET lock_timeout = '2s';\nROLLBACK;\nALTER TABLE orders ADD COLUMN c text;\n"), ['ALTER TABLE orders ADD COLUMN c text;']);
+      assert.deepEqual(unguarded("BEGIN;\nSET lock_timeout = '2s';\nROLLBACK;\nALTER TABLE orders ADD COLUMN c text;\n"), [
+        'ALTER TABLE orders ADD COLUMN c text;',
+      ]);
     });
     it('SET LOCAL outside a transaction does nothing', () => {
-      assert.deepEqual(unguarded("SET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN c text;\n"), ['ALTER TABLE orders ADD COLUMN c text;']);
+      assert.deepEqual(unguarded("SET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN c text;\n"), [
+        'ALTER TABLE orders ADD COLUMN c text;',
+      ]);
     });
     it('a plain SET in a committed transaction stays; SET LOCAL guards its own transaction', () => {
       assert.deepEqual(unguarded("BEGIN;\nSET lock_timeout = '2s';\nCOMMIT;\nALTER TABLE orders ADD COLUMN c text;\n"), []);
@@ -150,18 +201,53 @@ describe('analyze', () => {
     const bad = 'CREATE INDEX orders_user_id_idx ON orders (user_id);';
     const rule = 'require-concurrent-index-creation';
     const cases: { name: string; text: string; suppressed: boolean; extra?: string }[] = [
-      { name: 'a reasoned ignore on the line above suppresses', text: `-- pg-preflight-ignore ${rule}: built off-peak\n${bad}`, suppressed: true },
-      { name: 'an ignore without a reason suppresses nothing and is reported', text: `-- pg-preflight-ignore ${rule}\n${bad}`, suppressed: false, extra: 'ignore-missing-reason' },
-      { name: 'a file-level ignore covers the file', text: `-- pg-preflight-ignore-file ${rule}: empty in production\nSELECT 1;\n${bad}`, suppressed: true },
-      { name: 'an ignore separated by a blank line from a later statement does not apply', text: `SELECT 1;\n-- pg-preflight-ignore ${rule}: x\n\n${bad}`, suppressed: false, extra: 'unused-ignore' },
-      { name: 'an unused ignore is reported', text: `-- pg-preflight-ignore ${rule}: x\nSELECT 1;`, suppressed: false, extra: 'unused-ignore' },
-      { name: 'an unknown rule is reported', text: `-- pg-preflight-ignore no-such-rule: x\n${bad}`, suppressed: false, extra: 'unused-ignore' },
+      {
+        name: 'a reasoned ignore on the line above suppresses',
+        text: `-- pg-preflight-ignore ${rule}: built off-peak\n${bad}`,
+        suppressed: true,
+      },
+      {
+        name: 'an ignore without a reason suppresses nothing and is reported',
+        text: `-- pg-preflight-ignore ${rule}\n${bad}`,
+        suppressed: false,
+        extra: 'ignore-missing-reason',
+      },
+      {
+        name: 'a file-level ignore covers the file',
+        text: `-- pg-preflight-ignore-file ${rule}: empty in production\nSELECT 1;\n${bad}`,
+        suppressed: true,
+      },
+      {
+        name: 'an ignore separated by a blank line from a later statement does not apply',
+        text: `SELECT 1;\n-- pg-preflight-ignore ${rule}: x\n\n${bad}`,
+        suppressed: false,
+        extra: 'unused-ignore',
+      },
+      {
+        name: 'an unused ignore is reported',
+        text: `-- pg-preflight-ignore ${rule}: x\nSELECT 1;`,
+        suppressed: false,
+        extra: 'unused-ignore',
+      },
+      {
+        name: 'an unknown rule is reported',
+        text: `-- pg-preflight-ignore no-such-rule: x\n${bad}`,
+        suppressed: false,
+        extra: 'unused-ignore',
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
         const a = analyze({ text: c.text, stats });
-        assert.equal(a.violations.some((v) => v.rule === rule), !c.suppressed && c.text.includes('CREATE INDEX'));
-        if (c.extra) assert.ok(a.violations.some((v) => v.rule === c.extra), `expected ${c.extra}: ${a.violations.map((v) => v.rule).join(', ')}`);
+        assert.equal(
+          a.violations.some((v) => v.rule === rule),
+          !c.suppressed && c.text.includes('CREATE INDEX'),
+        );
+        if (c.extra)
+          assert.ok(
+            a.violations.some((v) => v.rule === c.extra),
+            `expected ${c.extra}: ${a.violations.map((v) => v.rule).join(', ')}`,
+          );
       });
     }
   });
@@ -169,10 +255,22 @@ describe('analyze', () => {
   describe('risk score examples of docs/risk.md', () => {
     const doc = fs.readFileSync(path.join(REPO, 'docs/risk.md'), 'utf8');
     const cases: { sql: string; score: number; row: string }[] = [
-      { row: '`CREATE TABLE` + `CREATE INDEX` on it', sql: 'CREATE TABLE t (id bigint primary key, a int); CREATE INDEX t_a ON t (a);', score: 1 },
-      { row: '`CREATE INDEX CONCURRENTLY` on 40M rows, with lock_timeout', sql: "SET lock_timeout = '5s'; CREATE INDEX CONCURRENTLY i ON orders (note);", score: 2 },
+      {
+        row: '`CREATE TABLE` + `CREATE INDEX` on it',
+        sql: 'CREATE TABLE t (id bigint primary key, a int); CREATE INDEX t_a ON t (a);',
+        score: 1,
+      },
+      {
+        row: '`CREATE INDEX CONCURRENTLY` on 40M rows, with lock_timeout',
+        sql: "SET lock_timeout = '5s'; CREATE INDEX CONCURRENTLY i ON orders (note);",
+        score: 2,
+      },
       { row: '`CREATE INDEX` on 40M rows (~2 min), no lock_timeout', sql: 'CREATE INDEX i ON orders (note);', score: 8 },
-      { row: '`ALTER TABLE ... ADD CHECK` on 40M rows (~21 s under ACCESS EXCLUSIVE)', sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (amount > 0);', score: 8 },
+      {
+        row: '`ALTER TABLE ... ADD CHECK` on 40M rows (~21 s under ACCESS EXCLUSIVE)',
+        sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (amount > 0);',
+        score: 8,
+      },
     ];
     for (const c of cases) {
       it(`${c.row} scores ${c.score}`, () => {
@@ -184,9 +282,16 @@ describe('analyze', () => {
 
   it('one statement, one story: a plain CREATE INDEX tells its lock once, each other finding only its own part', () => {
     const a = analyze({ text: 'CREATE INDEX i ON orders (note);', stats });
-    assert.deepEqual(a.violations.map((v) => v.rule).sort(), ['missing-lock-timeout', 'missing-statement-timeout', 'require-concurrent-index-creation']);
+    assert.deepEqual(a.violations.map((v) => v.rule).sort(), [
+      'missing-lock-timeout',
+      'missing-statement-timeout',
+      'require-concurrent-index-creation',
+    ]);
     const leads = a.violations.filter((v) => v.message.includes('takes SHARE lock on public.orders'));
-    assert.deepEqual(leads.map((v) => v.rule), ['require-concurrent-index-creation']);
+    assert.deepEqual(
+      leads.map((v) => v.rule),
+      ['require-concurrent-index-creation'],
+    );
     // The timeout findings still name the lock they are about, without its sizes and what it blocks.
     for (const v of a.violations.filter((x) => x.rule.startsWith('missing-'))) {
       assert.match(v.message, /its SHARE lock on public\.orders,/);
@@ -195,9 +300,21 @@ describe('analyze', () => {
   });
 
   it('tables created in the same file are new: their locks are not findings', () => {
-    const a = analyze({ text: 'CREATE TABLE t (id bigint primary key, a int); CREATE INDEX t_a ON t (a); ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);', stats });
-    const lockRules = ['require-concurrent-index-creation', 'constraint-missing-not-valid', 'missing-lock-timeout', 'missing-statement-timeout', 'statements-after-access-exclusive'];
-    assert.deepEqual(a.violations.filter((v) => lockRules.includes(v.rule)).map((v) => v.rule), []);
+    const a = analyze({
+      text: 'CREATE TABLE t (id bigint primary key, a int); CREATE INDEX t_a ON t (a); ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);',
+      stats,
+    });
+    const lockRules = [
+      'require-concurrent-index-creation',
+      'constraint-missing-not-valid',
+      'missing-lock-timeout',
+      'missing-statement-timeout',
+      'statements-after-access-exclusive',
+    ];
+    assert.deepEqual(
+      a.violations.filter((v) => lockRules.includes(v.rule)).map((v) => v.rule),
+      [],
+    );
     assert.ok(a.statements[1].locks.every((l) => l.newTable));
   });
 
@@ -209,7 +326,9 @@ describe('analyze', () => {
       },
     ];
     const timeouts = (text: string) =>
-      analyze({ text, path: 'migrations/002_x.sql', priorFiles }).violations.filter((v) => v.rule === 'missing-lock-timeout' || v.rule === 'missing-statement-timeout').map((v) => v.rule);
+      analyze({ text, path: 'migrations/002_x.sql', priorFiles })
+        .violations.filter((v) => v.rule === 'missing-lock-timeout' || v.rule === 'missing-statement-timeout')
+        .map((v) => v.rule);
     it('DETACH PARTITION ... CONCURRENTLY: parent queries go on, a lock_timeout would leave the detach pending', () => {
       assert.deepEqual(timeouts('ALTER TABLE m DETACH PARTITION m1 CONCURRENTLY;'), []);
       assert.deepEqual(timeouts('ALTER TABLE m DETACH PARTITION m1;'), ['missing-lock-timeout']);
@@ -234,13 +353,18 @@ describe('analyze', () => {
     assert.equal(a.statements[0].locks[0].rewrite, false);
     const b = analyze({
       text: 'ALTER TABLE accounts ALTER COLUMN email TYPE int USING email::int;',
-      priorFiles: [{ path: '1.sql', text: 'CREATE TABLE accounts (id int, email varchar(200)); CREATE VIEW v AS SELECT email FROM accounts;' }],
+      priorFiles: [
+        { path: '1.sql', text: 'CREATE TABLE accounts (id int, email varchar(200)); CREATE VIEW v AS SELECT email FROM accounts;' },
+      ],
     });
     assert.match(b.statements[0].fails ?? '', /view public\.v/);
   });
 
   it('DO blocks are analysed and dynamic EXECUTE is reported as not analysed', () => {
-    const a = analyze({ text: "DO $$ BEGIN ALTER TABLE orders ADD COLUMN x int DEFAULT random(); EXECUTE 'DROP TABLE ' || 'x'; END $$;", stats });
+    const a = analyze({
+      text: "DO $$ BEGIN ALTER TABLE orders ADD COLUMN x int DEFAULT random(); EXECUTE 'DROP TABLE ' || 'x'; END $$;",
+      stats,
+    });
     assert.equal(a.statements[0].locks[0].relation, 'public.orders');
     assert.equal(a.statements[0].locks[0].rewrite, true);
     assert.match(a.statements[0].notAnalysed?.join() ?? '', /dynamic EXECUTE/);
@@ -248,7 +372,7 @@ describe('analyze', () => {
 
   it('functions defined by the migration and called later are analysed', () => {
     const a = analyze({
-      text: "CREATE FUNCTION add_idx() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE INDEX i ON orders (note); END $$;\nSELECT add_idx();",
+      text: 'CREATE FUNCTION add_idx() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE INDEX i ON orders (note); END $$;\nSELECT add_idx();',
       stats,
     });
     assert.equal(a.statements[1].locks.find((l) => l.relation === 'public.orders')?.mode, 'ShareLock');
@@ -279,7 +403,12 @@ describe('analyze', () => {
         `INSERT INTO orders (status) VALUES ('v_${k}');`,
         `UPDATE users SET name = 'n_${k}';`,
       ].join('\n');
-    const appFiles = [{ path: 'src/app.ts', text: Array.from({ length: 50 }, (_, k) => `await db.from('users').select('old_${k}, gone_${k}');`).join('\n') }];
+    const appFiles = [
+      {
+        path: 'src/app.ts',
+        text: Array.from({ length: 50 }, (_, k) => `await db.from('users').select('old_${k}, gone_${k}');`).join('\n'),
+      },
+    ];
 
     function measure(units: number) {
       const text = Array.from({ length: units }, (_, k) => unit(k)).join('\n');
@@ -297,10 +426,20 @@ describe('analyze', () => {
       const small = measure(20);
       const large = measure(160);
       assert.equal(large.statements, 8 * small.statements);
-      assert.ok(large.unwrap <= 8.5 * small.unwrap, `unwrap(): ${small.unwrap} -> ${large.unwrap} calls (${(large.unwrap / small.unwrap).toFixed(1)}x)`);
+      assert.ok(
+        large.unwrap <= 8.5 * small.unwrap,
+        `unwrap(): ${small.unwrap} -> ${large.unwrap} calls (${(large.unwrap / small.unwrap).toFixed(1)}x)`,
+      );
       assert.ok(large.walk <= 8.5 * small.walk, `walk(): ${small.walk} -> ${large.walk} steps (${(large.walk / small.walk).toFixed(1)}x)`);
       // The unit really reaches the cross-statement rules, once per unit.
-      for (const rule of ['rewriting-type-change', 'rename-column', 'drop-column', 'table-without-rls', 'enum-value-used-in-transaction', 'unbatched-dml']) {
+      for (const rule of [
+        'rewriting-type-change',
+        'rename-column',
+        'drop-column',
+        'table-without-rls',
+        'enum-value-used-in-transaction',
+        'unbatched-dml',
+      ]) {
         assert.ok((small.perRule.get(rule) ?? 0) >= 20, `${rule}: ${small.perRule.get(rule) ?? 0} findings in 20 units`);
         assert.ok((large.perRule.get(rule) ?? 0) >= 160, `${rule}: ${large.perRule.get(rule) ?? 0} findings in 160 units`);
       }

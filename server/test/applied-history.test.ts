@@ -203,7 +203,10 @@ describe('applied migration history on PostgreSQL 15', function () {
       assert.ok(v.ok, v.ok ? '' : v.error);
       const snapshot = (v as { snapshot: StatsSnapshot }).snapshot;
       const history = snapshot.appliedMigrations ?? [];
-      assert.deepEqual(history.map((h) => [h.runner, h.table]), [[c.runner, c.table]]);
+      assert.deepEqual(
+        history.map((h) => [h.runner, h.table]),
+        [[c.runner, c.table]],
+      );
       // The history table itself is still there and unchanged: the read was read-only.
       const after = await new Client({ connectionString: url });
       await after.connect();
@@ -212,7 +215,10 @@ describe('applied migration history on PostgreSQL 15', function () {
       assert.ok(count >= 1);
 
       const folder = c.runner === 'prisma' ? 'prisma/migrations' : path.posix.dirname(c.late);
-      for (const source of [['--database-url', url], ['--stats', 'snapshot.json']]) {
+      for (const source of [
+        ['--database-url', url],
+        ['--stats', 'snapshot.json'],
+      ]) {
         const r = run(['check', '--format', 'json', ...source, folder], dir);
         assert.ok(r.code === 0 || r.code === 1, r.stderr);
         const byFile = findings(r.stdout);
@@ -222,7 +228,9 @@ describe('applied migration history on PostgreSQL 15', function () {
         // No other file is called out of order: the applied ones are known to be applied.
         const others = [...byFile].filter(([f, list]) => f !== c.late && list.some((x) => x.rule === 'migration-out-of-order'));
         assert.deepEqual(others, []);
-        const mismatched = [...byFile].filter(([, list]) => list.some((x) => x.rule === 'migration-history-mismatch' && /changed after/.test(x.message))).map(([f]) => f);
+        const mismatched = [...byFile]
+          .filter(([, list]) => list.some((x) => x.rule === 'migration-history-mismatch' && /changed after/.test(x.message)))
+          .map(([f]) => f);
         assert.deepEqual(mismatched, c.edited ? [c.edited] : [], `${source[0]} checksum findings`);
       }
     });
@@ -230,10 +238,15 @@ describe('applied migration history on PostgreSQL 15', function () {
 
   it('drift: an applied migration with no local file is reported once, on the newest local file', async () => {
     const url = await database('hist_drift', [CASES[0].ddl, CASES[0].rows]);
-    const dir = project({ 'supabase/migrations/20240101000000_init.sql': SQL('a'), 'supabase/migrations/20240110000000_orders.sql': SQL('orders') });
+    const dir = project({
+      'supabase/migrations/20240101000000_init.sql': SQL('a'),
+      'supabase/migrations/20240110000000_orders.sql': SQL('orders'),
+    });
     const r = run(['check', '--format', 'json', '--database-url', url, 'supabase/migrations'], dir);
     const byFile = findings(r.stdout);
-    const drift = [...byFile].flatMap(([f, list]) => list.filter((x) => x.rule === 'migration-history-mismatch').map((x) => [f, x.message] as const));
+    const drift = [...byFile].flatMap(([f, list]) =>
+      list.filter((x) => x.rule === 'migration-history-mismatch').map((x) => [f, x.message] as const),
+    );
     assert.equal(drift.length, 1, JSON.stringify(drift));
     assert.equal(drift[0][0], 'supabase/migrations/20240110000000_orders.sql');
     assert.match(drift[0][1], /20240120000000/);

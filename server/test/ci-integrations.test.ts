@@ -71,13 +71,21 @@ function makeRepo(): string {
   write(root, 'README.md', 'fixture\n');
   write(root, `${M}/0001_schema.sql`, ORDERS);
   write(root, `${M}/0002_status.sql`, 'ALTER TABLE orders ADD COLUMN status text;\n');
-  write(root, `${M}/0003_audit_log.sql`, 'CREATE TABLE audit_log (\n  id bigint PRIMARY KEY,\n  at timestamptz NOT NULL,\n  what text NOT NULL\n);\n');
+  write(
+    root,
+    `${M}/0003_audit_log.sql`,
+    'CREATE TABLE audit_log (\n  id bigint PRIMARY KEY,\n  at timestamptz NOT NULL,\n  what text NOT NULL\n);\n',
+  );
   write(root, 'db/seed.sql', "INSERT INTO orders VALUES (1, 1, 'x');\n");
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'initial schema');
 
   git(root, 'checkout', '-qb', 'feature');
-  write(root, `${M}/0002_status.sql`, "ALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;\n");
+  write(
+    root,
+    `${M}/0002_status.sql`,
+    'ALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;\n',
+  );
   git(root, 'mv', `${M}/0003_audit_log.sql`, `${M}/0003_audit.sql`);
   write(root, `${M}/0004_index.sql`, 'CREATE INDEX orders_user_id_idx ON orders (user_id);\n');
   write(root, 'db/seed.sql', "INSERT INTO orders VALUES (2, 2, 'y');\n");
@@ -129,9 +137,15 @@ describe('ci integrations (a real git repository)', function () {
       const r = cli(['check', '--changed-since', 'main', '--format', 'json'], root);
       assert.equal(r.code, 1, r.stderr);
       const report = json(r);
-      assert.deepEqual(report.files.map((f) => f.path), CHANGED);
+      assert.deepEqual(
+        report.files.map((f) => f.path),
+        CHANGED,
+      );
       const f5 = report.files.find((f) => f.path.endsWith('0005_note_type.sql'));
-      assert.ok(f5?.findings.some((x) => x.rule === 'type-change-breaks-view' && x.severity === 'error'), JSON.stringify(f5?.findings));
+      assert.ok(
+        f5?.findings.some((x) => x.rule === 'type-change-breaks-view' && x.severity === 'error'),
+        JSON.stringify(f5?.findings),
+      );
     });
 
     it('the error in 0005 comes from the view in the unreported 0001: alone, the file has none', () => {
@@ -147,7 +161,10 @@ describe('ci integrations (a real git repository)', function () {
       write(root, `${M}/0006_untracked.sql`, 'SELECT 1;\n');
       try {
         const report = json(cli(['check', '--changed-since', 'main', '--format', 'json', '--fail-on', 'never'], root));
-        assert.deepEqual(report.files.map((f) => f.path), [...CHANGED, `${M}/0006_untracked.sql`]);
+        assert.deepEqual(
+          report.files.map((f) => f.path),
+          [...CHANGED, `${M}/0006_untracked.sql`],
+        );
         assert.ok(!report.files.some((f) => f.path === 'db/seed.sql'));
       } finally {
         fs.rmSync(path.join(root, M, '0006_untracked.sql'));
@@ -155,13 +172,35 @@ describe('ci integrations (a real git repository)', function () {
     });
 
     it('with paths, only the changed files among them', () => {
-      const report = json(cli(['check', '--changed-since', 'main', '--format', 'json', '--fail-on', 'never', `${M}/0004_index.sql`, `${M}/0001_schema.sql`, 'db/seed.sql'], root));
-      assert.deepEqual(report.files.map((f) => f.path), [`${M}/0004_index.sql`, 'db/seed.sql']);
+      const report = json(
+        cli(
+          [
+            'check',
+            '--changed-since',
+            'main',
+            '--format',
+            'json',
+            '--fail-on',
+            'never',
+            `${M}/0004_index.sql`,
+            `${M}/0001_schema.sql`,
+            'db/seed.sql',
+          ],
+          root,
+        ),
+      );
+      assert.deepEqual(
+        report.files.map((f) => f.path),
+        [`${M}/0004_index.sql`, 'db/seed.sql'],
+      );
     });
 
     it('from a subfolder, with the paths shown relative to it', () => {
       const report = json(cli(['check', '--changed-since', 'main', '--format', 'json', '--fail-on', 'never', '.'], path.join(root, M)));
-      assert.deepEqual(report.files.map((f) => f.path), CHANGED.map((p) => path.basename(p)));
+      assert.deepEqual(
+        report.files.map((f) => f.path),
+        CHANGED.map((p) => path.basename(p)),
+      );
     });
 
     it('no changed migration: exit 0 and a one-line note; an --output report is still written (empty)', () => {
@@ -189,11 +228,18 @@ describe('ci integrations (a real git repository)', function () {
       // A commit with no history in common with HEAD (a `git diff A...HEAD` without a merge base).
       const unrelated = git(root, 'commit-tree', 'HEAD^{tree}', '-m', 'unrelated').trim();
       const cases: [string[], string, NodeJS.ProcessEnv?][] = [
-        [['check', '--changed-since', 'main'], `pg-preflight: --changed-since: ${fs.realpathSync(outside)} is not inside a git repository\n`],
+        [
+          ['check', '--changed-since', 'main'],
+          `pg-preflight: --changed-since: ${fs.realpathSync(outside)} is not inside a git repository\n`,
+        ],
         [['check', '--changed-since', 'no-such-branch'], "pg-preflight: --changed-since: unknown git ref 'no-such-branch'\n"],
         [['check', '--changed-since=-p'], "pg-preflight: --changed-since: '-p' is not a git ref\n"],
         [['check', '--changed-since', unrelated], `pg-preflight: --changed-since: '${unrelated}' and HEAD have no common ancestor\n`],
-        [['check', '--changed-since', 'main'], 'pg-preflight: --changed-since: git is not installed (no git on PATH)\n', { PATH: path.join(outside, 'no-bin') }],
+        [
+          ['check', '--changed-since', 'main'],
+          'pg-preflight: --changed-since: git is not installed (no git on PATH)\n',
+          { PATH: path.join(outside, 'no-bin') },
+        ],
       ];
       for (const [i, [args, expected, env]] of cases.entries()) {
         const cwd = i === 0 ? outside : root; // the first case runs outside any repository
@@ -213,7 +259,10 @@ describe('ci integrations (a real git repository)', function () {
     const action = parseYaml(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { default?: string }>;
       outputs: Record<string, { value: string }>;
-      runs: { using: string; steps: { id?: string; run?: string; shell?: string; env?: Record<string, string>; 'working-directory'?: string }[] };
+      runs: {
+        using: string;
+        steps: { id?: string; run?: string; shell?: string; env?: Record<string, string>; 'working-directory'?: string }[];
+      };
     };
     const steps = action.runs.steps.filter((s) => s.run !== undefined);
 
@@ -244,7 +293,9 @@ describe('ci integrations (a real git repository)', function () {
       const r = run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], cwd, childEnv(env));
       const outputs: Record<string, string> = {};
       const file = env.GITHUB_OUTPUT;
-      if (fs.existsSync(file)) for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line.includes('=')) outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+      if (fs.existsSync(file))
+        for (const line of fs.readFileSync(file, 'utf8').split('\n'))
+          if (line.includes('=')) outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
       return { ...r, outputs };
     }
 
@@ -255,7 +306,10 @@ describe('ci integrations (a real git repository)', function () {
       assert.ok(!(steps[0].run as string).includes('${{'), 'an input spliced into the script could inject shell code; pass it through env');
       for (const name of ['paths', 'format', 'output', 'fail-on', 'stats', 'pg-version', 'changed-since']) {
         assert.ok(name in action.inputs, `input ${name}`);
-        assert.ok(Object.values(steps[0].env ?? {}).some((v) => v === `\${{ inputs.${name} }}`), `input ${name} reaches the step`);
+        assert.ok(
+          Object.values(steps[0].env ?? {}).some((v) => v === `\${{ inputs.${name} }}`),
+          `input ${name} reaches the step`,
+        );
       }
       assert.equal(action.inputs.format.default, 'github');
       assert.equal(action.outputs.report.value, `\${{ steps.${steps[0].id}.outputs.report }}`);
@@ -279,7 +333,12 @@ describe('ci integrations (a real git repository)', function () {
         assert.equal(r.stdout, '');
         assert.equal(r.outputs.report, path.join(root, 'pg-preflight.sarif'));
         const sarif = JSON.parse(fs.readFileSync(r.outputs.report, 'utf8'));
-        const uris = new Set<string>(sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0].physicalLocation.artifactLocation.uri));
+        const uris = new Set<string>(
+          sarif.runs[0].results.map(
+            (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+              x.locations[0].physicalLocation.artifactLocation.uri,
+          ),
+        );
         assert.ok(uris.has(`${M}/0005_note_type.sql`), [...uris].join(' '));
         for (const u of uris) assert.ok(CHANGED.includes(u), `result for ${u}, which did not change`);
         assert.deepEqual(Object.keys(sarif.runs[0].properties.riskScores), CHANGED);
@@ -294,9 +353,17 @@ describe('ci integrations (a real git repository)', function () {
     });
 
     it('paths: one per line, trimmed, globs left to the CLI; with changed-since only the changed ones among them', () => {
-      const ok = runAction({ paths: `  ${M}/0004_index.sql \n\n${M}/000[12]_*.sql\n`, 'changed-since': 'main', format: 'json', 'fail-on': 'never' });
+      const ok = runAction({
+        paths: `  ${M}/0004_index.sql \n\n${M}/000[12]_*.sql\n`,
+        'changed-since': 'main',
+        format: 'json',
+        'fail-on': 'never',
+      });
       assert.equal(ok.code, 0, ok.stderr);
-      assert.deepEqual(json(ok).files.map((f) => f.path), [`${M}/0004_index.sql`, `${M}/0002_status.sql`]);
+      assert.deepEqual(
+        json(ok).files.map((f) => f.path),
+        [`${M}/0004_index.sql`, `${M}/0002_status.sql`],
+      );
     });
 
     it('version: overrides the release npx runs (offline here, so another version is not found)', () => {
@@ -307,7 +374,13 @@ describe('ci integrations (a real git repository)', function () {
   });
 
   describe('the pre-commit hook (.pre-commit-hooks.yaml)', () => {
-    const hooks = parseYaml(fs.readFileSync(path.join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; language: string; files: string; pass_filenames?: boolean }[];
+    const hooks = parseYaml(fs.readFileSync(path.join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as {
+      id: string;
+      entry: string;
+      language: string;
+      files: string;
+      pass_filenames?: boolean;
+    }[];
     const hook = hooks.find((h) => h.id === 'pg-preflight');
 
     it('declares a hook on .sql files that gets the file names and runs this release', () => {
@@ -321,7 +394,9 @@ describe('ci integrations (a real git repository)', function () {
     it('run as pre-commit runs it: the staged .sql files, from the repository root; the history is schema', () => {
       assert.ok(hook);
       // pre-commit's list of staged files, then its `files` filter (a Python regex; this one reads the same in JS).
-      const staged = git(root, 'diff', '--staged', '--name-only', '--no-ext-diff', '-z', '--diff-filter=ACMRTUXB').split('\0').filter(Boolean);
+      const staged = git(root, 'diff', '--staged', '--name-only', '--no-ext-diff', '-z', '--diff-filter=ACMRTUXB')
+        .split('\0')
+        .filter(Boolean);
       assert.deepEqual(staged.sort(), ['README.md', `${M}/0005_note_type.sql`]);
       const files = staged.filter((f) => new RegExp(hook.files).test(f));
       // pre-commit splits the entry with shlex and appends the file names; no shell.

@@ -29,7 +29,10 @@ describe('cli: the command table', () => {
           assert.equal(parsed.flags.get(name), spec.kind === 'boolean' ? true : 'x', name);
           if (spec.short) assert.equal(parseArgs(command, [`-${spec.short}`], flags).flags.has(name), true, `-${spec.short}`);
         }
-        assert.throws(() => parseArgs(command, ['--no-such-flag'], flags), (e: unknown) => e instanceof UsageError && e.message === `${command}: unknown option --no-such-flag`);
+        assert.throws(
+          () => parseArgs(command, ['--no-such-flag'], flags),
+          (e: unknown) => e instanceof UsageError && e.message === `${command}: unknown option --no-such-flag`,
+        );
       });
       it('the help text shows every flag', () => {
         const text = usage(command);
@@ -41,7 +44,8 @@ describe('cli: the command table', () => {
         const section = docsSection(command);
         const documented = new Set([...section.matchAll(/`(?:-\w, )?--([a-zA-Z][\w-]*)/g)].map((m) => m[1]));
         for (const name of Object.keys(flags)) assert.ok(documented.has(name), `docs/cli.md's ${command} section lacks --${name}`);
-        for (const name of documented) assert.ok(name in flags, `docs/cli.md's ${command} section names --${name}, which ${command} does not take`);
+        for (const name of documented)
+          assert.ok(name in flags, `docs/cli.md's ${command} section names --${name}, which ${command} does not take`);
       });
     });
   }
@@ -49,7 +53,10 @@ describe('cli: the command table', () => {
   it('a value is never echoed in an error (it may hold a password)', () => {
     const flags = COMMANDS.check.flags;
     for (const argv of [['--database-url=postgresql://u:secret@h/db', '--format'], ['--no-app-refs=secret'], ['--colour=secret']]) {
-      assert.throws(() => parseArgs('check', argv, flags), (e: unknown) => e instanceof UsageError && !e.message.includes('secret'));
+      assert.throws(
+        () => parseArgs('check', argv, flags),
+        (e: unknown) => e instanceof UsageError && !e.message.includes('secret'),
+      );
     }
   });
 

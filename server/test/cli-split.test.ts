@@ -20,7 +20,12 @@ interface Run {
 async function run(args: string[], cwd: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { cwd, env: { NO_COLOR: '1' }, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  const code = await main(args, {
+    cwd,
+    env: { NO_COLOR: '1' },
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -92,7 +97,7 @@ describe('cli: split and plan', function () {
     assert.equal(fs.readFileSync(path.join(other, last), 'utf8'), 'taken');
   });
 
-  it('split into the migrations folder itself refuses: the first step has the input\'s name', async () => {
+  it("split into the migrations folder itself refuses: the first step has the input's name", async () => {
     const p = project();
     const before = listFiles(p.dir);
     const r = await run(['split', p.migration, '--stats', 'stats.json', '--out', 'supabase/migrations'], p.dir);
@@ -122,15 +127,33 @@ describe('cli: split and plan', function () {
     assert.equal(r.code, 0, r.stderr);
     const plan = JSON.parse(r.stdout);
     assert.ok(Array.isArray(plan.steps) && plan.steps.length >= 8);
-    for (const s of plan.steps) for (const k of ['name', 'sql', 'transactional', 'phase', 'locks', 'reverse']) assert.ok(k in s, `step lacks ${k}`);
-    assert.deepEqual([...new Set(plan.steps.map((s: { phase: string }) => s.phase))].sort(), ['backfill', 'contract', 'expand', 'migrate', 'validate']);
+    for (const s of plan.steps)
+      for (const k of ['name', 'sql', 'transactional', 'phase', 'locks', 'reverse']) assert.ok(k in s, `step lacks ${k}`);
+    assert.deepEqual([...new Set(plan.steps.map((s: { phase: string }) => s.phase))].sort(), [
+      'backfill',
+      'contract',
+      'expand',
+      'migrate',
+      'validate',
+    ]);
   });
 
   it('plan --format markdown prints the plan document', async () => {
     const p = project();
     const r = await run(['plan', p.migration, '--format', 'markdown', '--stats', 'stats.json'], p.dir);
     assert.equal(r.code, 0, r.stderr);
-    for (const h of ['# Migration plan', '## Summary and risk', '## Change set', '## Dependencies and ordering', '## Lock analysis', '## Steps and deploy phases', '## Backfill and verification queries', '## Rollback and forward fix', '## Tests to run', '## Operational runbook']) {
+    for (const h of [
+      '# Migration plan',
+      '## Summary and risk',
+      '## Change set',
+      '## Dependencies and ordering',
+      '## Lock analysis',
+      '## Steps and deploy phases',
+      '## Backfill and verification queries',
+      '## Rollback and forward fix',
+      '## Tests to run',
+      '## Operational runbook',
+    ]) {
       assert.ok(r.stdout.includes(h), `missing ${h}`);
     }
     assert.match(r.stdout, /Risk as written: \d+\/10/);

@@ -41,7 +41,12 @@ interface Run {
 
 /** The real CLI, as CI runs it. */
 function runBin(args: string[], cwd = REPO, env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', ...env },
+    timeout: 60_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,9 +54,17 @@ function runBin(args: string[], cwd = REPO, env: Record<string, string> = {}): R
  * The real CLI with a reader that goes away early, like `pg-preflight check ... | head -1`: the pipe of
  * `closed` is closed right away, or after its first chunk; the other stream is captured.
  */
-function runBinClosingEarly(args: string[], closed: 'stdout' | 'stderr', when: 'at-once' | 'after-first-chunk'): Promise<Run & { signal: string | null }> {
+function runBinClosingEarly(
+  args: string[],
+  closed: 'stdout' | 'stderr',
+  when: 'at-once' | 'after-first-chunk',
+): Promise<Run & { signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO,
+      env: { ...process.env, NO_COLOR: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const reader = closed === 'stdout' ? child.stdout : child.stderr;
     const other = closed === 'stdout' ? child.stderr : child.stdout;
     let captured = '';
@@ -60,7 +73,9 @@ function runBinClosingEarly(args: string[], closed: 'stdout' | 'stderr', when: '
     if (when === 'at-once') reader.destroy();
     else reader.once('data', () => reader.destroy());
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout: closed === 'stdout' ? '' : captured, stderr: closed === 'stderr' ? '' : captured }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? -1, signal, stdout: closed === 'stdout' ? '' : captured, stderr: closed === 'stderr' ? '' : captured }),
+    );
   });
 }
 
@@ -93,7 +108,10 @@ describe('cli', function () {
     fs.writeFileSync(big, '');
     fs.truncateSync(big, MAX_INPUT_BYTES + 1);
     fs.writeFileSync(path.join(tmp, 'binary.sql'), Buffer.from([0x53, 0x45, 0x4c, 0x00, 0x01, 0x02, 0xff]));
-    fs.writeFileSync(path.join(tmp, 'latin1.sql'), Buffer.concat([Buffer.from('SELECT 1;\n-- caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    fs.writeFileSync(
+      path.join(tmp, 'latin1.sql'),
+      Buffer.concat([Buffer.from('SELECT 1;\n-- caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
     fs.writeFileSync(path.join(tmp, 'ok.sql'), 'SELECT 1;\n');
     const stats = JSON.parse(fs.readFileSync(RULE_STATS, 'utf8'));
     stats.tables[1].rows = -5;
@@ -104,7 +122,10 @@ describe('cli', function () {
     fs.mkdirSync(path.join(tmp, 'broken-config'));
     fs.writeFileSync(path.join(tmp, 'broken-config', '.pg-preflight.json'), '{ "runner": ');
     fs.mkdirSync(path.join(tmp, 'unknown-rule-config'));
-    fs.writeFileSync(path.join(tmp, 'unknown-rule-config', '.pg-preflight.json'), JSON.stringify({ rules: { 'require-concurrent-index': 'off' } }));
+    fs.writeFileSync(
+      path.join(tmp, 'unknown-rule-config', '.pg-preflight.json'),
+      JSON.stringify({ rules: { 'require-concurrent-index': 'off' } }),
+    );
   });
 
   after(() => {
@@ -114,37 +135,153 @@ describe('cli', function () {
   describe('bad input: exit 2 and one line on stderr', () => {
     const dbUrl = () => `postgresql://alice:${PASSWORD}@127.0.0.1:${port}/app`;
     const CASES: { name: string; args: () => string[]; cwd?: () => string; stderr: RegExp }[] = [
-      { name: 'a missing file', args: () => ['check', 'no/such/file.sql'], stderr: /^pg-preflight: no\/such\/file\.sql: no such file or directory$/ },
-      { name: 'a directory with no .sql', args: () => ['check', path.join(tmp, 'no-sql')], stderr: /no-sql: no \.sql files in this directory$/ },
+      {
+        name: 'a missing file',
+        args: () => ['check', 'no/such/file.sql'],
+        stderr: /^pg-preflight: no\/such\/file\.sql: no such file or directory$/,
+      },
+      {
+        name: 'a directory with no .sql',
+        args: () => ['check', path.join(tmp, 'no-sql')],
+        stderr: /no-sql: no \.sql files in this directory$/,
+      },
       { name: 'a glob matching nothing', args: () => ['check', `${tmp}/*.nothing`], stderr: /\*\.nothing: no files match this pattern$/ },
-      { name: 'a file over 10 MB', args: () => ['check', path.join(tmp, 'big.sql')], stderr: /big\.sql: file is too large: 10485761 bytes, over the 10 MB limit$/ },
-      { name: 'a binary file', args: () => ['check', path.join(tmp, 'binary.sql')], stderr: /binary\.sql: binary file \(NUL byte at byte 3\), not SQL text$/ },
-      { name: 'invalid UTF-8', args: () => ['check', path.join(tmp, 'latin1.sql')], stderr: /latin1\.sql: invalid UTF-8 at byte 16; save the file as UTF-8$/ },
-      { name: 'a --stats file with a bad field', args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', path.join(tmp, 'bad-stats.json')], stderr: /bad-stats\.json: not a valid statistics snapshot: tables\[1\]\.rows must be a non-negative number$/ },
-      { name: 'a --stats file that is not JSON', args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', path.join(tmp, 'broken.json')], stderr: /broken\.json: not a statistics snapshot: invalid JSON: / },
-      { name: 'a missing --stats file', args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', 'nope.json'], stderr: /^pg-preflight: nope\.json: no such file or directory$/ },
-      { name: 'an unreachable --database-url', args: () => ['check', path.join(tmp, 'ok.sql'), '--database-url', dbUrl()], stderr: /^pg-preflight: --database-url: could not connect to alice@127\.0\.0\.1:\d+\/app: connection refused/ },
-      { name: 'stats with an unreachable database', args: () => ['stats', '--database-url', dbUrl()], stderr: /^pg-preflight: --database-url: could not connect to alice@127\.0\.0\.1:\d+\/app: / },
-      { name: 'stats with a database URL that is not one', args: () => ['stats', '--database-url', `mysql://root:${PASSWORD}@localhost/db`], stderr: /^pg-preflight: --database-url: the database URL is not valid/ },
+      {
+        name: 'a file over 10 MB',
+        args: () => ['check', path.join(tmp, 'big.sql')],
+        stderr: /big\.sql: file is too large: 10485761 bytes, over the 10 MB limit$/,
+      },
+      {
+        name: 'a binary file',
+        args: () => ['check', path.join(tmp, 'binary.sql')],
+        stderr: /binary\.sql: binary file \(NUL byte at byte 3\), not SQL text$/,
+      },
+      {
+        name: 'invalid UTF-8',
+        args: () => ['check', path.join(tmp, 'latin1.sql')],
+        stderr: /latin1\.sql: invalid UTF-8 at byte 16; save the file as UTF-8$/,
+      },
+      {
+        name: 'a --stats file with a bad field',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', path.join(tmp, 'bad-stats.json')],
+        stderr: /bad-stats\.json: not a valid statistics snapshot: tables\[1\]\.rows must be a non-negative number$/,
+      },
+      {
+        name: 'a --stats file that is not JSON',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', path.join(tmp, 'broken.json')],
+        stderr: /broken\.json: not a statistics snapshot: invalid JSON: /,
+      },
+      {
+        name: 'a missing --stats file',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', 'nope.json'],
+        stderr: /^pg-preflight: nope\.json: no such file or directory$/,
+      },
+      {
+        name: 'an unreachable --database-url',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--database-url', dbUrl()],
+        stderr: /^pg-preflight: --database-url: could not connect to alice@127\.0\.0\.1:\d+\/app: connection refused/,
+      },
+      {
+        name: 'stats with an unreachable database',
+        args: () => ['stats', '--database-url', dbUrl()],
+        stderr: /^pg-preflight: --database-url: could not connect to alice@127\.0\.0\.1:\d+\/app: /,
+      },
+      {
+        name: 'stats with a database URL that is not one',
+        args: () => ['stats', '--database-url', `mysql://root:${PASSWORD}@localhost/db`],
+        stderr: /^pg-preflight: --database-url: the database URL is not valid/,
+      },
       { name: 'stats without --database-url', args: () => ['stats'], stderr: /^pg-preflight: stats: --database-url is required/ },
-      { name: '--stats with --database-url', args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', RULE_STATS, '--database-url', dbUrl()], stderr: /^pg-preflight: --stats: cannot be combined with --database-url/ },
-      { name: 'a --pg-version out of range', args: () => ['check', path.join(tmp, 'ok.sql'), '--pg-version', '9'], stderr: /^pg-preflight: --pg-version: expected a PostgreSQL major version from 11 to 18, got '9'$/ },
-      { name: 'a --pg-version that is not a number', args: () => ['check', path.join(tmp, 'ok.sql'), '--pg-version=15.2'], stderr: /^pg-preflight: --pg-version: expected .* got '15\.2'$/ },
-      { name: 'an unknown runner', args: () => ['check', path.join(tmp, 'ok.sql'), '--runner', 'liquibase'], stderr: /^pg-preflight: --runner: unknown runner 'liquibase'; expected auto, supabase, / },
-      { name: 'an unknown format', args: () => ['check', path.join(tmp, 'ok.sql'), '--format', 'xml'], stderr: /^pg-preflight: --format: expected one of text, json, sarif, github, markdown, got 'xml'$/ },
-      { name: 'an unknown --fail-on', args: () => ['check', path.join(tmp, 'ok.sql'), '--fail-on', 'info'], stderr: /^pg-preflight: --fail-on: expected one of error, warning, never/ },
-      { name: 'a flag without its value', args: () => ['check', path.join(tmp, 'ok.sql'), '--format'], stderr: /^pg-preflight: --format: needs a value/ },
-      { name: 'an unknown flag', args: () => ['check', '--colour', path.join(tmp, 'ok.sql')], stderr: /^pg-preflight: check: unknown option --colour/ },
-      { name: 'a value for a boolean flag', args: () => ['check', '--no-app-refs=yes', path.join(tmp, 'ok.sql')], stderr: /^pg-preflight: --no-app-refs: takes no value/ },
-      { name: 'an unknown command', args: () => ['lint', 'x.sql'], stderr: /^pg-preflight: unknown command 'lint': expected check, stats, trace, split, plan, lsp, mcp or help \(see/ },
-      { name: 'no command', args: () => [], stderr: /^pg-preflight: no command given: expected check, stats, trace, split, plan, lsp, mcp or help/ },
-      { name: 'help for an unknown command', args: () => ['help', 'lint'], stderr: /^pg-preflight: unknown command 'lint': expected check, stats, trace, split, plan, lsp, mcp \(see/ },
-      { name: 'a .pg-preflight.json naming no rule', args: () => ['check', path.join(tmp, 'ok.sql')], cwd: () => path.join(tmp, 'unknown-rule-config'), stderr: /^pg-preflight: \.pg-preflight\.json: rules\.require-concurrent-index names no rule; did you mean 'require-concurrent-index-creation'\?/ },
+      {
+        name: '--stats with --database-url',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--stats', RULE_STATS, '--database-url', dbUrl()],
+        stderr: /^pg-preflight: --stats: cannot be combined with --database-url/,
+      },
+      {
+        name: 'a --pg-version out of range',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--pg-version', '9'],
+        stderr: /^pg-preflight: --pg-version: expected a PostgreSQL major version from 11 to 18, got '9'$/,
+      },
+      {
+        name: 'a --pg-version that is not a number',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--pg-version=15.2'],
+        stderr: /^pg-preflight: --pg-version: expected .* got '15\.2'$/,
+      },
+      {
+        name: 'an unknown runner',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--runner', 'liquibase'],
+        stderr: /^pg-preflight: --runner: unknown runner 'liquibase'; expected auto, supabase, /,
+      },
+      {
+        name: 'an unknown format',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--format', 'xml'],
+        stderr: /^pg-preflight: --format: expected one of text, json, sarif, github, markdown, got 'xml'$/,
+      },
+      {
+        name: 'an unknown --fail-on',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--fail-on', 'info'],
+        stderr: /^pg-preflight: --fail-on: expected one of error, warning, never/,
+      },
+      {
+        name: 'a flag without its value',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--format'],
+        stderr: /^pg-preflight: --format: needs a value/,
+      },
+      {
+        name: 'an unknown flag',
+        args: () => ['check', '--colour', path.join(tmp, 'ok.sql')],
+        stderr: /^pg-preflight: check: unknown option --colour/,
+      },
+      {
+        name: 'a value for a boolean flag',
+        args: () => ['check', '--no-app-refs=yes', path.join(tmp, 'ok.sql')],
+        stderr: /^pg-preflight: --no-app-refs: takes no value/,
+      },
+      {
+        name: 'an unknown command',
+        args: () => ['lint', 'x.sql'],
+        stderr: /^pg-preflight: unknown command 'lint': expected check, stats, trace, split, plan, lsp, mcp or help \(see/,
+      },
+      {
+        name: 'no command',
+        args: () => [],
+        stderr: /^pg-preflight: no command given: expected check, stats, trace, split, plan, lsp, mcp or help/,
+      },
+      {
+        name: 'help for an unknown command',
+        args: () => ['help', 'lint'],
+        stderr: /^pg-preflight: unknown command 'lint': expected check, stats, trace, split, plan, lsp, mcp \(see/,
+      },
+      {
+        name: 'a .pg-preflight.json naming no rule',
+        args: () => ['check', path.join(tmp, 'ok.sql')],
+        cwd: () => path.join(tmp, 'unknown-rule-config'),
+        stderr:
+          /^pg-preflight: \.pg-preflight\.json: rules\.require-concurrent-index names no rule; did you mean 'require-concurrent-index-creation'\?/,
+      },
       { name: 'an unknown top-level flag', args: () => ['--verbose'], stderr: /^pg-preflight: --verbose: unknown option/ },
-      { name: 'a bad .pg-preflight.json', args: () => ['check', path.join(tmp, 'ok.sql')], cwd: () => path.join(tmp, 'bad-config'), stderr: /^pg-preflight: \.pg-preflight\.json: pgVersion must be an integer from 11 to 18; unknown setting 'colour'$/ },
-      { name: 'a .pg-preflight.json that is not JSON', args: () => ['check', path.join(tmp, 'ok.sql')], cwd: () => path.join(tmp, 'broken-config'), stderr: /^pg-preflight: \.pg-preflight\.json: invalid JSON: / },
-      { name: 'a missing --config file', args: () => ['check', path.join(tmp, 'ok.sql'), '--config', 'nope.json'], stderr: /^pg-preflight: --config nope\.json: no such file$/ },
-      { name: 'an --output folder that does not exist', args: () => ['check', path.join(tmp, 'ok.sql'), '--output', path.join(tmp, 'no/such/dir/out.txt')], stderr: /out\.txt: cannot write: folder .*: no such file or directory$/ },
+      {
+        name: 'a bad .pg-preflight.json',
+        args: () => ['check', path.join(tmp, 'ok.sql')],
+        cwd: () => path.join(tmp, 'bad-config'),
+        stderr: /^pg-preflight: \.pg-preflight\.json: pgVersion must be an integer from 11 to 18; unknown setting 'colour'$/,
+      },
+      {
+        name: 'a .pg-preflight.json that is not JSON',
+        args: () => ['check', path.join(tmp, 'ok.sql')],
+        cwd: () => path.join(tmp, 'broken-config'),
+        stderr: /^pg-preflight: \.pg-preflight\.json: invalid JSON: /,
+      },
+      {
+        name: 'a missing --config file',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--config', 'nope.json'],
+        stderr: /^pg-preflight: --config nope\.json: no such file$/,
+      },
+      {
+        name: 'an --output folder that does not exist',
+        args: () => ['check', path.join(tmp, 'ok.sql'), '--output', path.join(tmp, 'no/such/dir/out.txt')],
+        stderr: /out\.txt: cannot write: folder .*: no such file or directory$/,
+      },
     ];
 
     for (const c of CASES) {
@@ -152,7 +289,10 @@ describe('cli', function () {
         const r = runBin(c.args(), c.cwd?.() ?? REPO);
         assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
         assert.equal(r.stdout, '', 'nothing on stdout');
-        assert.ok(r.stderr.endsWith('\n') && r.stderr.indexOf('\n') === r.stderr.length - 1, `exactly one line on stderr: ${JSON.stringify(r.stderr)}`);
+        assert.ok(
+          r.stderr.endsWith('\n') && r.stderr.indexOf('\n') === r.stderr.length - 1,
+          `exactly one line on stderr: ${JSON.stringify(r.stderr)}`,
+        );
         assert.match(r.stderr.trimEnd(), c.stderr);
         assert.ok(!r.stderr.includes(PASSWORD), 'the password never appears');
         assert.ok(!r.stderr.includes('internal error'), r.stderr);
@@ -170,12 +310,26 @@ describe('cli', function () {
     });
 
     it('check --help and help check print the check usage', async () => {
-      for (const args of [['check', '--help'], ['check', '-h'], ['help', 'check']]) {
+      for (const args of [
+        ['check', '--help'],
+        ['check', '-h'],
+        ['help', 'check'],
+      ]) {
         const r = await runMain(args);
         assert.equal(r.code, 0);
         assert.equal(r.stdout, CHECK_USAGE);
       }
-      for (const flag of ['--pg-version', '--stats', '--database-url', '--runner', '--format', '--fail-on', '--config', '--no-app-refs', '--output']) {
+      for (const flag of [
+        '--pg-version',
+        '--stats',
+        '--database-url',
+        '--runner',
+        '--format',
+        '--fail-on',
+        '--config',
+        '--no-app-refs',
+        '--output',
+      ]) {
         assert.ok(CHECK_USAGE.includes(flag), `check usage lacks ${flag}`);
       }
     });
@@ -215,7 +369,11 @@ describe('cli', function () {
       // The script is `npm run build && cd test-fixtures/demo && node ../../server/bin/pg-preflight.js check ...`; run its CLI part.
       const m = /cd (\S+) && node (\S+) (check .*)$/.exec(script);
       assert.ok(m, `unexpected demo script: ${script}`);
-      const r = spawnSync(process.execPath, [m[2], ...m[3].split(/\s+/)], { cwd: path.join(REPO, m[1]), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const r = spawnSync(process.execPath, [m[2], ...m[3].split(/\s+/)], {
+        cwd: path.join(REPO, m[1]),
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /Lock Analysis Table: supabase\/migrations\/20240301000000_add_index\.sql/);
       assert.match(r.stdout, /line \| table\s+\| lock mode\s+\| blocks\s+\| rewrite\/scan \| est\. duration/);
@@ -234,15 +392,22 @@ describe('cli', function () {
       assert.equal(file.pgVersion, 15);
       assert.equal(file.runner, 'supabase');
       // A flag beats the config.
-      const o = await runMain(['check', '20240301000000_add_index.sql', '--format', 'json', '--pg-version', '17', '--runner', 'plain'], { cwd: DEMO_MIGRATIONS });
+      const o = await runMain(['check', '20240301000000_add_index.sql', '--format', 'json', '--pg-version', '17', '--runner', 'plain'], {
+        cwd: DEMO_MIGRATIONS,
+      });
       assert.equal(JSON.parse(o.stdout).files[0].pgVersion, 17);
       assert.equal(JSON.parse(o.stdout).files[0].runner, 'plain');
     });
 
     it('with no paths, checks the files matching migrationGlobs under the project root', async () => {
-      const r = await runMain(['check', '--format', 'json', '--fail-on', 'never', '--no-app-refs'], { cwd: path.join(DEMO, 'supabase/functions') });
+      const r = await runMain(['check', '--format', 'json', '--fail-on', 'never', '--no-app-refs'], {
+        cwd: path.join(DEMO, 'supabase/functions'),
+      });
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(JSON.parse(r.stdout).files.map((f: { path: string }) => path.basename(f.path)), fs.readdirSync(DEMO_MIGRATIONS).sort());
+      assert.deepEqual(
+        JSON.parse(r.stdout).files.map((f: { path: string }) => path.basename(f.path)),
+        fs.readdirSync(DEMO_MIGRATIONS).sort(),
+      );
     });
   });
 
@@ -250,15 +415,33 @@ describe('cli', function () {
     it('the schema uses only keywords the test checker understands, and the checker rejects bad output', async () => {
       const used = [...keywordsOf(SCHEMA)].filter((k) => !KNOWN_KEYWORDS.has(k));
       assert.deepEqual(used, []);
-      const r = await runMain(['check', DEMO_MIGRATIONS, '--stats', path.join(DEMO, 'stats.json'), '--format', 'json', '--fail-on', 'never']);
+      const r = await runMain([
+        'check',
+        DEMO_MIGRATIONS,
+        '--stats',
+        path.join(DEMO, 'stats.json'),
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+      ]);
       const out = JSON.parse(r.stdout);
       delete out.files[0].riskScore;
       out.files[1].statements[0].locks[0].mode = 'BigLock';
       out.files[1].extra = true;
       const errors = check(SCHEMA, out);
-      assert.ok(errors.some((e) => /files\[0\]: missing required riskScore/.test(e)), errors.join('\n'));
-      assert.ok(errors.some((e) => /locks\[0\]\.mode: "BigLock" is not one of/.test(e)), errors.join('\n'));
-      assert.ok(errors.some((e) => /files\[1\]: unexpected property extra/.test(e)), errors.join('\n'));
+      assert.ok(
+        errors.some((e) => /files\[0\]: missing required riskScore/.test(e)),
+        errors.join('\n'),
+      );
+      assert.ok(
+        errors.some((e) => /locks\[0\]\.mode: "BigLock" is not one of/.test(e)),
+        errors.join('\n'),
+      );
+      assert.ok(
+        errors.some((e) => /files\[1\]: unexpected property extra/.test(e)),
+        errors.join('\n'),
+      );
     });
 
     it('matches the schema and the documented shape (demo with stats, rule fixtures without)', async () => {
@@ -307,7 +490,31 @@ describe('cli', function () {
       const example = /## JSON output[\s\S]*?```json\n([\s\S]*?)```/.exec(md);
       assert.ok(example, 'docs/cli.md has a JSON output section with a json example');
       assert.deepEqual(check(SCHEMA, JSON.parse(example[1])), []);
-      for (const field of ['version', 'files', 'path', 'riskScore', 'pgVersion', 'runner', 'statements', 'range', 'kind', 'label', 'transactional', 'locks', 'relation', 'mode', 'blocks', 'rewrite', 'scan', 'estimatedSeconds', 'findings', 'rule', 'severity', 'message', 'fix']) {
+      for (const field of [
+        'version',
+        'files',
+        'path',
+        'riskScore',
+        'pgVersion',
+        'runner',
+        'statements',
+        'range',
+        'kind',
+        'label',
+        'transactional',
+        'locks',
+        'relation',
+        'mode',
+        'blocks',
+        'rewrite',
+        'scan',
+        'estimatedSeconds',
+        'findings',
+        'rule',
+        'severity',
+        'message',
+        'fix',
+      ]) {
         assert.ok(md.includes(`\`${field}\``), `docs/cli.md does not describe \`${field}\``);
       }
     });
@@ -315,7 +522,16 @@ describe('cli', function () {
 
   describe('sarif output', () => {
     it('has the required SARIF 2.1.0 fields', async () => {
-      const r = await runMain(['check', DEMO_MIGRATIONS, '--stats', path.join(DEMO, 'stats.json'), '--format', 'sarif', '--fail-on', 'never']);
+      const r = await runMain([
+        'check',
+        DEMO_MIGRATIONS,
+        '--stats',
+        path.join(DEMO, 'stats.json'),
+        '--format',
+        'sarif',
+        '--fail-on',
+        'never',
+      ]);
       const log = JSON.parse(r.stdout);
       assert.equal(log.version, '2.1.0');
       assert.match(log.$schema, /sarif-2\.1\.0/);
@@ -329,7 +545,10 @@ describe('cli', function () {
       }
       assert.ok(run.results.length > 0);
       for (const res of run.results) {
-        assert.ok(rules.some((x) => x.id === res.ruleId), `${res.ruleId} is described in rules`);
+        assert.ok(
+          rules.some((x) => x.id === res.ruleId),
+          `${res.ruleId} is described in rules`,
+        );
         assert.equal(rules[res.ruleIndex].id, res.ruleId);
         assert.ok(['error', 'warning', 'note'].includes(res.level));
         assert.ok(res.message.text);
@@ -349,7 +568,12 @@ describe('cli', function () {
       assert.equal(escapeProperty('a:b,c%\n'), 'a%3Ab%2Cc%25%0A');
       const text = 'SELECT 1;\n';
       const analysis: Analysis = {
-        pgVersion: 17, runner: 'plain', statements: [], riskScore: 1, lockedTables: [], wrappedInTransaction: false,
+        pgVersion: 17,
+        runner: 'plain',
+        statements: [],
+        riskScore: 1,
+        lockedTables: [],
+        wrappedInTransaction: false,
         violations: [
           { rule: 'demo-rule', severity: 'warning', message: 'takes 100% of\nthe table, really', span: { start: 0, end: 6 } },
           { rule: 'other', severity: 'info', message: 'multi', span: { start: 0, end: 10 } },
@@ -357,16 +581,30 @@ describe('cli', function () {
       };
       const results: FileResult[] = [{ path: 'db/mig,rations:x.sql', text, lines: new LineIndex(text), analysis }];
       const lines = renderGithub(results).split('\n');
-      assert.equal(lines[0], '::warning file=db/mig%2Crations%3Ax.sql,line=1,col=1,endLine=1,endColumn=6,title=demo-rule::takes 100%25 of%0Athe table, really');
+      assert.equal(
+        lines[0],
+        '::warning file=db/mig%2Crations%3Ax.sql,line=1,col=1,endLine=1,endColumn=6,title=demo-rule::takes 100%25 of%0Athe table, really',
+      );
       assert.equal(lines[1], '::notice file=db/mig%2Crations%3Ax.sql,line=1,endLine=2,title=other::multi');
     });
 
     it('prints one annotation per finding for real files', async () => {
-      const r = await runMain(['check', path.join(RULES, 'constraint-missing-not-valid/bad.sql'), '--stats', RULE_STATS, '--format', 'github']);
+      const r = await runMain([
+        'check',
+        path.join(RULES, 'constraint-missing-not-valid/bad.sql'),
+        '--stats',
+        RULE_STATS,
+        '--format',
+        'github',
+      ]);
       assert.equal(r.code, 1);
       const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error '));
       assert.ok(errors.length >= 2);
-      for (const l of errors) assert.match(l, /^::error file=test-fixtures\/rules\/constraint-missing-not-valid\/bad\.sql,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+::[^\n]+$/);
+      for (const l of errors)
+        assert.match(
+          l,
+          /^::error file=test-fixtures\/rules\/constraint-missing-not-valid\/bad\.sql,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+::[^\n]+$/,
+        );
     });
   });
 
@@ -374,8 +612,16 @@ describe('cli', function () {
     it('text: path:line:col, the source line with a caret underline, the lock table, the risk score', async () => {
       const r = await runMain(['check', path.join(RULES, 'require-concurrent-index-creation/bad.sql'), '--stats', RULE_STATS]);
       const out = r.stdout;
-      assert.match(out, /^test-fixtures\/rules\/require-concurrent-index-creation\/bad\.sql:2:1 error require-concurrent-index-creation CREATE INDEX takes SHARE lock on public\.orders/m);
-      assert.ok(out.includes('2 | CREATE INDEX orders_user_id_idx ON orders (user_id);\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'), out);
+      assert.match(
+        out,
+        /^test-fixtures\/rules\/require-concurrent-index-creation\/bad\.sql:2:1 error require-concurrent-index-creation CREATE INDEX takes SHARE lock on public\.orders/m,
+      );
+      assert.ok(
+        out.includes(
+          '2 | CREATE INDEX orders_user_id_idx ON orders (user_id);\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n',
+        ),
+        out,
+      );
       assert.match(out, /Lock Analysis Table: test-fixtures\/rules\/require-concurrent-index-creation\/bad\.sql\n line \| table/);
       assert.match(out, /\n {4}2 \| public\.orders \(40M rows\)\s+\| SHARE\s+\| writes, DDL \| index build\s+\| ~2 min\n/);
       assert.match(out, /Risk score: \d+\/10 \((low|medium|high|critical)\)/);
@@ -408,7 +654,16 @@ describe('cli', function () {
     });
 
     it('markdown: a summary with the risk, the lock table, the findings', async () => {
-      const r = await runMain(['check', DEMO_MIGRATIONS, '--stats', path.join(DEMO, 'stats.json'), '--format', 'markdown', '--fail-on', 'never']);
+      const r = await runMain([
+        'check',
+        DEMO_MIGRATIONS,
+        '--stats',
+        path.join(DEMO, 'stats.json'),
+        '--format',
+        'markdown',
+        '--fail-on',
+        'never',
+      ]);
       assert.match(r.stdout, /^## pg-preflight: risk .*\d+\/10/);
       assert.match(r.stdout, /\| Line \| Table \| Lock mode \| Blocks \| Rewrite\/scan \| Est\. duration \|/);
       assert.match(r.stdout, /\| 2 \| `public\.orders` \(48M rows\) \| SHARE \| writes, DDL \| index build \| \\?~\d+ min \|/);
@@ -419,7 +674,18 @@ describe('cli', function () {
   describe('--output', () => {
     it('writes the report to the file and nothing to stdout, leaving no temp file', async () => {
       const dir = fs.mkdtempSync(path.join(tmp, 'out-'));
-      const r = await runMain(['check', DEMO_MIGRATIONS, '--stats', path.join(DEMO, 'stats.json'), '--format', 'json', '--fail-on', 'never', '--output', path.join(dir, 'report.json')]);
+      const r = await runMain([
+        'check',
+        DEMO_MIGRATIONS,
+        '--stats',
+        path.join(DEMO, 'stats.json'),
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+        '--output',
+        path.join(dir, 'report.json'),
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, '');
       assert.deepEqual(fs.readdirSync(dir), ['report.json']);
@@ -451,7 +717,10 @@ describe('cli', function () {
       const ctx = new ContextBuilder(REPO, DEMO, [compileGlob('supabase/migrations/*.sql')]);
       const files = fs.readdirSync(DEMO_MIGRATIONS).sort();
       const seen = files.map((f) => ctx.context(path.join(DEMO_MIGRATIONS, f)));
-      assert.deepEqual(seen.map((c) => names(c.priorFiles)), [[], files.slice(0, 1), files.slice(0, 2), files.slice(0, 3)]);
+      assert.deepEqual(
+        seen.map((c) => names(c.priorFiles)),
+        [[], files.slice(0, 1), files.slice(0, 2), files.slice(0, 3)],
+      );
       assert.deepEqual(seen[2].siblingNames, [files[0], files[1], files[3]]);
       // Checked files are the new ones: a checked file that sorts later is not an existing sibling.
       const abs = (f: string) => path.join(DEMO_MIGRATIONS, f);
@@ -473,27 +742,47 @@ describe('cli', function () {
       fs.writeFileSync(path.join(mig, 'migration_lock.toml'), 'provider = "postgresql"\n');
       const ctx = new ContextBuilder(root, root, []);
       const c = ctx.context(path.join(mig, '20240301000000_c/migration.sql'));
-      assert.deepEqual(c.priorFiles.map((f) => f.path), ['prisma/migrations/20240101000000_a/migration.sql', 'prisma/migrations/20240201000000_b/migration.sql']);
+      assert.deepEqual(
+        c.priorFiles.map((f) => f.path),
+        ['prisma/migrations/20240101000000_a/migration.sql', 'prisma/migrations/20240201000000_b/migration.sql'],
+      );
       assert.deepEqual(c.siblingNames, ['20240101000000_a/migration.sql', '20240201000000_b/migration.sql']);
 
       const plain = path.join(root, 'db/migrations');
       fs.mkdirSync(plain, { recursive: true });
-      for (const f of ['10_ten.up.sql', '9_nine.up.sql', '9_nine.down.sql', '11_eleven.up.sql']) fs.writeFileSync(path.join(plain, f), 'SELECT 1;\n');
+      for (const f of ['10_ten.up.sql', '9_nine.up.sql', '9_nine.down.sql', '11_eleven.up.sql'])
+        fs.writeFileSync(path.join(plain, f), 'SELECT 1;\n');
       const p = ctx.context(path.join(plain, '11_eleven.up.sql'));
       assert.deepEqual(names(p.priorFiles), ['9_nine.up.sql', '10_ten.up.sql']);
     });
 
     it('application files: under the project root, outside migration folders, capped with a note', () => {
       const found = collectAppFiles(DEMO, REPO, new Set([DEMO_MIGRATIONS]));
-      assert.deepEqual(found.files.map((f) => f.path), ['test-fixtures/demo/supabase/functions/orders/index.ts']);
+      assert.deepEqual(
+        found.files.map((f) => f.path),
+        ['test-fixtures/demo/supabase/functions/orders/index.ts'],
+      );
       assert.match(found.files[0].text, /total_cents/);
       assert.equal(found.note, undefined);
 
       const root = fs.mkdtempSync(path.join(tmp, 'app-'));
       for (const d of ['src', 'node_modules/pkg', 'dist', 'migrations', '.git']) fs.mkdirSync(path.join(root, d), { recursive: true });
-      for (const f of ['src/a.ts', 'src/b.py', 'src/c.go', 'src/d.txt', 'node_modules/pkg/x.js', 'dist/x.js', 'migrations/1_x.sql', '.git/x.js']) fs.writeFileSync(path.join(root, f), 'select total_cents from orders\n');
+      for (const f of [
+        'src/a.ts',
+        'src/b.py',
+        'src/c.go',
+        'src/d.txt',
+        'node_modules/pkg/x.js',
+        'dist/x.js',
+        'migrations/1_x.sql',
+        '.git/x.js',
+      ])
+        fs.writeFileSync(path.join(root, f), 'select total_cents from orders\n');
       fs.writeFileSync(path.join(root, 'src/big.js'), 'x'.repeat(1024 * 1024 + 1));
-      assert.deepEqual(collectAppFiles(root, root, new Set()).files.map((f) => f.path), ['src/a.ts', 'src/b.py', 'src/c.go']);
+      assert.deepEqual(
+        collectAppFiles(root, root, new Set()).files.map((f) => f.path),
+        ['src/a.ts', 'src/b.py', 'src/c.go'],
+      );
       const capped = collectAppFiles(root, root, new Set(), { files: 2, bytes: 1e9 });
       assert.equal(capped.files.length, 2);
       assert.match(capped.note ?? '', /stopped after 2 files/);
@@ -512,7 +801,8 @@ describe('cli', function () {
       // The same file in a folder without the index migration: the finding appears.
       const mig = path.join(fs.mkdtempSync(path.join(tmp, 'ctx-')), 'supabase/migrations');
       fs.mkdirSync(mig, { recursive: true });
-      for (const f of ['20240101000000_init.sql', '20240401000000_constraints.sql']) fs.copyFileSync(path.join(DEMO_MIGRATIONS, f), path.join(mig, f));
+      for (const f of ['20240101000000_init.sql', '20240401000000_constraints.sql'])
+        fs.copyFileSync(path.join(DEMO_MIGRATIONS, f), path.join(mig, f));
       assert.equal(await fkFindings(path.join(mig, '20240401000000_constraints.sql')), 1);
     });
   });
@@ -521,7 +811,9 @@ describe('cli', function () {
     if (!RULE_LIST.some((r) => r.id === 'migration-out-of-order')) this.skip();
     const ordering = async (args: string[]) => {
       const r = await runMain(['check', ...args, '--format', 'json', '--fail-on', 'never', '--no-app-refs']);
-      return JSON.parse(r.stdout).files.flatMap((f: { path: string; findings: { rule: string }[] }) => f.findings.filter((x) => x.rule === 'migration-out-of-order').map(() => path.basename(f.path)));
+      return JSON.parse(r.stdout).files.flatMap((f: { path: string; findings: { rule: string }[] }) =>
+        f.findings.filter((x) => x.rule === 'migration-out-of-order').map(() => path.basename(f.path)),
+      );
     };
     assert.deepEqual(await ordering([DEMO_MIGRATIONS]), []);
     assert.deepEqual(await ordering([path.join(DEMO_MIGRATIONS, '20240301000000_add_index.sql')]), ['20240301000000_add_index.sql']);
@@ -558,7 +850,10 @@ describe('cli', function () {
       const r = runBin(['stats', '--database-url', url, '--output', out]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^pg-preflight: wrote statistics for \d+ tables from postgres@127\.0\.0\.1:\d+\/pgpf_cli_\d+ to .*stats\.json\n$/);
+      assert.match(
+        r.stderr,
+        /^pg-preflight: wrote statistics for \d+ tables from postgres@127\.0\.0\.1:\d+\/pgpf_cli_\d+ to .*stats\.json\n$/,
+      );
       const v = validateStatsSnapshot(JSON.parse(fs.readFileSync(out, 'utf8')));
       assert.ok(v.ok, v.ok ? '' : v.error);
       const orders = v.snapshot.tables.find((t) => t.schema === 'public' && t.name === 'orders');

@@ -37,7 +37,12 @@ function withUser(url: string, user: string, password?: string, database?: strin
 }
 
 /** Expects collectStats to fail with `code`; checks the message is one line and free of `secret`. */
-async function expectFailure(url: string, code: CollectErrorCode, secret: string, opts: Parameters<typeof collectStats>[1] = {}): Promise<CollectError> {
+async function expectFailure(
+  url: string,
+  code: CollectErrorCode,
+  secret: string,
+  opts: Parameters<typeof collectStats>[1] = {},
+): Promise<CollectError> {
   let caught: unknown;
   try {
     await collectStats(url, opts);
@@ -207,13 +212,19 @@ describe('collectStats on a real PostgreSQL', function () {
       assert.ok(Math.abs(Date.parse(snap.capturedAt) - Date.now()) < 60_000, `capturedAt ${snap.capturedAt}`);
       assert.equal(snap.source, `postgres@127.0.0.1:${pg.port}/postgres`);
       assert.equal(snap.inRecovery, undefined, 'a primary is not in recovery');
-      assert.deepEqual(snap.tables.filter((t) => t.incomplete).map((t) => t.name), [], 'nothing was locked');
+      assert.deepEqual(
+        snap.tables.filter((t) => t.incomplete).map((t) => t.name),
+        [],
+        'nothing was locked',
+      );
     });
 
     it('holds exactly the relations of the requested schema, sorted by name', () => {
       assert.deepEqual(
         snap.tables.map((t) => `${t.schema}.${t.name}:${t.kind}`),
-        ['customers:table', 'events:partitioned', 'events_2024:table', 'events_2025:table', 'open_orders:view', 'orders:table'].map((s) => `${SCHEMA}.${s}`),
+        ['customers:table', 'events:partitioned', 'events_2024:table', 'events_2025:table', 'open_orders:view', 'orders:table'].map(
+          (s) => `${SCHEMA}.${s}`,
+        ),
       );
     });
 
@@ -290,7 +301,10 @@ describe('collectStats on a real PostgreSQL', function () {
         [true, true, true, ['id']],
       );
       assert.deepEqual(ix.orders_customer_id_idx.columns, ['customer_id']);
-      assert.equal(ix.orders_customer_id_idx.definition, `CREATE INDEX orders_customer_id_idx ON ${SCHEMA}.orders USING btree (customer_id)`);
+      assert.equal(
+        ix.orders_customer_id_idx.definition,
+        `CREATE INDEX orders_customer_id_idx ON ${SCHEMA}.orders USING btree (customer_id)`,
+      );
       assert.deepEqual(ix.orders_status_lower_idx.columns, ['lower(status::text)', 'created_at'], 'expression keys, no INCLUDE columns');
       assert.equal(ix.orders_status_uniq.valid, false, 'the failed CREATE INDEX CONCURRENTLY left an invalid index');
       assert.equal(ix.orders_status_uniq.unique, true);
@@ -322,14 +336,23 @@ describe('collectStats on a real PostgreSQL', function () {
       assert.equal(trace[0].sql, 'BEGIN READ ONLY');
       assert.equal(trace[trace.length - 1].sql, 'ROLLBACK');
       const inTx = trace.slice(1);
-      assert.ok(inTx.every((t) => t.readOnly !== undefined), 'every statement after BEGIN was probed');
+      assert.ok(
+        inTx.every((t) => t.readOnly !== undefined),
+        'every statement after BEGIN was probed',
+      );
       for (const t of inTx) {
         assert.equal(t.readOnly, 'on', `not read-only before: ${t.sql}`);
         assert.equal(t.xid, null, `a transaction id was assigned (a write happened) before: ${t.sql}`);
       }
-      assert.ok(inTx.some((t) => /^SET LOCAL statement_timeout = 15000$/.test(t.sql)), 'sets statement_timeout');
+      assert.ok(
+        inTx.some((t) => /^SET LOCAL statement_timeout = 15000$/.test(t.sql)),
+        'sets statement_timeout',
+      );
       assert.equal(trace[trace.length - 1].statementTimeout, '15s', 'statement_timeout applied (default 15000 ms)');
-      assert.ok(!trace.some((t) => /^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|COMMIT)\b/i.test(t.sql)), 'no write or COMMIT sent');
+      assert.ok(
+        !trace.some((t) => /^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|COMMIT)\b/i.test(t.sql)),
+        'no write or COMMIT sent',
+      );
     });
 
     it('closed its connection', () => {
@@ -361,7 +384,10 @@ describe('collectStats on a real PostgreSQL', function () {
         assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
         const orders = snap.tables.find((t) => t.name === 'orders')!;
         // Estimated from relpages (as of the VACUUM): at least the main fork, and the same order of magnitude.
-        assert.ok(orders.tableBytes >= exact.rows[0].main && orders.tableBytes < exact.rows[0].main * 2, `estimate ${orders.tableBytes} vs ${exact.rows[0].main}`);
+        assert.ok(
+          orders.tableBytes >= exact.rows[0].main && orders.tableBytes < exact.rows[0].main * 2,
+          `estimate ${orders.tableBytes} vs ${exact.rows[0].main}`,
+        );
         assert.ok(orders.indexBytes > 0);
         assert.equal(orders.rows, 4950);
         assert.equal(orders.inserts, 5000);
@@ -425,9 +451,17 @@ describe('collectStats on a real PostgreSQL', function () {
         assert.equal(a.rows, 100);
         assert.deepEqual(
           a.columns.map((c) => [c.name, c.identity ?? null, c.generated ?? null, c.generationExpression ?? null]),
-          [['id', 'always', null, null], ['name', null, null, null], ['doubled', null, 'stored', '(id * 2)'], ['tripled', null, 'virtual', '(id * 3)']],
+          [
+            ['id', 'always', null, null],
+            ['name', null, null, null],
+            ['doubled', null, 'stored', '(id * 2)'],
+            ['tripled', null, 'virtual', '(id * 3)'],
+          ],
         );
-        assert.ok(a.constraints.some((c) => c.type === 'n' && c.definition === 'NOT NULL name' && c.columns[0] === 'name'), 'PG 18 NOT NULL constraint');
+        assert.ok(
+          a.constraints.some((c) => c.type === 'n' && c.definition === 'NOT NULL name' && c.columns[0] === 'name'),
+          'PG 18 NOT NULL constraint',
+        );
         const fk = snap.tables.find((t) => t.name === 'b')!.constraints.find((c) => c.type === 'f')!;
         assert.deepEqual([fk.validated, fk.references, fk.columns], [false, 'public.a', ['a_id']]);
       } finally {
@@ -457,7 +491,9 @@ describe('collectStats on a real PostgreSQL', function () {
       const srv = await tcpServer(() => undefined);
       try {
         const started = Date.now();
-        const e = await expectFailure(`postgres://app:S3cret-timeout@127.0.0.1:${srv.port}/app`, 'timeout', 'S3cret-timeout', { connectTimeoutMs: 400 });
+        const e = await expectFailure(`postgres://app:S3cret-timeout@127.0.0.1:${srv.port}/app`, 'timeout', 'S3cret-timeout', {
+          connectTimeoutMs: 400,
+        });
         const elapsed = Date.now() - started;
         assert.ok(elapsed >= 350 && elapsed < 5000, `failed after ${elapsed} ms`);
         assert.match(e.message, /timed out/);
@@ -528,7 +564,10 @@ describe('collectStats on a real PostgreSQL', function () {
         const deadline = Date.now() + 10_000;
         let e: unknown;
         for (;;) {
-          e = await collectStats(wrong).then(() => undefined, (err) => err);
+          e = await collectStats(wrong).then(
+            () => undefined,
+            (err) => err,
+          );
           if (e instanceof CollectError && e.code === 'auth') break;
           if (Date.now() > deadline) assert.fail(`wrong password not rejected: ${String(e)}`);
           await new Promise((r) => setTimeout(r, 100));
@@ -567,13 +606,38 @@ describe('collectStats on a real PostgreSQL', function () {
       ['server shut down', pgError('57P01', 'terminating connection due to administrator command'), 'query', 'dropped'],
       ['connection lost mid-query', new Error('Connection terminated unexpectedly'), 'query', 'dropped'],
       ['reset by peer', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'query', 'dropped'],
-      ['pg_hba demands SSL', pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1", user "app", database "app", no encryption'), 'connect', 'tls'],
-      ['pg_hba demands SSL (PG 11-13 wording)', pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1", user "app", database "app", SSL off'), 'connect', 'tls'],
-      ['no pg_hba entry', pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1", user "app", database "app", SSL encryption'), 'connect', 'auth'],
+      [
+        'pg_hba demands SSL',
+        pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1", user "app", database "app", no encryption'),
+        'connect',
+        'tls',
+      ],
+      [
+        'pg_hba demands SSL (PG 11-13 wording)',
+        pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1", user "app", database "app", SSL off'),
+        'connect',
+        'tls',
+      ],
+      [
+        'no pg_hba entry',
+        pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1", user "app", database "app", SSL encryption'),
+        'connect',
+        'auth',
+      ],
       ['password auth', pgError('28P01', 'password authentication failed for user "app"'), 'connect', 'auth'],
       ['no password given', new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'), 'connect', 'auth'],
-      ['self-signed certificate', Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), 'connect', 'tls'],
-      ['certificate chain', Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), 'connect', 'tls'],
+      [
+        'self-signed certificate',
+        Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+        'connect',
+        'tls',
+      ],
+      [
+        'certificate chain',
+        Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+        'connect',
+        'tls',
+      ],
       ['DNS timeout', Object.assign(new Error('getaddrinfo EAI_AGAIN db.example.com'), { code: 'EAI_AGAIN' }), 'connect', 'unknown-host'],
       ['TCP timeout', Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:5432'), { code: 'ETIMEDOUT' }), 'connect', 'timeout'],
       ['pg connect timeout', new Error('timeout expired'), 'connect', 'timeout'],

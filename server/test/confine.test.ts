@@ -100,7 +100,10 @@ describe('confinement: globs, paths and workspace trust', function () {
       const capped = collectAppFiles(root, root, new Set(), { files: 100, bytes: 1e9, dirs: 10 });
       assert.deepEqual(capped.files, []);
       assert.match(capped.note!, /stopped after 10 folders/);
-      assert.deepEqual(collectAppFiles(root, root, new Set(), { files: 100, bytes: 1e9, dirs: 100 }).files.map((f) => f.path), ['zz/a.ts']);
+      assert.deepEqual(
+        collectAppFiles(root, root, new Set(), { files: 100, bytes: 1e9, dirs: 100 }).files.map((f) => f.path),
+        ['zz/a.ts'],
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -139,7 +142,10 @@ describe('confinement: globs, paths and workspace trust', function () {
       write(deepPath(27, 'y.sql'), 'SELECT 1;\n');
       const r = runBin(['check', '--format', 'json'], dir);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(JSON.parse(r.stdout).files.map((f: { path: string }) => f.path), [deepPath(27, 'x')]);
+      assert.deepEqual(
+        JSON.parse(r.stdout).files.map((f: { path: string }) => f.path),
+        [deepPath(27, 'x')],
+      );
       assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
     });
 
@@ -164,7 +170,10 @@ describe('confinement: globs, paths and workspace trust', function () {
         write('.pg-preflight.json', JSON.stringify({ migrationGlobs: [glob] }));
         const r = runBin(['check'], dir);
         assert.equal(r.code, 2);
-        assert.match(r.stderr.trim(), /^pg-preflight: \.pg-preflight\.json: migrationGlobs\[0\]: must (be relative to|stay inside) the project root[^\n]*$/);
+        assert.match(
+          r.stderr.trim(),
+          /^pg-preflight: \.pg-preflight\.json: migrationGlobs\[0\]: must (be relative to|stay inside) the project root[^\n]*$/,
+        );
       });
     }
 
@@ -173,7 +182,10 @@ describe('confinement: globs, paths and workspace trust', function () {
       write('migrations/1_a.sql', 'SELECT 1;\n');
       const r = runBin(['check'], dir);
       assert.equal(r.code, 2);
-      assert.match(r.stderr.trim(), /^pg-preflight: \.pg-preflight\.json: statsFile must be a path inside the folder of \.pg-preflight\.json/);
+      assert.match(
+        r.stderr.trim(),
+        /^pg-preflight: \.pg-preflight\.json: statsFile must be a path inside the folder of \.pg-preflight\.json/,
+      );
     });
 
     it('a config that is not JSON: the position, not the text', () => {
@@ -209,7 +221,11 @@ describe('confinement: globs, paths and workspace trust', function () {
       // 20 folders and a name the pattern does not match: the backtracking matcher took seconds to say
       // no (5.9 s at 18 segments, 38 s at 22), blocking every request meanwhile.
       const deep = deepPath(20, 'y.sql');
-      const { project, c } = await start({ '.pg-preflight.json': JSON.stringify({ migrationGlobs: [PATHOLOGICAL] }), [deep]: '', 'other.sql': '' });
+      const { project, c } = await start({
+        '.pg-preflight.json': JSON.stringify({ migrationGlobs: [PATHOLOGICAL] }),
+        [deep]: '',
+        'other.sql': '',
+      });
       await c.open(project.uri('other.sql'), 'CREATE INDEX i ON t (a);\n');
       await c.diagnostics(project.uri('other.sql'));
       await c.open(project.uri(deep), 'ALTER TABLE t ADD COLUMN b int NOT NULL;\n');
@@ -222,11 +238,17 @@ describe('confinement: globs, paths and workspace trust', function () {
     });
 
     it('a malformed migrationGlobs is a settings problem naming migrationGlobs[i]; the document is still linted', async () => {
-      const { project, c } = await start({ '.pg-preflight.json': JSON.stringify({ migrationGlobs: ['[z-a]/*.sql'] }), 'migrations/1_a.sql': '' });
+      const { project, c } = await start({
+        '.pg-preflight.json': JSON.stringify({ migrationGlobs: ['[z-a]/*.sql'] }),
+        'migrations/1_a.sql': '',
+      });
       await c.open(project.uri('migrations/1_a.sql'), 'CREATE INDEX i ON t (a);\n');
       const ds = await c.diagnostics(project.uri('migrations/1_a.sql'));
       assert.ok(ds.some((d) => d.code === 'require-concurrent-index-creation'));
-      assert.ok(shown(c).some((l) => /\.pg-preflight\.json: migrationGlobs\[0\]: character range z-a is out of order$/.test(l)), shown(c).join('\n'));
+      assert.ok(
+        shown(c).some((l) => /\.pg-preflight\.json: migrationGlobs\[0\]: character range z-a is out of order$/.test(l)),
+        shown(c).join('\n'),
+      );
     });
 
     it('a statsFile outside the project is not read (absolute, or a symbolic link out); no content is logged', async () => {
@@ -241,8 +263,12 @@ describe('confinement: globs, paths and workspace trust', function () {
           await c.diagnostics(project.uri('m.sql'));
           const la = (await c.executeCommand(COMMANDS.showLockAnalysis, [project.uri('m.sql')])) as LockAnalysis;
           assert.equal(la.statsSource, 'none');
-          const expected = statsFile === secret ? /statsFile must be a path inside the folder/ : /statsFile link\.json: is outside the project folder/;
-          assert.ok(shown(c).some((l) => expected.test(l)), shown(c).join('\n'));
+          const expected =
+            statsFile === secret ? /statsFile must be a path inside the folder/ : /statsFile link\.json: is outside the project folder/;
+          assert.ok(
+            shown(c).some((l) => expected.test(l)),
+            shown(c).join('\n'),
+          );
           assert.ok(!c.serverLog.some((l) => /SECRET|root:x/.test(l)), c.serverLog.join('\n'));
         }
       } finally {
@@ -251,16 +277,27 @@ describe('confinement: globs, paths and workspace trust', function () {
     });
 
     it('a statsFile inside the project that is not JSON: the problem quotes none of it', async () => {
-      const { project, c } = await start({ '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }), 'stats.json': SECRET, 'm.sql': '' });
+      const { project, c } = await start({
+        '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }),
+        'stats.json': SECRET,
+        'm.sql': '',
+      });
       await c.open(project.uri('m.sql'), 'SELECT 1;\n');
       await c.diagnostics(project.uri('m.sql'));
-      assert.ok(shown(c).some((l) => /statsFile stats\.json: not a statistics snapshot: invalid JSON/.test(l)), shown(c).join('\n'));
+      assert.ok(
+        shown(c).some((l) => /statsFile stats\.json: not a statistics snapshot: invalid JSON/.test(l)),
+        shown(c).join('\n'),
+      );
       assert.ok(!c.serverLog.some((l) => /SECRET|root:x/.test(l)), c.serverLog.join('\n'));
     });
 
     describe('workspace trust', () => {
       const files = () => ({
-        '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json', docsBaseUrl: 'https://docs.example.invalid/rules/', scratchDatabaseUrls: ['postgresql://u@127.0.0.1:1/scratch'] }),
+        '.pg-preflight.json': JSON.stringify({
+          statsFile: 'stats.json',
+          docsBaseUrl: 'https://docs.example.invalid/rules/',
+          scratchDatabaseUrls: ['postgresql://u@127.0.0.1:1/scratch'],
+        }),
         'stats.json': fs.readFileSync(STATS_FIXTURE, 'utf8'),
         'supabase/migrations/1_a.sql': '',
       });
@@ -279,14 +316,23 @@ describe('confinement: globs, paths and workspace trust', function () {
         const before = await state(c, uri);
         assert.equal(before.stats, 'none');
         assert.ok(before.href && !before.href.startsWith('https://docs.example.invalid/'), before.href);
-        assert.ok(c.serverLog.some((l) => /untrusted workspace: ignoring statsFile, scratchDatabaseUrls, docsBaseUrl/.test(l)), c.serverLog.join('\n'));
-        const v = (await c.executeCommand(COMMANDS.verifyLocks, [uri, { databaseUrl: 'postgresql://u@127.0.0.1:1/scratch' }])) as VerifyLocksResult;
+        assert.ok(
+          c.serverLog.some((l) => /untrusted workspace: ignoring statsFile, scratchDatabaseUrls, docsBaseUrl/.test(l)),
+          c.serverLog.join('\n'),
+        );
+        const v = (await c.executeCommand(COMMANDS.verifyLocks, [
+          uri,
+          { databaseUrl: 'postgresql://u@127.0.0.1:1/scratch' },
+        ])) as VerifyLocksResult;
         assert.equal(v.traced, false);
         assert.match(v.reason!, /not marked as a scratch database/);
 
         const v2 = c.version(uri);
         await c.notify(WORKSPACE_TRUST_NOTIFICATION, { trusted: true });
-        await c.waitFor(uri, (p) => p.version === v2 && p.diagnostics.some((d) => d.codeDescription?.href?.startsWith('https://docs.example.invalid/')));
+        await c.waitFor(
+          uri,
+          (p) => p.version === v2 && p.diagnostics.some((d) => d.codeDescription?.href?.startsWith('https://docs.example.invalid/')),
+        );
         const after = await state(c, uri);
         assert.equal(after.stats, 'file');
         assert.equal(after.href, 'https://docs.example.invalid/rules/require-concurrent-index-creation.md');

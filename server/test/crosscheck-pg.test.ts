@@ -94,12 +94,21 @@ describe('cross-check cases on PostgreSQL 15', function () {
   });
 
   it('no case expected safe rewrites an existing table', () => {
-    const wrong = cases.filter((c) => c.expect === 'safe' && runs.get(c.id)!.rewritten.length).map((c) => `${c.id}: rewrote ${runs.get(c.id)!.rewritten.join(', ')}`);
+    const wrong = cases
+      .filter((c) => c.expect === 'safe' && runs.get(c.id)!.rewritten.length)
+      .map((c) => `${c.id}: rewrote ${runs.get(c.id)!.rewritten.join(', ')}`);
     assert.deepEqual(wrong, []);
   });
 
   it('every case expected dangerous for a rewrite rewrites an existing table', () => {
-    const rewriteCases = cases.filter((c) => c.expect === 'dangerous' && !c.fails && !REWRITE_NOT_EXPECTED.has(c.id) && c.rules.some((r) => REWRITE_RULES.includes(r)) && c.rules.every((r) => REWRITE_RULES.includes(r)));
+    const rewriteCases = cases.filter(
+      (c) =>
+        c.expect === 'dangerous' &&
+        !c.fails &&
+        !REWRITE_NOT_EXPECTED.has(c.id) &&
+        c.rules.some((r) => REWRITE_RULES.includes(r)) &&
+        c.rules.every((r) => REWRITE_RULES.includes(r)),
+    );
     assert.ok(rewriteCases.length >= 25, `only ${rewriteCases.length} rewrite cases`);
     const wrong = rewriteCases.filter((c) => !runs.get(c.id)!.rewritten.length).map((c) => c.id);
     assert.deepEqual(wrong, []);

@@ -9,7 +9,7 @@ import { judgePreflight, judgeSquawkAll, loadCases, loadCrossStats, pct, report,
 const FLOOR_DANGEROUS_CAUGHT = 98.5;
 const FLOOR_SAFE_CLEAN = 100;
 
-describe('cross-check against the peers\' test suites', () => {
+describe("cross-check against the peers' test suites", () => {
   before(loadParser);
 
   it('has 200+ well-formed cases, both kinds', () => {
@@ -26,7 +26,10 @@ describe('cross-check against the peers\' test suites', () => {
     const squawk = judgeSquawkAll(cases);
     console.log(report(cases, pre, squawk));
     const s = score(cases, pre);
-    assert.ok(pct(s.caught, s.dangerous) >= FLOOR_DANGEROUS_CAUGHT, `dangerous caught ${pct(s.caught, s.dangerous)}% < floor ${FLOOR_DANGEROUS_CAUGHT}%`);
+    assert.ok(
+      pct(s.caught, s.dangerous) >= FLOOR_DANGEROUS_CAUGHT,
+      `dangerous caught ${pct(s.caught, s.dangerous)}% < floor ${FLOOR_DANGEROUS_CAUGHT}%`,
+    );
     assert.ok(pct(s.clean, s.safe) >= FLOOR_SAFE_CLEAN, `safe clean ${pct(s.clean, s.safe)}% < floor ${FLOOR_SAFE_CLEAN}%`);
   });
 });

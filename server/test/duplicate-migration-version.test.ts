@@ -4,7 +4,9 @@ import { strict as assert } from 'node:assert';
 import { analyze } from '../src/core/analyze';
 
 function duplicates(path: string, siblingNames: string[]): string[] {
-  return analyze({ text: 'SELECT 1;\n', path, siblingNames }).violations.filter((v) => v.rule === 'duplicate-migration-version').map((v) => v.message);
+  return analyze({ text: 'SELECT 1;\n', path, siblingNames })
+    .violations.filter((v) => v.rule === 'duplicate-migration-version')
+    .map((v) => v.message);
 }
 
 describe('duplicate-migration-version', () => {

@@ -6,12 +6,32 @@ import { analyze } from '../src/core/analyze';
 import { loadParser } from '../src/core/syntax/parse';
 
 function table(name: string, rows: number, tableBytes: number, columns: TableStats['columns']): TableStats {
-  return { schema: 'public', name, kind: 'table', rows, totalBytes: tableBytes, tableBytes, indexBytes: 0, inserts: 0, updates: 0, deletes: 0, seqScans: 0, idxScans: 0, columns, indexes: [], constraints: [] };
+  return {
+    schema: 'public',
+    name,
+    kind: 'table',
+    rows,
+    totalBytes: tableBytes,
+    tableBytes,
+    indexBytes: 0,
+    inserts: 0,
+    updates: 0,
+    deletes: 0,
+    seqScans: 0,
+    idxScans: 0,
+    columns,
+    indexes: [],
+    constraints: [],
+  };
 }
 const snap = (withDistinct: boolean): StatsSnapshot => ({
-  formatVersion: 1, capturedAt: '2026-01-01T00:00:00Z', serverVersionNum: 150000,
+  formatVersion: 1,
+  capturedAt: '2026-01-01T00:00:00Z',
+  serverVersionNum: 150000,
   tables: [
-    table('users', 1_000_000, 234e6, [{ name: 'id', type: 'bigint', notNull: true, avgWidth: 8, ...(withDistinct ? { nDistinct: -1 } : {}) }]),
+    table('users', 1_000_000, 234e6, [
+      { name: 'id', type: 'bigint', notNull: true, avgWidth: 8, ...(withDistinct ? { nDistinct: -1 } : {}) },
+    ]),
     table('orders', 3_000_000, 205e6, [
       { name: 'user_id', type: 'bigint', notNull: true, avgWidth: 8, ...(withDistinct ? { nDistinct: -0.33 } : {}) },
       { name: 'status', type: 'text', notNull: true, avgWidth: 5, ...(withDistinct ? { nDistinct: 2 } : {}) },
@@ -19,7 +39,12 @@ const snap = (withDistinct: boolean): StatsSnapshot => ({
   ],
 });
 const seconds = (sql: string, s: StatsSnapshot, speedFactor = 1) => {
-  const a = analyze({ text: sql, stats: s, pgVersion: 15, settings: { ...DEFAULT_SETTINGS, throughput: { ...DEFAULT_SETTINGS.throughput, speedFactor } } });
+  const a = analyze({
+    text: sql,
+    stats: s,
+    pgVersion: 15,
+    settings: { ...DEFAULT_SETTINGS, throughput: { ...DEFAULT_SETTINGS.throughput, speedFactor } },
+  });
   return Object.fromEntries(a.statements[a.statements.length - 1].locks.map((l) => [l.relation, l.estimatedSeconds]));
 };
 
@@ -31,7 +56,10 @@ describe('duration estimates', () => {
     const scanBoth = (234e6 + 205e6) / 500e6;
     assert.ok(t['public.orders']! > scanBoth * 3, `${t['public.orders']} vs a scan of both ${scanBoth}`);
     assert.equal(t['public.users'], t['public.orders']);
-    const v = seconds('ALTER TABLE orders ADD CONSTRAINT f FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID; ALTER TABLE orders VALIDATE CONSTRAINT f;', snap(true));
+    const v = seconds(
+      'ALTER TABLE orders ADD CONSTRAINT f FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID; ALTER TABLE orders VALIDATE CONSTRAINT f;',
+      snap(true),
+    );
     assert.equal(v['public.orders'], t['public.orders']);
   });
 

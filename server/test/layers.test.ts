@@ -55,7 +55,10 @@ describe('layers: the import graph', () => {
 
   it('finds the source tree', () => {
     assert.ok(files.length > 100, `only ${files.length} files under ${SRC}`);
-    assert.deepEqual(importsOf(`import { a } from './x';\nconst y = await import('../y');\n// import z from 'node:fs'\nexport * from "./w";`), ['./x', '../y', './w']);
+    assert.deepEqual(
+      importsOf(`import { a } from './x';\nconst y = await import('../y');\n// import z from 'node:fs'\nexport * from "./w";`),
+      ['./x', '../y', './w'],
+    );
   });
 
   it('every import follows the layer rules', () => {
@@ -64,7 +67,10 @@ describe('layers: the import graph', () => {
       const from = layerOf(f.rel);
       for (const spec of importsOf(fs.readFileSync(f.abs, 'utf8'))) {
         if (spec.startsWith('.')) {
-          const target = path.relative(SRC, path.resolve(path.dirname(f.abs), spec)).split(path.sep).join('/');
+          const target = path
+            .relative(SRC, path.resolve(path.dirname(f.abs), spec))
+            .split(path.sep)
+            .join('/');
           if (target.startsWith('..')) {
             broken.push(`${f.rel} imports ${spec}, outside server/src`);
             continue;
@@ -78,7 +84,8 @@ describe('layers: the import graph', () => {
         const isNode = spec.startsWith('node:') || builtinModules.includes(pkg);
         if (from === 'core' || from === 'entry') {
           if (isNode) broken.push(`${f.rel} (core) imports the Node module ${spec}`);
-          else if (!CORE_PACKAGES.has(pkg)) broken.push(`${f.rel} (core) imports ${spec}: the core uses only ${[...CORE_PACKAGES].join(', ')}`);
+          else if (!CORE_PACKAGES.has(pkg))
+            broken.push(`${f.rel} (core) imports ${spec}: the core uses only ${[...CORE_PACKAGES].join(', ')}`);
           else if (pkg === '@pg-preflight/shared' && spec !== pkg) broken.push(`${f.rel} (core) imports ${spec}: only shared's pure entry`);
         }
         if (LSP_PACKAGES.test(spec) && from !== 'lsp') broken.push(`${f.rel} (${from}) imports ${spec}: only lsp/ sees LSP types`);

@@ -18,14 +18,21 @@ import { loadParser } from '../src/core/syntax/parse';
 import { assertModelMatches, modelSaysRefused } from './support/corpus-check';
 import { majorOf, type SqlEngine } from './support/engine';
 import { loadCorpus, observeForm, openPgLockFixture, type CorpusForm, type Observation, type ObservedRelation } from './support/observe';
-import { declaredEmbeddedPostgres, embeddedPostgresBinDir, startThrowawayPostgres, type EmbeddedPostgresPackage, type ThrowawayPostgres } from './support/postgres';
+import {
+  declaredEmbeddedPostgres,
+  embeddedPostgresBinDir,
+  startThrowawayPostgres,
+  type EmbeddedPostgresPackage,
+  type ThrowawayPostgres,
+} from './support/postgres';
 
 const forms = loadCorpus();
 const packages = declaredEmbeddedPostgres();
 
 /** Forms refused below their min-pg whose refusal the model cannot know, and why. */
 const REFUSAL_MODEL_CANNOT_SEE: Record<string, string> = {
-  'add-column-volatile-default-gen-random-uuid': 'before PG 13 gen_random_uuid() comes from the pgcrypto extension, which the database may have',
+  'add-column-volatile-default-gen-random-uuid':
+    'before PG 13 gen_random_uuid() comes from the pgcrypto extension, which the database may have',
 };
 
 interface Claim {
@@ -36,10 +43,12 @@ interface Claim {
 }
 
 const refusedBefore = (first: number, message: RegExp) => (o: Observation, v: number) => {
-  if (v < first) return o.error && message.test(o.error) ? undefined : `expected an error matching ${message} on PG ${v}, got ${o.error ?? 'success'}`;
+  if (v < first)
+    return o.error && message.test(o.error) ? undefined : `expected an error matching ${message} on PG ${v}, got ${o.error ?? 'success'}`;
   return o.error ? `refused on PG ${v}: ${o.error}` : undefined;
 };
-const claimed = (what: string, actual: unknown, wanted: unknown) => (actual === wanted ? undefined : `${what}: observed ${String(actual)}, claimed ${String(wanted)}`);
+const claimed = (what: string, actual: unknown, wanted: unknown) =>
+  actual === wanted ? undefined : `${what}: observed ${String(actual)}, claimed ${String(wanted)}`;
 
 /** The version differences the docs and the model state (shared/PG-VERSIONS.md, locks/index.ts, pgtypes.ts). */
 const CLAIMS: Claim[] = [
@@ -56,7 +65,8 @@ const CLAIMS: Claim[] = [
   {
     says: 'ATTACH PARTITION takes ACCESS EXCLUSIVE on the parent on 11, SHARE UPDATE EXCLUSIVE from 12',
     form: 'attach-partition',
-    check: (o, v, rel) => o.error ?? claimed('events mode', rel('public.events')?.mode, v < 12 ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock'),
+    check: (o, v, rel) =>
+      o.error ?? claimed('events mode', rel('public.events')?.mode, v < 12 ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock'),
   },
   {
     says: 'timestamp -> timestamptz with a UTC session rewrites the table on 11, not from 12',
@@ -71,7 +81,8 @@ const CLAIMS: Claim[] = [
   {
     says: 'generated columns exist from 12 (and ADD COLUMN ... STORED rewrites)',
     form: 'add-column-generated-stored',
-    check: (o, v, rel) => refusedBefore(12, /syntax error/)(o, v) ?? (v >= 12 ? claimed('users rewrite', rel('public.users')?.rewrite, true) : undefined),
+    check: (o, v, rel) =>
+      refusedBefore(12, /syntax error/)(o, v) ?? (v >= 12 ? claimed('users rewrite', rel('public.users')?.rewrite, true) : undefined),
   },
   {
     says: 'gen_random_uuid() is core from 13',
@@ -91,7 +102,8 @@ const CLAIMS: Claim[] = [
   {
     says: 'DETACH PARTITION takes SHARE UPDATE EXCLUSIVE on the partition before 14, ACCESS EXCLUSIVE from 14',
     form: 'detach-partition',
-    check: (o, v, rel) => o.error ?? claimed('events_2024 mode', rel('public.events_2024')?.mode, v < 14 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock'),
+    check: (o, v, rel) =>
+      o.error ?? claimed('events_2024 mode', rel('public.events_2024')?.mode, v < 14 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock'),
   },
   {
     says: 'GRANT takes no lock on the table before 18 (ACCESS SHARE from 18)',
@@ -116,7 +128,8 @@ const CLAIMS: Claim[] = [
   {
     says: 'DROP STATISTICS takes no lock on the table on 11, SHARE UPDATE EXCLUSIVE from 12',
     form: 'drop-statistics',
-    check: (o, v, rel) => o.error ?? claimed('accounts mode', rel('public.accounts')?.mode, v < 12 ? undefined : 'ShareUpdateExclusiveLock'),
+    check: (o, v, rel) =>
+      o.error ?? claimed('accounts mode', rel('public.accounts')?.mode, v < 12 ? undefined : 'ShareUpdateExclusiveLock'),
   },
   {
     says: 'DROP NOT NULL of a nullable column of an inheritance parent still locks the child (ACCESS EXCLUSIVE) before 18',
@@ -126,7 +139,8 @@ const CLAIMS: Claim[] = [
   {
     says: 'ADD GENERATED ... AS IDENTITY on a partitioned table reaches the partitions from 17',
     form: 'add-identity-partitioned',
-    check: (o, v, rel) => o.error ?? claimed('events_2024 mode', rel('public.events_2024')?.mode, v < 17 ? undefined : 'AccessExclusiveLock'),
+    check: (o, v, rel) =>
+      o.error ?? claimed('events_2024 mode', rel('public.events_2024')?.mode, v < 17 ? undefined : 'AccessExclusiveLock'),
   },
   {
     says: 'detaching the DEFAULT partition takes ACCESS EXCLUSIVE on it on every version (another partition: SHARE UPDATE EXCLUSIVE before 14)',
@@ -146,7 +160,8 @@ const CLAIMS: Claim[] = [
   {
     says: 'ANALYZE of an inheritance parent reads the child (ACCESS SHARE) before 18',
     form: 'analyze-inherited',
-    check: (o, v, rel) => o.error ?? claimed('log_2024 mode', rel('public.log_2024')?.mode, v < 18 ? 'AccessShareLock' : 'ShareUpdateExclusiveLock'),
+    check: (o, v, rel) =>
+      o.error ?? claimed('log_2024 mode', rel('public.log_2024')?.mode, v < 18 ? 'AccessShareLock' : 'ShareUpdateExclusiveLock'),
   },
 ];
 
@@ -171,7 +186,14 @@ describe('lock corpus on the other PostgreSQL majors (official binaries from npm
     return c;
   };
   after(async () => {
-    await Promise.all([...clusters.values()].map((c) => c.then((x) => x.stop(), () => undefined)));
+    await Promise.all(
+      [...clusters.values()].map((c) =>
+        c.then(
+          (x) => x.stop(),
+          () => undefined,
+        ),
+      ),
+    );
   });
 
   /** major -> form -> observation, for the claims. */
@@ -180,7 +202,10 @@ describe('lock corpus on the other PostgreSQL majors (official binaries from npm
   it('declares binaries for PG 11 and for a major between 15 and 18 (root package.json)', () => {
     const majors = packages.map((p) => p.major);
     assert.ok(majors.includes(11), `no PostgreSQL 11 binaries package among ${JSON.stringify(packages)}`);
-    assert.ok(majors.some((m) => m > 15 && m < 18), `no PostgreSQL 16 or 17 binaries package among ${JSON.stringify(packages)}`);
+    assert.ok(
+      majors.some((m) => m > 15 && m < 18),
+      `no PostgreSQL 16 or 17 binaries package among ${JSON.stringify(packages)}`,
+    );
   });
 
   packages.forEach((p, i) => {
@@ -209,7 +234,12 @@ describe('lock corpus on the other PostgreSQL majors (official binaries from npm
         if (form.minPg !== undefined && form.minPg > p.major) {
           it(`${form.name} is refused before PG ${form.minPg}`, async () => {
             // Run it anyway (no holds, and no bulk setup for sampled forms: only the refusal matters).
-            const o = await observeForm(engine, { ...form, minPg: undefined, setup: form.noTransaction ? [] : form.setup, hold: undefined });
+            const o = await observeForm(engine, {
+              ...form,
+              minPg: undefined,
+              setup: form.noTransaction ? [] : form.setup,
+              hold: undefined,
+            });
             seen.set(form.name, o);
             assert.ok(o.error, `PG ${p.major} ran a form the corpus says needs PG ${form.minPg}: lower its min-pg (and fix the model)`);
             // A setup may be what the older major refuses (a foreign key to a partitioned table, from 12):
@@ -251,7 +281,10 @@ describe('lock corpus on the other PostgreSQL majors (official binaries from npm
   describe('summary', () => {
     it('every documented difference was observed on at least two majors', () => {
       for (const claim of CLAIMS) {
-        assert.ok(forms.some((f) => f.name === claim.form), `claim names a form the corpus lacks: ${claim.form}`);
+        assert.ok(
+          forms.some((f) => f.name === claim.form),
+          `claim names a form the corpus lacks: ${claim.form}`,
+        );
         const on = [...observed].filter(([, m]) => m.has(claim.form)).map(([v]) => v);
         assert.ok(on.length >= 2, `"${claim.says}" observed only on ${JSON.stringify(on)}`);
       }

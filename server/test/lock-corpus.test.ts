@@ -26,7 +26,12 @@ describe('lock corpus: the model predicts what PostgreSQL does', function () {
   it('can fail: a wrong prediction is reported as a disagreement', () => {
     const form = forms.find((f) => f.name === 'create-index');
     assert.ok(form, 'corpus has create-index');
-    const fake: Observation = { form: form.name, relations: [{ relation: 'public.users', relkind: 'r', mode: 'AccessExclusiveLock', rewrite: false, modes: ['AccessExclusiveLock'], scan: true }] };
+    const fake: Observation = {
+      form: form.name,
+      relations: [
+        { relation: 'public.users', relkind: 'r', mode: 'AccessExclusiveLock', rewrite: false, modes: ['AccessExclusiveLock'], scan: true },
+      ],
+    };
     assert.ok(disagreements(form, fake, 15).length > 0);
   });
 

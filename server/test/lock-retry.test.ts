@@ -72,28 +72,47 @@ describe('lock-retry quick fix: where it is offered', () => {
   }
 
   it('runner without a transaction: every traffic-blocking statement, one after the other', () => {
-    assert.deepEqual(offered('ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_status_idx ON orders (status);\n', 'plain'), ['ALTER TABLE users: retry', 'CREATE INDEX orders_status_idx: retry']);
+    assert.deepEqual(offered('ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_status_idx ON orders (status);\n', 'plain'), [
+      'ALTER TABLE users: retry',
+      'CREATE INDEX orders_status_idx: retry',
+    ]);
   });
 
-  it('a transaction (the runner\'s or BEGIN ... COMMIT): only the first, whose pauses would otherwise keep earlier locks held', () => {
-    assert.deepEqual(offered('ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_status_idx ON orders (status);\n', 'supabase'), ['ALTER TABLE users: retry', 'CREATE INDEX orders_status_idx: header only']);
-    assert.deepEqual(offered('BEGIN;\nALTER TABLE users ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;\nCOMMIT;\nALTER TABLE orders ADD COLUMN c int;\n', 'plain'), [
+  it("a transaction (the runner's or BEGIN ... COMMIT): only the first, whose pauses would otherwise keep earlier locks held", () => {
+    assert.deepEqual(offered('ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_status_idx ON orders (status);\n', 'supabase'), [
       'ALTER TABLE users: retry',
-      'ALTER TABLE orders: header only',
+      'CREATE INDEX orders_status_idx: header only',
     ]);
+    assert.deepEqual(
+      offered(
+        'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;\nCOMMIT;\nALTER TABLE orders ADD COLUMN c int;\n',
+        'plain',
+      ),
+      ['ALTER TABLE users: retry', 'ALTER TABLE orders: header only'],
+    );
     // A new table created earlier in the transaction blocks nobody: still offered.
-    assert.deepEqual(offered('CREATE TABLE audit (id int);\nALTER TABLE users ADD COLUMN a int;\n', 'supabase'), ['ALTER TABLE users: retry']);
+    assert.deepEqual(offered('CREATE TABLE audit (id int);\nALTER TABLE users ADD COLUMN a int;\n', 'supabase'), [
+      'ALTER TABLE users: retry',
+    ]);
   });
 
   it('not for statements that cannot run in a transaction or from a function (VACUUM FULL)', () => {
     for (const text of ['VACUUM FULL users;\n', 'REINDEX TABLE users;\nVACUUM FULL users;\n']) {
-      assert.deepEqual(offered(text, 'plain'), text.startsWith('VACUUM') ? ['VACUUM FULL users;: header only'] : ['REINDEX TABLE users;: retry', 'VACUUM FULL users;: header only']);
+      assert.deepEqual(
+        offered(text, 'plain'),
+        text.startsWith('VACUUM')
+          ? ['VACUUM FULL users;: header only']
+          : ['REINDEX TABLE users;: retry', 'VACUUM FULL users;: header only'],
+      );
     }
   });
 
   it('the rule page shows exactly the SQL the fix writes', () => {
     const md = fs.readFileSync(path.join(REPO, 'docs/rules/missing-lock-timeout.md'), 'utf8');
-    assert.ok(md.includes(lockRetrySql('ALTER TABLE users ADD COLUMN nickname text;', 'ALTER TABLE ADD COLUMN')), 'docs/rules/missing-lock-timeout.md differs from lockRetrySql()');
+    assert.ok(
+      md.includes(lockRetrySql('ALTER TABLE users ADD COLUMN nickname text;', 'ALTER TABLE ADD COLUMN')),
+      'docs/rules/missing-lock-timeout.md differs from lockRetrySql()',
+    );
   });
 });
 
@@ -164,7 +183,10 @@ describe('lock-retry block on PostgreSQL 15', function () {
         assert.deepEqual(b, a);
         // The block puts back the lock_timeout it found.
         assert.equal(b.lock_timeout, '7s');
-        assert.ok(a.columns.some((c: { col: string; dflt: string }) => c.col === 'nickname' && c.dflt.includes('$pgpf_stmt$')), 'the quoted default survived');
+        assert.ok(
+          a.columns.some((c: { col: string; dflt: string }) => c.col === 'nickname' && c.dflt.includes('$pgpf_stmt$')),
+          'the quoted default survived',
+        );
       } finally {
         await original.end();
         await retried.end();
@@ -177,8 +199,16 @@ describe('lock-retry block on PostgreSQL 15', function () {
     for (const sql of MIGRATION) {
       const plain = analyze({ text: `${sql};`, priorFiles: prior }).statements[0].locks.map((l) => [l.relation, l.mode]);
       const block = analyze({ text: lockRetrySql(`${sql};`, 'x', FAST), priorFiles: prior });
-      assert.deepEqual(block.statements[0].locks.map((l) => [l.relation, l.mode]), plain, sql);
-      assert.deepEqual(block.violations.filter((v) => v.rule === 'dynamic-sql-not-analysed' || v.rule === 'missing-lock-timeout').map((v) => v.message), [], sql);
+      assert.deepEqual(
+        block.statements[0].locks.map((l) => [l.relation, l.mode]),
+        plain,
+        sql,
+      );
+      assert.deepEqual(
+        block.violations.filter((v) => v.rule === 'dynamic-sql-not-analysed' || v.rule === 'missing-lock-timeout').map((v) => v.message),
+        [],
+        sql,
+      );
     }
   });
 
@@ -202,7 +232,10 @@ describe('lock-retry block on PostgreSQL 15', function () {
       assert.equal(cols.rows.length, 1);
       assert.equal((await migration.query(`SELECT to_regclass('audit') IS NOT NULL AS ok`)).rows[0].ok, true);
       assert.ok(migration.notices.length >= 3);
-      assert.match(migration.notices[0], /^pg-preflight lock retry: attempt 1 of 40 for ALTER TABLE ADD COLUMN timed out after 100ms; retrying$/);
+      assert.match(
+        migration.notices[0],
+        /^pg-preflight lock retry: attempt 1 of 40 for ALTER TABLE ADD COLUMN timed out after 100ms; retrying$/,
+      );
     } finally {
       await holder.end();
       await migration.end();
@@ -218,17 +251,27 @@ describe('lock-retry block on PostgreSQL 15', function () {
       await holder.query('BEGIN');
       await holder.query('SELECT count(*) FROM users');
       const three: LockRetryOptions = { ...FAST, attempts: 3 };
-      await assert.rejects(migration.query(lockRetrySql('ALTER TABLE users ADD COLUMN x int;', 'ALTER TABLE ADD COLUMN', three)), (err: { code?: string; message?: string; hint?: string }) => {
-        assert.equal(err.code, '55P03');
-        assert.equal(err.message, 'pg-preflight lock retry: ALTER TABLE ADD COLUMN did not get its lock in 3 attempts of 100ms; not applied');
-        assert.match(err.hint ?? '', /pg_stat_activity/);
-        return true;
-      });
+      await assert.rejects(
+        migration.query(lockRetrySql('ALTER TABLE users ADD COLUMN x int;', 'ALTER TABLE ADD COLUMN', three)),
+        (err: { code?: string; message?: string; hint?: string }) => {
+          assert.equal(err.code, '55P03');
+          assert.equal(
+            err.message,
+            'pg-preflight lock retry: ALTER TABLE ADD COLUMN did not get its lock in 3 attempts of 100ms; not applied',
+          );
+          assert.match(err.hint ?? '', /pg_stat_activity/);
+          return true;
+        },
+      );
       assert.equal(migration.notices.length, 2, 'one notice per retried attempt');
       await holder.query('COMMIT');
       const cols = await migration.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'x'`);
       assert.equal(cols.rows.length, 0);
-      assert.equal((await migration.query(`SHOW lock_timeout`)).rows[0].lock_timeout, '0', 'the attempt timeout did not leak into the session');
+      assert.equal(
+        (await migration.query(`SHOW lock_timeout`)).rows[0].lock_timeout,
+        '0',
+        'the attempt timeout did not leak into the session',
+      );
     } finally {
       await holder.end();
       await migration.end();

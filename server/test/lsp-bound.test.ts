@@ -20,7 +20,10 @@ const INDEX = 'CREATE INDEX ON public.orders (status);\n';
 function expected(text: string, rel: string): string[] {
   const a = analyze({ text, path: rel });
   const lines = new LineIndex(text);
-  return a.violations.filter((v) => v.rule !== RULE_CRASH).map((v) => `${v.rule}@${JSON.stringify(lines.rangeOf(v.span))}`).sort();
+  return a.violations
+    .filter((v) => v.rule !== RULE_CRASH)
+    .map((v) => `${v.rule}@${JSON.stringify(lines.rangeOf(v.span))}`)
+    .sort();
 }
 
 function got(ds: Diagnostic[]): string[] {
@@ -60,10 +63,12 @@ describe('lsp: analysis off the request loop', function () {
     const rel = 'supabase/migrations/20240102000000_big.sql';
     const uri = project.uri(rel);
     const events: string[] = [];
-    const done = c.waitFor(uri, (p) => p.version === 1).then((p) => {
-      events.push('big diagnostics');
-      return p;
-    });
+    const done = c
+      .waitFor(uri, (p) => p.version === 1)
+      .then((p) => {
+        events.push('big diagnostics');
+        return p;
+      });
     const before = await stats(c);
     await c.open(uri, big);
     // Give the server time to start on the large document (on the request loop, without the worker).
@@ -79,13 +84,18 @@ describe('lsp: analysis off the request loop', function () {
     const [h, a, p] = await Promise.all([hover, actions, done]);
     assert.deepEqual(events, ['hover', 'code actions', 'big diagnostics']);
     assert.match(JSON.stringify(h), /CREATE INDEX/);
-    assert.ok(a.some((x) => /CONCURRENTLY/i.test(x.title)), a.map((x) => x.title).join('; '));
+    assert.ok(
+      a.some((x) => /CONCURRENTLY/i.test(x.title)),
+      a.map((x) => x.title).join('; '),
+    );
     assert.deepEqual(got(p.diagnostics), expected(big, rel), "the large document's diagnostics are analyze()'s");
     const after = await stats(c);
     assert.ok(after.workerJobs > before.workerJobs, 'the large document went to the worker');
 
     // Its own requests wait for the worker's analysis and carry its quick fixes (rendered in the worker).
-    const idx = p.diagnostics.find((d) => d.code === 'require-concurrent-index-creation' && d.range.start.line === c.text(uri).split('\n').length - 2)!;
+    const idx = p.diagnostics.find(
+      (d) => d.code === 'require-concurrent-index-creation' && d.range.start.line === c.text(uri).split('\n').length - 2,
+    )!;
     assert.ok(idx, 'the appended CREATE INDEX is flagged');
     const own = await c.codeActions(uri, [idx]);
     const fix = own.find((x) => /CONCURRENTLY/i.test(x.title));
@@ -133,10 +143,12 @@ describe('lsp: analysis off the request loop', function () {
       await b.diagnostics(small, 1);
       const uri = p2.uri('supabase/migrations/20240104000000_slow.sql');
       const events: string[] = [];
-      const done = b.waitFor(uri, (p) => p.version === 1).then((p: PublishDiagnosticsParams) => {
-        events.push('slow diagnostics');
-        return p;
-      });
+      const done = b
+        .waitFor(uri, (p) => p.version === 1)
+        .then((p: PublishDiagnosticsParams) => {
+          events.push('slow diagnostics');
+          return p;
+        });
       await b.open(uri, big);
       await tick(50);
       const h = await b.hover(small, 0, 3);
@@ -144,15 +156,18 @@ describe('lsp: analysis off the request loop', function () {
       const p = await done;
       assert.deepEqual(events, ['hover', 'slow diagnostics']);
       assert.match(JSON.stringify(h), /CREATE INDEX/);
-      assert.deepEqual(p.diagnostics.map((d) => d.code), ['analysis-timeout']);
+      assert.deepEqual(
+        p.diagnostics.map((d) => d.code),
+        ['analysis-timeout'],
+      );
       assert.match(p.diagnostics[0].message, /^pg-preflight: not analysed: the analysis took longer than 0\.1 s/);
       // (Re-lints of the same version, when the workspace generation moves, may time out again.)
-      assert.ok((await b.connection.sendRequest('pgPreflight/internalStats') as InternalStats).workerTimeouts >= 1);
+      assert.ok(((await b.connection.sendRequest('pgPreflight/internalStats')) as InternalStats).workerTimeouts >= 1);
       assert.equal(await b.hover(uri, 0, 3), null);
       // A fresh worker analyses the shrunk file.
       const v = await b.replaceAll(uri, INDEX);
       assert.deepEqual(got(await b.diagnostics(uri, v)), expected(INDEX, 'supabase/migrations/20240104000000_slow.sql'));
-      assert.ok((await b.connection.sendRequest('pgPreflight/internalStats') as InternalStats).workerJobs >= 2);
+      assert.ok(((await b.connection.sendRequest('pgPreflight/internalStats')) as InternalStats).workerJobs >= 2);
       b.assertNoErrors();
     } finally {
       b.dispose();
@@ -177,4 +192,3 @@ r.analyze('a', { text: 'CREATE INDEX i ON t (a);', path: 'migrations/1.sql', set
     assert.match(r.stdout, /^done .*require-concurrent-index/, r.stderr);
   });
 });
-

@@ -33,7 +33,11 @@ const NO_CREATE: ClientCapabilities = {
 };
 
 function project(): Project {
-  return new Project({ '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }), 'stats.json': fs.readFileSync(DEMO_STATS, 'utf8'), [REL]: TEXT });
+  return new Project({
+    '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }),
+    'stats.json': fs.readFileSync(DEMO_STATS, 'utf8'),
+    [REL]: TEXT,
+  });
 }
 
 async function start(p: Project, options: ClientOptions): Promise<LspClient> {
@@ -83,7 +87,12 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
       const conc = actions.find(isConcurrently);
       if (conc?.edit) c.applyWorkspaceEdit(conc.edit);
       const dir = path.dirname(p.file(REL));
-      reference = { codes: ds.map((d) => String(d.code)), actions, text: c.text(uri), files: new Map([...c.createdFiles].map(([u, t]) => [path.relative(dir, fileURLToPath(u)), t])) };
+      reference = {
+        codes: ds.map((d) => String(d.code)),
+        actions,
+        text: c.text(uri),
+        files: new Map([...c.createdFiles].map(([u, t]) => [path.relative(dir, fileURLToPath(u)), t])),
+      };
       c.assertNoErrors();
     } finally {
       c.dispose();
@@ -93,7 +102,8 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
 
   it('full capabilities: "Use CONCURRENTLY" is a CreateFile edit, the header one action for both timeout findings', () => {
     const { codes, actions } = reference;
-    for (const rule of ['require-concurrent-index-creation', 'missing-lock-timeout', 'missing-statement-timeout']) assert.ok(codes.includes(rule), `${rule} in ${codes}`);
+    for (const rule of ['require-concurrent-index-creation', 'missing-lock-timeout', 'missing-statement-timeout'])
+      assert.ok(codes.includes(rule), `${rule} in ${codes}`);
     assertNoDuplicates(actions);
     const header = actions.filter((a) => /SET lock_timeout/.test(a.title));
     assert.equal(header.length, 1, `one header action: ${actions.map((a) => a.title).join(' | ')}`);
@@ -111,7 +121,10 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
     assert.equal(reference.text, 'ALTER TABLE public.orders ADD COLUMN channel text;\n');
   });
 
-  for (const [label, capabilities] of [['Neovim 0.7 (no documentChanges)', NVIM_07], ["documentChanges without 'create'", NO_CREATE]] as const) {
+  for (const [label, capabilities] of [
+    ['Neovim 0.7 (no documentChanges)', NVIM_07],
+    ["documentChanges without 'create'", NO_CREATE],
+  ] as const) {
     it(`${label}: "Use CONCURRENTLY" is offered as pgPreflight.applyFix; the server writes the file and edits the document`, async () => {
       const p = project();
       const c = await start(p, { capabilities });
@@ -130,7 +143,10 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
         assert.equal(a.kind, 'quickfix');
         assert.equal(a.isPreferred, true);
         assert.equal(a.command!.command, COMMANDS.applyFix);
-        assert.deepEqual(a.diagnostics!.map((d) => d.code), ['require-concurrent-index-creation']);
+        assert.deepEqual(
+          a.diagnostics!.map((d) => d.code),
+          ['require-concurrent-index-creation'],
+        );
         const dir = path.dirname(p.file(REL));
         const before = filesIn(dir);
         const r = (await c.executeCommand(a.command!.command, a.command!.arguments!)) as ApplyFixResult;
@@ -138,7 +154,10 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
         // The file on disk, written by the server: the same name and text the CreateFile edit makes.
         const created = filesIn(dir).filter((f) => !before.includes(f));
         assert.deepEqual(created, [...reference.files.keys()]);
-        assert.deepEqual(r.created, created.map((f) => pathToFileURL(path.join(dir, f)).href));
+        assert.deepEqual(
+          r.created,
+          created.map((f) => pathToFileURL(path.join(dir, f)).href),
+        );
         assert.equal(fs.readFileSync(path.join(dir, created[0]), 'utf8'), reference.files.get(created[0]));
         // The document, edited through workspace/applyEdit with a plain TextEdit.
         const edit = c.appliedEdits[c.appliedEdits.length - 1];
@@ -146,10 +165,16 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
           assert.equal(edit.documentChanges, undefined);
           assert.deepEqual(Object.keys(edit.changes!), [uri]);
         } else {
-          assert.ok((edit.documentChanges as (TextDocumentEdit | CreateFile)[]).every((x) => !('kind' in x)), 'no CreateFile');
+          assert.ok(
+            (edit.documentChanges as (TextDocumentEdit | CreateFile)[]).every((x) => !('kind' in x)),
+            'no CreateFile',
+          );
         }
         assert.equal(c.text(uri), reference.text);
-        assert.ok(c.serverLog.some((m) => m.startsWith('show: pg-preflight: created ')), `the user is told where the statement went: ${JSON.stringify(c.notifications)} ${c.serverLog.join(' | ')}`);
+        assert.ok(
+          c.serverLog.some((m) => m.startsWith('show: pg-preflight: created ')),
+          `the user is told where the statement went: ${JSON.stringify(c.notifications)} ${c.serverLog.join(' | ')}`,
+        );
         const after = await c.diagnostics(uri);
         assert.ok(!after.some((d) => d.code === 'require-concurrent-index-creation'), 'the finding is gone');
         c.assertNoErrors();
@@ -267,7 +292,11 @@ describe('lsp: clients that cannot create files, and one action per edit', funct
       fs.writeFileSync(target, '-- theirs\n');
       assert.throws(() => writeNewFile(target, '-- ours\n', 'raced.sql'), /raced\.sql: already exists/);
       assert.equal(fs.readFileSync(target, 'utf8'), '-- theirs\n');
-      assert.deepEqual(fs.readdirSync(p.root).filter((f) => f.endsWith('.tmp')), [], 'no temp file left');
+      assert.deepEqual(
+        fs.readdirSync(p.root).filter((f) => f.endsWith('.tmp')),
+        [],
+        'no temp file left',
+      );
       writeNewFile(path.join(p.root, 'new/dir/fresh.sql'), '-- ours\n', 'fresh.sql');
       assert.equal(fs.readFileSync(path.join(p.root, 'new/dir/fresh.sql'), 'utf8'), '-- ours\n');
     });

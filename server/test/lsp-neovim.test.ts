@@ -55,12 +55,17 @@ function nvimVersion(): string {
   assert.ok(
     !r.error && r.status === 0,
     `nvim is not installed or does not start (${r.error?.message ?? `exit ${r.status}`}): this test needs a real Neovim. ` +
-      'the test installs Debian\'s neovim itself when it runs as root; otherwise: apt-get install -y neovim',
+      "the test installs Debian's neovim itself when it runs as root; otherwise: apt-get install -y neovim",
   );
   return r.stdout.split('\n')[0];
 }
 
-function runNeovim(root: string, file: string, out: string, home: string): Promise<{ code: number | null; stderr: string; timedOut: boolean }> {
+function runNeovim(
+  root: string,
+  file: string,
+  out: string,
+  home: string,
+): Promise<{ code: number | null; stderr: string; timedOut: boolean }> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -76,7 +81,11 @@ function runNeovim(root: string, file: string, out: string, home: string): Promi
       PGPF_OUT: out,
       PGPF_WAIT_MS: String(WAIT_MS),
     };
-    const child = spawn('nvim', ['--headless', '-n', '-i', 'NONE', '--noplugin', '-u', SCRIPT], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('nvim', ['--headless', '-n', '-i', 'NONE', '--noplugin', '-u', SCRIPT], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stderr += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
@@ -123,12 +132,21 @@ describe('lsp: a real Neovim as the client', function () {
       assert.equal(run.code, 0, detail);
 
       // The menus: each action once; the new-file fix as the server's command (no edit the client cannot apply).
-      for (const [label, offered] of [['the CREATE INDEX line', r.offered!], ['the whole file', r.offeredAll!]] as const) {
+      for (const [label, offered] of [
+        ['the CREATE INDEX line', r.offered!],
+        ['the whole file', r.offeredAll!],
+      ] as const) {
         const titles = offered.map((a) => a.title);
         assert.equal(new Set(titles).size, titles.length, `${label}: each action once: ${titles.join(' | ')}`);
         const conc = offered.filter((a) => /^Use CONCURRENTLY in a new migration file/.test(a.title));
         assert.equal(conc.length, 1, `${label}: one "Use CONCURRENTLY": ${titles.join(' | ')}`);
-        assert.deepEqual(conc[0], { ...conc[0], kind: 'quickfix', command: COMMANDS.applyFix, hasEdit: false, diagnostics: ['require-concurrent-index-creation'] });
+        assert.deepEqual(conc[0], {
+          ...conc[0],
+          kind: 'quickfix',
+          command: COMMANDS.applyFix,
+          hasEdit: false,
+          diagnostics: ['require-concurrent-index-creation'],
+        });
       }
       // The header, offered by missing-lock-timeout (line 1) and missing-statement-timeout (line 2): one action for both.
       const header = r.offeredAll!.filter((a) => /SET lock_timeout/.test(a.title));
@@ -144,7 +162,10 @@ describe('lsp: a real Neovim as the client', function () {
       const body = fs.readFileSync(path.join(dir, created[0]), 'utf8');
       assert.match(body, /^CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_channel_idx ON public\.orders \(channel\);$/m);
       assert.doesNotMatch(body.replace(/^--.*$/gm, ''), /BEGIN|COMMIT/);
-      assert.ok(r.messages.some((m) => m.includes(`created ${created[0]}`)), `Neovim showed where it went: ${r.messages.join(' | ')}`);
+      assert.ok(
+        r.messages.some((m) => m.includes(`created ${created[0]}`)),
+        `Neovim showed where it went: ${r.messages.join(' | ')}`,
+      );
       assert.ok(!r.after!.includes('require-concurrent-index-creation'));
       assert.ok(took < RUN_MS, `bounded: ${took} ms`);
     } finally {

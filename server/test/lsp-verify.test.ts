@@ -86,21 +86,36 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
       const all = await c.diagnostics(uri, r.version);
       const trace = traceDiagnostics(all);
       // The lint's findings are still there, next to the dry run's.
-      assert.ok(all.some((d) => d.source === 'pg-preflight' && d.code === 'require-concurrent-index-creation'), all.map((d) => d.code).join(', '));
+      assert.ok(
+        all.some((d) => d.source === 'pg-preflight' && d.code === 'require-concurrent-index-creation'),
+        all.map((d) => d.code).join(', '),
+      );
       const addColumn = at(trace, lineOf(MIGRATION, 'ALTER TABLE'), 'trace-observed');
       assert.equal(addColumn.severity, 3 /* Information */);
-      assert.match(addColumn.message, /^Dry run \(PGlite, PostgreSQL 18, in a transaction, rolled back, [\d.]+ ms\): ACCESS EXCLUSIVE on public\.orders — as the model predicts\. Changes: column public\.orders\.note added/);
+      assert.match(
+        addColumn.message,
+        /^Dry run \(PGlite, PostgreSQL 18, in a transaction, rolled back, [\d.]+ ms\): ACCESS EXCLUSIVE on public\.orders — as the model predicts\. Changes: column public\.orders\.note added/,
+      );
       assert.deepEqual(addColumn.range, { start: { line: 2, character: 0 }, end: { line: 2, character: MIGRATION.split('\n')[2].length } });
-      assert.match(at(trace, lineOf(MIGRATION, 'CREATE INDEX orders_status_idx'), 'trace-observed').message, /: SHARE on public\.orders \(ACCESS EXCLUSIVE already held by an earlier statement\) — as the model predicts/);
+      assert.match(
+        at(trace, lineOf(MIGRATION, 'CREATE INDEX orders_status_idx'), 'trace-observed').message,
+        /: SHARE on public\.orders \(ACCESS EXCLUSIVE already held by an earlier statement\) — as the model predicts/,
+      );
       assert.match(at(trace, lineOf(MIGRATION, 'UPDATE'), 'trace-observed').message, /ROW EXCLUSIVE on public\.orders/);
       const cic = at(trace, lineOf(MIGRATION, 'CONCURRENTLY'), 'trace-not-traced');
       assert.match(cic.message, /not traced on the embedded engine.*The model predicts SHARE UPDATE EXCLUSIVE on public\.orders/);
-      assert.ok(trace.every((d) => d.severity === 3), 'observations are information');
+      assert.ok(
+        trace.every((d) => d.severity === 3),
+        'observations are information',
+      );
 
       const values = c.progress.slice(progressBefore).map((p) => (p as { value: { kind: string; message?: string } }).value);
       assert.equal(values[0].kind, 'begin');
       assert.equal(values[values.length - 1].kind, 'end');
-      assert.ok(values.some((v) => v.kind === 'report' && /statement|replay/i.test(v.message ?? '')), JSON.stringify(values));
+      assert.ok(
+        values.some((v) => v.kind === 'report' && /statement|replay/i.test(v.message ?? '')),
+        JSON.stringify(values),
+      );
     });
 
     it('the next edit clears the dry run; a second run is warm and gives the same observations', async () => {
@@ -108,7 +123,10 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
       const v = await c.append(uri, '-- reviewed\n');
       const after = await c.diagnostics(uri, v);
       assert.deepEqual(traceDiagnostics(after), [], 'cleared by the edit');
-      assert.ok(after.some((d) => d.source === 'pg-preflight'), 'the lint stays');
+      assert.ok(
+        after.some((d) => d.source === 'pg-preflight'),
+        'the lint stays',
+      );
       const r = (await c.executeCommand(COMMANDS.verifyLocks, [uri])) as VerifyLocksResult;
       assert.equal(r.traced, true);
       assert.equal(r.version, v);
@@ -118,7 +136,8 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
 
     it('a statement PostgreSQL refuses: an error at its range after non-ASCII text, the rest not traced', async () => {
       const uri = project.uri(`${FOLDER}/20240202000000_broken.sql`);
-      const text = "-- é ✓ 😀\nALTER TABLE public.orders ADD COLUMN flag boolean;\nUPDATE public.orders SET status = 'é ✓ 😀' || nosuch_col; -- typo\nCREATE INDEX ON public.orders (flag);\n";
+      const text =
+        "-- é ✓ 😀\nALTER TABLE public.orders ADD COLUMN flag boolean;\nUPDATE public.orders SET status = 'é ✓ 😀' || nosuch_col; -- typo\nCREATE INDEX ON public.orders (flag);\n";
       await c.open(uri, text);
       const r = (await c.executeCommand(COMMANDS.verifyLocks, [uri])) as VerifyLocksResult;
       assert.equal(r.traced, true);
@@ -134,7 +153,11 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
     });
 
     it('a broken earlier migration is named on the first line; nothing is traced', async () => {
-      const p = new Project({ '.pg-preflight.json': '{}', [`${FOLDER}/20240101000000_schema.sql`]: SCHEMA, [`${FOLDER}/20240102000000_bad.sql`]: 'ALTER TABLE public.nope ADD COLUMN y int;\n' });
+      const p = new Project({
+        '.pg-preflight.json': '{}',
+        [`${FOLDER}/20240101000000_schema.sql`]: SCHEMA,
+        [`${FOLDER}/20240102000000_bad.sql`]: 'ALTER TABLE public.nope ADD COLUMN y int;\n',
+      });
       const c2 = await LspClient.inProcess();
       try {
         await c2.initialize(p.uri(''));
@@ -146,7 +169,10 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
         assert.equal(trace.length, 1);
         assert.equal(trace[0].code, 'trace-replay-failed');
         assert.equal(trace[0].range.start.line, 0);
-        assert.match(trace[0].message, /earlier migration migrations\/20240102000000_bad\.sql fails .*relation "public\.nope" does not exist/);
+        assert.match(
+          trace[0].message,
+          /earlier migration migrations\/20240102000000_bad\.sql fails .*relation "public\.nope" does not exist/,
+        );
       } finally {
         await c2.shutdown();
         c2.dispose();
@@ -181,7 +207,11 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
   describe('pull diagnostics', () => {
     it('a pull after the dry run returns its diagnostics under a new result id', async () => {
       const project = new Project({ '.pg-preflight.json': '{}', [`${FOLDER}/20240101000000_schema.sql`]: SCHEMA });
-      const caps = { ...FULL_CAPABILITIES, textDocument: { ...FULL_CAPABILITIES.textDocument, diagnostic: { dynamicRegistration: false } }, workspace: { ...FULL_CAPABILITIES.workspace, diagnostics: { refreshSupport: true } } };
+      const caps = {
+        ...FULL_CAPABILITIES,
+        textDocument: { ...FULL_CAPABILITIES.textDocument, diagnostic: { dynamicRegistration: false } },
+        workspace: { ...FULL_CAPABILITIES.workspace, diagnostics: { refreshSupport: true } },
+      };
       const c = await LspClient.inProcess({ capabilities: caps });
       try {
         await c.initialize(project.uri(''));
@@ -219,7 +249,9 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
       const db = new Client({ connectionString: url });
       await db.connect();
       await db.query(SCHEMA);
-      await db.query(`INSERT INTO public.customers (email) SELECT 'c' || g FROM generate_series(1, 50) g; INSERT INTO public.orders (customer_id, total) SELECT id, id FROM public.customers;`);
+      await db.query(
+        `INSERT INTO public.customers (email) SELECT 'c' || g FROM generate_series(1, 50) g; INSERT INTO public.orders (customer_id, total) SELECT id, id FROM public.customers;`,
+      );
       await db.end();
 
       const project = new Project({ '.pg-preflight.json': JSON.stringify({ scratchDatabaseUrls: [url] }) });
@@ -236,7 +268,10 @@ describe('lsp: pgPreflight.verifyLocks (the dry run in the editor)', function ()
         assert.equal(r.disagreements, 0, r.summary);
         assert.deepEqual(await databaseChecksum(url), before, 'schema and data as before the dry run');
         const trace = traceDiagnostics(await c.diagnostics(uri, r.version));
-        assert.match(at(trace, lineOf(MIGRATION, 'ALTER TABLE'), 'trace-observed').message, /^Dry run \(PostgreSQL 15 scratch database, in a transaction, rolled back, [\d.]+ ms\): ACCESS EXCLUSIVE on public\.orders/);
+        assert.match(
+          at(trace, lineOf(MIGRATION, 'ALTER TABLE'), 'trace-observed').message,
+          /^Dry run \(PostgreSQL 15 scratch database, in a transaction, rolled back, [\d.]+ ms\): ACCESS EXCLUSIVE on public\.orders/,
+        );
         assert.match(at(trace, lineOf(MIGRATION, 'CONCURRENTLY'), 'trace-not-traced').message, /runNoTransaction|run-no-transaction/);
       } finally {
         await c.shutdown();

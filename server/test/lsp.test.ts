@@ -33,7 +33,10 @@ function expectedFindings(ruleId: string, file: string, text?: string): string[]
   const input = fixtureInput(ruleId, file, text);
   const a = analyze(input);
   const lines = new LineIndex(input.text);
-  return a.violations.filter((v) => v.rule !== RULE_CRASH).map((v) => `${v.rule}@${lines.positionAt(v.span.start).line}: ${v.message}`).sort();
+  return a.violations
+    .filter((v) => v.rule !== RULE_CRASH)
+    .map((v) => `${v.rule}@${lines.positionAt(v.span.start).line}: ${v.message}`)
+    .sort();
 }
 
 function published(ds: Diagnostic[]): string[] {
@@ -94,7 +97,7 @@ describe('lsp: the language server', function () {
     });
 
     it('publishes each finding with the rule id as code, a docs link, the lock, table and size, and a data payload', async () => {
-      const text = "CREATE INDEX orders_status_idx ON public.orders (status);\n";
+      const text = 'CREATE INDEX orders_status_idx ON public.orders (status);\n';
       const uri = project.uri('supabase/migrations/20240201000000_index.sql');
       await c.open(uri, text);
       const ds = await c.diagnostics(uri);
@@ -104,7 +107,12 @@ describe('lsp: the language server', function () {
       assert.equal(d.severity, 1, '40M rows: an error');
       assert.match(d.message, /CREATE INDEX takes SHARE lock on public\.orders \(40M rows, ~\d+ (s|min)\): blocks INSERT\/UPDATE\/DELETE/);
       const href = d.codeDescription?.href ?? '';
-      assert.ok(href.startsWith('file://') && fs.existsSync(fileURLToPath(href)) && href.endsWith('/docs/rules/require-concurrent-index-creation.md'), href);
+      assert.ok(
+        href.startsWith('file://') &&
+          fs.existsSync(fileURLToPath(href)) &&
+          href.endsWith('/docs/rules/require-concurrent-index-creation.md'),
+        href,
+      );
       assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: text.indexOf('\n') } });
       const data = dataOf(d);
       assert.equal(data.rule, d.code);
@@ -124,7 +132,12 @@ describe('lsp: the language server', function () {
       assert.match(retryEdits, /DO \$pgpf_retry\$/);
       assert.match(retryEdits, /EXCEPTION WHEN lock_not_available/);
       // Everything analyze() finds for the same input, and nothing else.
-      const expected = analyze({ text, path: 'supabase/migrations/20240201000000_index.sql', stats: ORDERS_STATS(), priorFiles: [{ path: 'x', text: 'CREATE TABLE public.events (id bigint PRIMARY KEY, kind text);' }] });
+      const expected = analyze({
+        text,
+        path: 'supabase/migrations/20240201000000_index.sql',
+        stats: ORDERS_STATS(),
+        priorFiles: [{ path: 'x', text: 'CREATE TABLE public.events (id bigint PRIMARY KEY, kind text);' }],
+      });
       assert.deepEqual(codes(ds), expected.violations.map((v) => v.rule).sort());
     });
 
@@ -141,7 +154,8 @@ describe('lsp: the language server', function () {
     });
 
     it('reports a syntax error on the broken statement only and still analyses the others', async () => {
-      const text = 'SET lock_timeout = \'5s\';\nALTER TABLE public.orders ADD COLUMN note text;\nALTER TABLE public.orders ALTR COLUMN x;\nCREATE INDEX ON public.users (email);\n';
+      const text =
+        "SET lock_timeout = '5s';\nALTER TABLE public.orders ADD COLUMN note text;\nALTER TABLE public.orders ALTR COLUMN x;\nCREATE INDEX ON public.users (email);\n";
       const uri = project.uri('supabase/migrations/20240203000000_broken.sql');
       await c.open(uri, text);
       const ds = await c.diagnostics(uri);
@@ -149,7 +163,10 @@ describe('lsp: the language server', function () {
       assert.equal(syntax.length, 1);
       assert.equal(syntax[0].range.start.line, 2);
       assert.equal(syntax[0].range.end.line, 2);
-      assert.ok(ds.some((d) => d.code === 'require-concurrent-index-creation' && d.range.start.line === 3), 'the statement after the broken one is analysed');
+      assert.ok(
+        ds.some((d) => d.code === 'require-concurrent-index-creation' && d.range.start.line === 3),
+        'the statement after the broken one is analysed',
+      );
     });
 
     it('lints other .sql files with the migration-only rules off', async () => {
@@ -186,7 +203,11 @@ describe('lsp: the language server', function () {
       const last = c.version(uri);
       const final = await c.diagnostics(uri, last);
       const versions = c.log.filter((p) => p.uri === uri).map((p) => p.version ?? -1);
-      assert.deepEqual(versions, [...versions].sort((a, b) => a - b), `published versions in order: ${versions}`);
+      assert.deepEqual(
+        versions,
+        [...versions].sort((a, b) => a - b),
+        `published versions in order: ${versions}`,
+      );
       assert.ok(versions.length <= stmt.length + 1);
       assert.equal(versions[versions.length - 1], last);
       assert.ok(codes(final).includes('rewriting-type-change'));
@@ -204,8 +225,14 @@ describe('lsp: the language server', function () {
         await c.diagnostics(uri, v);
       }
       const after = (await c.connection.sendRequest('pgPreflight/internalStats')) as { parsed: number; parseCacheHits: number };
-      assert.ok(after.parsed - before.parsed <= keys.length, `parsed ${after.parsed - before.parsed} statements for ${keys.length} keystrokes`);
-      assert.ok(after.parseCacheHits - before.parseCacheHits <= 2 * keys.length, `cache lookups ${after.parseCacheHits - before.parseCacheHits}: unchanged statements are reused, not looked up`);
+      assert.ok(
+        after.parsed - before.parsed <= keys.length,
+        `parsed ${after.parsed - before.parsed} statements for ${keys.length} keystrokes`,
+      );
+      assert.ok(
+        after.parseCacheHits - before.parseCacheHits <= 2 * keys.length,
+        `cache lookups ${after.parseCacheHits - before.parseCacheHits}: unchanged statements are reused, not looked up`,
+      );
     });
   });
 
@@ -224,7 +251,10 @@ describe('lsp: the language server', function () {
       '',
     ].join('\n');
     before(async () => {
-      project = new Project({ '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json', pgVersion: 15 }), 'stats.json': fs.readFileSync(STATS_FIXTURE, 'utf8') });
+      project = new Project({
+        '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json', pgVersion: 15 }),
+        'stats.json': fs.readFileSync(STATS_FIXTURE, 'utf8'),
+      });
       c = await start(project);
       await c.open(project.uri(rel), text);
       await c.diagnostics(project.uri(rel));
@@ -239,7 +269,10 @@ describe('lsp: the language server', function () {
       const md = (h!.contents as MarkupContent).value;
       assert.equal((h!.contents as MarkupContent).kind, 'markdown');
       assert.match(md, /\| Relation \| Lock \| Blocks \| Work \| Rows \| Size \| Writes \| Held \|/);
-      assert.match(md, /\| public\.orders \| ACCESS EXCLUSIVE \| SELECT, INSERT, UPDATE, DELETE, DDL \| rewrite \| 40M \| 11\.2 GB \| \d+(\.\d)?k?\/s \| ~\d+ (s|min) \|/);
+      assert.match(
+        md,
+        /\| public\.orders \| ACCESS EXCLUSIVE \| SELECT, INSERT, UPDATE, DELETE, DDL \| rewrite \| 40M \| 11\.2 GB \| \d+(\.\d)?k?\/s \| ~\d+ (s|min) \|/,
+      );
       assert.match(md, /PostgreSQL 15 assumed \(settings\)/);
       assert.match(md, /\*\*Safer alternative\*\*/);
       assert.match(md, /\[rewriting-type-change\]\(file:\/\/.*rewriting-type-change\.md\)/);
@@ -285,8 +318,22 @@ describe('lsp: the language server', function () {
       assert.equal(la.statsSource, 'file');
       const orders = la.rows.find((r) => r.relation === 'public.orders' && r.mode === 'AccessExclusiveLock')!;
       assert.deepEqual(
-        { line: orders.line, statement: orders.statement, modeTitle: orders.modeTitle, rewrite: orders.rewrite, rows: orders.rows, blocks: orders.blocks },
-        { line: 1, statement: 'ALTER TABLE ALTER COLUMN TYPE', modeTitle: 'ACCESS EXCLUSIVE', rewrite: true, rows: 40_000_000, blocks: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'DDL'] },
+        {
+          line: orders.line,
+          statement: orders.statement,
+          modeTitle: orders.modeTitle,
+          rewrite: orders.rewrite,
+          rows: orders.rows,
+          blocks: orders.blocks,
+        },
+        {
+          line: 1,
+          statement: 'ALTER TABLE ALTER COLUMN TYPE',
+          modeTitle: 'ACCESS EXCLUSIVE',
+          rewrite: true,
+          rows: 40_000_000,
+          blocks: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'DDL'],
+        },
       );
       assert.ok(orders.estimatedSeconds! > 10 && orders.writesPerSecond! > 10);
       assert.ok(la.rows.some((r) => r.relation === 'public.fresh' && r.newTable));
@@ -296,7 +343,10 @@ describe('lsp: the language server', function () {
 
   describe('code actions on every rule fixture', function () {
     this.timeout(120_000);
-    const ruleIds = fs.readdirSync(RULE_FIXTURES).filter((d) => fs.existsSync(path.join(RULE_FIXTURES, d, 'bad.sql'))).sort();
+    const ruleIds = fs
+      .readdirSync(RULE_FIXTURES)
+      .filter((d) => fs.existsSync(path.join(RULE_FIXTURES, d, 'bad.sql')))
+      .sort();
     for (const id of ruleIds) {
       it(`${id}: the server publishes what analyze() finds; each fix and each suppression, applied, stops the finding`, async () => {
         const { project, rel } = fixtureProject(id, 'bad.sql');
@@ -309,15 +359,25 @@ describe('lsp: the language server', function () {
           // The application files are read after the first lint: wait for the publish that has everything.
           const first = await c.waitFor(uri, (p) => JSON.stringify(published(p.diagnostics)) === JSON.stringify(expected));
           const ds = first.diagnostics;
-          assert.ok(ds.some((d) => d.code === id), `${id} fires on bad.sql`);
+          assert.ok(
+            ds.some((d) => d.code === id),
+            `${id} fires on bad.sql`,
+          );
           // The fixes analyze() attaches, by finding: the server must offer exactly these at code-action time.
           const input = fixtureInput(id, 'bad.sql');
           const lines = new LineIndex(input.text);
-          const fixes = new Map(analyze(input).violations.filter((v) => v.rule !== RULE_CRASH).map((v) => [`${v.rule}@${JSON.stringify(lines.rangeOf(v.span))}`, v.fix]));
+          const fixes = new Map(
+            analyze(input)
+              .violations.filter((v) => v.rule !== RULE_CRASH)
+              .map((v) => [`${v.rule}@${JSON.stringify(lines.rangeOf(v.span))}`, v.fix]),
+          );
           for (const firstSeen of ds) {
             // The same finding as the current version publishes it (earlier iterations edited and restored
             // the text): code actions answer for the current version's diagnostics.
-            const d = (await c.diagnostics(uri)).find((x) => x.code === firstSeen.code && JSON.stringify(x.range) === JSON.stringify(firstSeen.range) && x.message === firstSeen.message)!;
+            const d = (await c.diagnostics(uri)).find(
+              (x) =>
+                x.code === firstSeen.code && JSON.stringify(x.range) === JSON.stringify(firstSeen.range) && x.message === firstSeen.message,
+            )!;
             assert.ok(d, `${firstSeen.code} at line ${firstSeen.range.start.line} is published again after the restore`);
             const expectedFix = fixes.get(`${d.code}@${JSON.stringify(d.range)}`);
             const actions = await c.codeActions(uri, [d]);
@@ -332,7 +392,10 @@ describe('lsp: the language server', function () {
               assert.equal(created.length, expectedFix.newFiles?.length ?? 0);
               const v = apply(c, uri, action.edit);
               const after = await c.diagnostics(uri, v);
-              assert.ok(count(after) < count(ds), `${d.code} fix "${action.title}" (line ${d.range.start.line}): ${count(ds)} -> ${count(after)} findings`);
+              assert.ok(
+                count(after) < count(ds),
+                `${d.code} fix "${action.title}" (line ${d.range.start.line}): ${count(ds)} -> ${count(after)} findings`,
+              );
               await c.removeCreatedFiles();
               const rv = await c.replaceAll(uri, original);
               await c.waitFor(uri, (p) => p.version === rv && JSON.stringify(published(p.diagnostics)) === JSON.stringify(expected));
@@ -346,11 +409,18 @@ describe('lsp: the language server', function () {
             const edits = (suppress.edit!.documentChanges![0] as { edits: { newText: string }[] }).edits;
             assert.match(edits[0].newText, new RegExp(`-- pg-preflight-ignore(-file)? ${d.code}: (\\r?\\n)`));
             // The user types the reason after the colon.
-            const withReason: WorkspaceEdit = JSON.parse(JSON.stringify(suppress.edit).replace(`${d.code}: `, `${d.code}: reviewed in the test`));
+            const withReason: WorkspaceEdit = JSON.parse(
+              JSON.stringify(suppress.edit).replace(`${d.code}: `, `${d.code}: reviewed in the test`),
+            );
             const v = apply(c, uri, withReason);
             const after = await c.diagnostics(uri, v);
             assert.ok(count(after) < count(ds), `suppressing ${d.code} at line ${d.range.start.line}: ${count(ds)} -> ${count(after)}`);
-            assert.ok(!after.some((x) => x.code === 'ignore-missing-reason' || (x.code === 'unused-ignore' && /suppresses nothing/.test(x.message))), `the directive is used: ${published(after).join('\n')}`);
+            assert.ok(
+              !after.some(
+                (x) => x.code === 'ignore-missing-reason' || (x.code === 'unused-ignore' && /suppresses nothing/.test(x.message)),
+              ),
+              `the directive is used: ${published(after).join('\n')}`,
+            );
             const rv = await c.replaceAll(uri, original);
             await c.waitFor(uri, (p) => p.version === rv && JSON.stringify(published(p.diagnostics)) === JSON.stringify(expected));
           }
@@ -384,11 +454,21 @@ describe('lsp: the language server', function () {
             // Findings without a fix may remain; every fixable one is gone.
             assert.equal(await firstFix(), undefined);
             const goldenDir = path.join(RULE_FIXTURES, id, 'fixed');
-            const goldens = fs.existsSync(goldenDir) ? fs.readdirSync(goldenDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(goldenDir, f)).isFile()).sort() : [];
+            const goldens = fs.existsSync(goldenDir)
+              ? fs
+                  .readdirSync(goldenDir, { recursive: true })
+                  .map(String)
+                  .filter((f) => fs.statSync(path.join(goldenDir, f)).isFile())
+                  .sort()
+              : [];
             const dir = path.dirname(project.file(rel));
             const created = [...c.createdFiles.keys()].map((u) => path.relative(dir, fileURLToPath(u)).split(path.sep).join('/')).sort();
-            assert.deepEqual(created, goldens.map((g) => path.posix.normalize(g)));
-            for (const [u, body] of c.createdFiles) assert.equal(body, fs.readFileSync(path.join(goldenDir, path.relative(dir, fileURLToPath(u))), 'utf8'));
+            assert.deepEqual(
+              created,
+              goldens.map((g) => path.posix.normalize(g)),
+            );
+            for (const [u, body] of c.createdFiles)
+              assert.equal(body, fs.readFileSync(path.join(goldenDir, path.relative(dir, fileURLToPath(u))), 'utf8'));
           } finally {
             c.dispose();
             project.remove();
@@ -402,7 +482,10 @@ describe('lsp: the language server', function () {
     let project: Project;
     let c: LspClient;
     before(async () => {
-      project = new Project({ '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }), 'stats.json': fs.readFileSync(STATS_FIXTURE, 'utf8') });
+      project = new Project({
+        '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }),
+        'stats.json': fs.readFileSync(STATS_FIXTURE, 'utf8'),
+      });
       c = await start(project);
     });
     after(() => {
@@ -413,7 +496,8 @@ describe('lsp: the language server', function () {
     it('source.fixAll.pgPreflight applies every non-conflicting preferred fix at once', async () => {
       const rel = 'supabase/migrations/20240401000000_all.sql';
       const uri = project.uri(rel);
-      const text = 'CREATE TABLE public.notes (id bigint PRIMARY KEY, body text);\nCREATE TABLE public.tags (id bigint PRIMARY KEY);\nALTER TABLE public.orders ALTER COLUMN status TYPE integer USING status::integer;\n';
+      const text =
+        'CREATE TABLE public.notes (id bigint PRIMARY KEY, body text);\nCREATE TABLE public.tags (id bigint PRIMARY KEY);\nALTER TABLE public.orders ALTER COLUMN status TYPE integer USING status::integer;\n';
       await c.open(uri, text);
       const ds = await c.diagnostics(uri);
       const preferred: Diagnostic[] = [];
@@ -466,7 +550,10 @@ describe('lsp: the language server', function () {
       const r = (await c.executeCommand(COMMANDS.insertSafetyHeader, [uri])) as { applied: boolean };
       assert.equal(r.applied, true);
       assert.equal(c.appliedEdits.length, edits + 1);
-      assert.equal(c.text(uri), "-- add an index\n\nSET lock_timeout = '5s';\nSET statement_timeout = '30s';\nCREATE INDEX ON public.orders (status);\n");
+      assert.equal(
+        c.text(uri),
+        "-- add an index\n\nSET lock_timeout = '5s';\nSET statement_timeout = '30s';\nCREATE INDEX ON public.orders (status);\n",
+      );
       const after = await c.diagnostics(uri);
       assert.ok(!after.some((d) => d.code === 'missing-lock-timeout' || d.code === 'missing-statement-timeout'));
       const again = (await c.executeCommand(COMMANDS.insertSafetyHeader, [uri])) as { applied: boolean; reason?: string };
@@ -477,10 +564,15 @@ describe('lsp: the language server', function () {
     it('pgPreflight.splitIntoSteps creates the step files beside the migration (CreateFile + TextEdit) and reports progress', async () => {
       const rel = 'supabase/migrations/20240404000000_split.sql';
       const uri = project.uri(rel);
-      await c.open(uri, "ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES public.users (id);\n");
+      await c.open(uri, 'ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES public.users (id);\n');
       await c.diagnostics(uri);
       const progressBefore = c.progress.length;
-      const r = (await c.executeCommand(COMMANDS.splitIntoSteps, [uri])) as { applied: boolean; steps: { uri: string; phase: string }[]; reason?: string; warnings: string[] };
+      const r = (await c.executeCommand(COMMANDS.splitIntoSteps, [uri])) as {
+        applied: boolean;
+        steps: { uri: string; phase: string }[];
+        reason?: string;
+        warnings: string[];
+      };
       assert.equal(r.applied, true, r.reason);
       assert.ok(r.steps.length >= 2, `steps: ${JSON.stringify(r.steps)}`);
       assert.equal(r.steps[0].uri, uri);
@@ -512,11 +604,13 @@ describe('lsp: the language server', function () {
         const a = project.uri('supabase/migrations/20240501000000_a.sql');
         const b = project.uri('supabase/migrations/20240502000000_b.sql');
         await c.open(a, 'CREATE INDEX ON public.orders (status);\n');
-        await c.open(b, 'ALTER TABLE public.users ADD CONSTRAINT users_email_check CHECK (email <> \'\');\n');
+        await c.open(b, "ALTER TABLE public.users ADD CONSTRAINT users_email_check CHECK (email <> '');\n");
         const before = await c.diagnostics(a);
         assert.equal(before.find((d) => d.code === 'require-concurrent-index-creation')!.severity, 2, 'size unknown: a warning');
         await c.notify(STATS_NOTIFICATION, { snapshot: ORDERS_STATS() });
-        const afterA = await c.waitFor(a, (p) => p.diagnostics.some((d) => d.code === 'require-concurrent-index-creation' && d.severity === 1));
+        const afterA = await c.waitFor(a, (p) =>
+          p.diagnostics.some((d) => d.code === 'require-concurrent-index-creation' && d.severity === 1),
+        );
         assert.match(afterA.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!.message, /40M rows/);
         await c.waitFor(b, (p) => p.diagnostics.some((d) => /5M rows/.test(d.message)));
         // A bare snapshot is accepted too; an invalid one is logged and ignored.
@@ -530,9 +624,23 @@ describe('lsp: the language server', function () {
       }
     });
 
-    it('settings: .pg-preflight.json, with the client\'s pgPreflight settings merged over it (defaults the client sends do not count)', async () => {
-      const project = new Project({ '.pg-preflight.json': JSON.stringify({ rules: { 'require-concurrent-index-creation': 'off' }, lockTimeout: '3s' }) });
-      let clientSettings: Record<string, unknown> = { rules: {}, lockTimeout: '5s', statementTimeout: '10s', migrationGlobs: ['supabase/migrations/*.sql', 'prisma/migrations/*/migration.sql', 'db/migrations/*.sql', 'migrations/**/*.sql', 'src/main/resources/db/migration/*.sql', 'drizzle/*.sql'] };
+    it("settings: .pg-preflight.json, with the client's pgPreflight settings merged over it (defaults the client sends do not count)", async () => {
+      const project = new Project({
+        '.pg-preflight.json': JSON.stringify({ rules: { 'require-concurrent-index-creation': 'off' }, lockTimeout: '3s' }),
+      });
+      let clientSettings: Record<string, unknown> = {
+        rules: {},
+        lockTimeout: '5s',
+        statementTimeout: '10s',
+        migrationGlobs: [
+          'supabase/migrations/*.sql',
+          'prisma/migrations/*/migration.sql',
+          'db/migrations/*.sql',
+          'migrations/**/*.sql',
+          'src/main/resources/db/migration/*.sql',
+          'drizzle/*.sql',
+        ],
+      };
       const c = await start(project, { configuration: () => clientSettings });
       try {
         const uri = project.uri('supabase/migrations/20240601000000_x.sql');
@@ -541,7 +649,11 @@ describe('lsp: the language server', function () {
         assert.ok(!ds.some((d) => d.code === 'require-concurrent-index-creation'), 'off in the config file');
         const headerAction = (await fixAction(c, uri, ds.find((d) => d.code === 'missing-lock-timeout')!))!;
         const header = (headerAction.edit!.documentChanges![0] as { edits: { newText: string }[] }).edits[0].newText;
-        assert.equal(header, "SET lock_timeout = '3s';\nSET statement_timeout = '10s';\n", 'file lockTimeout kept (client sent the default), client statementTimeout applied');
+        assert.equal(
+          header,
+          "SET lock_timeout = '3s';\nSET statement_timeout = '10s';\n",
+          'file lockTimeout kept (client sent the default), client statementTimeout applied',
+        );
         clientSettings = { rules: { 'require-concurrent-index-creation': 'warning' } };
         await c.notify('workspace/didChangeConfiguration', { settings: null });
         await c.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'require-concurrent-index-creation' && d.severity === 2));
@@ -554,7 +666,10 @@ describe('lsp: the language server', function () {
     it('the statsFile setting, re-read when the file changes (workspace/didChangeWatchedFiles)', async () => {
       const small = ORDERS_STATS();
       for (const t of small.tables) t.rows = 10;
-      const project = new Project({ '.pg-preflight.json': JSON.stringify({ statsFile: 'snap/stats.json' }), 'snap/stats.json': JSON.stringify(small) });
+      const project = new Project({
+        '.pg-preflight.json': JSON.stringify({ statsFile: 'snap/stats.json' }),
+        'snap/stats.json': JSON.stringify(small),
+      });
       const c = await start(project);
       try {
         const uri = project.uri('supabase/migrations/20240701000000_x.sql');
@@ -582,7 +697,10 @@ describe('lsp: the language server', function () {
         const second = project.uri('db/migrations/002_widen.sql');
         const before = project.uri('db/migrations/000_before.sql');
         await c.open(second, fs.readFileSync(project.file('db/migrations/002_widen.sql'), 'utf8'));
-        assert.ok(!(await c.diagnostics(second)).some((d) => d.code === 'rewriting-type-change'), 'varchar(10) -> varchar(20) does not rewrite');
+        assert.ok(
+          !(await c.diagnostics(second)).some((d) => d.code === 'rewriting-type-change'),
+          'varchar(10) -> varchar(20) does not rewrite',
+        );
         await c.open(before, 'SELECT 1;\n');
         await c.diagnostics(before);
         // The user edits the earlier migration (unsaved): 002 is re-linted against the editor's text.
@@ -590,7 +708,10 @@ describe('lsp: the language server', function () {
         await c.replaceAll(first, 'CREATE TABLE public.items (id bigint PRIMARY KEY, code integer);\n');
         const relinted = await c.waitFor(second, (p) => p.diagnostics.some((d) => d.code === 'rewriting-type-change'));
         assert.equal(relinted.version, 1);
-        assert.ok(!c.log.some((p) => p.uri === before && p.version === 1 && c.log.filter((q) => q.uri === before).length > 1), 'an earlier file is not re-linted');
+        assert.ok(
+          !c.log.some((p) => p.uri === before && p.version === 1 && c.log.filter((q) => q.uri === before).length > 1),
+          'an earlier file is not re-linted',
+        );
         // Closed without saving: the disk text counts again.
         await c.close(first);
         await c.waitFor(second, (p) => !p.diagnostics.some((d) => d.code === 'rewriting-type-change'), { includePast: false });
@@ -622,7 +743,10 @@ describe('lsp: the language server', function () {
         let ds = await c.diagnostics(uri);
         for (const s of [' ', 'x', ';']) ds = await c.diagnostics(uri, await c.append(uri, s));
         assert.ok(!ds.some((d) => d.code === RULE_CRASH));
-        assert.ok(ds.some((d) => d.code === 'require-concurrent-index-creation'), 'the other rules still ran');
+        assert.ok(
+          ds.some((d) => d.code === 'require-concurrent-index-creation'),
+          'the other rules still ran',
+        );
         // Logged once (window/logMessage arrives before the diagnostics of the same lint).
         assert.equal(c.serverLog.filter((l) => /broken-test-rule failed/.test(l)).length, 1);
       } finally {
@@ -647,7 +771,11 @@ describe('lsp: the language server', function () {
         return null;
       });
       try {
-        assert.deepEqual(c.initializeResult!.capabilities.diagnosticProvider, { identifier: 'pg-preflight', interFileDependencies: true, workspaceDiagnostics: false });
+        assert.deepEqual(c.initializeResult!.capabilities.diagnosticProvider, {
+          identifier: 'pg-preflight',
+          interFileDependencies: true,
+          workspaceDiagnostics: false,
+        });
         const uri = project.uri('supabase/migrations/20240901000000_x.sql');
         await c.open(uri, 'CREATE INDEX ON public.orders (status);\n');
         const r1 = await c.pull(uri);
@@ -673,7 +801,10 @@ describe('lsp: the language server', function () {
 
   describe('over stdio', () => {
     it('`node server/bin/pg-preflight.js lsp --stdio` lints, hovers, shuts down and exits 0', async () => {
-      const project = new Project({ '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }), 'stats.json': fs.readFileSync(STATS_FIXTURE, 'utf8') });
+      const project = new Project({
+        '.pg-preflight.json': JSON.stringify({ statsFile: 'stats.json' }),
+        'stats.json': fs.readFileSync(STATS_FIXTURE, 'utf8'),
+      });
       const c = LspClient.spawnStdio(BIN, {}, project.root);
       try {
         await c.initialize(project.uri(''));

@@ -75,14 +75,21 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
       assert.equal(t.outputSchema?.type, 'object', t.name);
     }
     const verify = tools.find((t) => t.name === 'verify_locks');
-    assert.ok(!Object.keys(verify?.inputSchema.properties ?? {}).some((k) => /url|database/i.test(k)), 'verify_locks takes no database URL');
+    assert.ok(
+      !Object.keys(verify?.inputSchema.properties ?? {}).some((k) => /url|database/i.test(k)),
+      'verify_locks takes no database URL',
+    );
   });
 
   it('check_migration on a plain CREATE INDEX names the SHARE lock and suggests CONCURRENTLY; nothing is written', async () => {
     const before = snapshot(dir);
     const r = await call('check_migration', { path: 'supabase/migrations/20240102000000_index.sql' });
     assert.ok(!r.isError, text(r));
-    const data = r.structuredContent as { findings: { rule: string; message: string; fix?: string }[]; locks: { table: string; mode: string; modeName: string; blocks: string[]; work: string }[]; riskScore: number };
+    const data = r.structuredContent as {
+      findings: { rule: string; message: string; fix?: string }[];
+      locks: { table: string; mode: string; modeName: string; blocks: string[]; work: string }[];
+      riskScore: number;
+    };
     const finding = data.findings.find((f) => f.rule === 'require-concurrent-index-creation');
     assert.ok(finding, JSON.stringify(data.findings));
     assert.match(finding.message, /CONCURRENTLY/);
@@ -99,14 +106,20 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
 
   it('check_migration on SQL text reads the folder it would go in as its schema', async () => {
     const alone = await call('check_migration', { sql: 'ALTER TABLE public.orders ALTER COLUMN status SET NOT NULL;' });
-    const inFolder = await call('check_migration', { sql: 'ALTER TABLE public.orders ADD COLUMN note text NOT NULL;', folder: 'supabase/migrations' });
+    const inFolder = await call('check_migration', {
+      sql: 'ALTER TABLE public.orders ADD COLUMN note text NOT NULL;',
+      folder: 'supabase/migrations',
+    });
     assert.ok(!alone.isError && !inFolder.isError, text(alone) + text(inFolder));
     // Without a folder the text is checked alone, under a name of its own.
     assert.equal((alone.structuredContent as { file: string }).file, 'new_migration.sql');
     const d = inFolder.structuredContent as { file: string; findings: { rule: string }[] };
     // The name sorts after the folder's last migration; the table is known from the earlier file.
     assert.equal(d.file, 'supabase/migrations/20240102000001_new_migration.sql');
-    assert.ok(d.findings.some((f) => f.rule === 'add-column-not-null-without-default'), JSON.stringify(d.findings));
+    assert.ok(
+      d.findings.some((f) => f.rule === 'add-column-not-null-without-default'),
+      JSON.stringify(d.findings),
+    );
     assert.ok(!fs.existsSync(path.join(dir, d.file)));
   });
 
@@ -123,14 +136,26 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
   });
 
   it('explain_locks: each statement, its locks and what they block, on the given version', async () => {
-    const r = await call('explain_locks', { sql: 'ALTER TABLE t ADD COLUMN c int DEFAULT random();\nCREATE INDEX CONCURRENTLY i ON t (c);', pgVersion: 11 });
+    const r = await call('explain_locks', {
+      sql: 'ALTER TABLE t ADD COLUMN c int DEFAULT random();\nCREATE INDEX CONCURRENTLY i ON t (c);',
+      pgVersion: 11,
+    });
     assert.ok(!r.isError, text(r));
-    const d = r.structuredContent as { pgVersion: number; statements: { label: string; locks: { mode: string; blocks: string[]; rewrite: boolean }[] }[] };
+    const d = r.structuredContent as {
+      pgVersion: number;
+      statements: { label: string; locks: { mode: string; blocks: string[]; rewrite: boolean }[] }[];
+    };
     assert.equal(d.pgVersion, 11);
     assert.equal(d.statements.length, 2);
-    assert.deepEqual(d.statements[0].locks.map((l) => [l.mode, l.rewrite]), [['AccessExclusiveLock', true]]);
+    assert.deepEqual(
+      d.statements[0].locks.map((l) => [l.mode, l.rewrite]),
+      [['AccessExclusiveLock', true]],
+    );
     assert.ok(d.statements[0].locks[0].blocks.includes('SELECT'));
-    assert.deepEqual(d.statements[1].locks.map((l) => [l.mode, l.blocks]), [['ShareUpdateExclusiveLock', ['DDL']]]);
+    assert.deepEqual(
+      d.statements[1].locks.map((l) => [l.mode, l.blocks]),
+      [['ShareUpdateExclusiveLock', ['DDL']]],
+    );
   });
 
   it('plan_migration returns the plan document', async () => {
@@ -155,7 +180,10 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
     const w = await call('split_migration', { path: 'split/20240102000000_mixed.sql', write: true });
     assert.ok(!w.isError, text(w));
     const written = (w.structuredContent as { written: string[] }).written;
-    assert.deepEqual(written, d.files.map((f) => f.path));
+    assert.deepEqual(
+      written,
+      d.files.map((f) => f.path),
+    );
     for (const f of d.files) assert.equal(fs.readFileSync(path.join(dir, f.path), 'utf8'), f.text);
     const after = snapshot(dir);
     assert.deepEqual([...after.keys()].filter((k) => !before.has(k)).sort(), written.map((p) => path.normalize(p)).sort());
@@ -177,10 +205,19 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
     const before = snapshot(dir);
     const r = await call('verify_locks', { path: 'supabase/migrations/20240102000000_index.sql' });
     assert.ok(!r.isError, text(r));
-    const d = r.structuredContent as { engine: string; replayed: string[]; statements: { observed: { table: string; mode: string }[] }[]; disagreements: string[]; rolledBack: boolean };
+    const d = r.structuredContent as {
+      engine: string;
+      replayed: string[];
+      statements: { observed: { table: string; mode: string }[] }[];
+      disagreements: string[];
+      rolledBack: boolean;
+    };
     assert.match(d.engine, /PGlite/);
     assert.deepEqual(d.replayed, ['supabase/migrations/20240101000000_schema.sql']);
-    assert.ok(d.statements.some((s) => s.observed.some((o) => o.table === 'public.orders' && o.mode === 'ShareLock')), JSON.stringify(d.statements));
+    assert.ok(
+      d.statements.some((s) => s.observed.some((o) => o.table === 'public.orders' && o.mode === 'ShareLock')),
+      JSON.stringify(d.statements),
+    );
     assert.deepEqual(d.disagreements, []);
     assert.equal(d.rolledBack, true);
     assert.deepEqual(snapshot(dir), before);

@@ -37,7 +37,10 @@ describe('AnalysisMemo', function () {
       const from = whole.statements[k].span.start;
       const tail = splitSql(text, from);
       assert.deepEqual(tail.statements, whole.statements.slice(k));
-      assert.deepEqual(tail.comments, whole.comments.filter((c) => c.span.start >= from));
+      assert.deepEqual(
+        tail.comments,
+        whole.comments.filter((c) => c.span.start >= from),
+      );
     }
   });
 
@@ -47,10 +50,10 @@ describe('AnalysisMemo', function () {
     const edits: ((t: string) => string)[] = [
       (t) => t + '\nALTER TABLE x ADD COLUMN y int',
       (t) => t + ';',
-      (t) => t.slice(0, 200) + "/* open comment" + t.slice(200),
+      (t) => t.slice(0, 200) + '/* open comment' + t.slice(200),
       (t) => t.replace('/* open comment', ''),
-      (t) => "BEGIN;\n" + t,
-      (t) => t.slice(0, t.length / 2) + "$$ unterminated" + t.slice(t.length / 2),
+      (t) => 'BEGIN;\n' + t,
+      (t) => t.slice(0, t.length / 2) + '$$ unterminated' + t.slice(t.length / 2),
       (t) => t.replace('$$ unterminated', ''),
       (t) => t.slice(0, t.length - 40),
       () => '',
@@ -68,8 +71,10 @@ describe('AnalysisMemo', function () {
     const memo = new AnalysisMemo();
     const stats = loadStats();
     const base = generateMigration(80, 'memo');
-    const typed = "\nALTER TABLE public.orders ALTER COLUMN status TYPE integer USING status::integer;\nCREATE INDEX ON public.orders (status);\nSET lock_timeout = '1s';\nALTER TABLE public.users ADD CONSTRAINT c CHECK (email <> '');";
-    for (let k = 0; k <= typed.length; k++) same(memo, { text: base + typed.slice(0, k), path: 'supabase/migrations/20240101000000_x.sql', stats }, `prefix ${k}`);
+    const typed =
+      "\nALTER TABLE public.orders ALTER COLUMN status TYPE integer USING status::integer;\nCREATE INDEX ON public.orders (status);\nSET lock_timeout = '1s';\nALTER TABLE public.users ADD CONSTRAINT c CHECK (email <> '');";
+    for (let k = 0; k <= typed.length; k++)
+      same(memo, { text: base + typed.slice(0, k), path: 'supabase/migrations/20240101000000_x.sql', stats }, `prefix ${k}`);
     assert.ok(memo.counters.statementsReused > 50 * typed.length, `reused ${memo.counters.statementsReused} statements`);
   });
 
@@ -77,7 +82,12 @@ describe('AnalysisMemo', function () {
     const memo = new AnalysisMemo();
     const stats = loadStats();
     const corpus = fs.readFileSync(path.join(REPO, 'test-fixtures/locks/corpus.sql'), 'utf8');
-    const prior = [{ path: 'supabase/migrations/20230101000000_prior.sql', text: fs.readFileSync(path.join(REPO, 'test-fixtures/locks/schema.sql'), 'utf8') }];
+    const prior = [
+      {
+        path: 'supabase/migrations/20230101000000_prior.sql',
+        text: fs.readFileSync(path.join(REPO, 'test-fixtures/locks/schema.sql'), 'utf8'),
+      },
+    ];
     const input: AnalyzeInput = { text: corpus, path: 'supabase/migrations/20240101000000_x.sql', stats, priorFiles: prior };
     same(memo, input, 'first');
     same(memo, { ...input, text: corpus + '\nDROP TABLE public.orders;' }, 'append');
@@ -87,7 +97,11 @@ describe('AnalysisMemo', function () {
     same(memo, { ...input, text: "SET TimeZone = 'Europe/Paris';\n" + corpus }, 'insert at the start');
     same(memo, { ...input, text: corpus }, 'back');
     same(memo, { ...input, priorFiles: [] }, 'earlier files gone');
-    same(memo, { ...input, priorFiles: [{ ...prior[0], text: prior[0].text + '\nCREATE TABLE public.extra (id int);' }] }, 'earlier file changed');
+    same(
+      memo,
+      { ...input, priorFiles: [{ ...prior[0], text: prior[0].text + '\nCREATE TABLE public.extra (id int);' }] },
+      'earlier file changed',
+    );
     same(memo, { ...input, stats: undefined }, 'stats dropped');
     same(memo, { ...input, pgVersion: 11 }, 'another version');
     same(memo, { ...input, settings: normalizeSettings({ runner: 'plain', throughput: { scanMBps: 1 } }).settings }, 'settings');

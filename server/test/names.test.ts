@@ -123,8 +123,10 @@ describe('generated names at scale', () => {
       return nameCounters.tries - before;
     };
     // Repeated CHECKs and FOREIGN KEYs are kept, each under a name of its own (repeated UNIQUEs are merged into one).
-    const create = (n: number) => `CREATE TABLE t (a int UNIQUE, b int${', CHECK (b > 0), FOREIGN KEY (b) REFERENCES t (a)'.repeat(n / 2)});`;
-    const alter = (n: number) => `CREATE TABLE t (a int UNIQUE, b int); ALTER TABLE t${' ADD CHECK (b > 0),'.repeat(n - 1)} ADD CHECK (b > 0);`;
+    const create = (n: number) =>
+      `CREATE TABLE t (a int UNIQUE, b int${', CHECK (b > 0), FOREIGN KEY (b) REFERENCES t (a)'.repeat(n / 2)});`;
+    const alter = (n: number) =>
+      `CREATE TABLE t (a int UNIQUE, b int); ALTER TABLE t${' ADD CHECK (b > 0),'.repeat(n - 1)} ADD CHECK (b > 0);`;
     for (const statement of [create, alter]) {
       const small = tries(250, statement);
       const large = tries(1000, statement);
@@ -141,9 +143,18 @@ describe('partition and inheritance cycles', () => {
   const long2 = `${'p'.repeat(63)}_two`; // both cut to the same 63 bytes: the same table to PostgreSQL
 
   const cases: [string, string][] = [
-    ['a table attached as its own partition', 'CREATE TABLE t (a int) PARTITION BY RANGE (a);\nALTER TABLE t ATTACH PARTITION t FOR VALUES FROM (1) TO (2);'],
-    ['two tables attached to each other', 'CREATE TABLE a (x int) PARTITION BY LIST (x);\nCREATE TABLE b (x int) PARTITION BY LIST (x);\nALTER TABLE a ATTACH PARTITION b FOR VALUES IN (1);\nALTER TABLE b ATTACH PARTITION a FOR VALUES IN (2);'],
-    ['two long names PostgreSQL cuts to one', `CREATE TABLE ${long1} (a int) PARTITION BY RANGE (a);\nALTER TABLE ${long1} ATTACH PARTITION ${long2} FOR VALUES FROM (1) TO (2);`],
+    [
+      'a table attached as its own partition',
+      'CREATE TABLE t (a int) PARTITION BY RANGE (a);\nALTER TABLE t ATTACH PARTITION t FOR VALUES FROM (1) TO (2);',
+    ],
+    [
+      'two tables attached to each other',
+      'CREATE TABLE a (x int) PARTITION BY LIST (x);\nCREATE TABLE b (x int) PARTITION BY LIST (x);\nALTER TABLE a ATTACH PARTITION b FOR VALUES IN (1);\nALTER TABLE b ATTACH PARTITION a FOR VALUES IN (2);',
+    ],
+    [
+      'two long names PostgreSQL cuts to one',
+      `CREATE TABLE ${long1} (a int) PARTITION BY RANGE (a);\nALTER TABLE ${long1} ATTACH PARTITION ${long2} FOR VALUES FROM (1) TO (2);`,
+    ],
     ['an inheritance loop', 'CREATE TABLE a (x int);\nCREATE TABLE b () INHERITS (a);\nALTER TABLE a INHERIT b;'],
   ];
   for (const [name, sql] of cases) {

@@ -1,7 +1,13 @@
 // Migration file names (core/migrations/naming.ts): versions, order and the next name. The next name
 // must sort right after the file, carry a version of its own and keep the layout, for every runner.
 import { strict as assert } from 'node:assert';
-import { compareVersions, isRevertMigration, migrationDescription, migrationVersion, nextMigrationName } from '../src/core/migrations/naming';
+import {
+  compareVersions,
+  isRevertMigration,
+  migrationDescription,
+  migrationVersion,
+  nextMigrationName,
+} from '../src/core/migrations/naming';
 import { detectRunner } from '../src/core/migrations/runners';
 
 const VERSIONS: [string, string | undefined][] = [
@@ -47,13 +53,21 @@ describe('migration naming', () => {
   }
 
   it('a Flyway minor step sorts before the next whole version', () => {
-    assert.ok(compareVersions(migrationVersion(nextMigrationName('V1_2__a.sql', 'b')) as string, migrationVersion('V1_3__c.sql') as string) < 0);
+    assert.ok(
+      compareVersions(migrationVersion(nextMigrationName('V1_2__a.sql', 'b')) as string, migrationVersion('V1_3__c.sql') as string) < 0,
+    );
   });
 
   it('versions compare as numbers, part by part, whatever their length', () => {
     const cases: [string, string, number][] = [
-      ['1.10', '1.9', 1], ['1', '1.0', -1], ['0003', '3', 0], ['0003', '10', -1], ['20240101120000', '20240101120001', -1],
-      ['99999999999999999999', '100000000000000000000', -1], ['1.2.3', '1.2.3', 0], ['2', '10', -1],
+      ['1.10', '1.9', 1],
+      ['1', '1.0', -1],
+      ['0003', '3', 0],
+      ['0003', '10', -1],
+      ['20240101120000', '20240101120001', -1],
+      ['99999999999999999999', '100000000000000000000', -1],
+      ['1.2.3', '1.2.3', 0],
+      ['2', '10', -1],
     ];
     for (const [a, b, c] of cases) {
       assert.equal(compareVersions(a, b), c, `${a} vs ${b}`);
@@ -62,14 +76,27 @@ describe('migration naming', () => {
   });
 
   it('undo and down migrations revert, others do not', () => {
-    assert.deepEqual(['U3__undo.sql', '0003_x.down.sql', '3_down.sql', 'V3__x.sql', '0003_x.up.sql'].map(isRevertMigration), [true, true, true, false, false]);
+    assert.deepEqual(['U3__undo.sql', '0003_x.down.sql', '3_down.sql', 'V3__x.sql', '0003_x.up.sql'].map(isRevertMigration), [
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('descriptions drop version and extension', () => {
-    assert.deepEqual(['V1_2__add_x.sql', '0003_add_x.up.sql', '20240101120000_init/migration.sql'].map(migrationDescription), ['add_x', 'add_x', 'init']);
+    assert.deepEqual(['V1_2__add_x.sql', '0003_add_x.up.sql', '20240101120000_init/migration.sql'].map(migrationDescription), [
+      'add_x',
+      'add_x',
+      'init',
+    ]);
   });
 
   it('Flyway names with either separator are detected as Flyway', () => {
-    assert.deepEqual(['db/migration/V1_2__a.sql', 'db/migration/V1.2__a.sql', 'db/migration/R__views.sql'].map((p) => detectRunner(p, '')), ['flyway', 'flyway', 'flyway']);
+    assert.deepEqual(
+      ['db/migration/V1_2__a.sql', 'db/migration/V1.2__a.sql', 'db/migration/R__views.sql'].map((p) => detectRunner(p, '')),
+      ['flyway', 'flyway', 'flyway'],
+    );
   });
 });

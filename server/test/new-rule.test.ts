@@ -18,13 +18,20 @@ describe('new-rule scaffold', () => {
 
   it('writes the rule, its fixtures and its page, and registers it', () => {
     const written = scaffoldRule({ id: 'ban-vacuum-full', title: 'VACUUM FULL rewrites the table under ACCESS EXCLUSIVE', root });
-    assert.deepEqual(written, ['server/src/core/rules/ban-vacuum-full.ts', 'test-fixtures/rules/ban-vacuum-full/bad.sql', 'test-fixtures/rules/ban-vacuum-full/ok.sql', 'docs/rules/ban-vacuum-full.md', 'server/src/core/rules/index.ts']);
+    assert.deepEqual(written, [
+      'server/src/core/rules/ban-vacuum-full.ts',
+      'test-fixtures/rules/ban-vacuum-full/bad.sql',
+      'test-fixtures/rules/ban-vacuum-full/ok.sql',
+      'docs/rules/ban-vacuum-full.md',
+      'server/src/core/rules/index.ts',
+    ]);
     const index = fs.readFileSync(path.join(root, 'server/src/core/rules/index.ts'), 'utf8');
     assert.match(index, /import \{ banVacuumFull \} from '\.\/ban-vacuum-full';/);
     assert.match(index, /\n {2}banVacuumFull,\n\];/);
     assert.match(fs.readFileSync(path.join(root, 'server/src/core/rules/ban-vacuum-full.ts'), 'utf8'), /id: 'ban-vacuum-full'/);
     assert.match(fs.readFileSync(path.join(root, 'test-fixtures/rules/ban-vacuum-full/bad.sql'), 'utf8'), /-- \^\^\^ ban-vacuum-full/);
-    for (const h of ['## Problem', '## Lock', '## Safe alternative']) assert.ok(fs.readFileSync(path.join(root, 'docs/rules/ban-vacuum-full.md'), 'utf8').includes(h));
+    for (const h of ['## Problem', '## Lock', '## Safe alternative'])
+      assert.ok(fs.readFileSync(path.join(root, 'docs/rules/ban-vacuum-full.md'), 'utf8').includes(h));
   });
 
   it('refuses a bad id and never overwrites', () => {

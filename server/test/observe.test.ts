@@ -38,7 +38,7 @@ describe('lock corpus: readCorpus', () => {
       '-- header comment, ignored',
       '-- form: first-form',
       '-- setup: CREATE SCHEMA s',
-      '-- setup: SET LOCAL TimeZone = \'UTC\'',
+      "-- setup: SET LOCAL TimeZone = 'UTC'",
       '-- min-pg: 13',
       'ALTER TABLE t ADD COLUMN c int;',
       '',
@@ -74,7 +74,7 @@ describe('lock corpus: readCorpus', () => {
     assert.deepEqual(forms[1].hold, ['LOCK TABLE t IN ACCESS SHARE MODE', 'SELECT 1']);
     assert.equal(forms[1].sql, 'CREATE INDEX CONCURRENTLY i ON t (c);');
     assert.equal(forms[2].expectError, true);
-    assert.match(forms[2].sql, /^DO \$\$\nBEGIN\n  -- a comment inside the body stays\n/);
+    assert.match(forms[2].sql, /^DO \$\$\nBEGIN\n {2}-- a comment inside the body stays\n/);
     assert.match(forms[2].sql, /\$\$;$/);
   });
 
@@ -236,14 +236,8 @@ for (const ec of engines) {
 
     it('DML: SELECT, SELECT FOR UPDATE, UPDATE', async () => {
       assert.equal(modeOf(await observe('SELECT count(*) FROM public.accounts'), 'public.accounts'), 'AccessShareLock');
-      assert.equal(
-        modeOf(await observe('SELECT id FROM public.accounts WHERE id = 1 FOR UPDATE'), 'public.accounts'),
-        'RowShareLock',
-      );
-      assert.equal(
-        modeOf(await observe('UPDATE public.accounts SET balance = 0 WHERE id = 1'), 'public.accounts'),
-        'RowExclusiveLock',
-      );
+      assert.equal(modeOf(await observe('SELECT id FROM public.accounts WHERE id = 1 FOR UPDATE'), 'public.accounts'), 'RowShareLock');
+      assert.equal(modeOf(await observe('UPDATE public.accounts SET balance = 0 WHERE id = 1'), 'public.accounts'), 'RowExclusiveLock');
     });
 
     it('rolls back: nothing a form does survives it', async () => {

@@ -11,7 +11,8 @@ import { loadStats } from './support/fixtures';
 
 function applyEdits(text: string, edits: TextEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start))
+    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
   return out;
 }
 
@@ -39,14 +40,16 @@ const CASES: Case[] = [
     path: 'sql/0003_index.sql',
     text: 'BEGIN;\nALTER TABLE orders ADD COLUMN n int;\nCREATE INDEX orders_user_id_idx ON orders (user_id);\nCOMMIT;\n',
     rule: 'require-concurrent-index-creation',
-    fixed: 'BEGIN;\nALTER TABLE orders ADD COLUMN n int;\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders (user_id);\n',
+    fixed:
+      'BEGIN;\nALTER TABLE orders ADD COLUMN n int;\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders (user_id);\n',
   },
   {
     name: 'dbmate: alone in the file: migrate:up gains transaction:false',
     path: 'db/migrations/20240101000000_index.sql',
     text: '-- migrate:up\nCREATE INDEX orders_user_id_idx ON orders (user_id);\n\n-- migrate:down\nDROP INDEX orders_user_id_idx;\n',
     rule: 'require-concurrent-index-creation',
-    fixed: '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders (user_id);\n\n-- migrate:down\nDROP INDEX orders_user_id_idx;\n',
+    fixed:
+      '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders (user_id);\n\n-- migrate:down\nDROP INDEX orders_user_id_idx;\n',
   },
   {
     name: 'graphile-migrate: alone in the file: --! no-transaction at the top',
@@ -58,10 +61,15 @@ const CASES: Case[] = [
   {
     name: 'Supabase: with other statements: moved into a new migration that sorts right after',
     path: 'supabase/migrations/20240101000000_orders.sql',
-    text: 'SET lock_timeout = \'5s\';\nALTER TABLE orders ADD COLUMN n int;\nCREATE INDEX orders_user_id_idx ON orders (user_id);\n',
+    text: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN n int;\nCREATE INDEX orders_user_id_idx ON orders (user_id);\n",
     rule: 'require-concurrent-index-creation',
-    fixed: 'SET lock_timeout = \'5s\';\nALTER TABLE orders ADD COLUMN n int;\n',
-    newFiles: [['20240101000001_index_orders_user_id_idx.sql', /INVALID index[\s\S]*\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders \(user_id\);\n$/]],
+    fixed: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN n int;\n",
+    newFiles: [
+      [
+        '20240101000001_index_orders_user_id_idx.sql',
+        /INVALID index[\s\S]*\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders \(user_id\);\n$/,
+      ],
+    ],
   },
   {
     name: 'Supabase: alone in the file: it stays, CONCURRENTLY added',
@@ -86,7 +94,8 @@ const CASES: Case[] = [
 describe('quick fix: Add CONCURRENTLY follows the runner', () => {
   before(loadParser);
   const stats = () => loadStats();
-  const prior = 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, status text);\nCREATE INDEX orders_status_idx ON orders (status);\nCREATE INDEX orders_user_id_idx ON orders (user_id);\n';
+  const prior =
+    'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, status text);\nCREATE INDEX orders_status_idx ON orders (status);\nCREATE INDEX orders_user_id_idx ON orders (user_id);\n';
 
   for (const c of CASES) {
     it(c.name, () => {
@@ -97,15 +106,27 @@ describe('quick fix: Add CONCURRENTLY follows the runner', () => {
       const fixed = applyEdits(c.text, v.fix.edits);
       assert.equal(fixed, c.fixed);
       const names = (v.fix.newFiles ?? []).map((f) => f.name);
-      assert.deepEqual(names, (c.newFiles ?? []).map(([n]) => n));
+      assert.deepEqual(
+        names,
+        (c.newFiles ?? []).map(([n]) => n),
+      );
       for (const [name, re] of c.newFiles ?? []) assert.match(v.fix.newFiles!.find((f) => f.name === name)!.text, re);
       const after = analyze({ ...input, text: fixed, siblingNames: names });
-      assert.deepEqual(after.violations.filter((x) => x.rule === c.rule || x.rule === 'concurrently-in-transaction').map((x) => x.message), []);
+      assert.deepEqual(
+        after.violations.filter((x) => x.rule === c.rule || x.rule === 'concurrently-in-transaction').map((x) => x.message),
+        [],
+      );
       const priorFiles = [...input.priorFiles!, { path: c.path, text: fixed }];
       for (const f of v.fix.newFiles ?? []) {
         const path = c.path.replace(/[^/]*$/, '') + f.name;
         const a = analyze({ text: f.text, path, stats: stats(), priorFiles: [...priorFiles] });
-        assert.deepEqual(a.violations.filter((x) => x.rule === c.rule || x.rule === 'concurrently-in-transaction' || x.rule === 'syntax-error').map((x) => x.message), [], f.name);
+        assert.deepEqual(
+          a.violations
+            .filter((x) => x.rule === c.rule || x.rule === 'concurrently-in-transaction' || x.rule === 'syntax-error')
+            .map((x) => x.message),
+          [],
+          f.name,
+        );
         priorFiles.push({ path, text: f.text });
       }
     });

@@ -28,10 +28,27 @@ describe('report: size', () => {
         kind: 'AlterTableStmt',
         label: 'ALTER TABLE ADD COLUMN',
         transactional: true,
-        locks: [{ relation: 'public.t', mode: 'AccessExclusiveLock', blocks: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'DDL'], rewrite: false, scan: false, why: 'ADD COLUMN' } as never],
+        locks: [
+          {
+            relation: 'public.t',
+            mode: 'AccessExclusiveLock',
+            blocks: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'DDL'],
+            rewrite: false,
+            scan: false,
+            why: 'ADD COLUMN',
+          } as never,
+        ],
       });
     }
-    const analysis: Analysis = { pgVersion: 15, runner: 'plain', statements, violations: [], riskScore: 5, lockedTables: [], wrappedInTransaction: false };
+    const analysis: Analysis = {
+      pgVersion: 15,
+      runner: 'plain',
+      statements,
+      violations: [],
+      riskScore: 5,
+      lockedTables: [],
+      wrappedInTransaction: false,
+    };
     const out = renderText([{ path: 'big.sql', text, lines: new LineIndex(text), analysis }]);
     assert.equal(out.split('\n').filter((l) => /ACCESS EXCLUSIVE/.test(l)).length, n);
   });
@@ -51,7 +68,12 @@ describe('report: size, through the CLI', () => {
   for (const format of FORMATS) {
     it(`check --format ${format} writes the report in bounded pieces, the same text as the renderer`, async () => {
       const pieces: string[] = [];
-      const code = await main(['check', 'big.sql', '--format', format, '--fail-on', 'never', '--no-app-refs'], { cwd: dir, env: {}, stdout: { write: (s: string) => pieces.push(s) }, stderr: { write: () => true } });
+      const code = await main(['check', 'big.sql', '--format', format, '--fail-on', 'never', '--no-app-refs'], {
+        cwd: dir,
+        env: {},
+        stdout: { write: (s: string) => pieces.push(s) },
+        stderr: { write: () => true },
+      });
       assert.equal(code, 0);
       const whole = pieces.join('');
       const longest = pieces.reduce((m, p) => Math.max(m, p.length), 0);
@@ -59,21 +81,37 @@ describe('report: size, through the CLI', () => {
       else {
         assert.ok(whole.length > 1_000_000, `${format}: ${whole.length} characters`);
         // github: its lock notice is one line per file (as GitHub takes it), a few hundred KB here.
-        assert.ok(format === 'github' ? pieces.length > 10 : longest <= 256 * 1024, `${format}: a piece of ${longest} characters in ${pieces.length}`);
+        assert.ok(
+          format === 'github' ? pieces.length > 10 : longest <= 256 * 1024,
+          `${format}: a piece of ${longest} characters in ${pieces.length}`,
+        );
       }
       if (format === 'json') assert.equal(JSON.parse(whole).files[0].statements.length, 20_000);
       if (format === 'sarif') assert.ok(JSON.parse(whole).runs[0].results.length >= 10_000);
       // --output gets the same text, written through the atomic temp file.
       const out = path.join(dir, `report.${format}`);
-      assert.equal(await main(['check', 'big.sql', '--format', format, '--fail-on', 'never', '--no-app-refs', '--output', out], { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true } }), 0);
+      assert.equal(
+        await main(['check', 'big.sql', '--format', format, '--fail-on', 'never', '--no-app-refs', '--output', out], {
+          cwd: dir,
+          env: {},
+          stdout: { write: () => true },
+          stderr: { write: () => true },
+        }),
+        0,
+      );
       assert.equal(fs.readFileSync(out, 'utf8'), whole);
     });
   }
 
   it('every reporter yields the text of its render function, in pieces', async () => {
     await loadParser();
-    const text = 'BEGIN; CREATE INDEX i ON t (c); ALTER TABLE t ADD COLUMN d int NOT NULL DEFAULT random(), ALTER COLUMN e TYPE bigint; COMMIT;\n'.repeat(300);
-    const results = [{ path: 'a.sql', text, lines: new LineIndex(text), analysis: analyze({ text, path: 'a.sql', settings: DEFAULT_SETTINGS }) }];
+    const text =
+      'BEGIN; CREATE INDEX i ON t (c); ALTER TABLE t ADD COLUMN d int NOT NULL DEFAULT random(), ALTER COLUMN e TYPE bigint; COMMIT;\n'.repeat(
+        300,
+      );
+    const results = [
+      { path: 'a.sql', text, lines: new LineIndex(text), analysis: analyze({ text, path: 'a.sql', settings: DEFAULT_SETTINGS }) },
+    ];
     for (const f of FORMATS) {
       const pieces = [...STREAMERS[f](results, { toolVersion: '1.0.0' })];
       assert.equal(pieces.join(''), REPORTERS[f](results, { toolVersion: '1.0.0' }), f);

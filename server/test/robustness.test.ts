@@ -10,7 +10,9 @@ import { generateMigration } from '../bench/bench';
 import { runFuzz } from '../bench/fuzz';
 
 function syntaxErrors(text: string): { message: string; start: number }[] {
-  return analyze({ text, settings: DEFAULT_SETTINGS }).violations.filter((v) => v.rule === 'syntax-error').map((v) => ({ message: v.message, start: v.span.start }));
+  return analyze({ text, settings: DEFAULT_SETTINGS })
+    .violations.filter((v) => v.rule === 'syntax-error')
+    .map((v) => ({ message: v.message, start: v.span.start }));
 }
 
 describe('robustness: superlinear inputs', () => {
@@ -29,7 +31,9 @@ describe('robustness: superlinear inputs', () => {
     const errors = syntaxErrors(text);
     assert.ok(parseCounters.parsedChars - before <= 'SELECT 1 FRM x /*'.length);
     assert.deepEqual(errors, [{ message: 'syntax error: syntax error at or near "x"', start: text.indexOf('x') }]);
-    assert.deepEqual(syntaxErrors('SELECT 1 ' + '/*'.repeat(50_000)), [{ message: 'syntax error: unterminated /* comment at or near "/*"', start: 9 }]);
+    assert.deepEqual(syntaxErrors('SELECT 1 ' + '/*'.repeat(50_000)), [
+      { message: 'syntax error: unterminated /* comment at or near "/*"', start: 9 },
+    ]);
   });
 
   it('comments inside a statement are blanked for the parser; positions after them stay exact (UTF-8 too)', () => {
@@ -52,15 +56,26 @@ describe('robustness: superlinear inputs', () => {
     const before = parseCounters.parsed;
     const errors = syntaxErrors(`SELECT 1 ${'+-'.repeat(20_000)} 1;\nSELECT 1 +-+- 1;`);
     assert.equal(parseCounters.parsed - before, 1); // only the second statement
-    assert.deepEqual(errors, [{ message: `syntax error: a run of 40000 operator characters; pg-preflight does not parse runs over ${OPERATOR_RUN_LIMIT}`, start: 0 }]);
+    assert.deepEqual(errors, [
+      {
+        message: `syntax error: a run of 40000 operator characters; pg-preflight does not parse runs over ${OPERATOR_RUN_LIMIT}`,
+        start: 0,
+      },
+    ]);
     // in a string or a comment the same characters are harmless
     assert.deepEqual(syntaxErrors(`SELECT '${'+-'.repeat(2000)}' /* ${'+-'.repeat(2000)} */;`), []);
   });
 
   it(`an expression nested deeper than ${MAX_AST_DEPTH} levels is reported, not thrown`, () => {
-    for (const text of ['SELECT ' + 'NOT '.repeat(5000) + 'true;', 'SELECT ' + Array(4000).fill('1').join('+') + ';', 'SELECT ' + '(SELECT '.repeat(3200) + '1' + ')'.repeat(3200) + ';']) {
+    for (const text of [
+      'SELECT ' + 'NOT '.repeat(5000) + 'true;',
+      'SELECT ' + Array(4000).fill('1').join('+') + ';',
+      'SELECT ' + '(SELECT '.repeat(3200) + '1' + ')'.repeat(3200) + ';',
+    ]) {
       const errors = syntaxErrors(text);
-      assert.deepEqual(errors, [{ message: `syntax error: statement nests more than ${MAX_AST_DEPTH} levels deep; pg-preflight does not analyse it`, start: 0 }]);
+      assert.deepEqual(errors, [
+        { message: `syntax error: statement nests more than ${MAX_AST_DEPTH} levels deep; pg-preflight does not analyse it`, start: 0 },
+      ]);
     }
     assert.deepEqual(syntaxErrors('SELECT ' + Array(500).fill('1').join('+') + ';'), []);
   });
@@ -85,9 +100,24 @@ describe('robustness: bounded fuzz run', function () {
   this.timeout(300_000);
 
   it('a few thousand in-process inputs, a handful through the CLI and the language server: no crash, no hang', async () => {
-    const rep = await runFuzz({ seed: 20240601, inProcess: 2000, cli: 6, lsp: 6, timeLimitMs: 20_000, minimizeBudget: 100, knownBugs: false });
-    const inputs = Object.entries(rep.counts).filter(([k]) => !k.endsWith('failures')).reduce((s, [, v]) => s + v, 0);
+    const rep = await runFuzz({
+      seed: 20240601,
+      inProcess: 2000,
+      cli: 6,
+      lsp: 6,
+      timeLimitMs: 20_000,
+      minimizeBudget: 100,
+      knownBugs: false,
+    });
+    const inputs = Object.entries(rep.counts)
+      .filter(([k]) => !k.endsWith('failures'))
+      .reduce((s, [, v]) => s + v, 0);
     assert.equal(inputs, 2012);
-    assert.deepEqual(rep.failures.map((f) => `${f.target} ${f.what}: ${f.message.split('\n')[0]} | input ${JSON.stringify((f.minimized ?? f.input.text).slice(0, 300))}`), []);
+    assert.deepEqual(
+      rep.failures.map(
+        (f) => `${f.target} ${f.what}: ${f.message.split('\n')[0]} | input ${JSON.stringify((f.minimized ?? f.input.text).slice(0, 300))}`,
+      ),
+      [],
+    );
   });
 });

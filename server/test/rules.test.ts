@@ -28,7 +28,10 @@ describe('rules', () => {
   it('every fixture folder belongs to a registered rule', () => {
     const ids = new Set(RULES.map((r) => r.id));
     const dirs = fs.readdirSync(RULE_FIXTURES).filter((d) => fs.statSync(path.join(RULE_FIXTURES, d)).isDirectory());
-    assert.deepEqual(dirs.filter((d) => !ids.has(d)), []);
+    assert.deepEqual(
+      dirs.filter((d) => !ids.has(d)),
+      [],
+    );
   });
 
   it('rule ids are unique kebab-case', () => {
@@ -46,7 +49,8 @@ describe('rules', () => {
         assert.ok(fs.existsSync(doc), `missing ${doc}`);
         const md = fs.readFileSync(doc, 'utf8');
         assert.match(md, new RegExp(`^# ${rule.id}\\b`, 'm'));
-        for (const heading of ['## Problem', '## Lock', '## Safe alternative']) assert.ok(md.includes(heading), `${doc} lacks "${heading}"`);
+        for (const heading of ['## Problem', '## Lock', '## Safe alternative'])
+          assert.ok(md.includes(heading), `${doc} lacks "${heading}"`);
         assert.match(md, /```sql\n/);
       });
 
@@ -62,19 +66,33 @@ describe('rules', () => {
         const a = analyze(input);
         const lines = new LineIndex(input.text);
         const found = a.violations.filter((v) => v.rule === rule.id);
-        const hit = (line: number) => found.some((v) => lines.positionAt(v.span.start).line <= line && line <= lines.positionAt(Math.max(v.span.start, v.span.end - 1)).line);
-        for (const line of expected) assert.ok(hit(line), `expected ${rule.id} on line ${line + 1}; got ${found.map((v) => `${lines.positionAt(v.span.start).line + 1}: ${v.message}`).join(' | ') || 'nothing'}`);
+        const hit = (line: number) =>
+          found.some(
+            (v) => lines.positionAt(v.span.start).line <= line && line <= lines.positionAt(Math.max(v.span.start, v.span.end - 1)).line,
+          );
+        for (const line of expected)
+          assert.ok(
+            hit(line),
+            `expected ${rule.id} on line ${line + 1}; got ${found.map((v) => `${lines.positionAt(v.span.start).line + 1}: ${v.message}`).join(' | ') || 'nothing'}`,
+          );
         for (const v of found) {
           const start = lines.positionAt(v.span.start).line;
           const end = lines.positionAt(Math.max(v.span.start, v.span.end - 1)).line;
-          assert.ok(expected.some((l) => start <= l && l <= end), `unexpected ${rule.id} on line ${start + 1}: ${v.message}`);
+          assert.ok(
+            expected.some((l) => start <= l && l <= end),
+            `unexpected ${rule.id} on line ${start + 1}: ${v.message}`,
+          );
         }
       });
 
       it('reports on bad.sql exactly the messages and severities pinned in bad.findings', () => {
         const pinned = readRuleFindings(rule.id);
         assert.ok(pinned !== undefined, `missing ${path.relative(REPO, findingsFile(rule.id))}: run npm run fixtures:rules`);
-        assert.equal(renderRuleFindings(rule.id), pinned, 'the findings changed; if intended, run npm run fixtures:rules and review the diff');
+        assert.equal(
+          renderRuleFindings(rule.id),
+          pinned,
+          'the findings changed; if intended, run npm run fixtures:rules and review the diff',
+        );
       });
 
       it("stays quiet on its docs page's safe alternative", () => {
@@ -95,7 +113,11 @@ describe('rules', () => {
             const input = { ...fixtureInput(rule.id, 'ok.sql', part), appFiles: [] };
             input.priorFiles = [...(input.priorFiles ?? []), ...prior];
             const found = analyze(input).violations.filter((v) => v.rule === rule.id && v.severity !== 'hint');
-            assert.deepEqual(found.map((v) => v.message), [], `docs/rules/${rule.id}.md's safe SQL triggers the rule:\n${part}`);
+            assert.deepEqual(
+              found.map((v) => v.message),
+              [],
+              `docs/rules/${rule.id}.md's safe SQL triggers the rule:\n${part}`,
+            );
             prior.push({ path: `migrations/2024010100000${i}_doc_step.sql`, text: part });
           }
         }
@@ -104,13 +126,19 @@ describe('rules', () => {
       it('stays quiet on ok.sql', () => {
         const a = analyze(fixtureInput(rule.id, 'ok.sql'));
         const found = a.violations.filter((v) => v.rule === rule.id);
-        assert.deepEqual(found.map((v) => v.message), []);
+        assert.deepEqual(
+          found.map((v) => v.message),
+          [],
+        );
       });
 
       it('names the lock mode and the table in lock findings', () => {
         const a = analyze(fixtureInput(rule.id, 'bad.sql'));
         for (const v of a.violations.filter((x) => x.rule === rule.id && x.locks?.length && /lock/i.test(x.message))) {
-          assert.match(v.message, /(ACCESS EXCLUSIVE|EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE|ROW EXCLUSIVE|ROW SHARE|ACCESS SHARE)/);
+          assert.match(
+            v.message,
+            /(ACCESS EXCLUSIVE|EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE|ROW EXCLUSIVE|ROW SHARE|ACCESS SHARE)/,
+          );
           assert.match(v.message, /\b\w+\.\w+\b/, `no schema-qualified table in: ${v.message}`);
         }
       });
@@ -143,21 +171,36 @@ describe('rules', () => {
             }
           }
           assert.equal(text, fs.readFileSync(fixed, 'utf8'));
-          const goldens = fs.existsSync(goldenDir) ? fs.readdirSync(goldenDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(goldenDir, f)).isFile()).sort() : [];
+          const goldens = fs.existsSync(goldenDir)
+            ? fs
+                .readdirSync(goldenDir, { recursive: true })
+                .map(String)
+                .filter((f) => fs.statSync(path.join(goldenDir, f)).isFile())
+                .sort()
+            : [];
           assert.deepEqual([...created.keys()].sort(), goldens, 'the new files differ from fixed/');
           for (const [name, body] of created) assert.equal(body, fs.readFileSync(path.join(goldenDir, name), 'utf8'), `fixed/${name}`);
           // Findings without a fix may remain; every fixable one is gone.
           const siblingNames = [...(input.siblingNames ?? []), ...created.keys()];
           const after = analyze({ ...input, text, siblingNames }).violations.filter((x) => x.rule === rule.id);
-          assert.deepEqual(after.filter((x) => x.fix).map((x) => x.message), []);
+          assert.deepEqual(
+            after.filter((x) => x.fix).map((x) => x.message),
+            [],
+          );
           // Each new file, analysed after the fixed file and the new files before it, does not trigger the rule.
           const prior = [...(input.priorFiles ?? []), { path: input.path ?? 'fixture.sql', text }];
           const dirOf = (input.path ?? '').replace(/[^/]*$/, '');
           for (const [name, body] of [...created].sort(([a], [b]) => a.localeCompare(b))) {
             if (!name.endsWith('.sql')) continue;
             const filePath = path.posix.normalize(dirOf + name);
-            const found = analyze({ ...input, text: body, path: filePath, priorFiles: [...prior], siblingNames }).violations.filter((x) => x.rule === rule.id);
-            assert.deepEqual(found.map((x) => x.message), [], `${name} triggers ${rule.id}`);
+            const found = analyze({ ...input, text: body, path: filePath, priorFiles: [...prior], siblingNames }).violations.filter(
+              (x) => x.rule === rule.id,
+            );
+            assert.deepEqual(
+              found.map((x) => x.message),
+              [],
+              `${name} triggers ${rule.id}`,
+            );
             prior.push({ path: filePath, text: body });
           }
         });
@@ -180,7 +223,8 @@ describe('rules', () => {
           if (process.env.UPDATE_GOLDENS) fs.writeFileSync(fixedAlternative, text);
           assert.equal(text, fs.readFileSync(fixedAlternative, 'utf8'));
           const after = analyze({ ...input, text }).violations.filter((x) => x.rule === rule.id);
-          for (const at of fixedAt) assert.ok(!after.some((x) => x.span.start === at), `the statement fixed at offset ${at} still triggers ${rule.id}`);
+          for (const at of fixedAt)
+            assert.ok(!after.some((x) => x.span.start === at), `the statement fixed at offset ${at} still triggers ${rule.id}`);
         });
       }
     });

@@ -34,9 +34,17 @@ describe('runner layouts: diesel', () => {
     await loadParser();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-diesel-'));
     fs.mkdirSync(path.join(root, '.git'));
-    write(root, 'migrations/00000000000000_diesel_initial_setup/up.sql', 'create or replace function diesel_manage_updated_at(_tbl regclass) returns void as $$ begin end $$ language plpgsql;\n');
+    write(
+      root,
+      'migrations/00000000000000_diesel_initial_setup/up.sql',
+      'create or replace function diesel_manage_updated_at(_tbl regclass) returns void as $$ begin end $$ language plpgsql;\n',
+    );
     write(root, 'migrations/00000000000000_diesel_initial_setup/down.sql', 'drop function diesel_manage_updated_at(regclass);\n');
-    write(root, 'migrations/2024-01-10-120000_create_posts/up.sql', 'create table posts (id bigint primary key, title varchar(50) not null, body text);\n');
+    write(
+      root,
+      'migrations/2024-01-10-120000_create_posts/up.sql',
+      'create table posts (id bigint primary key, title varchar(50) not null, body text);\n',
+    );
     write(root, 'migrations/2024-01-10-120000_create_posts/down.sql', 'drop table posts;\n');
     write(root, 'migrations/2024-02-01-090000_widen_title/up.sql', 'alter table posts alter column title type varchar(200);\n');
     write(root, 'migrations/2024-02-01-090000_widen_title/down.sql', 'alter table posts alter column title type varchar(50);\n');
@@ -58,18 +66,30 @@ describe('runner layouts: diesel', () => {
   it('the earlier folders give the schema: widening a varchar of an earlier migration is not a rewrite', () => {
     const { loaded, analysis } = check(root, path.join(root, 'migrations/2024-02-01-090000_widen_title/up.sql'));
     assert.equal(analysis.runner, 'diesel');
-    assert.deepEqual(loaded.context.priorFiles.map((p) => p.path), ['migrations/00000000000000_diesel_initial_setup/up.sql', 'migrations/2024-01-10-120000_create_posts/up.sql']);
+    assert.deepEqual(
+      loaded.context.priorFiles.map((p) => p.path),
+      ['migrations/00000000000000_diesel_initial_setup/up.sql', 'migrations/2024-01-10-120000_create_posts/up.sql'],
+    );
     assert.ok(!rules(analysis).includes('rewriting-type-change'), rules(analysis).join(', '));
-    assert.ok(!analysis.violations.some((v) => /not in the known schema|unknown/.test(v.message)), analysis.violations.map((v) => v.message).join('\n'));
+    assert.ok(
+      !analysis.violations.some((v) => /not in the known schema|unknown/.test(v.message)),
+      analysis.violations.map((v) => v.message).join('\n'),
+    );
     const [st] = analysis.statements;
-    assert.ok(st.locks.some((l) => l.relation === 'public.posts' && !l.rewrite && /widening varchar\(50\) to varchar\(200\)/.test(l.why ?? '')), JSON.stringify(st.locks));
+    assert.ok(
+      st.locks.some((l) => l.relation === 'public.posts' && !l.rewrite && /widening varchar\(50\) to varchar\(200\)/.test(l.why ?? '')),
+      JSON.stringify(st.locks),
+    );
   });
 
   it('a down.sql runs against the schema its own up.sql left', () => {
     const { loaded, analysis } = check(root, path.join(root, 'migrations/2024-02-01-090000_widen_title/down.sql'));
     assert.ok(loaded.context.priorFiles.some((p) => p.path.endsWith('2024-02-01-090000_widen_title/up.sql')));
     // varchar(200) -> varchar(50) checks every row: the narrowing is known as such.
-    assert.ok(analysis.violations.some((v) => v.rule === 'rewriting-type-change' && /public\.posts/.test(v.message)), rules(analysis).join(', '));
+    assert.ok(
+      analysis.violations.some((v) => v.rule === 'rewriting-type-change' && /public\.posts/.test(v.message)),
+      rules(analysis).join(', '),
+    );
   });
 
   it('one transaction per file unless metadata.toml says run_in_transaction = false', () => {
@@ -100,26 +120,48 @@ describe('runner layouts: gobuffalo pop / ory popx', () => {
     await loadParser();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-popx-'));
     fs.mkdirSync(path.join(root, '.git'));
-    write(root, `${dir}/20150100000001000000_networks.postgres.up.sql`, 'create table networks (id uuid primary key, name varchar(40) not null);\n');
-    write(root, `${dir}/20150100000001000000_networks.mysql.up.sql`, 'CREATE TABLE `networks` (`id` CHAR(36) NOT NULL, PRIMARY KEY(`id`)) ENGINE=InnoDB;\n');
+    write(
+      root,
+      `${dir}/20150100000001000000_networks.postgres.up.sql`,
+      'create table networks (id uuid primary key, name varchar(40) not null);\n',
+    );
+    write(
+      root,
+      `${dir}/20150100000001000000_networks.mysql.up.sql`,
+      'CREATE TABLE `networks` (`id` CHAR(36) NOT NULL, PRIMARY KEY(`id`)) ENGINE=InnoDB;\n',
+    );
     write(root, `${dir}/20150100000001000000_networks.sqlite3.up.sql`, 'CREATE TABLE "networks" ("id" TEXT PRIMARY KEY);\n');
     write(root, `${dir}/20150100000001000000_networks.postgres.down.sql`, 'drop table networks;\n');
     // A generic file and the postgres one of the same version: PostgreSQL runs the postgres one only.
     write(root, `${dir}/20200101000000000000_identities.up.sql`, 'create table identities (id int primary key, nid uuid);\n');
-    write(root, `${dir}/20200101000000000000_identities.postgres.up.sql`, 'create table identities (id uuid primary key, nid uuid references networks (id), traits text);\n');
+    write(
+      root,
+      `${dir}/20200101000000000000_identities.postgres.up.sql`,
+      'create table identities (id uuid primary key, nid uuid references networks (id), traits text);\n',
+    );
     write(root, `${dir}/20200101000000000001_widen.up.sql`, 'alter table networks alter column name type varchar(120);\n');
-    write(root, `${dir}/20200101000000000002_index.postgres.autocommit.up.sql`, 'create index concurrently identities_nid on identities (nid);\n');
+    write(
+      root,
+      `${dir}/20200101000000000002_index.postgres.autocommit.up.sql`,
+      'create index concurrently identities_nid on identities (nid);\n',
+    );
     write(root, `${dir}/20200101000000000003_index.up.sql`, 'create index concurrently identities_traits on identities (traits);\n');
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('the earlier PostgreSQL files give the schema; other databases\' files and superseded generic ones do not', () => {
+  it("the earlier PostgreSQL files give the schema; other databases' files and superseded generic ones do not", () => {
     const { loaded, analysis } = check(root, path.join(root, `${dir}/20200101000000000001_widen.up.sql`));
-    assert.equal(analysis.runner, 'pop', 'the folder shows pop/popx, though this file\'s own name is golang-migrate-like');
-    assert.deepEqual(loaded.context.priorFiles.map((p) => path.basename(p.path)), ['20150100000001000000_networks.postgres.up.sql', '20200101000000000000_identities.postgres.up.sql']);
+    assert.equal(analysis.runner, 'pop', "the folder shows pop/popx, though this file's own name is golang-migrate-like");
+    assert.deepEqual(
+      loaded.context.priorFiles.map((p) => path.basename(p.path)),
+      ['20150100000001000000_networks.postgres.up.sql', '20200101000000000000_identities.postgres.up.sql'],
+    );
     assert.ok(!rules(analysis).includes('rewriting-type-change'), rules(analysis).join(', '));
     assert.ok(!rules(analysis).includes('duplicate-migration-version'), rules(analysis).join(', '));
-    assert.ok(!analysis.violations.some((v) => /not in the known schema/.test(v.message)), analysis.violations.map((v) => v.message).join('\n'));
+    assert.ok(
+      !analysis.violations.some((v) => /not in the known schema/.test(v.message)),
+      analysis.violations.map((v) => v.message).join('\n'),
+    );
   });
 
   it('the generic file beside a .postgres. one of its version is not a duplicate version', () => {
@@ -127,7 +169,7 @@ describe('runner layouts: gobuffalo pop / ory popx', () => {
     assert.ok(!rules(analysis).includes('duplicate-migration-version'), rules(analysis).join(', '));
   });
 
-  it('a folder check leaves other databases\' files out', () => {
+  it("a folder check leaves other databases' files out", () => {
     const files = sqlFilesUnder(path.join(root, dir)).map((f) => path.basename(f));
     assert.ok(!files.some((f) => /\.(mysql|sqlite3)\./.test(f)), files.join(', '));
     assert.ok(files.includes('20150100000001000000_networks.postgres.up.sql'));
@@ -152,12 +194,20 @@ describe('runner configuration: Supabase config.toml states the PostgreSQL versi
     await loadParser();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-supa-'));
     fs.mkdirSync(path.join(root, '.git'));
-    write(root, 'supabase/config.toml', 'project_id = "x"\n\n[api]\nmajor_version = 99\n\n[db]\nport = 54322\n# the server\nmajor_version = 14 # as deployed\n\n[db.pooler]\nenabled = false\n');
-    file = write(root, 'supabase/migrations/20240101000000_t.sql', 'create table t (id bigint primary key);\nalter table t add column c text not null default gen_random_uuid()::text;\n');
+    write(
+      root,
+      'supabase/config.toml',
+      'project_id = "x"\n\n[api]\nmajor_version = 99\n\n[db]\nport = 54322\n# the server\nmajor_version = 14 # as deployed\n\n[db.pooler]\nenabled = false\n',
+    );
+    file = write(
+      root,
+      'supabase/migrations/20240101000000_t.sql',
+      'create table t (id bigint primary key);\nalter table t add column c text not null default gen_random_uuid()::text;\n',
+    );
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('reads [db] major_version, not another table\'s key of that name', () => {
+  it("reads [db] major_version, not another table's key of that name", () => {
     assert.equal(tomlValue(fs.readFileSync(path.join(root, 'supabase/config.toml'), 'utf8'), 'db', 'major_version'), '14');
     assert.equal(tomlValue('db.major_version = 13\n', 'db', 'major_version'), '13');
     assert.equal(tomlValue('[db]\nport = 1\n', 'db', 'major_version'), undefined);
@@ -173,7 +223,9 @@ describe('runner configuration: Supabase config.toml states the PostgreSQL versi
     assert.equal(analyze(analyzeInput(project, l, undefined, [])).pgVersion, 16);
     const p2 = openProject(root);
     const [l2] = loadFiles(p2, [file]);
-    const stats = { version: 1, serverVersionNum: 150004, tables: [], capturedAt: '2024-01-01T00:00:00Z' } as unknown as Parameters<typeof analyzeInput>[2];
+    const stats = { version: 1, serverVersionNum: 150004, tables: [], capturedAt: '2024-01-01T00:00:00Z' } as unknown as Parameters<
+      typeof analyzeInput
+    >[2];
     assert.equal(analyze(analyzeInput(p2, l2, stats, [])).pgVersion, 15);
   });
 });

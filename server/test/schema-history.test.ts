@@ -19,8 +19,12 @@ describe('schema history: linear in the number of migrations', () => {
     fs.mkdirSync(path.join(root, '.git'));
     for (let i = 1; i <= N; i++) {
       const ts = `2024${String(i).padStart(10, '0')}`;
-      const prev = i > 1 ? `alter table t_${i - 1} add column c_${i} text;\nalter table t_${i - 1} alter column name type varchar(200);\n` : '';
-      fs.writeFileSync(path.join(dir, `${ts}_m${i}.sql`), `create table t_${i} (id bigint primary key, name text);\n${prev}create index on t_${i} (name);\n`);
+      const prev =
+        i > 1 ? `alter table t_${i - 1} add column c_${i} text;\nalter table t_${i - 1} alter column name type varchar(200);\n` : '';
+      fs.writeFileSync(
+        path.join(dir, `${ts}_m${i}.sql`),
+        `create table t_${i} (id bigint primary key, name text);\n${prev}create index on t_${i} (name);\n`,
+      );
     }
     // A down migration is never schema.
     fs.writeFileSync(path.join(dir, '20240000000003_m3.down.sql'), 'drop table t_3;\n');
@@ -30,7 +34,11 @@ describe('schema history: linear in the number of migrations', () => {
   it('applies each earlier file once, with the same findings as one file at a time', () => {
     const project = openProject(root);
     const dir = path.join(root, 'supabase', 'migrations');
-    const files = fs.readdirSync(dir).filter((f) => !f.includes('.down.')).sort().map((f) => path.join(dir, f));
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => !f.includes('.down.'))
+      .sort()
+      .map((f) => path.join(dir, f));
     const loaded = loadFiles(project, files);
     const together = loaded.map((l) => analyze(analyzeInput(project, l, undefined, [])));
     const history = project.histories.get(dir);
@@ -43,9 +51,19 @@ describe('schema history: linear in the number of migrations', () => {
       const alone = openProject(root);
       const [own] = loadFiles(alone, [l.file], new Set(files));
       const a = analyze({ ...analyzeInput(alone, own, undefined, []), history: undefined });
-      assert.deepEqual(together[i].violations.map((v) => `${v.rule}: ${v.message}`), a.violations.map((v) => `${v.rule}: ${v.message}`), l.shown);
-      assert.ok(own.context.priorFiles.length === i && own.context.priorFiles.every((p) => !p.path.includes('.down.')), `${l.shown}: ${i} earlier files`);
+      assert.deepEqual(
+        together[i].violations.map((v) => `${v.rule}: ${v.message}`),
+        a.violations.map((v) => `${v.rule}: ${v.message}`),
+        l.shown,
+      );
+      assert.ok(
+        own.context.priorFiles.length === i && own.context.priorFiles.every((p) => !p.path.includes('.down.')),
+        `${l.shown}: ${i} earlier files`,
+      );
     }
-    assert.ok(together.some((a) => a.violations.some((v) => v.rule === 'rewriting-type-change')), 'the earlier files gave the schema: the type change is known to rewrite');
+    assert.ok(
+      together.some((a) => a.violations.some((v) => v.rule === 'rewriting-type-change')),
+      'the earlier files gave the schema: the type change is known to rewrite',
+    );
   });
 });

@@ -67,7 +67,8 @@ describe('config.schema.json', () => {
     }
     const tp = schema.properties.throughput;
     assert.deepEqual(sorted(Object.keys(tp.properties)), sorted(Object.keys(DEFAULT_SETTINGS.throughput)));
-    for (const [k, v] of Object.entries(DEFAULT_SETTINGS.throughput)) assert.equal(tp.properties[k].default, v, `default of throughput.${k}`);
+    for (const [k, v] of Object.entries(DEFAULT_SETTINGS.throughput))
+      assert.equal(tp.properties[k].default, v, `default of throughput.${k}`);
   });
 
   it('offers auto plus exactly RUNNER_IDS as runners, and RULE_LEVELS as rule levels', () => {
@@ -118,7 +119,10 @@ describe('config.schema.json', () => {
     { input: { largeTableRows: -1 }, problems: ['largeTableRows must be a non-negative number'] },
     { input: { maxLockSeconds: '5' }, problems: ['maxLockSeconds must be a non-negative number'] },
     { input: { rules: { 'require-concurrent-index': 'off', 'ban-drop-table': 'default' } }, problems: [] },
-    { input: { rules: { 'require-concurrent-index': 'fatal' } }, problems: ['rules.require-concurrent-index must be off, error, warning, info, hint or default'] },
+    {
+      input: { rules: { 'require-concurrent-index': 'fatal' } },
+      problems: ['rules.require-concurrent-index must be off, error, warning, info, hint or default'],
+    },
     { input: { rules: ['require-concurrent-index'] }, problems: ['rules must be an object of rule id to level'] },
     { input: { throughput: { scanMBps: 200 } }, problems: [] },
     { input: { throughput: { scanMBps: 0 } }, problems: ['throughput.scanMBps is not a known positive number'] },
@@ -126,7 +130,10 @@ describe('config.schema.json', () => {
     { input: { throughput: 100 }, problems: ['throughput must be an object'] },
     { input: { scratchDatabaseUrls: ['postgresql://postgres@127.0.0.1:54322/postgres', 'postgres://ci@db/scratch'] }, problems: [] },
     { input: { scratchDatabaseUrls: [] }, problems: [] },
-    { input: { scratchDatabaseUrls: 'postgresql://postgres@127.0.0.1/postgres' }, problems: ['scratchDatabaseUrls must be an array of postgresql:// URLs'] },
+    {
+      input: { scratchDatabaseUrls: 'postgresql://postgres@127.0.0.1/postgres' },
+      problems: ['scratchDatabaseUrls must be an array of postgresql:// URLs'],
+    },
     { input: { scratchDatabaseUrls: ['mysql://root@db/x'] }, problems: ['scratchDatabaseUrls must be an array of postgresql:// URLs'] },
     { input: { statsFile: 'supabase/stats.json' }, problems: [] },
     { input: { statsFile: 5 }, problems: ['statsFile must be a file path (a string)'] },
@@ -148,7 +155,12 @@ describe('config.schema.json', () => {
   }
 
   it('applies accepted values and keeps defaults for rejected ones', () => {
-    const { settings } = normalizeSettings({ pgVersion: 15, runner: 'nope', throughput: { scanMBps: 100, rewriteMBps: -1 }, rules: { a: 'off', b: 'loud' } });
+    const { settings } = normalizeSettings({
+      pgVersion: 15,
+      runner: 'nope',
+      throughput: { scanMBps: 100, rewriteMBps: -1 },
+      rules: { a: 'off', b: 'loud' },
+    });
     assert.equal(settings.pgVersion, 15);
     assert.equal(settings.runner, DEFAULT_SETTINGS.runner);
     assert.deepEqual(settings.throughput, { ...DEFAULT_SETTINGS.throughput, scanMBps: 100 });
@@ -188,11 +200,25 @@ function sampleSnapshot(): StatsSnapshot {
           { name: 'total', type: 'numeric(10,2)', notNull: false, generated: 'stored', generationExpression: 'price * qty' },
         ],
         indexes: [
-          { name: 'orders_pkey', definition: 'CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)', unique: true, primary: true, valid: true, columns: ['id'] },
+          {
+            name: 'orders_pkey',
+            definition: 'CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)',
+            unique: true,
+            primary: true,
+            valid: true,
+            columns: ['id'],
+          },
         ],
         constraints: [
           { name: 'orders_pkey', type: 'p', definition: 'PRIMARY KEY (id)', validated: true, columns: ['id'], references: null },
-          { name: 'orders_customer_fk', type: 'f', definition: 'FOREIGN KEY (customer_id) REFERENCES public.customers(id) NOT VALID', validated: false, columns: ['customer_id'], references: 'public.customers' },
+          {
+            name: 'orders_customer_fk',
+            type: 'f',
+            definition: 'FOREIGN KEY (customer_id) REFERENCES public.customers(id) NOT VALID',
+            validated: false,
+            columns: ['customer_id'],
+            references: 'public.customers',
+          },
         ],
       },
     ],

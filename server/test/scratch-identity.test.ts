@@ -79,7 +79,10 @@ function aliasingProxy(targetPort: number, from: string, to: string): Promise<{ 
       client.off('data', onData);
       const len = buf.readInt32BE(0);
       // key\0value\0...key\0value\0\0
-      const parts = buf.subarray(8, len - 2).toString('utf8').split('\0');
+      const parts = buf
+        .subarray(8, len - 2)
+        .toString('utf8')
+        .split('\0');
       for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i] === 'database' && parts[i + 1] === from) parts[i + 1] = to;
       const body = Buffer.from(parts.map((x) => `${x}\0`).join('') + '\0', 'utf8');
       const head = Buffer.alloc(8);
@@ -139,12 +142,17 @@ describe('scratch-only: the database traced is the database named, whatever the 
       await c.query(`CREATE TABLE public.${db === PROD ? 'prod_only' : 'scratch_only'} (id int)`);
       await c.end();
     }
-    await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${OTHER_ROLE}') THEN CREATE ROLE ${OTHER_ROLE} LOGIN SUPERUSER; END IF; END $$`);
+    await admin.query(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${OTHER_ROLE}') THEN CREATE ROLE ${OTHER_ROLE} LOGIN SUPERUSER; END IF; END $$`,
+    );
     PROD_URL = url(PROD);
     proxy = await aliasingProxy(port, SCRATCH, PROD);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgpf-scratch-id-'));
     // Listed: the scratch database, directly and through the pooler (which really leads to prod).
-    fs.writeFileSync(path.join(dir, '.pg-preflight.json'), JSON.stringify({ scratchDatabaseUrls: [url(SCRATCH), url(SCRATCH, 'postgres', proxy.port)] }));
+    fs.writeFileSync(
+      path.join(dir, '.pg-preflight.json'),
+      JSON.stringify({ scratchDatabaseUrls: [url(SCRATCH), url(SCRATCH, 'postgres', proxy.port)] }),
+    );
     fs.mkdirSync(path.join(dir, 'migrations'));
     fs.writeFileSync(path.join(dir, 'migrations/001_alter.sql'), ALTER);
     fs.writeFileSync(path.join(dir, 'migrations/002_cic.sql'), CIC);
@@ -160,7 +168,10 @@ describe('scratch-only: the database traced is the database named, whatever the 
   /** Sessions ever opened on the database, once every pg-preflight and checksum session has ended. */
   async function sessions(db: string): Promise<number> {
     for (let i = 0; i < 400; i++) {
-      const busy = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 OR application_name LIKE 'pg-preflight%'`, [db]);
+      const busy = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 OR application_name LIKE 'pg-preflight%'`,
+        [db],
+      );
       if (busy.rows[0].n === 0) break;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -178,8 +189,14 @@ describe('scratch-only: the database traced is the database named, whatever the 
     assert.deepEqual(await databaseChecksum(PROD_URL), before, `${PROD} is as it was`);
     const c = new Client({ connectionString: PROD_URL });
     await c.connect();
-    const idx = await c.query(`SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'public.customers'::regclass`).finally(() => c.end());
-    assert.deepEqual(idx.rows.map((r) => r.name), ['customers_pkey'], `no index was built on ${PROD}`);
+    const idx = await c
+      .query(`SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'public.customers'::regclass`)
+      .finally(() => c.end());
+    assert.deepEqual(
+      idx.rows.map((r) => r.name),
+      ['customers_pkey'],
+      `no index was built on ${PROD}`,
+    );
     return out;
   }
 
@@ -196,7 +213,11 @@ describe('scratch-only: the database traced is the database named, whatever the 
       assert.equal(connectionIdentity('postgresql:///', env), 'envuser@envhost:6000/envdb');
       assert.equal(connectionIdentity('postgresql://u@h/', { USER: 'osuser' }), 'u@h:5432/u', 'no database: the user name, as pg does');
       assert.equal(connectionIdentity('postgresql://h/d', { USER: 'osuser' }), 'osuser@h:5432/d');
-      assert.equal(connectionIdentity('postgresql://u@h:5433/d?dbname=d&host=H&port=5433&user=u', {}), 'u@h:5433/d', 'parameters that agree are fine');
+      assert.equal(
+        connectionIdentity('postgresql://u@h:5433/d?dbname=d&host=H&port=5433&user=u', {}),
+        'u@h:5433/d',
+        'parameters that agree are fine',
+      );
       assert.equal(connectionIdentity('postgresql://u@/d?host=/run/pg', {}), 'u@/run/pg:5432/d');
       const r = resolveConnection('postgresql://u:pw@h/d?sslmode=require', {});
       assert.ok(r.ok && r.target.tls === 'verify' && r.target.password === 'pw');
@@ -218,7 +239,10 @@ describe('scratch-only: the database traced is the database named, whatever the 
         assert.match(res.reason, why, u);
       }
       // Parameters that cannot move the connection (libpq's application_name, Prisma's schema/pgbouncer) are dropped, not refused.
-      assert.equal(connectionIdentity('postgresql://u@h/d?schema=public&pgbouncer=true&application_name=x&connect_timeout=5', {}), 'u@h:5432/d');
+      assert.equal(
+        connectionIdentity('postgresql://u@h/d?schema=public&pgbouncer=true&application_name=x&connect_timeout=5', {}),
+        'u@h:5432/d',
+      );
       const opt = resolveConnection('postgresql://u@h/d', { PGOPTIONS: '-c search_path=x' });
       assert.ok(!opt.ok && /PGOPTIONS/.test(opt.reason));
     });
@@ -226,17 +250,42 @@ describe('scratch-only: the database traced is the database named, whatever the 
 
   describe('pg-preflight trace', () => {
     const refusedUrls = (): Array<[string, string, Record<string, string>, RegExp]> => [
-      ['path prod, ?dbname=scratch (the reported bypass)', `${url(PROD)}?dbname=${SCRATCH}`, {}, /refusing to trace: the database URL names database "pgpf_prod_\d+" and \?dbname=/],
+      [
+        'path prod, ?dbname=scratch (the reported bypass)',
+        `${url(PROD)}?dbname=${SCRATCH}`,
+        {},
+        /refusing to trace: the database URL names database "pgpf_prod_\d+" and \?dbname=/,
+      ],
       ['path scratch, ?dbname=prod', `${url(SCRATCH)}?dbname=${PROD}`, {}, /refusing to trace: .*disagree/],
-      ['?host= another way to the server', `${url(SCRATCH)}?host=${encodeURIComponent(sockDir)}`, {}, /names host "127\.0\.0\.1" and \?host=/],
+      [
+        '?host= another way to the server',
+        `${url(SCRATCH)}?host=${encodeURIComponent(sockDir)}`,
+        {},
+        /names host "127\.0\.0\.1" and \?host=/,
+      ],
       ['?port= another port', `${url(SCRATCH)}?port=${port + 1}`, {}, /names port/],
       ['?user= another role', `${url(SCRATCH)}?user=${OTHER_ROLE}`, {}, /names user "postgres"/],
       ['options=-c search_path', `${url(SCRATCH)}?options=${encodeURIComponent('-c search_path=other')}`, {}, /parameter "options"/],
       ['?hostaddr=', `${url(SCRATCH)}?hostaddr=127.0.0.1`, {}, /parameter "hostaddr"/],
       ['?service=', `${url(SCRATCH)}?service=prodsvc`, {}, /parameter "service"/],
-      ['no database in the URL, PGDATABASE=prod', `postgresql://postgres@127.0.0.1:${port}/`, { PGDATABASE: PROD }, new RegExp(`refusing to trace on postgres@127\\.0\\.0\\.1:${port}/${PROD}: it is not marked`)],
-      ['no user in the URL, PGUSER=another role', `postgresql://127.0.0.1:${port}/${SCRATCH}`, { PGUSER: OTHER_ROLE }, new RegExp(`refusing to trace on ${OTHER_ROLE}@`)],
-      ['no host or port in the URL, PGHOST/PGPORT elsewhere', `postgresql://postgres@/${SCRATCH}`, { PGHOST: sockDir, PGPORT: String(port) }, /refusing to trace on postgres@\/.*: it is not marked/],
+      [
+        'no database in the URL, PGDATABASE=prod',
+        `postgresql://postgres@127.0.0.1:${port}/`,
+        { PGDATABASE: PROD },
+        new RegExp(`refusing to trace on postgres@127\\.0\\.0\\.1:${port}/${PROD}: it is not marked`),
+      ],
+      [
+        'no user in the URL, PGUSER=another role',
+        `postgresql://127.0.0.1:${port}/${SCRATCH}`,
+        { PGUSER: OTHER_ROLE },
+        new RegExp(`refusing to trace on ${OTHER_ROLE}@`),
+      ],
+      [
+        'no host or port in the URL, PGHOST/PGPORT elsewhere',
+        `postgresql://postgres@/${SCRATCH}`,
+        { PGHOST: sockDir, PGPORT: String(port) },
+        /refusing to trace on postgres@\/.*: it is not marked/,
+      ],
       ['PGOPTIONS=-c search_path', url(SCRATCH), { PGOPTIONS: '-c search_path=other' }, /PGOPTIONS/],
     ];
 
@@ -244,7 +293,15 @@ describe('scratch-only: the database traced is the database named, whatever the 
       for (const [what, u, env, why] of refusedUrls()) {
         await prodUntouched(() => {
           for (const file of ['migrations/001_alter.sql', 'migrations/002_cic.sql']) {
-            const args = ['trace', file, '--database-url', u, '--format', 'json', ...(file.includes('cic') ? ['--run-no-transaction'] : [])];
+            const args = [
+              'trace',
+              file,
+              '--database-url',
+              u,
+              '--format',
+              'json',
+              ...(file.includes('cic') ? ['--run-no-transaction'] : []),
+            ];
             const r = runBin(args, dir, env);
             try {
               assertRefused(r, why);
@@ -258,10 +315,22 @@ describe('scratch-only: the database traced is the database named, whatever the 
 
     it('traces on the scratch database when the URL and the environment agree on it, and the report names it', async () => {
       const cases: Array<[string, string, Record<string, string>]> = [
-        ['?dbname= with an empty path, PGDATABASE=prod (pg alone would connect to prod)', `postgresql://postgres@127.0.0.1:${port}/?dbname=${SCRATCH}`, { PGDATABASE: PROD }],
-        ['host, port and user from PG* variables', `postgresql:///${SCRATCH}`, { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres' }],
+        [
+          '?dbname= with an empty path, PGDATABASE=prod (pg alone would connect to prod)',
+          `postgresql://postgres@127.0.0.1:${port}/?dbname=${SCRATCH}`,
+          { PGDATABASE: PROD },
+        ],
+        [
+          'host, port and user from PG* variables',
+          `postgresql:///${SCRATCH}`,
+          { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres' },
+        ],
         ['parameters that repeat the URL', `${url(SCRATCH)}?dbname=${SCRATCH}&host=127.0.0.1&port=${port}&user=postgres`, {}],
-        ['PGSERVICE naming prod (pg does not read service files)', url(SCRATCH), { PGSERVICEFILE: path.join(dir, 'pg_service.conf'), PGSERVICE: 'prodsvc', PGDATABASE: PROD }],
+        [
+          'PGSERVICE naming prod (pg does not read service files)',
+          url(SCRATCH),
+          { PGSERVICEFILE: path.join(dir, 'pg_service.conf'), PGSERVICE: 'prodsvc', PGDATABASE: PROD },
+        ],
       ];
       for (const [what, u, env] of cases) {
         await prodUntouched(() => {
@@ -270,7 +339,11 @@ describe('scratch-only: the database traced is the database named, whatever the 
           const json = JSON.parse(r.stdout);
           assert.equal(json.engine, 'postgres', what);
           assert.equal(json.source, `postgres@127.0.0.1:${port}/${SCRATCH}`, what);
-          assert.deepEqual(json.statements[0].observed.map((o: { relation: string; mode: string }) => [o.relation, o.mode]), [['public.customers', 'AccessExclusiveLock']], what);
+          assert.deepEqual(
+            json.statements[0].observed.map((o: { relation: string; mode: string }) => [o.relation, o.mode]),
+            [['public.customers', 'AccessExclusiveLock']],
+            what,
+          );
         });
       }
     });
@@ -279,7 +352,19 @@ describe('scratch-only: the database traced is the database named, whatever the 
       const scratchUrl = url(SCRATCH);
       const scratchBefore = await databaseChecksum(scratchUrl);
       await prodUntouched(() => {
-        const r = runBin(['trace', 'migrations/002_cic.sql', '--database-url', `postgresql://postgres@127.0.0.1:${port}/?dbname=${SCRATCH}`, '--run-no-transaction', '--format', 'json'], dir, { PGDATABASE: PROD });
+        const r = runBin(
+          [
+            'trace',
+            'migrations/002_cic.sql',
+            '--database-url',
+            `postgresql://postgres@127.0.0.1:${port}/?dbname=${SCRATCH}`,
+            '--run-no-transaction',
+            '--format',
+            'json',
+          ],
+          dir,
+          { PGDATABASE: PROD },
+        );
         assert.equal(r.code, 0, r.stderr);
         const json = JSON.parse(r.stdout);
         assert.equal(json.source, `postgres@127.0.0.1:${port}/${SCRATCH}`);
@@ -292,9 +377,17 @@ describe('scratch-only: the database traced is the database named, whatever the 
     it('a pooler that maps the scratch name to prod: refused after connecting, before running anything', async () => {
       // The one session that reaches prod reads current_database() and leaves.
       await prodUntouched(async () => {
-        for (const [file, extra] of [['migrations/001_alter.sql', []], ['migrations/002_cic.sql', ['--run-no-transaction']]] as Array<[string, string[]]>) {
+        for (const [file, extra] of [
+          ['migrations/001_alter.sql', []],
+          ['migrations/002_cic.sql', ['--run-no-transaction']],
+        ] as Array<[string, string[]]>) {
           const r = await runBinAsync(['trace', file, '--database-url', url(SCRATCH, 'postgres', proxy.port), ...extra], dir);
-          assertRefused(r, new RegExp(`refusing to trace: the connection to postgres@127\\.0\\.0\\.1:${proxy.port}/${SCRATCH} reached the database "${PROD}" instead`));
+          assertRefused(
+            r,
+            new RegExp(
+              `refusing to trace: the connection to postgres@127\\.0\\.0\\.1:${proxy.port}/${SCRATCH} reached the database "${PROD}" instead`,
+            ),
+          );
         }
       }, 2);
     });
@@ -302,16 +395,33 @@ describe('scratch-only: the database traced is the database named, whatever the 
     it('a port mapping in between (Docker, a tunnel) is not refused: the report names the database and where the server sees itself', async () => {
       const mapping = await aliasingProxy(port, '', '');
       try {
-        const r = await runBinAsync(['trace', 'migrations/001_alter.sql', '--database-url', url(SCRATCH, 'postgres', mapping.port), '--scratch', '--format', 'json'], dir);
+        const r = await runBinAsync(
+          ['trace', 'migrations/001_alter.sql', '--database-url', url(SCRATCH, 'postgres', mapping.port), '--scratch', '--format', 'json'],
+          dir,
+        );
         assert.equal(r.code, 0, r.stderr);
-        assert.equal(JSON.parse(r.stdout).source, `postgres@127.0.0.1:${mapping.port}/${SCRATCH} (the server sees itself as 127.0.0.1:${port})`);
+        assert.equal(
+          JSON.parse(r.stdout).source,
+          `postgres@127.0.0.1:${mapping.port}/${SCRATCH} (the server sees itself as 127.0.0.1:${port})`,
+        );
       } finally {
         await mapping.close();
       }
     });
 
     it('--scratch over a Unix socket: the report names the socket and the database', async () => {
-      const r = runBin(['trace', 'migrations/001_alter.sql', '--database-url', `postgresql://postgres@/${SCRATCH}?host=${encodeURIComponent(sockDir)}&port=${port}`, '--scratch', '--format', 'json'], dir);
+      const r = runBin(
+        [
+          'trace',
+          'migrations/001_alter.sql',
+          '--database-url',
+          `postgresql://postgres@/${SCRATCH}?host=${encodeURIComponent(sockDir)}&port=${port}`,
+          '--scratch',
+          '--format',
+          'json',
+        ],
+        dir,
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(JSON.parse(r.stdout).source, `postgres@${sockDir}:${port}/${SCRATCH}`);
     });
@@ -322,7 +432,9 @@ describe('scratch-only: the database traced is the database named, whatever the 
       await prodUntouched(() => {
         const refused = runBin(['stats', '--database-url', `${url(PROD)}?dbname=${SCRATCH}`], dir);
         assertRefused(refused, /^pg-preflight: --database-url: the database URL names database "pgpf_prod_\d+" and \?dbname=/);
-        const r = runBin(['stats', '--database-url', `postgresql://postgres@127.0.0.1:${port}/?dbname=${SCRATCH}`], dir, { PGDATABASE: PROD });
+        const r = runBin(['stats', '--database-url', `postgresql://postgres@127.0.0.1:${port}/?dbname=${SCRATCH}`], dir, {
+          PGDATABASE: PROD,
+        });
         assert.equal(r.code, 0, r.stderr);
         const snap = JSON.parse(r.stdout);
         assert.equal(snap.source, `postgres@127.0.0.1:${port}/${SCRATCH}`);
@@ -334,7 +446,12 @@ describe('scratch-only: the database traced is the database named, whatever the 
     it('through a pooler that maps the name to another database: refused with one line', async () => {
       await prodUntouched(async () => {
         const r = await runBinAsync(['stats', '--database-url', url(SCRATCH, 'postgres', proxy.port)], dir);
-        assertRefused(r, new RegExp(`refusing to read statistics: the connection to postgres@127\\.0\\.0\\.1:${proxy.port}/${SCRATCH} reached the database "${PROD}" instead`));
+        assertRefused(
+          r,
+          new RegExp(
+            `refusing to read statistics: the connection to postgres@127\\.0\\.0\\.1:${proxy.port}/${SCRATCH} reached the database "${PROD}" instead`,
+          ),
+        );
       }, 1);
     });
   });
@@ -342,7 +459,10 @@ describe('scratch-only: the database traced is the database named, whatever the 
   describe('sslmode=require (the form the docs show)', () => {
     it('one line, no driver warning: stats and trace against a server without TLS', async () => {
       const stats = runBin(['stats', '--database-url', `${url(SCRATCH)}?sslmode=require`], dir);
-      assertRefused(stats, /^pg-preflight: --database-url: could not connect to postgres@127\.0\.0\.1:\d+\/pgpf_scratch_\d+: TLS error: The server does not support SSL connections$/m);
+      assertRefused(
+        stats,
+        /^pg-preflight: --database-url: could not connect to postgres@127\.0\.0\.1:\d+\/pgpf_scratch_\d+: TLS error: The server does not support SSL connections$/m,
+      );
       const trace = runBin(['trace', 'migrations/001_alter.sql', '--database-url', `${url(SCRATCH)}?sslmode=require`, '--scratch'], dir);
       assertRefused(trace, /could not connect to .*TLS error/);
       for (const r of [stats, trace]) assert.ok(!/WARNING/.test(r.stderr), r.stderr);
@@ -357,7 +477,10 @@ describe('scratch-only: the database traced is the database named, whatever the 
     let c: LspClient;
     const uri = () => project.uri('migrations/001_alter.sql');
     before(async () => {
-      project = new Project({ '.pg-preflight.json': JSON.stringify({ scratchDatabaseUrls: [url(SCRATCH), url(SCRATCH, 'postgres', proxy.port)] }), 'migrations/001_alter.sql': ALTER });
+      project = new Project({
+        '.pg-preflight.json': JSON.stringify({ scratchDatabaseUrls: [url(SCRATCH), url(SCRATCH, 'postgres', proxy.port)] }),
+        'migrations/001_alter.sql': ALTER,
+      });
       c = await LspClient.inProcess();
       await c.initialize(project.uri(''));
       await c.open(uri(), ALTER + CIC);

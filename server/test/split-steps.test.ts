@@ -72,7 +72,11 @@ function loadCases(): Case[] {
       }
       const appDir = path.join(dir, 'app');
       const appFiles = fs.existsSync(appDir)
-        ? fs.readdirSync(appDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(appDir, f)).isFile()).map((f) => ({ path: `app/${f}`, text: read(`app/${f}`) }))
+        ? fs
+            .readdirSync(appDir, { recursive: true })
+            .map(String)
+            .filter((f) => fs.statSync(path.join(appDir, f)).isFile())
+            .map((f) => ({ path: `app/${f}`, text: read(`app/${f}`) }))
         : [];
       return { name, schema: read('schema.sql'), migration: read('migration.sql'), config, stats, appFiles };
     });
@@ -114,7 +118,9 @@ async function inTransaction(engine: SqlEngine, sql: string): Promise<void> {
 
 /** Statements of a step file (comments and runner directives are not statements). */
 function statementsOf(sql: string): string[] {
-  return splitSql(sql).statements.filter((s) => s.kind !== 'meta').map((s) => s.text);
+  return splitSql(sql)
+    .statements.filter((s) => s.kind !== 'meta')
+    .map((s) => s.text);
 }
 
 /** A step under its runner's semantics: the runner's transaction, or each statement on its own. */
@@ -164,7 +170,11 @@ async function dump(engine: SqlEngine): Promise<any> {
 
 /** Per table: row count, NULL counts of volatile columns, and an order-independent checksum of the rest. */
 async function data(engine: SqlEngine, volatile: Record<string, string[]> = {}): Promise<Record<string, unknown>> {
-  const tables = (await engine.query<{ t: string }>(`SELECT c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`)).rows.map((r) => r.t);
+  const tables = (
+    await engine.query<{ t: string }>(
+      `SELECT c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`,
+    )
+  ).rows.map((r) => r.t);
   const out: Record<string, unknown> = {};
   for (const t of tables) {
     const skip = volatile[`public.${t}`] ?? [];
@@ -243,7 +253,24 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
 
   it('has a fixture for every pattern and a mixed migration', () => {
     const names = new Set(CASES.map((c) => c.name));
-    for (const n of ['create-index', 'drop-index', 'reindex', 'foreign-key-and-check', 'unique', 'primary-key', 'set-not-null', 'volatile-default', 'type-change', 'type-change-using', 'rename-column', 'rename-table', 'drop-column', 'drop-table', 'no-key', 'mixed']) {
+    for (const n of [
+      'create-index',
+      'drop-index',
+      'reindex',
+      'foreign-key-and-check',
+      'unique',
+      'primary-key',
+      'set-not-null',
+      'volatile-default',
+      'type-change',
+      'type-change-using',
+      'rename-column',
+      'rename-table',
+      'drop-column',
+      'drop-table',
+      'no-key',
+      'mixed',
+    ]) {
       assert.ok(names.has(n), `missing test-fixtures/split/${n}`);
     }
   });
@@ -258,20 +285,41 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
           });
 
           it('plans steps whose locks are safe (lock model, tables marked large)', () => {
-            for (const t of c.config.expectInSteps ?? []) assert.ok(plan.steps.some((s) => s.sql.includes(t)), `no step mentions "${t}"`);
-            for (const w of c.config.expectWarnings ?? []) assert.ok(plan.warnings.some((x) => x.includes(w)), `expected a warning containing "${w}"; got ${JSON.stringify(plan.warnings)}`);
+            for (const t of c.config.expectInSteps ?? [])
+              assert.ok(
+                plan.steps.some((s) => s.sql.includes(t)),
+                `no step mentions "${t}"`,
+              );
+            for (const w of c.config.expectWarnings ?? [])
+              assert.ok(
+                plan.warnings.some((x) => x.includes(w)),
+                `expected a warning containing "${w}"; got ${JSON.stringify(plan.warnings)}`,
+              );
             assert.ok(!plan.warnings.some((w) => /still takes/.test(w)), plan.warnings.join('\n'));
             const prior = [{ path: 'schema.sql', text: c.schema }];
             plan.steps.forEach((step, i) => {
-              const a = analyze({ text: step.sql, path: step.name, settings: normalizeSettings({ runner: c.config.runner ?? 'supabase' }).settings, stats: c.stats, pgVersion: kind.pgVersion, priorFiles: [...prior], isMigration: false });
+              const a = analyze({
+                text: step.sql,
+                path: step.name,
+                settings: normalizeSettings({ runner: c.config.runner ?? 'supabase' }).settings,
+                stats: c.stats,
+                pgVersion: kind.pgVersion,
+                priorFiles: [...prior],
+                isMigration: false,
+              });
               assert.deepEqual(unsafeLocks(a), [], `step ${i + 1} ${step.name}:\n${step.sql}`);
-              assert.deepEqual(a.violations.filter((v) => v.rule === 'syntax-error').map((v) => v.message), [], `step ${i + 1} does not parse`);
-              if (!step.transactional) assert.equal(statementsOf(step.sql).length, 1, `non-transactional step ${step.name} must hold exactly one statement`);
+              assert.deepEqual(
+                a.violations.filter((v) => v.rule === 'syntax-error').map((v) => v.message),
+                [],
+                `step ${i + 1} does not parse`,
+              );
+              if (!step.transactional)
+                assert.equal(statementsOf(step.sql).length, 1, `non-transactional step ${step.name} must hold exactly one statement`);
               prior.push({ path: step.name, text: step.sql });
             });
           });
 
-          it('steps run under the runner\'s transaction semantics and give the same schema and data as the original', async () => {
+          it("steps run under the runner's transaction semantics and give the same schema and data as the original", async () => {
             const original = await kind.open(`${c.name}_a`);
             const split = await kind.open(`${c.name}_b`);
             try {
@@ -287,7 +335,10 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
                   throw new Error(`step ${i + 1} (${step.name}) failed: ${(err as Error).message}\n${step.sql}`);
                 }
                 if (job) {
-                  const p = await split.engine.query<{ finished_at: unknown; pass: number }>(`SELECT finished_at, pass FROM preflight.backfill_progress WHERE migration = $1`, [job]);
+                  const p = await split.engine.query<{ finished_at: unknown; pass: number }>(
+                    `SELECT finished_at, pass FROM preflight.backfill_progress WHERE migration = $1`,
+                    [job],
+                  );
                   assert.ok(p.rows[0]?.finished_at, `backfill ${job} did not finish`);
                 }
               }
@@ -318,7 +369,14 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
  */
 async function interruptBackfill(db: Db, step: SplitStep, job: string): Promise<void> {
   const progress = async () =>
-    (await db.engine.query<{ rows_done: string; finished_at: unknown }>(`SELECT rows_done, finished_at FROM preflight.backfill_progress WHERE migration = $1`, [job]).catch(() => ({ rows: [] }))).rows[0];
+    (
+      await db.engine
+        .query<{ rows_done: string; finished_at: unknown }>(
+          `SELECT rows_done, finished_at FROM preflight.backfill_progress WHERE migration = $1`,
+          [job],
+        )
+        .catch(() => ({ rows: [] }))
+    ).rows[0];
   if (db.connect) {
     const session = await db.connect();
     await session.exec(`SET preflight.batch_size = '200'; SET preflight.pause = '0.3'`);
@@ -337,7 +395,10 @@ async function interruptBackfill(db: Db, step: SplitStep, job: string): Promise<
         // Nothing to interrupt: an earlier step's trigger already filled the column (at most one batch of work was left).
         const done = await progress();
         await session.close();
-        assert.ok(done?.finished_at && Number(done.rows_done) <= 200, `the backfill finished before it could be interrupted: ${JSON.stringify(done)}`);
+        assert.ok(
+          done?.finished_at && Number(done.rows_done) <= 200,
+          `the backfill finished before it could be interrupted: ${JSON.stringify(done)}`,
+        );
         return;
       }
       assert.ok(Date.now() < deadline, 'the backfill made no progress');

@@ -210,7 +210,7 @@ describe('text: against the real libpg-query', () => {
     { input: "select '✓', 'abc", near: "'abc" },
     { input: 'select 😀 from', near: '' }, // end of input
     { input: 'frm 😀', near: 'frm' },
-    { input: "select $$😀$$ /* é", near: '/* é' },
+    { input: 'select $$😀$$ /* é', near: '/* é' },
   ];
   for (const e of ERRORS) {
     it(`error position in ${JSON.stringify(e.input)}`, () => {

@@ -50,7 +50,12 @@ interface Run {
 async function runMain(args: string[], cwd: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, env: {} });
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    cwd,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
@@ -122,20 +127,34 @@ function assertAgreesOnRealistic(r: TraceDocumentResult, text: string, sampledCo
   const cic = statementAt(r, text, 'CREATE INDEX CONCURRENTLY');
   for (const s of r.statements) if (s !== cic) assert.equal(s.how, 'transaction', `${s.label} at ${s.span.start}: ${s.notTracedReason}`);
   assert.equal(cic.how, sampledConcurrently ? 'sampled' : 'not-traced');
-  assert.deepEqual(cic.predicted.map((p) => [p.relation, p.mode]), [['public.customers', 'ShareUpdateExclusiveLock']]);
+  assert.deepEqual(
+    cic.predicted.map((p) => [p.relation, p.mode]),
+    [['public.customers', 'ShareUpdateExclusiveLock']],
+  );
   // What PostgreSQL showed, spot-checked against what a reader expects.
   const first = statementAt(r, text, 'ADD COLUMN points');
-  assert.deepEqual(first.observed.map((o) => [o.relation, o.mode, o.rewrite]), [['public.customers', 'AccessExclusiveLock', false]]);
-  assert.deepEqual(first.changes.map((c) => [c.kind, c.name, c.change]), [['column', 'points', 'added']]);
+  assert.deepEqual(
+    first.observed.map((o) => [o.relation, o.mode, o.rewrite]),
+    [['public.customers', 'AccessExclusiveLock', false]],
+  );
+  assert.deepEqual(
+    first.changes.map((c) => [c.kind, c.name, c.change]),
+    [['column', 'points', 'added']],
+  );
   const retype = statementAt(r, text, 'ALTER COLUMN qty TYPE bigint');
   assert.equal(retype.observed.find((o) => o.relation === 'public.order_items')?.rewrite, true, 'int -> bigint rewrites order_items');
   const noRewrite = statementAt(r, text, 'ALTER COLUMN note TYPE text');
   assert.equal(noRewrite.observed.find((o) => o.relation === 'public.orders')?.rewrite, false, 'varchar -> text does not rewrite');
   const index = statementAt(r, text, 'CREATE INDEX order_items_product_id_idx');
-  assert.ok(index.observed.some((o) => o.relation === 'public.order_items' && (o.mode === 'ShareLock' || o.alreadyHeld?.includes('ShareLock'))));
+  assert.ok(
+    index.observed.some((o) => o.relation === 'public.order_items' && (o.mode === 'ShareLock' || o.alreadyHeld?.includes('ShareLock'))),
+  );
   const validate = statementAt(r, text, 'VALIDATE CONSTRAINT customers_points_nonneg');
   assert.equal(validate.observed.find((o) => o.relation === 'public.customers')?.mode, 'ShareUpdateExclusiveLock');
-  assert.deepEqual(validate.changes.map((c) => [c.name, c.detail]), [['customers_points_nonneg', 'validated']]);
+  assert.deepEqual(
+    validate.changes.map((c) => [c.name, c.detail]),
+    [['customers_points_nonneg', 'validated']],
+  );
   const fk = statementAt(r, text, 'CREATE TABLE public.loyalty_events');
   assert.equal(fk.observed.find((o) => o.relation === 'public.customers')?.mode, 'ShareRowExclusiveLock');
   assert.equal(fk.observed.find((o) => o.relation === 'public.loyalty_events')?.created, true);
@@ -169,7 +188,13 @@ describe('trace: which databases count as scratch (no engine)', () => {
   it('isListedScratch: same user, host (any case), port (5432 by default) and database; the password is ignored', () => {
     const settings = { scratchDatabaseUrls: ['postgresql://app@DB:5432/scratch', 'not a url'] };
     assert.equal(isListedScratch('postgres://app:secret@db/scratch', settings), true);
-    for (const other of ['postgresql://other@db/scratch', 'postgresql://app@db2/scratch', 'postgresql://app@db:5433/scratch', 'postgresql://app@db/prod', 'not a url']) {
+    for (const other of [
+      'postgresql://other@db/scratch',
+      'postgresql://app@db2/scratch',
+      'postgresql://app@db:5433/scratch',
+      'postgresql://app@db/prod',
+      'not a url',
+    ]) {
       assert.equal(isListedScratch(other, settings), false, other);
     }
     assert.equal(isListedScratch('postgresql://app@db/scratch', undefined), false);
@@ -219,10 +244,26 @@ describe('trace: the dry run on real engines', function () {
           statementIndex: 1,
           span,
           how: 'transaction',
-          observed: [{ relation: 'public.a', relkind: 'r', mode: 'ShareLock', modes: ['ShareLock'], rewrite: false, alreadyHeld: ['AccessExclusiveLock'] }, { relation: 'public.a_idx', relkind: 'i', mode: 'AccessExclusiveLock', modes: ['AccessExclusiveLock'], rewrite: true }],
+          observed: [
+            {
+              relation: 'public.a',
+              relkind: 'r',
+              mode: 'ShareLock',
+              modes: ['ShareLock'],
+              rewrite: false,
+              alreadyHeld: ['AccessExclusiveLock'],
+            },
+            { relation: 'public.a_idx', relkind: 'i', mode: 'AccessExclusiveLock', modes: ['AccessExclusiveLock'], rewrite: true },
+          ],
           predicted: [
             { relation: 'public.a', mode: 'AccessExclusiveLock', rewrite: false, blocks: [], why: 'x' },
-            { relation: 'public.parent', mode: 'RowShareLock', rewrite: false, blocks: [], why: 'the foreign key check reads public.parent with FOR KEY SHARE' },
+            {
+              relation: 'public.parent',
+              mode: 'RowShareLock',
+              rewrite: false,
+              blocks: [],
+              why: 'the foreign key check reads public.parent with FOR KEY SHARE',
+            },
             // DROP INDEX IF EXISTS of an index the engine does not have: nothing to verify against.
             { relation: 'public.legacy_idx', mode: 'AccessExclusiveLock', rewrite: false, blocks: [], why: 'x' },
           ],
@@ -231,7 +272,16 @@ describe('trace: the dry run on real engines', function () {
       );
       assert.deepEqual(held, []);
       const sampled = compareStatement(
-        { statementIndex: 2, span, how: 'sampled', observed: [{ relation: 'public.a', relkind: 'r', mode: 'AccessShareLock', modes: ['AccessShareLock'], rewrite: false }], predicted: [{ relation: 'public.a', mode: 'ShareUpdateExclusiveLock', rewrite: false, blocks: [], why: 'x' }, { relation: 'public.b', mode: 'ShareLock', rewrite: false, blocks: [], why: 'x' }] },
+        {
+          statementIndex: 2,
+          span,
+          how: 'sampled',
+          observed: [{ relation: 'public.a', relkind: 'r', mode: 'AccessShareLock', modes: ['AccessShareLock'], rewrite: false }],
+          predicted: [
+            { relation: 'public.a', mode: 'ShareUpdateExclusiveLock', rewrite: false, blocks: [], why: 'x' },
+            { relation: 'public.b', mode: 'ShareLock', rewrite: false, blocks: [], why: 'x' },
+          ],
+        },
         ctx,
       );
       assert.deepEqual(sampled, [], 'a sample that saw less than predicted proves nothing');
@@ -241,11 +291,18 @@ describe('trace: the dry run on real engines', function () {
   describe('on the embedded engine (PGlite)', () => {
     it('agrees with the lock model on a realistic migration, replaying the earlier migrations of its folder in runner order', async () => {
       const m = migrationContext(TARGET);
-      assert.deepEqual(m.priorFiles.map((f) => path.basename(f.path)), ['20240101000000_init.sql', '20240201000000_orders.sql'], 'the later migration is not schema context');
+      assert.deepEqual(
+        m.priorFiles.map((f) => path.basename(f.path)),
+        ['20240101000000_init.sql', '20240201000000_orders.sql'],
+        'the later migration is not schema context',
+      );
       const r = await traceDocument({ text: m.text, path: m.path, priorFiles: m.priorFiles });
       assert.equal(r.engine, 'pglite');
       assert.equal(r.pgVersion, 18);
-      assert.deepEqual(r.replayed.map((f) => path.basename(f.path)), ['20240101000000_init.sql', '20240201000000_orders.sql']);
+      assert.deepEqual(
+        r.replayed.map((f) => path.basename(f.path)),
+        ['20240101000000_init.sql', '20240201000000_orders.sql'],
+      );
       assert.equal(r.replayFailure, undefined);
       assertAgreesOnRealistic(r, m.text, false);
       const cic = statementAt(r, m.text, 'CREATE INDEX CONCURRENTLY');
@@ -266,7 +323,7 @@ describe('trace: the dry run on real engines', function () {
     it('maps a failing statement to its PostgreSQL error position in non-ASCII text, and traces nothing after it', async () => {
       const m = migrationContext(TARGET);
       const text = [
-        "-- é ✓ 😀: UTF-16 offsets, UTF-8 bytes and code points all differ on this line",
+        '-- é ✓ 😀: UTF-16 offsets, UTF-8 bytes and code points all differ on this line',
         'ALTER TABLE public.customers ADD COLUMN nickname text;',
         "SELECT 'é✓😀' AS emoji, nickname, nope_é FROM public.customers;",
         'ALTER TABLE public.customers ADD COLUMN never_traced int;',
@@ -292,13 +349,16 @@ describe('trace: the dry run on real engines', function () {
       const dir = tempProject({ 'migrations/001_init.sql': m.priorFiles.map((f) => f.text).join('\n'), 'migrations/002_bad.sql': text });
       const cli = await runMain(['trace', 'migrations/002_bad.sql'], dir);
       assert.equal(cli.code, 2, cli.stderr);
-      assert.ok(cli.stdout.includes(`migrations/002_bad.sql:3:${"SELECT 'é✓😀' AS emoji, nickname, ".length + 1}: column "nope_é" does not exist`), cli.stdout);
+      assert.ok(
+        cli.stdout.includes(`migrations/002_bad.sql:3:${"SELECT 'é✓😀' AS emoji, nickname, ".length + 1}: column "nope_é" does not exist`),
+        cli.stdout,
+      );
     });
 
     it('names a broken earlier migration with its PostgreSQL error, and traces nothing', async () => {
       const dir = tempProject({
         'migrations/001_ok.sql': 'CREATE TABLE public.t (id int PRIMARY KEY);\n',
-        'migrations/002_broken.sql': "-- ü\nCREATE TABLE public.u (id int);\nALTER TABLE public.missing ADD COLUMN x int;\n",
+        'migrations/002_broken.sql': '-- ü\nCREATE TABLE public.u (id int);\nALTER TABLE public.missing ADD COLUMN x int;\n',
         'migrations/003_target.sql': 'ALTER TABLE public.t ADD COLUMN y int;\n',
       });
       const m = migrationContext(path.join(dir, 'migrations/003_target.sql'), dir);
@@ -321,15 +381,50 @@ describe('trace: the dry run on real engines', function () {
 
     it('with a stats snapshot, fills tables with synthetic rows, so a statement that fails on a table with rows fails here too', async () => {
       const m = migrationContext(TARGET);
-      const table = (name: string, rows: number) => ({ schema: 'public', name, kind: 'table' as const, rows, totalBytes: rows * 100, tableBytes: rows * 80, indexBytes: rows * 20, inserts: 0, updates: 0, deletes: 0, seqScans: 0, idxScans: 0, columns: [], indexes: [], constraints: [] });
-      const stats: StatsSnapshot = { formatVersion: 1, capturedAt: '2025-01-01T00:00:00Z', serverVersionNum: 180000, tables: [table('orders', 50_000), table('customers', 10_000), table('order_items', 90_000), table('products', 100), table('gone', 5)] };
+      const table = (name: string, rows: number) => ({
+        schema: 'public',
+        name,
+        kind: 'table' as const,
+        rows,
+        totalBytes: rows * 100,
+        tableBytes: rows * 80,
+        indexBytes: rows * 20,
+        inserts: 0,
+        updates: 0,
+        deletes: 0,
+        seqScans: 0,
+        idxScans: 0,
+        columns: [],
+        indexes: [],
+        constraints: [],
+      });
+      const stats: StatsSnapshot = {
+        formatVersion: 1,
+        capturedAt: '2025-01-01T00:00:00Z',
+        serverVersionNum: 180000,
+        tables: [
+          table('orders', 50_000),
+          table('customers', 10_000),
+          table('order_items', 90_000),
+          table('products', 100),
+          table('gone', 5),
+        ],
+      };
       const text = 'ALTER TABLE public.orders ADD COLUMN paid_at timestamptz NOT NULL;\n';
       const r = await traceDocument({ text, path: m.path, priorFiles: m.priorFiles, stats });
       assert.ok(r.syntheticRows, 'reported');
       // Parents before children, so foreign keys point at real rows.
-      assert.deepEqual(r.syntheticRows.tables.map((t) => t.relation).sort(), ['public.customers', 'public.order_items', 'public.orders', 'public.products']);
+      assert.deepEqual(r.syntheticRows.tables.map((t) => t.relation).sort(), [
+        'public.customers',
+        'public.order_items',
+        'public.orders',
+        'public.products',
+      ]);
       const order = r.syntheticRows.tables.map((t) => t.relation);
-      assert.ok(order.indexOf('public.customers') < order.indexOf('public.orders') && order.indexOf('public.orders') < order.indexOf('public.order_items'));
+      assert.ok(
+        order.indexOf('public.customers') < order.indexOf('public.orders') &&
+          order.indexOf('public.orders') < order.indexOf('public.order_items'),
+      );
       assert.deepEqual(r.syntheticRows.skipped, [{ relation: 'public.gone', why: 'not in the schema the earlier migrations build' }]);
       assert.ok(r.notes.some((n) => /synthetic rows/.test(n)));
       const st = r.statements[0];
@@ -351,7 +446,8 @@ describe('trace: the dry run on real engines', function () {
       const m = migrationContext(TARGET);
       const setup = 'CREATE SCHEMA app;\nCREATE TABLE app.orders (id bigint PRIMARY KEY);\n';
       const priorFiles = [...m.priorFiles, { path: 'migrations/20240201500000_app.sql', text: setup }];
-      const text = 'SELECT 1;\nDROP INDEX IF EXISTS public.orders_legacy_idx;\nSET search_path = app, public;\nALTER TABLE orders ADD COLUMN note text;\n';
+      const text =
+        'SELECT 1;\nDROP INDEX IF EXISTS public.orders_legacy_idx;\nSET search_path = app, public;\nALTER TABLE orders ADD COLUMN note text;\n';
       const r = await traceDocument({ text, path: m.path, priorFiles });
       const gaps = r.disagreements.map((d) => [d.relation, d.observed, d.predicted]);
       assert.ok(
@@ -359,14 +455,20 @@ describe('trace: the dry run on real engines', function () {
         `if the model learned search_path, pick another form it gets wrong (the comparator tests above cover the logic); the DROP INDEX IF EXISTS of a missing index is not one: ${JSON.stringify(gaps)}`,
       );
       const alter = text.indexOf('ALTER TABLE');
-      assert.ok(r.disagreements.every((d) => d.span.start === alter), 'every disagreement is on the ALTER TABLE');
+      assert.ok(
+        r.disagreements.every((d) => d.span.start === alter),
+        'every disagreement is on the ALTER TABLE',
+      );
       assert.ok(r.diagnostics.some((d) => d.code === 'trace-disagreement' && d.severity === 'warning'));
       const dir = tempProject({ 'migrations/001_init.sql': priorFiles.map((f) => f.text).join('\n'), 'migrations/002_rule.sql': text });
       const cli = await runMain(['trace', 'migrations/002_rule.sql', '--format', 'json'], dir);
       assert.equal(cli.code, 1, cli.stderr);
       const json = JSON.parse(cli.stdout);
       assert.deepEqual(check(SCHEMA, json), []);
-      assert.deepEqual(json.disagreements[0].range, { start: { line: 3, character: 0 }, end: { line: 3, character: text.split('\n')[3].length } });
+      assert.deepEqual(json.disagreements[0].range, {
+        start: { line: 3, character: 0 },
+        end: { line: 3, character: text.split('\n')[3].length },
+      });
     });
 
     // The corpus schema must load on PostgreSQL 11, which has no generated columns and no identity on
@@ -407,11 +509,21 @@ describe('trace: the dry run on real engines', function () {
           text: "CREATE TABLE public.readings (at date NOT NULL, value int) PARTITION BY RANGE (at);\nCREATE TABLE public.readings_2024 PARTITION OF public.readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\nCREATE TABLE public.readings_2025 PARTITION OF public.readings FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n",
         },
       ];
-      const text = "SELECT count(*) FROM public.readings WHERE at < '2024-06-01';\nINSERT INTO public.readings VALUES ('2025-03-01', 1);\nUPDATE public.readings SET value = 2;\n";
+      const text =
+        "SELECT count(*) FROM public.readings WHERE at < '2024-06-01';\nINSERT INTO public.readings VALUES ('2025-03-01', 1);\nUPDATE public.readings SET value = 2;\n";
       const r = await traceDocument({ text, path: 'migrations/002_read.sql', priorFiles });
       assert.deepEqual(r.disagreements, []);
-      const observed = r.statements.map((st) => st.observed.filter((o) => o.relkind === 'r' && o.mode).map((o) => o.relation).sort());
-      assert.deepEqual(observed, [['public.readings_2024'], ['public.readings_2025'], ['public.readings_2024']], 'pruning, routing, then both (readings_2025 already held)');
+      const observed = r.statements.map((st) =>
+        st.observed
+          .filter((o) => o.relkind === 'r' && o.mode)
+          .map((o) => o.relation)
+          .sort(),
+      );
+      assert.deepEqual(
+        observed,
+        [['public.readings_2024'], ['public.readings_2025'], ['public.readings_2024']],
+        'pruning, routing, then both (readings_2025 already held)',
+      );
       const predicted = r.statements.map((st) => st.predicted.map((p) => p.relation).sort());
       for (const p of predicted) assert.deepEqual(p, ['public.readings', 'public.readings_2024', 'public.readings_2025']);
     });
@@ -434,7 +546,12 @@ fs.promises.readFile = function (p, ...a) { if (bad(p)) return Promise.reject(ei
 `,
         );
         const broken = (args: string[]) => {
-          const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], { cwd: REALISTIC, encoding: 'utf8', env: { ...process.env, PG_PREFLIGHT_CACHE_DIR: 'off' }, timeout: 120_000 });
+          const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], {
+            cwd: REALISTIC,
+            encoding: 'utf8',
+            env: { ...process.env, PG_PREFLIGHT_CACHE_DIR: 'off' },
+            timeout: 120_000,
+          });
           return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
         };
         try {
@@ -462,7 +579,11 @@ started.then(async ({ db }) => { const r = await db.query('select 1 as one'); co
   (err) => { console.log('failed:', err.message); });
 process.on('unhandledRejection', () => undefined);
 `;
-      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, PG_PREFLIGHT_CACHE_DIR: 'off' }, timeout: 120_000 });
+      const r = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, PG_PREFLIGHT_CACHE_DIR: 'off' },
+        timeout: 120_000,
+      });
       assert.equal(r.stdout.trim(), 'ready 1', r.stderr);
     });
 
@@ -471,14 +592,18 @@ process.on('unhandledRejection', () => undefined);
       assert.equal(json.code, 0, json.stderr + json.stdout.slice(0, 2000));
       const out = JSON.parse(json.stdout);
       assert.deepEqual(check(SCHEMA, out), []);
-      assert.deepEqual(Object.keys(out).filter((k) => ['engine', 'serverVersionNum', 'statements', 'disagreements'].includes(k)), ['engine', 'serverVersionNum', 'statements', 'disagreements']);
+      assert.deepEqual(
+        Object.keys(out).filter((k) => ['engine', 'serverVersionNum', 'statements', 'disagreements'].includes(k)),
+        ['engine', 'serverVersionNum', 'statements', 'disagreements'],
+      );
       const st = out.statements[3];
       assert.deepEqual(Object.keys(st).slice(0, 4), ['range', 'sql', 'label', 'traced']);
       assert.ok('elapsedMs' in st && Array.isArray(st.observed) && Array.isArray(st.predicted));
       for (const format of ['text', 'markdown']) {
         const r = await runMain(['trace', 'migrations/20240301000000_loyalty.sql', '--format', format], REALISTIC);
         assert.equal(r.code, 0, r.stderr);
-        for (const h of ['Statement', 'Relation', 'Mode (observed)', 'Mode (predicted)', 'Rewrite', 'Blocks', 'ms']) assert.ok(r.stdout.includes(h), `${format} lacks ${h}`);
+        for (const h of ['Statement', 'Relation', 'Mode (observed)', 'Mode (predicted)', 'Rewrite', 'Blocks', 'ms'])
+          assert.ok(r.stdout.includes(h), `${format} lacks ${h}`);
         assert.match(r.stdout, /no disagreement with the lock model/);
       }
       const usage = await runMain(['trace'], REALISTIC);
@@ -507,18 +632,30 @@ process.on('unhandledRejection', () => undefined);
       assert.match(statementAt(r, m.text, 'CREATE INDEX CONCURRENTLY').notTracedReason ?? '', /--run-no-transaction/);
       // With rows, the INSERT's foreign key check is really taken on customers.
       const insert = statementAt(r, m.text, 'INSERT INTO public.loyalty_events');
-      assert.ok(insert.observed.some((o) => o.relation === 'public.customers' && (o.mode === 'RowShareLock' || o.alreadyHeld?.includes('RowShareLock'))));
+      assert.ok(
+        insert.observed.some(
+          (o) => o.relation === 'public.customers' && (o.mode === 'RowShareLock' || o.alreadyHeld?.includes('RowShareLock')),
+        ),
+      );
     });
 
     it('samples CREATE INDEX CONCURRENTLY from a second connection (--run-no-transaction), then drops the index it built', async () => {
       const url = await scratchDatabase(serverUrl);
       const m = migrationContext(TARGET);
       const before = await databaseChecksum(url);
-      const r = await traceDocument({ text: m.text, path: m.path, priorFiles: m.priorFiles, database: { url, scratch: true, runNoTransaction: true } });
+      const r = await traceDocument({
+        text: m.text,
+        path: m.path,
+        priorFiles: m.priorFiles,
+        database: { url, scratch: true, runNoTransaction: true },
+      });
       assertAgreesOnRealistic(r, m.text, true);
       const cic = statementAt(r, m.text, 'CREATE INDEX CONCURRENTLY');
       assert.equal(cic.traced, true);
-      assert.deepEqual(cic.observed.filter((o) => o.relkind === 'r').map((o) => [o.relation, o.mode]), [['public.customers', 'ShareUpdateExclusiveLock']]);
+      assert.deepEqual(
+        cic.observed.filter((o) => o.relkind === 'r').map((o) => [o.relation, o.mode]),
+        [['public.customers', 'ShareUpdateExclusiveLock']],
+      );
       assert.ok(cic.sampling && cic.sampling.samples > 0 && cic.sampling.waitSeen, JSON.stringify(cic.sampling));
       assert.match(cic.sampling.undo ?? '', /dropped the index public\.customers_name_idx/);
       assert.deepEqual(await databaseChecksum(url), before, 'the scratch database is as it was');
@@ -535,7 +672,10 @@ process.on('unhandledRejection', () => undefined);
       ].join('\n');
       const r = await traceDocument({ text, path: 'migrations/x.sql', database: { url, scratch: true, runNoTransaction: true } });
       assert.deepEqual(r.disagreements, [], r.disagreements.map((d) => d.message).join('; '));
-      assert.deepEqual(r.statements.map((s) => s.how), ['sampled', 'sampled', 'sampled', 'not-traced']);
+      assert.deepEqual(
+        r.statements.map((s) => s.how),
+        ['sampled', 'sampled', 'sampled', 'not-traced'],
+      );
       assert.match(r.statements[0].sampling?.undo ?? '', /re-created the index orders_customer_id_idx/);
       const vacuum = r.statements[2].observed.find((o) => o.relation === 'public.products');
       assert.deepEqual([vacuum?.mode, vacuum?.rewrite], ['AccessExclusiveLock', true], 'VACUUM FULL rewrites under ACCESS EXCLUSIVE');
@@ -551,14 +691,25 @@ process.on('unhandledRejection', () => undefined);
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`^pg-preflight: --database-url: refusing to trace on app@127\\.0\\.0\\.1:${port}/prod: it is not marked as a scratch database`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^pg-preflight: --database-url: refusing to trace on app@127\\.0\\.0\\.1:${port}/prod: it is not marked as a scratch database`,
+        ),
+      );
       assert.ok(!r.stderr.includes(PASSWORD) && !/connect/i.test(r.stderr), 'refused before any connection attempt');
       // The same whatever else is given (formats, --run-no-transaction, a settings file that lists another database).
-      fs.writeFileSync(path.join(dir, '.pg-preflight.json'), JSON.stringify({ scratchDatabaseUrls: [`postgresql://app@127.0.0.1:${port}/staging`] }));
+      fs.writeFileSync(
+        path.join(dir, '.pg-preflight.json'),
+        JSON.stringify({ scratchDatabaseUrls: [`postgresql://app@127.0.0.1:${port}/staging`] }),
+      );
       const r2 = runBin(['trace', 'migrations/001.sql', '--database-url', secretUrl, '--run-no-transaction', '--format', 'json'], dir);
       assert.equal(r2.code, 2);
       assert.match(r2.stderr, /refusing to trace/);
-      await assert.rejects(traceDocument({ text: 'SELECT 1;', database: { url: secretUrl } }), (e: unknown) => e instanceof TraceError && e.code === 'refused' && !e.message.includes(PASSWORD));
+      await assert.rejects(
+        traceDocument({ text: 'SELECT 1;', database: { url: secretUrl } }),
+        (e: unknown) => e instanceof TraceError && e.code === 'refused' && !e.message.includes(PASSWORD),
+      );
     });
 
     it('accepts a database listed in scratchDatabaseUrls (passwords ignored in the comparison)', async () => {
@@ -566,13 +717,19 @@ process.on('unhandledRejection', () => undefined);
       const u = new URL(url);
       const listed = `postgresql://${u.username}@${u.host}${u.pathname}`;
       const withPassword = `postgresql://${u.username}:${PASSWORD}@${u.host}${u.pathname}`;
-      const dir = tempProject({ '.pg-preflight.json': JSON.stringify({ scratchDatabaseUrls: [listed] }), 'migrations/001.sql': 'ALTER TABLE public.customers ADD COLUMN x int;\n' });
+      const dir = tempProject({
+        '.pg-preflight.json': JSON.stringify({ scratchDatabaseUrls: [listed] }),
+        'migrations/001.sql': 'ALTER TABLE public.customers ADD COLUMN x int;\n',
+      });
       const r = runBin(['trace', 'migrations/001.sql', '--database-url', withPassword, '--format', 'json'], dir);
       assert.equal(r.code, 0, r.stderr);
       const json = JSON.parse(r.stdout);
       assert.equal(json.engine, 'postgres');
       assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
-      assert.deepEqual(json.statements[0].observed.map((o: { relation: string; mode: string }) => [o.relation, o.mode]), [['public.customers', 'AccessExclusiveLock']]);
+      assert.deepEqual(
+        json.statements[0].observed.map((o: { relation: string; mode: string }) => [o.relation, o.mode]),
+        [['public.customers', 'AccessExclusiveLock']],
+      );
     });
 
     it('leaves the database exactly as it was (schema, data and sequence checksums): a full trace and one that fails half-way', async () => {
@@ -585,7 +742,7 @@ process.on('unhandledRejection', () => undefined);
       // Half-way: data and schema changed by earlier statements, sequences advanced, then a failure.
       const half = [
         "UPDATE public.customers SET name = 'changed';",
-        "INSERT INTO public.orders (customer_id, total) SELECT id, 1 FROM public.customers LIMIT 50;",
+        'INSERT INTO public.orders (customer_id, total) SELECT id, 1 FROM public.customers LIMIT 50;',
         'ALTER TABLE public.order_items ALTER COLUMN qty TYPE bigint;',
         'ALTER TABLE public.customers ADD COLUMN flag boolean DEFAULT true;',
         'DELETE FROM public.order_items;',
@@ -596,7 +753,10 @@ process.on('unhandledRejection', () => undefined);
       assert.equal(failed.failedStatement, 5, JSON.stringify(failed.statements.map((s) => s.error?.message ?? s.notTracedReason ?? 'ok')));
       assert.equal(failed.statements[5].error?.code, '23502');
       assert.equal(failed.rolledBack, true);
-      assert.ok(failed.notes.some((n) => /restored sequence public\.orders_id_seq/.test(n)), failed.notes.join('; '));
+      assert.ok(
+        failed.notes.some((n) => /restored sequence public\.orders_id_seq/.test(n)),
+        failed.notes.join('; '),
+      );
       assert.deepEqual(await databaseChecksum(url), before, 'after a trace that failed half-way');
     });
 
@@ -607,7 +767,8 @@ process.on('unhandledRejection', () => undefined);
         '.pg-preflight.json': JSON.stringify({ lockTimeout: '60s', statementTimeout: '120s' }),
         // No sequence moves before the kill: sequences are not transactional, and a killed client cannot
         // put them back (docs/trace.md says so). Data and schema changes are rolled back by PostgreSQL.
-        'migrations/001_kill.sql': "UPDATE public.customers SET name = 'killed';\nDELETE FROM public.order_items WHERE qty > 1;\nALTER TABLE public.customers ADD COLUMN k0 int;\nALTER TABLE public.orders ADD COLUMN k int;\n",
+        'migrations/001_kill.sql':
+          "UPDATE public.customers SET name = 'killed';\nDELETE FROM public.order_items WHERE qty > 1;\nALTER TABLE public.customers ADD COLUMN k0 int;\nALTER TABLE public.orders ADD COLUMN k int;\n",
       });
       const holder = new Client({ connectionString: url });
       await holder.connect();
@@ -617,12 +778,17 @@ process.on('unhandledRejection', () => undefined);
       try {
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE public.orders IN ACCESS SHARE MODE');
-        child = spawn(process.execPath, [BIN, 'trace', 'migrations/001_kill.sql', '--database-url', url, '--scratch'], { cwd: dir, stdio: 'ignore' });
+        child = spawn(process.execPath, [BIN, 'trace', 'migrations/001_kill.sql', '--database-url', url, '--scratch'], {
+          cwd: dir,
+          stdio: 'ignore',
+        });
         const exited = new Promise<number | null>((resolve) => child!.on('exit', (code, signal) => resolve(signal ? null : code)));
         // Wait until the trace's ALTER TABLE is queued behind the test's lock.
         let waiting = false;
         for (let i = 0; i < 600 && !waiting; i++) {
-          const r = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pg-preflight trace' AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE public.orders ADD COLUMN k%'`);
+          const r = await watcher.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pg-preflight trace' AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE public.orders ADD COLUMN k%'`,
+          );
           waiting = r.rows[0].n > 0;
           if (!waiting) await sleep(50);
         }
@@ -633,11 +799,13 @@ process.on('unhandledRejection', () => undefined);
         // The backend notices its client is gone (client_connection_check_interval) and aborts the transaction.
         let gone = false;
         for (let i = 0; i < 600 && !gone; i++) {
-          const r = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'pg-preflight trace%'`);
+          const r = await watcher.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'pg-preflight trace%'`,
+          );
           gone = r.rows[0].n === 0;
           if (!gone) await sleep(50);
         }
-        assert.ok(gone, 'the killed client\'s session ended');
+        assert.ok(gone, "the killed client's session ended");
       } finally {
         if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         await holder.end().catch(() => undefined);

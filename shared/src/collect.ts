@@ -24,9 +24,30 @@ export interface CollectOptions {
   schemas?: string[];
 }
 
-export type CollectErrorCode = 'refused' | 'unknown-host' | 'auth' | 'tls' | 'timeout' | 'privileges' | 'dropped' | 'bad-url' | 'wrong-database' | 'other';
+export type CollectErrorCode =
+  | 'refused'
+  | 'unknown-host'
+  | 'auth'
+  | 'tls'
+  | 'timeout'
+  | 'privileges'
+  | 'dropped'
+  | 'bad-url'
+  | 'wrong-database'
+  | 'other';
 
-export const COLLECT_ERROR_CODES: readonly CollectErrorCode[] = ['refused', 'unknown-host', 'auth', 'tls', 'timeout', 'privileges', 'dropped', 'bad-url', 'wrong-database', 'other'];
+export const COLLECT_ERROR_CODES: readonly CollectErrorCode[] = [
+  'refused',
+  'unknown-host',
+  'auth',
+  'tls',
+  'timeout',
+  'privileges',
+  'dropped',
+  'bad-url',
+  'wrong-database',
+  'other',
+];
 
 /** A collection failure. `message` is one line, names the source as user@host:port/db and never holds the password. */
 export class CollectError extends Error {
@@ -126,7 +147,11 @@ const TLS_NODE_CODES = new Set([
 ]);
 
 /** Maps a pg / Node error to a code and a short reason (without the source). Exported for tests. */
-export function classifyError(err: unknown, phase: Phase, timedOut = false): { code: CollectErrorCode; reason: string; causeCode?: string } {
+export function classifyError(
+  err: unknown,
+  phase: Phase,
+  timedOut = false,
+): { code: CollectErrorCode; reason: string; causeCode?: string } {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ErrorLike;
   const code = typeof e.code === 'string' ? e.code : undefined;
   const msg = oneLine(typeof e.message === 'string' ? e.message : String(err));
@@ -138,7 +163,8 @@ export function classifyError(err: unknown, phase: Phase, timedOut = false): { c
       case '28P01':
         return r('auth', `${msg} (wrong user name or password)`);
       case '28000':
-        if (/pg_hba\.conf/.test(msg) && /(SSL off|no encryption)/i.test(msg)) return r('tls', `${msg} (the server requires SSL: add ?sslmode=require to the URL)`);
+        if (/pg_hba\.conf/.test(msg) && /(SSL off|no encryption)/i.test(msg))
+          return r('tls', `${msg} (the server requires SSL: add ?sslmode=require to the URL)`);
         return r('auth', msg);
       case '42501':
         return r('privileges', `${msg} (the role lacks a privilege the collector needs)`);
@@ -186,7 +212,10 @@ export function classifyError(err: unknown, phase: Phase, timedOut = false): { c
     return r('tls', `TLS error: ${msg}`);
   }
   if (/timeout expired|Query read timeout/i.test(msg) || (timedOut && phase === 'connect')) {
-    return r('timeout', phase === 'connect' ? 'timed out while connecting (no answer from the server)' : 'timed out waiting for the server to answer');
+    return r(
+      'timeout',
+      phase === 'connect' ? 'timed out while connecting (no answer from the server)' : 'timed out waiting for the server to answer',
+    );
   }
   if (/does not support SSL|SSL connection|certificate|self[- ]signed|\bTLS\b|\bSSL\b|sslmode/i.test(msg)) {
     return r('tls', `TLS error: ${msg}`);
@@ -195,7 +224,10 @@ export function classifyError(err: unknown, phase: Phase, timedOut = false): { c
     return r('auth', /must be a string/.test(msg) ? 'the server asked for a password and none was given' : msg);
   }
   if (/Connection terminated|socket hang up|ended by the other party|closed the connection/i.test(msg)) {
-    return r('dropped', phase === 'connect' ? 'the server closed the connection before it was ready' : 'the connection was closed while reading statistics');
+    return r(
+      'dropped',
+      phase === 'connect' ? 'the server closed the connection before it was ready' : 'the connection was closed while reading statistics',
+    );
   }
   return r('other', msg || 'unknown error');
 }
@@ -296,7 +328,6 @@ SELECT a.attrelid::int8 AS oid, a.attname AS name,
 FROM cols a
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 ORDER BY a.attrelid, a.attnum`;
-
 
 // pg_stats only shows columns the role may SELECT; it runs under a savepoint so a failure costs only avgWidth.
 const WIDTHS_SQL = `SELECT s.schemaname AS schema, s.tablename AS name, s.attname AS column, s.avg_width, s.n_distinct, s.inherited
@@ -419,9 +450,21 @@ function positive(v: number | undefined, fallback: number): number {
 async function closeQuietly(client: Client, inTransaction: boolean): Promise<void> {
   const c = client as unknown as { _queryable?: boolean; _ended?: boolean; connection?: { stream?: { destroy(): void } } };
   if (inTransaction && c._queryable !== false && !c._ended) {
-    await withTimeout(client.query('ROLLBACK').then(() => undefined, () => undefined), 2000);
+    await withTimeout(
+      client.query('ROLLBACK').then(
+        () => undefined,
+        () => undefined,
+      ),
+      2000,
+    );
   }
-  const ended = await withTimeout(client.end().then(() => true, () => true), 2000);
+  const ended = await withTimeout(
+    client.end().then(
+      () => true,
+      () => true,
+    ),
+    2000,
+  );
   if (!ended) c.connection?.stream?.destroy();
 }
 
@@ -463,13 +506,25 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
   const partRows = (await client.query(PARTITIONS_SQL)).rows as Row[];
   const locks = new LockedRelations(client);
   const sizes = await readSizes(client, schemas, locks);
-  const columnRows = await lockTolerant(client, 'columns', locks, async (skip, skipAll) =>
-    (await client.query(columnsSql(versionNum), [schemas, skip, skipAll])).rows as Row[]);
+  const columnRows = await lockTolerant(
+    client,
+    'columns',
+    locks,
+    async (skip, skipAll) => (await client.query(columnsSql(versionNum), [schemas, skip, skipAll])).rows as Row[],
+  );
   const widths = await readWidths(client, schemas);
-  const indexRows = await lockTolerant(client, 'indexes', locks, async (skip, skipAll) =>
-    (await client.query(INDEXES_SQL, [schemas, skip, skipAll])).rows as Row[]);
-  const constraintRows = await lockTolerant(client, 'constraints', locks, async (skip, skipAll) =>
-    (await client.query(CONSTRAINTS_SQL, [schemas, skip, skipAll])).rows as Row[]);
+  const indexRows = await lockTolerant(
+    client,
+    'indexes',
+    locks,
+    async (skip, skipAll) => (await client.query(INDEXES_SQL, [schemas, skip, skipAll])).rows as Row[],
+  );
+  const constraintRows = await lockTolerant(
+    client,
+    'constraints',
+    locks,
+    async (skip, skipAll) => (await client.query(CONSTRAINTS_SQL, [schemas, skip, skipAll])).rows as Row[],
+  );
 
   const byOid = new Map<string, TableStats>();
   const tables: TableStats[] = [];
@@ -511,7 +566,15 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
     const leaves = leafPartitions(oid, children);
     if (leaves.length === 0) continue;
     // Counters and rows for leaves outside the schema filter are not in byOid; sizes are always read for partitions.
-    let rows = 0, ins = 0, upd = 0, del = 0, seq = 0, idx = 0, total = 0, table = 0, index = 0;
+    let rows = 0,
+      ins = 0,
+      upd = 0,
+      del = 0,
+      seq = 0,
+      idx = 0,
+      total = 0,
+      table = 0,
+      index = 0;
     for (const leaf of leaves) {
       const lt = byOid.get(leaf);
       if (lt) {
@@ -594,10 +657,11 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
 
   // Values that need a lock were skipped for tables another session held ACCESS EXCLUSIVE on (see lockTolerant).
   for (const [oid, t] of byOid) {
-    const incomplete = locks.isIncomplete(oid)
-      || t.indexes.some((i) => i.definition === '')
-      || t.constraints.some((c) => c.definition === '')
-      || (t.kind === 'partitioned' && leafPartitions(oid, children).some((leaf) => locks.isIncomplete(leaf)));
+    const incomplete =
+      locks.isIncomplete(oid) ||
+      t.indexes.some((i) => i.definition === '') ||
+      t.constraints.some((c) => c.definition === '') ||
+      (t.kind === 'partitioned' && leafPartitions(oid, children).some((leaf) => locks.isIncomplete(leaf)));
     if (incomplete) t.incomplete = true;
   }
 
@@ -661,7 +725,12 @@ class LockedRelations {
  * already known to be locked, then (after a lock timeout) the ones pg_locks shows locked now, and at last
  * skipping every lock-taking part. The collector never waits behind a migration for longer than lock_timeout.
  */
-async function lockTolerant<T>(client: Client, name: string, locks: LockedRelations, run: (skip: string[], skipAll: boolean) => Promise<T>): Promise<T> {
+async function lockTolerant<T>(
+  client: Client,
+  name: string,
+  locks: LockedRelations,
+  run: (skip: string[], skipAll: boolean) => Promise<T>,
+): Promise<T> {
   const savepoint = `pg_preflight_${name}`;
   const attempts: Array<() => Promise<[string[], boolean]>> = [
     async () => [locks.known(), false],
@@ -690,8 +759,12 @@ async function lockTolerant<T>(client: Client, name: string, locks: LockedRelati
  * ACCESS EXCLUSIVE. Locked tables get estimates from pg_class.relpages (as of the last VACUUM / ANALYZE).
  */
 async function readSizes(client: Client, schemas: string[] | null, locks: LockedRelations): Promise<Map<string, Sizes>> {
-  const rows = await lockTolerant(client, 'sizes', locks, async (skip, skipAll) =>
-    (await client.query(SIZES_SQL, [schemas, skip, skipAll])).rows as Row[]);
+  const rows = await lockTolerant(
+    client,
+    'sizes',
+    locks,
+    async (skip, skipAll) => (await client.query(SIZES_SQL, [schemas, skip, skipAll])).rows as Row[],
+  );
   const out = new Map<string, Sizes>();
   for (const r of rows) {
     if (r.total === null || r.total === undefined) {
@@ -723,7 +796,8 @@ async function readWidths(client: Client, schemas: string[] | null): Promise<Map
   // Prefer the table's own statistics over the inheritance-tree ones (partitioned parents only have the latter).
   for (const r of rows.sort((a, b) => Number(a.inherited === true) - Number(b.inherited === true))) {
     const key = `${String(r.schema)}\u0000${String(r.name)}\u0000${String(r.column)}`;
-    if (!out.has(key) && typeof r.avg_width === 'number') out.set(key, { avgWidth: r.avg_width, nDistinct: typeof r.n_distinct === 'number' ? r.n_distinct : null });
+    if (!out.has(key) && typeof r.avg_width === 'number')
+      out.set(key, { avgWidth: r.avg_width, nDistinct: typeof r.n_distinct === 'number' ? r.n_distinct : null });
   }
   return out;
 }

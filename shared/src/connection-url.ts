@@ -75,9 +75,25 @@ const OTHER_PARAMS = new Set(['sslmode', 'sslrootcert', 'sslcert', 'sslkey']);
  * Parameters that cannot change the server, database, user or session and are dropped (not handed to pg):
  * libpq's application_name and connect_timeout, and the ones Prisma's DATABASE_URL carries for its own client.
  */
-const IGNORED_PARAMS = new Set(['application_name', 'connect_timeout', 'schema', 'pgbouncer', 'connection_limit', 'pool_timeout', 'socket_timeout', 'statement_cache_size']);
+const IGNORED_PARAMS = new Set([
+  'application_name',
+  'connect_timeout',
+  'schema',
+  'pgbouncer',
+  'connection_limit',
+  'pool_timeout',
+  'socket_timeout',
+  'statement_cache_size',
+]);
 // sslmode as `pg` 8 treats it: prefer/require/verify-ca behave as verify-full (docs/stats-snapshot.md).
-const SSL_MODES: Record<string, TlsMode> = { disable: 'disable', prefer: 'verify', require: 'verify', 'verify-ca': 'verify', 'verify-full': 'verify', 'no-verify': 'no-verify' };
+const SSL_MODES: Record<string, TlsMode> = {
+  disable: 'disable',
+  prefer: 'verify',
+  require: 'verify',
+  'verify-ca': 'verify',
+  'verify-full': 'verify',
+  'no-verify': 'no-verify',
+};
 
 function defaultEnv(): ConnectionEnv {
   return typeof process !== 'undefined' && process.env ? process.env : {};
@@ -92,7 +108,8 @@ function defaultEnv(): ConnectionEnv {
  */
 export function resolveConnection(url: string, env: ConnectionEnv = defaultEnv()): ResolvedConnection {
   const bad = (reason: string): ResolvedConnection => ({ ok: false, reason });
-  if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url.trim())) return bad('the database URL is not valid: expected postgresql://user[:password]@host[:port]/database[?sslmode=require]');
+  if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url.trim()))
+    return bad('the database URL is not valid: expected postgresql://user[:password]@host[:port]/database[?sslmode=require]');
   let u: URL;
   let noHost = false;
   try {
@@ -121,7 +138,9 @@ export function resolveConnection(url: string, env: ConnectionEnv = defaultEnv()
     if (query.has(key)) return bad(`the database URL gives the parameter ${key} twice`);
     if (IGNORED_PARAMS.has(key)) continue;
     if (!(TARGET_PARAMS as readonly string[]).includes(key) && !OTHER_PARAMS.has(key)) {
-      return bad(`the database URL has the parameter ${JSON.stringify(key.slice(0, 40))}, which pg-preflight does not accept: it could change which server, database or session the connection reaches (accepted: ${[...TARGET_PARAMS, ...OTHER_PARAMS, ...IGNORED_PARAMS].join(', ')})`);
+      return bad(
+        `the database URL has the parameter ${JSON.stringify(key.slice(0, 40))}, which pg-preflight does not accept: it could change which server, database or session the connection reaches (accepted: ${[...TARGET_PARAMS, ...OTHER_PARAMS, ...IGNORED_PARAMS].join(', ')})`,
+      );
     }
     query.set(key, value);
   }
@@ -140,26 +159,41 @@ export function resolveConnection(url: string, env: ConnectionEnv = defaultEnv()
     const b = query.get(key);
     const same = key === 'host' ? a.toLowerCase() === (b ?? '').toLowerCase() : key === 'port' ? Number(a) === Number(b) : a === b;
     if (a && b !== undefined && b !== '' && !same) {
-      return bad(key === 'password' ? 'the database URL gives two different passwords' : `the database URL names ${key === 'dbname' ? 'database' : key} ${JSON.stringify(a)} and ?${key}=${JSON.stringify(b.slice(0, 100))}: refusing a URL whose parts disagree`);
+      return bad(
+        key === 'password'
+          ? 'the database URL gives two different passwords'
+          : `the database URL names ${key === 'dbname' ? 'database' : key} ${JSON.stringify(a)} and ?${key}=${JSON.stringify(b.slice(0, 100))}: refusing a URL whose parts disagree`,
+      );
     }
     if (a || b) picked[key] = a || b;
   }
   if (env.PGOPTIONS && env.PGOPTIONS.trim()) {
-    return bad('the PGOPTIONS environment variable is set: the pg driver would send its settings (search_path, role, ...) to the server, which pg-preflight cannot vouch for; unset it');
+    return bad(
+      'the PGOPTIONS environment variable is set: the pg driver would send its settings (search_path, role, ...) to the server, which pg-preflight cannot vouch for; unset it',
+    );
   }
   const host = picked.host || env.PGHOST || 'localhost';
   if (host.includes(',')) return bad(`the database URL names several hosts (${JSON.stringify(host.slice(0, 100))}): give exactly one`);
   const portText = picked.port || env.PGPORT || '5432';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) return bad(`the port ${JSON.stringify(portText.slice(0, 20))}${picked.port ? '' : ' (PGPORT)'} is not a TCP port number`);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
+    return bad(`the port ${JSON.stringify(portText.slice(0, 20))}${picked.port ? '' : ' (PGPORT)'} is not a TCP port number`);
   const user = picked.user || env.PGUSER || env.USER || env.USERNAME || '';
   if (!user) return bad('the database URL names no user, and neither PGUSER nor USER is set');
   const database = picked.dbname || env.PGDATABASE || user;
   const sslmode = query.get('sslmode') ?? env.PGSSLMODE ?? 'disable';
   const tls = SSL_MODES[sslmode];
-  if (!tls) return bad(`sslmode ${JSON.stringify(sslmode.slice(0, 20))}${query.has('sslmode') ? '' : ' (PGSSLMODE)'} is not one of ${Object.keys(SSL_MODES).join(', ')}`);
-  const tlsFiles = { rootcert: query.get('sslrootcert') || undefined, cert: query.get('sslcert') || undefined, key: query.get('sslkey') || undefined };
-  if (tls === 'disable' && (tlsFiles.rootcert || tlsFiles.cert || tlsFiles.key)) return bad('the database URL gives TLS files with sslmode=disable');
+  if (!tls)
+    return bad(
+      `sslmode ${JSON.stringify(sslmode.slice(0, 20))}${query.has('sslmode') ? '' : ' (PGSSLMODE)'} is not one of ${Object.keys(SSL_MODES).join(', ')}`,
+    );
+  const tlsFiles = {
+    rootcert: query.get('sslrootcert') || undefined,
+    cert: query.get('sslcert') || undefined,
+    key: query.get('sslkey') || undefined,
+  };
+  if (tls === 'disable' && (tlsFiles.rootcert || tlsFiles.cert || tlsFiles.key))
+    return bad('the database URL gives TLS files with sslmode=disable');
   return { ok: true, target: { host, port, database, user, password: picked.password || undefined, tls, tlsFiles } };
 }
 

@@ -45,7 +45,7 @@ const SOURCES: Source[] = [
     table: 'supabase_migrations.schema_migrations',
     needs: ['version'],
     // The name column came with later CLI versions; version is the file's timestamp.
-    sql: 'SELECT version, to_jsonb(m) ->> \'name\' AS name FROM supabase_migrations.schema_migrations m ORDER BY version',
+    sql: "SELECT version, to_jsonb(m) ->> 'name' AS name FROM supabase_migrations.schema_migrations m ORDER BY version",
     read: (rows, h) => {
       for (const r of rows) if (text(r.version)) h.entries.push(entry(String(r.version), { name: r.name }));
     },

@@ -14,7 +14,10 @@ import { describeTarget, type ConnectionTarget } from './connection-url';
  * print a multi-line deprecation warning for sslmode=require. Throws an Error (one line) when a TLS file
  * cannot be read.
  */
-export function clientConfigFor(t: ConnectionTarget, extra: Omit<ClientConfig, 'connectionString' | 'host' | 'port' | 'database' | 'user' | 'password' | 'ssl'> = {}): ClientConfig {
+export function clientConfigFor(
+  t: ConnectionTarget,
+  extra: Omit<ClientConfig, 'connectionString' | 'host' | 'port' | 'database' | 'user' | 'password' | 'ssl'> = {},
+): ClientConfig {
   const config: ClientConfig = { ...extra, host: t.host, port: t.port, database: t.database, user: t.user };
   if (t.password !== undefined) config.password = t.password;
   if (t.tls === 'disable') config.ssl = false;
@@ -74,8 +77,10 @@ export async function connectedAs(client: Queryable): Promise<ConnectedAs> {
  * shows them instead (describeConnected). The user is not compared either (poolers rewrite it).
  */
 export function mismatch(t: ConnectionTarget, as: ConnectedAs): string | undefined {
-  if (as.database !== t.database) return `the connection to ${describeTarget(t)} reached the database ${JSON.stringify(as.database)} instead`;
-  if (t.host.startsWith('/') && as.portSetting !== t.port) return `the socket of ${describeTarget(t)} belongs to a server on port ${as.portSetting}`;
+  if (as.database !== t.database)
+    return `the connection to ${describeTarget(t)} reached the database ${JSON.stringify(as.database)} instead`;
+  if (t.host.startsWith('/') && as.portSetting !== t.port)
+    return `the socket of ${describeTarget(t)} belongs to a server on port ${as.portSetting}`;
   return undefined;
 }
 

@@ -17,7 +17,19 @@ export type RunnerId =
   | 'plain';
 
 export const RUNNER_IDS: readonly RunnerId[] = [
-  'supabase', 'prisma', 'flyway', 'dbmate', 'golang-migrate', 'node-pg-migrate', 'drizzle', 'graphile-migrate', 'atlas', 'sqitch', 'diesel', 'pop', 'plain',
+  'supabase',
+  'prisma',
+  'flyway',
+  'dbmate',
+  'golang-migrate',
+  'node-pg-migrate',
+  'drizzle',
+  'graphile-migrate',
+  'atlas',
+  'sqitch',
+  'diesel',
+  'pop',
+  'plain',
 ];
 
 export type RuleLevel = 'off' | 'error' | 'warning' | 'info' | 'hint' | 'default';
@@ -84,7 +96,7 @@ export interface Settings {
 export const DEFAULT_PG_VERSION = 17;
 
 /** What docsBaseUrl accepts: '' or an absolute URL (scheme:/...); config.schema.json has the same pattern. */
-export const DOCS_BASE_URL_PATTERN = /^\s*([A-Za-z][A-Za-z0-9+.\-]*:\/\S*)?\s*$/u;
+export const DOCS_BASE_URL_PATTERN = /^\s*([A-Za-z][A-Za-z0-9+.-]*:\/\S*)?\s*$/u;
 
 export const DEFAULT_SETTINGS: Settings = {
   pgVersion: 'auto',
@@ -116,7 +128,13 @@ export const SCRATCH_URL_PATTERN = /^postgres(ql)?:\/\/\S+$/u;
 /** Merges an untrusted partial settings object over the defaults; returns the result and one line per ignored key. */
 export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTINGS): { settings: Settings; problems: string[] } {
   const problems: string[] = [];
-  const s: Settings = { ...base, rules: { ...base.rules }, throughput: { ...base.throughput }, migrationGlobs: [...base.migrationGlobs], exposedSchemas: [...base.exposedSchemas] };
+  const s: Settings = {
+    ...base,
+    rules: { ...base.rules },
+    throughput: { ...base.throughput },
+    migrationGlobs: [...base.migrationGlobs],
+    exposedSchemas: [...base.exposedSchemas],
+  };
   s.scratchDatabaseUrls = [...base.scratchDatabaseUrls];
   if (input === undefined || input === null) return { settings: s, problems };
   if (typeof input !== 'object' || Array.isArray(input)) return { settings: s, problems: ['settings must be an object'] };
@@ -166,7 +184,8 @@ export function normalizeSettings(input: unknown, base: Settings = DEFAULT_SETTI
         else problems.push("docsBaseUrl must be a URL such as 'https://example.com/rules/' or ''");
         break;
       case 'scratchDatabaseUrls':
-        if (Array.isArray(value) && value.every((v) => typeof v === 'string' && SCRATCH_URL_PATTERN.test(v))) s.scratchDatabaseUrls = [...(value as string[])];
+        if (Array.isArray(value) && value.every((v) => typeof v === 'string' && SCRATCH_URL_PATTERN.test(v)))
+          s.scratchDatabaseUrls = [...(value as string[])];
         else problems.push('scratchDatabaseUrls must be an array of postgresql:// URLs');
         break;
       case 'severityScaling':

@@ -27,9 +27,28 @@ export interface StatsSnapshot {
 }
 
 /** Runners whose history table the collector reads. */
-export type HistoryRunner = 'supabase' | 'prisma' | 'flyway' | 'golang-migrate' | 'dbmate' | 'drizzle' | 'node-pg-migrate' | 'atlas' | 'graphile-migrate';
+export type HistoryRunner =
+  | 'supabase'
+  | 'prisma'
+  | 'flyway'
+  | 'golang-migrate'
+  | 'dbmate'
+  | 'drizzle'
+  | 'node-pg-migrate'
+  | 'atlas'
+  | 'graphile-migrate';
 
-export const HISTORY_RUNNERS: readonly HistoryRunner[] = ['supabase', 'prisma', 'flyway', 'golang-migrate', 'dbmate', 'drizzle', 'node-pg-migrate', 'atlas', 'graphile-migrate'];
+export const HISTORY_RUNNERS: readonly HistoryRunner[] = [
+  'supabase',
+  'prisma',
+  'flyway',
+  'golang-migrate',
+  'dbmate',
+  'drizzle',
+  'node-pg-migrate',
+  'atlas',
+  'graphile-migrate',
+];
 
 /** One runner's history table. */
 export interface AppliedHistory {
@@ -145,7 +164,17 @@ export const CONSTRAINT_TYPES: readonly ConstraintStats['type'][] = ['p', 'f', '
 /** Top-level fields validateStatsSnapshot requires (the JSON schema's "required" lists are tested against these). */
 export const SNAPSHOT_REQUIRED_FIELDS = ['formatVersion', 'capturedAt', 'serverVersionNum', 'tables'] as const;
 /** Table fields that must be non-negative numbers. */
-export const TABLE_COUNT_FIELDS = ['rows', 'totalBytes', 'tableBytes', 'indexBytes', 'inserts', 'updates', 'deletes', 'seqScans', 'idxScans'] as const;
+export const TABLE_COUNT_FIELDS = [
+  'rows',
+  'totalBytes',
+  'tableBytes',
+  'indexBytes',
+  'inserts',
+  'updates',
+  'deletes',
+  'seqScans',
+  'idxScans',
+] as const;
 /** Table fields that must be arrays. */
 export const TABLE_ARRAY_FIELDS = ['columns', 'indexes', 'constraints'] as const;
 /** Every table field validateStatsSnapshot requires. */
@@ -159,8 +188,10 @@ export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: Sta
   const fail = (error: string) => ({ ok: false as const, error });
   if (!isObject(value)) return fail('the snapshot is not a JSON object');
   if (value.formatVersion !== STATS_FORMAT_VERSION) return fail(`formatVersion must be ${STATS_FORMAT_VERSION}`);
-  if (typeof value.capturedAt !== 'string' || Number.isNaN(Date.parse(value.capturedAt))) return fail('capturedAt must be an ISO 8601 time');
-  if (!isCount(value.serverVersionNum) || !Number.isInteger(value.serverVersionNum) || value.serverVersionNum < 90000) return fail('serverVersionNum must be a number such as 150008');
+  if (typeof value.capturedAt !== 'string' || Number.isNaN(Date.parse(value.capturedAt)))
+    return fail('capturedAt must be an ISO 8601 time');
+  if (!isCount(value.serverVersionNum) || !Number.isInteger(value.serverVersionNum) || value.serverVersionNum < 90000)
+    return fail('serverVersionNum must be a number such as 150008');
   if (value.source !== undefined && typeof value.source !== 'string') return fail('source must be a string');
   if (value.inRecovery !== undefined && typeof value.inRecovery !== 'boolean') return fail('inRecovery must be true or false');
   if (!Array.isArray(value.tables)) return fail('tables must be an array');
@@ -181,7 +212,11 @@ export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: Sta
       if (!Array.isArray(t[k])) return fail(`${where}.${k} must be an array`);
     }
     if (t.incomplete !== undefined && typeof t.incomplete !== 'boolean') return fail(`${where}.incomplete must be true or false`);
-    if (t.statsSince !== undefined && t.statsSince !== null && (typeof t.statsSince !== 'string' || Number.isNaN(Date.parse(t.statsSince)))) {
+    if (
+      t.statsSince !== undefined &&
+      t.statsSince !== null &&
+      (typeof t.statsSince !== 'string' || Number.isNaN(Date.parse(t.statsSince)))
+    ) {
       return fail(`${where}.statsSince must be an ISO 8601 time or null`);
     }
     for (const [j, c] of (t.columns as unknown[]).entries()) {
@@ -190,15 +225,32 @@ export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: Sta
       }
     }
     for (const [j, ix] of (t.indexes as unknown[]).entries()) {
-      if (!isObject(ix) || typeof ix.name !== 'string' || typeof ix.definition !== 'string' || !isStringArray(ix.columns)
-        || typeof ix.unique !== 'boolean' || typeof ix.primary !== 'boolean' || typeof ix.valid !== 'boolean') {
-        return fail(`${where}.indexes[${j}] needs string name and definition, boolean unique, primary and valid, and a columns array of strings`);
+      if (
+        !isObject(ix) ||
+        typeof ix.name !== 'string' ||
+        typeof ix.definition !== 'string' ||
+        !isStringArray(ix.columns) ||
+        typeof ix.unique !== 'boolean' ||
+        typeof ix.primary !== 'boolean' ||
+        typeof ix.valid !== 'boolean'
+      ) {
+        return fail(
+          `${where}.indexes[${j}] needs string name and definition, boolean unique, primary and valid, and a columns array of strings`,
+        );
       }
     }
     for (const [j, c] of (t.constraints as unknown[]).entries()) {
-      if (!isObject(c) || typeof c.name !== 'string' || typeof c.definition !== 'string' || !isStringArray(c.columns)
-        || typeof c.validated !== 'boolean' || !CONSTRAINT_TYPES.includes(c.type as ConstraintStats['type'])) {
-        return fail(`${where}.constraints[${j}] needs string name and definition, a type among ${CONSTRAINT_TYPES.join(' ')}, boolean validated and a columns array of strings`);
+      if (
+        !isObject(c) ||
+        typeof c.name !== 'string' ||
+        typeof c.definition !== 'string' ||
+        !isStringArray(c.columns) ||
+        typeof c.validated !== 'boolean' ||
+        !CONSTRAINT_TYPES.includes(c.type as ConstraintStats['type'])
+      ) {
+        return fail(
+          `${where}.constraints[${j}] needs string name and definition, a type among ${CONSTRAINT_TYPES.join(' ')}, boolean validated and a columns array of strings`,
+        );
       }
     }
   }

@@ -84,7 +84,11 @@ describe('language features', () => {
   it('activates on a Supabase migration and publishes diagnostics', async () => {
     doc = await vscode.workspace.openTextDocument(migration('20240301000000_orders_by_user.sql'));
     await vscode.window.showTextDocument(doc);
-    const diags = await diagnosticsFor(doc.uri, (d) => d.some((x) => ruleOf(x) === 'require-concurrent-index-creation'), 'require-concurrent-index-creation');
+    const diags = await diagnosticsFor(
+      doc.uri,
+      (d) => d.some((x) => ruleOf(x) === 'require-concurrent-index-creation'),
+      'require-concurrent-index-creation',
+    );
     const d = diags.find((x) => ruleOf(x) === 'require-concurrent-index-creation')!;
     assert.equal(d.range.start.line, 1);
     assert.match(d.message, /SHARE lock on public\.orders/);
@@ -99,7 +103,12 @@ describe('language features', () => {
 
   it('applies the CONCURRENTLY quick fix', async () => {
     const d = vscode.languages.getDiagnostics(doc.uri).find((x) => ruleOf(x) === 'require-concurrent-index-creation')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const titles = actions.map((a) => a.title);
     const fix = actions.find((a) => /CONCURRENTLY/.test(a.title));
     assert.ok(fix?.edit, `no CONCURRENTLY quick fix among: ${titles.join(' | ')}`);
@@ -108,7 +117,10 @@ describe('language features', () => {
     // statement into a new migration file. Either way some document now builds the index CONCURRENTLY.
     const touched = fix.edit.entries().map(([u]) => u);
     const texts = await Promise.all(touched.map(async (u) => (await vscode.workspace.openTextDocument(u)).getText()));
-    assert.ok(texts.some((t) => /create\s+index\s+concurrently\s+(if\s+not\s+exists\s+)?orders_user_id_idx/i.test(t)), texts.join('\n---\n'));
+    assert.ok(
+      texts.some((t) => /create\s+index\s+concurrently\s+(if\s+not\s+exists\s+)?orders_user_id_idx/i.test(t)),
+      texts.join('\n---\n'),
+    );
     await diagnosticsFor(doc.uri, (x) => !x.some((y) => ruleOf(y) === 'require-concurrent-index-creation'), 'the finding to go away');
   });
 
@@ -143,7 +155,7 @@ describe('language features', () => {
     assert.equal(result.engine, 'pglite');
     assert.equal(result.rolledBack, true);
     assert.equal(result.tracedStatements, 3, result.summary);
-    const traced = await until('the dry run\'s diagnostics', () => {
+    const traced = await until("the dry run's diagnostics", () => {
       const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'pg-preflight trace');
       return d.length ? d : undefined;
     }, [vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>]);
@@ -152,13 +164,20 @@ describe('language features', () => {
     assert.equal(typeChange.severity, vscode.DiagnosticSeverity.Information);
     // The earlier SET NOT NULL already holds ACCESS EXCLUSIVE (the mode the model predicts here):
     // PostgreSQL shows the type change's new SHARE (the index rebuild) and the rewrite (a new relfilenode).
-    assert.match(typeChange.message, /^Dry run \(PGlite, PostgreSQL 18, in a transaction, rolled back, [\d.]+ ms\): SHARE on public\.orders \(rewrite; ACCESS EXCLUSIVE already held by an earlier statement\)/);
+    assert.match(
+      typeChange.message,
+      /^Dry run \(PGlite, PostgreSQL 18, in a transaction, rolled back, [\d.]+ ms\): SHARE on public\.orders \(rewrite; ACCESS EXCLUSIVE already held by an earlier statement\)/,
+    );
     assert.equal(api.ui.lastVerify?.version, result.version);
     // An edit clears them; undo restores the text but not the stale results.
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, new vscode.Position(0, 0), '-- reviewed\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await until('the dry run\'s diagnostics to clear', () => !vscode.languages.getDiagnostics(uri).some((x) => x.source === 'pg-preflight trace'), [vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>]);
+    await until(
+      "the dry run's diagnostics to clear",
+      () => !vscode.languages.getDiagnostics(uri).some((x) => x.source === 'pg-preflight trace'),
+      [vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>],
+    );
     await vscode.commands.executeCommand('undo');
   });
 
@@ -183,7 +202,10 @@ describe('language features', () => {
 
   it('creates a new Supabase migration named with a 14-digit UTC timestamp', async () => {
     const started = new Date();
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('pgPreflight.newMigration', { folder: 'supabase/migrations', description: 'Add orders status index' });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('pgPreflight.newMigration', {
+      folder: 'supabase/migrations',
+      description: 'Add orders status index',
+    });
     const name = path.basename(uri.fsPath);
     const m = /^(\d{14})_add_orders_status_index\.sql$/.exec(name);
     assert.ok(m, name);
@@ -199,7 +221,11 @@ describe('language features', () => {
     const pg = await vscode.workspace.openTextDocument(uri);
     assert.equal(pg.languageId, 'postgres');
     await vscode.window.showTextDocument(pg);
-    await diagnosticsFor(uri, (d) => d.some((x) => ruleOf(x) === 'constraint-missing-not-valid'), 'constraint-missing-not-valid in a .pgsql file');
+    await diagnosticsFor(
+      uri,
+      (d) => d.some((x) => ruleOf(x) === 'constraint-missing-not-valid'),
+      'constraint-missing-not-valid in a .pgsql file',
+    );
   });
 });
 
@@ -245,7 +271,11 @@ describe('database connection and status bar (throwaway PostgreSQL)', function (
     assert.equal(ok, true, statusText());
     assert.match(statusText(), new RegExp(`pg-preflight: test-db · PG ${pg!.major}\\.\\d+ · stats just now`));
     // 300,000 orders: the CHECK's full-table scan under a blocking lock is now an error.
-    await diagnosticsFor(other.uri, (d) => d.some((x) => ruleOf(x) === 'constraint-missing-not-valid' && x.severity === vscode.DiagnosticSeverity.Error), 'an error-severity finding once sizes are known');
+    await diagnosticsFor(
+      other.uri,
+      (d) => d.some((x) => ruleOf(x) === 'constraint-missing-not-valid' && x.severity === vscode.DiagnosticSeverity.Error),
+      'an error-severity finding once sizes are known',
+    );
   });
 
   it('exports the statistics snapshot that pg-preflight check --stats reads', async () => {
@@ -297,7 +327,10 @@ describe('database connection and status bar (throwaway PostgreSQL)', function (
   });
 
   it('reconnects, then disconnects to "not connected"', async () => {
-    assert.equal(await vscode.commands.executeCommand<boolean>('pgPreflight.connect', { url: pg!.url, name: 'test-db', save: false }), true);
+    assert.equal(
+      await vscode.commands.executeCommand<boolean>('pgPreflight.connect', { url: pg!.url, name: 'test-db', save: false }),
+      true,
+    );
     await until('connected', () => api.database.connection.state.kind === 'connected', [stateChange()]);
     await vscode.commands.executeCommand('pgPreflight.disconnect');
     assert.match(statusText(), /pg-preflight: not connected/);

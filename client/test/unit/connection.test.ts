@@ -137,8 +137,21 @@ describe('StatsConnection', () => {
   it('builds a URL from DATABASE_URL or the PG* variables', () => {
     assert.deepEqual(envConnectionUrl({ DATABASE_URL: 'postgres://a@b/c' }), { url: 'postgres://a@b/c', from: 'DATABASE_URL' });
     assert.equal(envConnectionUrl({})?.url, undefined);
-    assert.equal(envConnectionUrl({ PGHOST: 'db.example.com', PGPORT: '6543', PGUSER: 'read only', PGPASSWORD: 'p@ss', PGDATABASE: 'app', PGSSLMODE: 'require' })?.url, 'postgresql://read%20only:p%40ss@db.example.com:6543/app?sslmode=require');
-    assert.equal(envConnectionUrl({ PGHOST: '/var/run/postgresql', PGDATABASE: 'app' })?.url, 'postgresql:///app?host=%2Fvar%2Frun%2Fpostgresql');
+    assert.equal(
+      envConnectionUrl({
+        PGHOST: 'db.example.com',
+        PGPORT: '6543',
+        PGUSER: 'read only',
+        PGPASSWORD: 'p@ss',
+        PGDATABASE: 'app',
+        PGSSLMODE: 'require',
+      })?.url,
+      'postgresql://read%20only:p%40ss@db.example.com:6543/app?sslmode=require',
+    );
+    assert.equal(
+      envConnectionUrl({ PGHOST: '/var/run/postgresql', PGDATABASE: 'app' })?.url,
+      'postgresql:///app?host=%2Fvar%2Frun%2Fpostgresql',
+    );
   });
 });
 
@@ -165,7 +178,10 @@ describe('StatsConnection with the real collector (PostgreSQL)', () => {
     assert.equal(await c.connect({ url: pg.url, name: 'pg', origin: 'command' }, true), true);
     assert.ok(c.state.kind === 'connected' && c.state.serverVersionNum >= 110000);
     const port = await freePort();
-    assert.equal(await c.connect({ url: `postgresql://postgres@127.0.0.1:${port}/postgres`, name: 'nowhere', origin: 'command' }, true), false);
+    assert.equal(
+      await c.connect({ url: `postgresql://postgres@127.0.0.1:${port}/postgres`, name: 'nowhere', origin: 'command' }, true),
+      false,
+    );
     const state = c.state as { kind: string; code?: string };
     assert.ok(state.kind === 'error' && state.code === 'refused', JSON.stringify(state));
     assert.deepEqual(h.notified, ['refused']);
@@ -193,15 +209,18 @@ describe('StatsConnection with the real collector (PostgreSQL)', () => {
     try {
       for (const [code, url, label] of cases) {
         const notified: string[] = [];
-        const c = new StatsConnection({
-          collect: (x) => collectStats(x, { connectTimeoutMs: 1000, statementTimeoutMs: 5000 }),
-          send: () => undefined,
-          notifyFailure: (st) => void notified.push(st.code),
-          log: () => undefined,
-          now: () => Date.now(),
-          setTimer: () => 0,
-          clearTimer: () => undefined,
-        }, 10);
+        const c = new StatsConnection(
+          {
+            collect: (x) => collectStats(x, { connectTimeoutMs: 1000, statementTimeoutMs: 5000 }),
+            send: () => undefined,
+            notifyFailure: (st) => void notified.push(st.code),
+            log: () => undefined,
+            now: () => Date.now(),
+            setTimer: () => 0,
+            clearTimer: () => undefined,
+          },
+          10,
+        );
         assert.equal(await c.connect({ url, name: code, origin: 'command' }, true), false, code);
         const st = c.state as { kind: string; code?: string };
         assert.equal(st.code, code, `${url}: ${JSON.stringify(st)}`);

@@ -96,8 +96,16 @@ describe('TextMate injection grammar (snapshots)', () => {
   });
 
   it('highlights CONCURRENTLY and NOT VALID in code, in either case, and nowhere else', async () => {
-    assert.ok((await scopesAt('create index concurrently i on t (c);', 'concurrently')).includes('keyword.control.lock-safe.concurrently.pg-preflight'));
-    assert.ok((await scopesAt('ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;', 'NOT VALID')).includes('keyword.control.lock-safe.not-valid.pg-preflight'));
+    assert.ok(
+      (await scopesAt('create index concurrently i on t (c);', 'concurrently')).includes(
+        'keyword.control.lock-safe.concurrently.pg-preflight',
+      ),
+    );
+    assert.ok(
+      (await scopesAt('ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT VALID;', 'NOT VALID')).includes(
+        'keyword.control.lock-safe.not-valid.pg-preflight',
+      ),
+    );
     const lockSafe = (s: string[]) => s.some((x) => x.startsWith('keyword.control.lock-safe'));
     assert.ok(!lockSafe(await scopesAt("SELECT 'CONCURRENTLY';", 'CONCURRENTLY')));
     assert.ok(!lockSafe(await scopesAt('-- use CONCURRENTLY', 'CONCURRENTLY')));

@@ -5,33 +5,57 @@ import { LOCK_MODES, renderLockTimeline, timeline } from '../../src/lockView';
 
 function row(statementIndex: number, relation: string, mode: string, modeTitle: string, estimatedSeconds?: number): LockAnalysisRow {
   return {
-    statementIndex, line: statementIndex * 2, character: 0, statement: `STATEMENT ${statementIndex}`, relation, mode, modeTitle,
-    blocks: ['INSERT'], rewrite: false, scan: false, indexBuild: false, newTable: false, why: `why ${statementIndex}`,
+    statementIndex,
+    line: statementIndex * 2,
+    character: 0,
+    statement: `STATEMENT ${statementIndex}`,
+    relation,
+    mode,
+    modeTitle,
+    blocks: ['INSERT'],
+    rewrite: false,
+    scan: false,
+    indexBuild: false,
+    newTable: false,
+    why: `why ${statementIndex}`,
     ...(estimatedSeconds !== undefined ? { estimatedSeconds } : {}),
   };
 }
 
 const analysis: LockAnalysis = {
-  uri: 'file:///m.sql', version: 1, riskScore: 8, pgVersion: 15, runner: 'supabase', wrappedInTransaction: true, statsSource: 'notification',
+  uri: 'file:///m.sql',
+  version: 1,
+  riskScore: 8,
+  pgVersion: 15,
+  runner: 'supabase',
+  wrappedInTransaction: true,
+  statsSource: 'notification',
   rows: [
     row(0, 'public.orders', 'ShareRowExclusiveLock', 'SHARE ROW EXCLUSIVE', 2),
     row(0, 'public.users', 'ShareRowExclusiveLock', 'SHARE ROW EXCLUSIVE', 0.5),
     row(1, 'public.orders', 'AccessExclusiveLock', 'ACCESS EXCLUSIVE', 6),
     row(2, 'public."<script>"', 'ShareLock', 'SHARE'),
   ],
-  lockedTables: [], findings: { error: 2, warning: 1, info: 0, hint: 0 },
+  lockedTables: [],
+  findings: { error: 2, warning: 1, info: 0, hint: 0 },
 };
 
 describe('lock timeline view', () => {
   it('groups locks into statements on one time axis', () => {
     const t = timeline(analysis);
-    assert.deepEqual(t.statements.map((s) => [s.statementIndex, s.mode, s.seconds, s.startSeconds]), [
-      [0, 'ShareRowExclusiveLock', 2, 0],
-      [1, 'AccessExclusiveLock', 6, 2],
-      [2, 'ShareLock', undefined, 8],
-    ]);
+    assert.deepEqual(
+      t.statements.map((s) => [s.statementIndex, s.mode, s.seconds, s.startSeconds]),
+      [
+        [0, 'ShareRowExclusiveLock', 2, 0],
+        [1, 'AccessExclusiveLock', 6, 2],
+        [2, 'ShareLock', undefined, 8],
+      ],
+    );
     assert.equal(t.totalSeconds, 8);
-    assert.deepEqual(t.statements[0].locks.map((l) => l.relation), ['public.orders', 'public.users']);
+    assert.deepEqual(
+      t.statements[0].locks.map((l) => l.relation),
+      ['public.orders', 'public.users'],
+    );
   });
 
   it('renders one row per statement, widths from durations, the risk score on top, escaped names', () => {

@@ -30,13 +30,19 @@ describe('new migration names', () => {
   });
 
   it('Flyway: the next V number', () => {
-    assert.equal(planNewMigration({ ...base, runner: 'flyway', existing: ['V1__init.sql', 'V2__users.sql', 'V10__x.sql'] }).primary, 'V11__add_orders_status_index.sql');
+    assert.equal(
+      planNewMigration({ ...base, runner: 'flyway', existing: ['V1__init.sql', 'V2__users.sql', 'V10__x.sql'] }).primary,
+      'V11__add_orders_status_index.sql',
+    );
     assert.equal(planNewMigration({ ...base, runner: 'flyway', existing: [] }).primary, 'V1__add_orders_status_index.sql');
   });
 
   it('golang-migrate: up and down files with the same sequence width', () => {
     const p = planNewMigration({ ...base, runner: 'golang-migrate', existing: ['000001_init.up.sql', '000001_init.down.sql'] });
-    assert.deepEqual(p.files.map((f) => f.path), ['000002_add_orders_status_index.up.sql', '000002_add_orders_status_index.down.sql']);
+    assert.deepEqual(
+      p.files.map((f) => f.path),
+      ['000002_add_orders_status_index.up.sql', '000002_add_orders_status_index.down.sql'],
+    );
   });
 
   it('dbmate: timestamp and migrate:up / migrate:down sections', () => {
@@ -46,8 +52,14 @@ describe('new migration names', () => {
   });
 
   it('drizzle, node-pg-migrate, plain, graphile-migrate', () => {
-    assert.equal(planNewMigration({ ...base, runner: 'drizzle', existing: ['0000_init.sql', '0001_x.sql'] }).primary, '0002_add_orders_status_index.sql');
-    assert.equal(planNewMigration({ ...base, runner: 'node-pg-migrate', existing: [] }).primary, `${now.getTime()}_add_orders_status_index.sql`);
+    assert.equal(
+      planNewMigration({ ...base, runner: 'drizzle', existing: ['0000_init.sql', '0001_x.sql'] }).primary,
+      '0002_add_orders_status_index.sql',
+    );
+    assert.equal(
+      planNewMigration({ ...base, runner: 'node-pg-migrate', existing: [] }).primary,
+      `${now.getTime()}_add_orders_status_index.sql`,
+    );
     assert.equal(planNewMigration({ ...base, runner: 'plain', existing: ['001_init.sql'] }).primary, '002_add_orders_status_index.sql');
     assert.equal(planNewMigration({ ...base, runner: 'graphile-migrate', existing: [] }).primary, 'current.sql');
   });

@@ -18,7 +18,10 @@ describe('status bar text', () => {
   });
 
   it('connected: "pg-preflight: prod-replica · PG 15.8 · stats 3 min old"', () => {
-    const v = statusView({ kind: 'connected', name: 'prod-replica', serverVersionNum: 150008, capturedAt: '2025-03-01T11:57:00Z', tables: 12 }, now);
+    const v = statusView(
+      { kind: 'connected', name: 'prod-replica', serverVersionNum: 150008, capturedAt: '2025-03-01T11:57:00Z', tables: 12 },
+      now,
+    );
     assert.equal(v.text, '$(database) pg-preflight: prod-replica · PG 15.8 · stats 3 min old');
     assert.equal(v.tone, 'normal');
     assert.match(v.tooltip, /12 tables from prod-replica/);
@@ -38,7 +41,17 @@ describe('status bar text', () => {
       assert.match(v.tooltip, /Linting carries on without table sizes/);
     }
     assert.equal(FAULT_LABELS.auth, 'auth failed');
-    const retrying = statusView({ kind: 'error', name: 'db', code: 'refused', message: 'x', retryAt: now + 60_000, lastGood: { capturedAt: '2025-03-01T11:00:00Z', serverVersionNum: 150008 } }, now);
+    const retrying = statusView(
+      {
+        kind: 'error',
+        name: 'db',
+        code: 'refused',
+        message: 'x',
+        retryAt: now + 60_000,
+        lastGood: { capturedAt: '2025-03-01T11:00:00Z', serverVersionNum: 150008 },
+      },
+      now,
+    );
     assert.match(retrying.tooltip, /Retrying in 60 s/);
     assert.match(retrying.tooltip, /statistics read 1 h old stay in use/);
   });

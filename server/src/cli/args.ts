@@ -38,7 +38,7 @@ export function parseArgs(command: string, argv: string[], spec: Record<string, 
   for (const t of tokens) {
     if (t.kind === 'positional') positionals.push(t.value);
     if (t.kind !== 'option') continue;
-    const s = Object.prototype.hasOwnProperty.call(spec, t.name) ? spec[t.name] : undefined;
+    const s = Object.hasOwn(spec, t.name) ? spec[t.name] : undefined;
     if (!s || (t.rawName.length === 2 && t.rawName !== `-${s.short}`)) throw new UsageError(command, `unknown option ${t.rawName}`);
     if (s.kind === 'boolean') {
       if (t.value !== undefined) throw new UsageError(`--${t.name}`, 'takes no value');
@@ -46,7 +46,8 @@ export function parseArgs(command: string, argv: string[], spec: Record<string, 
       continue;
     }
     const value = t.value;
-    if (value === undefined || (!t.inlineValue && value.startsWith('-') && value.length > 1)) throw new UsageError(`--${t.name}`, 'needs a value');
+    if (value === undefined || (!t.inlineValue && value.startsWith('-') && value.length > 1))
+      throw new UsageError(`--${t.name}`, 'needs a value');
     if (value === '') throw new UsageError(`--${t.name}`, 'needs a non-empty value');
     flags.set(t.name, value);
   }

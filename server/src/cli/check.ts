@@ -53,7 +53,8 @@ export function analysisFlags(args: ParsedArgs): AnalysisFlags {
   const pgVersion = pgVersionFlag(args);
   const statsFile = stringFlag(args, 'stats');
   const databaseUrl = stringFlag(args, 'database-url');
-  if (statsFile !== undefined && databaseUrl !== undefined) throw new CliError('--stats', 'cannot be combined with --database-url; use one source of statistics');
+  if (statsFile !== undefined && databaseUrl !== undefined)
+    throw new CliError('--stats', 'cannot be combined with --database-url; use one source of statistics');
   const runner = runnerFlag(args);
   return { pgVersion, statsFile, databaseUrl, runner, configFile: stringFlag(args, 'config'), appRefs: !boolFlag(args, 'no-app-refs') };
 }
@@ -63,7 +64,8 @@ export function pgVersionFlag(args: ParsedArgs): number | undefined {
   const pg = stringFlag(args, 'pg-version');
   if (pg === undefined) return undefined;
   const pgVersion = /^\d+$/.test(pg) ? Number(pg) : NaN;
-  if (!(pgVersion >= 11 && pgVersion <= 18)) throw new CliError('--pg-version', `expected a PostgreSQL major version from 11 to 18, got '${pg}'`);
+  if (!(pgVersion >= 11 && pgVersion <= 18))
+    throw new CliError('--pg-version', `expected a PostgreSQL major version from 11 to 18, got '${pg}'`);
   return pgVersion;
 }
 

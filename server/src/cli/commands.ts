@@ -27,11 +27,19 @@ const RUNNERS = `auto, ${RUNNER_IDS.join(', ')}`;
 
 /** Where statistics come from, which PostgreSQL and runner, which config: check, split and plan read them all. */
 const ANALYSIS: Record<string, FlagSpec> = {
-  'pg-version': { kind: 'string', value: 'N', help: 'PostgreSQL major version the migrations run on, 11-18 (default: config, stats, else 17)' },
+  'pg-version': {
+    kind: 'string',
+    value: 'N',
+    help: 'PostgreSQL major version the migrations run on, 11-18 (default: config, stats, else 17)',
+  },
   stats: { kind: 'string', value: 'FILE', help: "table statistics snapshot (JSON written by 'pg-preflight stats')" },
   'database-url': { kind: 'string', value: 'URL', help: 'read the statistics from a live database, read-only (not with --stats)' },
   runner: { kind: 'string', value: 'R', help: `migration runner: ${wrap(RUNNERS, 70)}\n(default: config, else auto)` },
-  config: { kind: 'string', value: 'FILE', help: 'settings file (default: .pg-preflight.json found walking up from the current directory)' },
+  config: {
+    kind: 'string',
+    value: 'FILE',
+    help: 'settings file (default: .pg-preflight.json found walking up from the current directory)',
+  },
   'no-app-refs': { kind: 'boolean', help: 'do not search application code for uses of dropped or renamed names' },
 };
 
@@ -68,7 +76,11 @@ of REF and HEAD, staged, unstaged or untracked (e.g. origin/main)`,
 transaction that is rolled back, and writes them as JSON: the snapshot 'pg-preflight check --stats FILE'
 reads. Point it at a production replica or branch; nothing is written to the database.`,
     flags: {
-      'database-url': { kind: 'string', value: 'URL', help: 'postgresql://user[:password]@host[:port]/database[?sslmode=require] (required)' },
+      'database-url': {
+        kind: 'string',
+        value: 'URL',
+        help: 'postgresql://user[:password]@host[:port]/database[?sslmode=require] (required)',
+      },
       output: { kind: 'string', value: 'FILE', help: 'write the snapshot to FILE (atomically) instead of standard output' },
       help: HELP,
     },
@@ -98,7 +110,11 @@ It must already hold the schema the migration expects (nothing is replayed into 
 connection, then undo them; without it they are reported as not traced`,
       },
       stats: { kind: 'string', value: 'FILE', help: 'statistics snapshot: tables with rows get a few synthetic rows (embedded engine)' },
-      'pg-version': { kind: 'string', value: 'N', help: 'the PostgreSQL major version production runs (notes where it behaves differently)' },
+      'pg-version': {
+        kind: 'string',
+        value: 'N',
+        help: 'the PostgreSQL major version production runs (notes where it behaves differently)',
+      },
       runner: { kind: 'string', value: 'R', help: 'migration runner (default: config, else auto)' },
       format: { kind: 'string', value: 'F', help: 'text (default), json, markdown' },
       config: { kind: 'string', value: 'FILE', help: 'settings file (default: .pg-preflight.json found walking up)' },
@@ -191,7 +207,10 @@ export function commandList(): string {
 }
 
 export function mainUsage(): string {
-  const rows: [string, string][] = COMMAND_NAMES.map((n) => [`pg-preflight ${n} ${COMMANDS[n].shortSynopsis ?? COMMANDS[n].synopsis}`, COMMANDS[n].summary]);
+  const rows: [string, string][] = COMMAND_NAMES.map((n) => [
+    `pg-preflight ${n} ${COMMANDS[n].shortSynopsis ?? COMMANDS[n].synopsis}`,
+    COMMANDS[n].summary,
+  ]);
   rows.push([`pg-preflight help [${COMMAND_NAMES.join('|')}]`, 'show help for a command'], ['pg-preflight --version', 'print the version']);
   const column = Math.max(...rows.map(([l]) => l.length)) + 3;
   return `pg-preflight: lock-aware linter for PostgreSQL migrations

@@ -12,7 +12,11 @@ export const EXIT_USAGE = 2;
 /** Bad usage or bad input found by the CLI itself: an invalid flag value, a missing argument, ... */
 export class CliError extends InputError {
   override readonly name: string = 'CliError';
-  constructor(what: string, why: string, readonly usage = false) {
+  constructor(
+    what: string,
+    why: string,
+    readonly usage = false,
+  ) {
     super(what, why);
   }
 }

@@ -11,7 +11,8 @@ export function lspArgs(argv: string[]): 'help' | 'run' {
   const args = parseArgs('lsp', argv, COMMANDS.lsp.flags);
   if (args.flags.has('help')) return 'help';
   if (args.positionals.length) throw new UsageError('lsp', `unexpected argument '${args.positionals[0]}'`);
-  if (!['stdio', 'node-ipc', 'socket', 'pipe'].some((t) => args.flags.has(t))) throw new UsageError('lsp', 'choose a transport: --stdio (editors) or --node-ipc (VS Code)');
+  if (!['stdio', 'node-ipc', 'socket', 'pipe'].some((t) => args.flags.has(t)))
+    throw new UsageError('lsp', 'choose a transport: --stdio (editors) or --node-ipc (VS Code)');
   return 'run';
 }
 

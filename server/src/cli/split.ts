@@ -21,7 +21,8 @@ interface CommonOptions extends AnalysisFlags {
 }
 
 function commonOptions(command: string, args: ParsedArgs): CommonOptions {
-  if (args.positionals.length !== 1) throw new UsageError(command, args.positionals.length ? 'takes exactly one migration file' : 'needs a migration file');
+  if (args.positionals.length !== 1)
+    throw new UsageError(command, args.positionals.length ? 'takes exactly one migration file' : 'needs a migration file');
   return { file: args.positionals[0], ...analysisFlags(args) };
 }
 
@@ -59,7 +60,8 @@ export async function runSplit(args: ParsedArgs, io: Io): Promise<number> {
   const targets = splitTargets(plan, abs, outDir);
 
   if (dryRun) {
-    if (format === 'json') io.stdout.write(JSON.stringify({ ...plan, files: targets.map((t) => displayPath(t.abs, io.cwd)) }, null, 2) + '\n');
+    if (format === 'json')
+      io.stdout.write(JSON.stringify({ ...plan, files: targets.map((t) => displayPath(t.abs, io.cwd)) }, null, 2) + '\n');
     else {
       for (const t of targets) io.stdout.write(`==> ${displayPath(t.abs, io.cwd)} <==\n${t.text}${t.text.endsWith('\n') ? '' : '\n'}\n`);
     }
@@ -72,8 +74,14 @@ export async function runSplit(args: ParsedArgs, io: Io): Promise<number> {
   if (format === 'json') io.stdout.write(JSON.stringify({ ...plan, files: written.map((f) => displayPath(f, io.cwd)) }, null, 2) + '\n');
   else {
     io.stdout.write(`Wrote ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${displayPath(outDir, io.cwd)}:\n`);
-    plan.steps.forEach((s, i) => io.stdout.write(`  ${String(i + 1).padStart(2)}. ${s.name}  (${s.phase}${s.transactional ? '' : ', no transaction'})${s.deployNote && s.phase === 'contract' ? `  ${s.deployNote}` : ''}\n`));
-    io.stdout.write(`The first step replaces ${displayPath(abs, io.cwd)}; review the files, then move them into the migrations folder in place of it.\n`);
+    plan.steps.forEach((s, i) =>
+      io.stdout.write(
+        `  ${String(i + 1).padStart(2)}. ${s.name}  (${s.phase}${s.transactional ? '' : ', no transaction'})${s.deployNote && s.phase === 'contract' ? `  ${s.deployNote}` : ''}\n`,
+      ),
+    );
+    io.stdout.write(
+      `The first step replaces ${displayPath(abs, io.cwd)}; review the files, then move them into the migrations folder in place of it.\n`,
+    );
   }
   for (const w of plan.warnings) io.stderr.write(`pg-preflight: warning: ${w}\n`);
   return EXIT_OK;
@@ -90,7 +98,10 @@ export async function runPlan(args: ParsedArgs, io: Io): Promise<number> {
   const { input, shown } = await loadInput(o, io);
   const analysis = analyze(input);
   const plan = planSplit(input, analysis);
-  const text = format === 'json' ? JSON.stringify({ file: shown, riskScore: analysis.riskScore, ...plan }, null, 2) + '\n' : planToMarkdown(input, plan, analysis, { title: shown });
+  const text =
+    format === 'json'
+      ? JSON.stringify({ file: shown, riskScore: analysis.riskScore, ...plan }, null, 2) + '\n'
+      : planToMarkdown(input, plan, analysis, { title: shown });
   if (output) writeFileAtomic(output, text, outputFlag as string);
   else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
   return EXIT_OK;

@@ -8,7 +8,8 @@ import { checkWritable, writeFileAtomic } from '../project/fsutil';
 import type { Io } from './io';
 
 export async function runStats(args: ParsedArgs, io: Io): Promise<number> {
-  if (args.positionals.length) throw new UsageError('stats', `unexpected argument '${args.positionals[0]}'; the database is given with --database-url`);
+  if (args.positionals.length)
+    throw new UsageError('stats', `unexpected argument '${args.positionals[0]}'; the database is given with --database-url`);
   const url = stringFlag(args, 'database-url');
   if (url === undefined) throw new UsageError('stats', '--database-url is required');
   const shownOutput = stringFlag(args, 'output');
@@ -18,7 +19,9 @@ export async function runStats(args: ParsedArgs, io: Io): Promise<number> {
   const json = JSON.stringify(snapshot, null, 2) + '\n';
   if (output) {
     writeFileAtomic(output, json, shownOutput as string);
-    io.stderr.write(`pg-preflight: wrote statistics for ${snapshot.tables.length} tables${snapshot.source ? ` from ${snapshot.source}` : ''} to ${shownOutput}\n`);
+    io.stderr.write(
+      `pg-preflight: wrote statistics for ${snapshot.tables.length} tables${snapshot.source ? ` from ${snapshot.source}` : ''} to ${shownOutput}\n`,
+    );
   } else {
     io.stdout.write(json);
   }

@@ -33,13 +33,21 @@ export interface TraceCliOptions {
 
 export function traceOptions(args: ParsedArgs): TraceCliOptions {
   if (args.positionals.length !== 1) {
-    throw new UsageError('trace', args.positionals.length ? `expected one migration file, got ${args.positionals.length}` : 'expected the migration file to trace');
+    throw new UsageError(
+      'trace',
+      args.positionals.length ? `expected one migration file, got ${args.positionals.length}` : 'expected the migration file to trace',
+    );
   }
   const databaseUrl = stringFlag(args, 'database-url');
   const scratch = boolFlag(args, 'scratch');
   const runNoTransaction = boolFlag(args, 'run-no-transaction');
-  if (scratch && databaseUrl === undefined) throw new UsageError('--scratch', 'marks the --database-url connection as a scratch database; give --database-url too');
-  if (runNoTransaction && databaseUrl === undefined) throw new UsageError('--run-no-transaction', 'needs a scratch database (--database-url URL --scratch); the embedded engine cannot run those statements');
+  if (scratch && databaseUrl === undefined)
+    throw new UsageError('--scratch', 'marks the --database-url connection as a scratch database; give --database-url too');
+  if (runNoTransaction && databaseUrl === undefined)
+    throw new UsageError(
+      '--run-no-transaction',
+      'needs a scratch database (--database-url URL --scratch); the embedded engine cannot run those statements',
+    );
   // --pg-version and --runner are validated exactly as `check` validates them.
   const pgVersion = pgVersionFlag(args);
   const runner = runnerFlag(args);
@@ -94,7 +102,10 @@ export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<nu
         stats,
         priorFiles: context.priorFiles,
         pgVersion: opts.pgVersion,
-        database: opts.databaseUrl !== undefined ? { url: opts.databaseUrl, scratch: opts.scratch, runNoTransaction: opts.runNoTransaction } : undefined,
+        database:
+          opts.databaseUrl !== undefined
+            ? { url: opts.databaseUrl, scratch: opts.scratch, runNoTransaction: opts.runNoTransaction }
+            : undefined,
       },
       { onProgress: progress?.update },
     );
@@ -107,7 +118,13 @@ export async function runTraceCommand(opts: TraceCliOptions, io: Io): Promise<nu
   }
 
   const priorTexts = new Map(context.priorFiles.map((p) => [p.path, p.text]));
-  const report = renderTrace(opts.format, { path: shown, text, lines: new LineIndex(text), result, priorText: (p) => priorTexts.get(p) ?? '' });
+  const report = renderTrace(opts.format, {
+    path: shown,
+    text,
+    lines: new LineIndex(text),
+    result,
+    priorText: (p) => priorTexts.get(p) ?? '',
+  });
   if (output) writeFileAtomic(output, report, opts.output as string);
   else io.stdout.write(report);
   if (result.replayFailure || result.failedStatement !== undefined || result.statements.some((s) => s.error)) return EXIT_USAGE;

@@ -123,7 +123,15 @@ export function analyze(input: AnalyzeInput): Analysis {
   let checkpointAt = -1;
   let timeZoneUtc: boolean | undefined;
   if (memo) {
-    const plan = memo.plan(input.stats, priorFiles, settings, pgVersion, wrapped, runner.id, parsed.statements.map((p) => p.raw));
+    const plan = memo.plan(
+      input.stats,
+      priorFiles,
+      settings,
+      pgVersion,
+      wrapped,
+      runner.id,
+      parsed.statements.map((p) => p.raw),
+    );
     const cp = plan.checkpoint;
     if (cp) {
       catalog = cp.catalog.clone();
@@ -161,12 +169,23 @@ export function analyze(input: AnalyzeInput): Analysis {
       const created = createdName && !(node.if_not_exists && catalog.table(createdName)) ? createdName : undefined;
       const isNew = (rel: string) => rel === created || catalog.isNewTable(rel);
       lockInfo = statementLocks(ast, lockCtx);
-      const locks = lockInfo.effects.map((e) => withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput, (r) => (isNew(r) ? undefined : statsByTable.get(r))));
+      const locks = lockInfo.effects.map((e) =>
+        withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput, (r) =>
+          isNew(r) ? undefined : statsByTable.get(r),
+        ),
+      );
       // A DO block that sets lock_timeout before its SQL (the lock-retry block) guards its own waits.
       const guarded = isOn(lockTimeout) || (kind === 'DoStmt' && doSetsLockTimeout(node, lockCtx));
       views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, guarded, isOn(statementTimeout)));
       catalog.apply(ast, 'this-file');
-      if (catalog.refused) violations.push({ rule: INHERITANCE_CYCLE_RULE, severity: 'error', message: catalog.refused, span: p.raw.span, statementIndex: index });
+      if (catalog.refused)
+        violations.push({
+          rule: INHERITANCE_CYCLE_RULE,
+          severity: 'error',
+          message: catalog.refused,
+          span: p.raw.span,
+          statementIndex: index,
+        });
       if (kind === 'VariableSetStmt') {
         const name = String(node.name ?? '').toLowerCase();
         const off = node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || isZeroSetting(node);
@@ -194,7 +213,13 @@ export function analyze(input: AnalyzeInput): Analysis {
     } else {
       views.push(makeView(p, index, kind, [], lockInfo, inTx, txId, explicitTx, isOn(lockTimeout), isOn(statementTimeout)));
       if (p.error) {
-        violations.push({ rule: SYNTAX_ERROR_RULE, severity: 'error', message: `syntax error: ${p.error.message}`, span: p.error.span, statementIndex: index });
+        violations.push({
+          rule: SYNTAX_ERROR_RULE,
+          severity: 'error',
+          message: `syntax error: ${p.error.message}`,
+          span: p.error.span,
+          statementIndex: index,
+        });
       }
     }
   });
@@ -238,13 +263,23 @@ export function analyze(input: AnalyzeInput): Analysis {
       rule.check(ctx);
     } catch (err) {
       // A broken rule is isolated: the other rules' findings still stand.
-      violations.push({ rule: RULE_CRASH, severity: 'info', message: `rule ${rule.id} failed on this file and was skipped: ${(err as Error)?.message ?? err}`, span: { start: 0, end: 0 } });
+      violations.push({
+        rule: RULE_CRASH,
+        severity: 'info',
+        message: `rule ${rule.id} failed on this file and was skipped: ${(err as Error)?.message ?? err}`,
+        span: { start: 0, end: 0 },
+      });
       continue;
     }
     for (const f of found) {
       const st = f.statementIndex !== undefined ? views[f.statementIndex] : undefined;
       // severityScaling off: the rule's default severity, whatever the table's size.
-      const severity = level && level !== 'default' ? level : settings.severityScaling === false ? rule.defaultSeverity : (f.severity ?? rule.defaultSeverity);
+      const severity =
+        level && level !== 'default'
+          ? level
+          : settings.severityScaling === false
+            ? rule.defaultSeverity
+            : (f.severity ?? rule.defaultSeverity);
       const v: Violation = { rule: rule.id, severity, message: f.message, span: f.span ?? st?.span ?? { start: 0, end: 0 } };
       if (f.statementIndex !== undefined) v.statementIndex = f.statementIndex;
       if (f.locks ?? st?.locks.length) v.locks = f.locks ?? st?.locks;
@@ -256,7 +291,11 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
   }
 
-  const directives = readIgnores(text, parsed.comments, views.map((s) => s.span));
+  const directives = readIgnores(
+    text,
+    parsed.comments,
+    views.map((s) => s.span),
+  );
   const filtered = applyIgnores(violations, directives, new Set(RULE_IDS)).filter((v) => settings.rules[v.rule] !== 'off');
   filtered.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
 
@@ -264,7 +303,14 @@ export function analyze(input: AnalyzeInput): Analysis {
     // A view restored from the memo's checkpoint is the same object as last time, and so is its info.
     const known = memo ? infoOfView.get(v) : undefined;
     if (known) return known;
-    const info: StatementInfo = { span: v.span, text: v.text, kind: v.kind, label: v.label, transactional: v.transactional, locks: v.locks };
+    const info: StatementInfo = {
+      span: v.span,
+      text: v.text,
+      kind: v.kind,
+      label: v.label,
+      transactional: v.transactional,
+      locks: v.locks,
+    };
     const err = parsed.statements[v.index]?.error;
     if (err) info.parseError = err.message;
     if (v.lockInfo.notAnalysed.length) info.notAnalysed = v.lockInfo.notAnalysed;
@@ -291,7 +337,9 @@ export function analyze(input: AnalyzeInput): Analysis {
   const failures = views.filter((v) => v.lockInfo.fails).length;
   const score = riskScore({
     // Locks on new tables and locks weaker than SHARE UPDATE EXCLUSIVE score 0: left out (a schema dump has thousands).
-    locks: views.flatMap((v) => v.locks.filter((l) => !l.newTable && lockStrength(l.mode) >= SUE).map((l) => ({ ...l, statementHasLockTimeout: v.hasLockTimeout }))),
+    locks: views.flatMap((v) =>
+      v.locks.filter((l) => !l.newTable && lockStrength(l.mode) >= SUE).map((l) => ({ ...l, statementHasLockTimeout: v.hasLockTimeout })),
+    ),
     destructive,
     failures,
     settings,
@@ -306,12 +354,25 @@ export function analyze(input: AnalyzeInput): Analysis {
     violations: filtered,
     // A file none of whose statements parsed (a template, another dialect) was not analysed: its risk is unknown, not low.
     riskScore: views.length > 0 && views.every((v) => v.kind === 'error') ? null : score,
-    lockedTables: [...lockedTables.values()].map(({ unknown, ...t }) => (unknown ? { relation: t.relation, strongestMode: t.strongestMode } : t)),
+    lockedTables: [...lockedTables.values()].map(({ unknown, ...t }) =>
+      unknown ? { relation: t.relation, strongestMode: t.strongestMode } : t,
+    ),
     wrappedInTransaction: wrapped,
   };
 }
 
-function makeView(p: ParsedStatement, index: number, kind: string, locks: StatementView['locks'], lockInfo: StatementLocks, inTx: boolean, txId: number, explicitTx: boolean, lockTimeout: boolean, statementTimeout: boolean): StatementView {
+function makeView(
+  p: ParsedStatement,
+  index: number,
+  kind: string,
+  locks: StatementView['locks'],
+  lockInfo: StatementLocks,
+  inTx: boolean,
+  txId: number,
+  explicitTx: boolean,
+  lockTimeout: boolean,
+  statementTimeout: boolean,
+): StatementView {
   return {
     index,
     span: p.raw.span,
@@ -410,7 +471,9 @@ export function statementLabel(ast: Node): string {
     case 'IndexStmt':
       return `CREATE ${node.unique ? 'UNIQUE ' : ''}INDEX${node.concurrent ? ' CONCURRENTLY' : ''}`;
     case 'DropStmt':
-      return `DROP ${String(node.removeType ?? '').replace('OBJECT_', '').replace('_', ' ')}${node.concurrent ? ' CONCURRENTLY' : ''}`;
+      return `DROP ${String(node.removeType ?? '')
+        .replace('OBJECT_', '')
+        .replace('_', ' ')}${node.concurrent ? ' CONCURRENTLY' : ''}`;
     case 'RenameStmt':
       return `RENAME ${String(node.renameType ?? '').replace('OBJECT_', '')}`;
     case 'CreateStmt':
@@ -422,18 +485,37 @@ export function statementLabel(ast: Node): string {
     case 'VariableSetStmt':
       return `SET ${node.name ?? ''}`.trim();
     default:
-      return kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+      return kind
+        .replace(/Stmt$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toUpperCase();
   }
 }
 
 function subtypeLabel(subtype: string): string {
   const map: Record<string, string> = {
-    AT_AddColumn: 'ADD COLUMN', AT_DropColumn: 'DROP COLUMN', AT_AlterColumnType: 'ALTER COLUMN TYPE', AT_SetNotNull: 'SET NOT NULL',
-    AT_DropNotNull: 'DROP NOT NULL', AT_ColumnDefault: 'SET DEFAULT', AT_AddConstraint: 'ADD CONSTRAINT', AT_ValidateConstraint: 'VALIDATE CONSTRAINT',
-    AT_DropConstraint: 'DROP CONSTRAINT', AT_AttachPartition: 'ATTACH PARTITION', AT_DetachPartition: 'DETACH PARTITION',
-    AT_EnableRowSecurity: 'ENABLE ROW LEVEL SECURITY', AT_ChangeOwner: 'OWNER TO', AT_SetRelOptions: 'SET (...)',
+    AT_AddColumn: 'ADD COLUMN',
+    AT_DropColumn: 'DROP COLUMN',
+    AT_AlterColumnType: 'ALTER COLUMN TYPE',
+    AT_SetNotNull: 'SET NOT NULL',
+    AT_DropNotNull: 'DROP NOT NULL',
+    AT_ColumnDefault: 'SET DEFAULT',
+    AT_AddConstraint: 'ADD CONSTRAINT',
+    AT_ValidateConstraint: 'VALIDATE CONSTRAINT',
+    AT_DropConstraint: 'DROP CONSTRAINT',
+    AT_AttachPartition: 'ATTACH PARTITION',
+    AT_DetachPartition: 'DETACH PARTITION',
+    AT_EnableRowSecurity: 'ENABLE ROW LEVEL SECURITY',
+    AT_ChangeOwner: 'OWNER TO',
+    AT_SetRelOptions: 'SET (...)',
   };
-  return map[subtype] ?? subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  return (
+    map[subtype] ??
+    subtype
+      .replace(/^AT_/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toUpperCase()
+  );
 }
 
 /**

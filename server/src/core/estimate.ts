@@ -78,7 +78,12 @@ function joinSeconds(fk: TableStats, ref: TableStats, columns: string[], t: Thro
  * Seconds the lock is held by the work done under it; 0 for catalog-only changes; undefined when size is unknown.
  * `statsOf` looks up other tables (the other side of a foreign key's validation join).
  */
-export function estimateSeconds(e: LockEffect, stats: TableStats | undefined, throughput: Throughput, statsOf?: (relation: string) => TableStats | undefined): number | undefined {
+export function estimateSeconds(
+  e: LockEffect,
+  stats: TableStats | undefined,
+  throughput: Throughput,
+  statsOf?: (relation: string) => TableStats | undefined,
+): number | undefined {
   if (e.emptiesTable) return 0;
   if (!e.rewrite && !e.scan && !e.indexBuild) return 0;
   const t = throughput;
@@ -99,7 +104,13 @@ export function estimateSeconds(e: LockEffect, stats: TableStats | undefined, th
   return seconds / (t.speedFactor || 1);
 }
 
-export function withEstimate(e: LockEffect, stats: TableStats | undefined, newTable: boolean, throughput: Throughput, statsOf?: (relation: string) => TableStats | undefined): LockEstimate {
+export function withEstimate(
+  e: LockEffect,
+  stats: TableStats | undefined,
+  newTable: boolean,
+  throughput: Throughput,
+  statsOf?: (relation: string) => TableStats | undefined,
+): LockEstimate {
   const out: LockEstimate = { ...e };
   if (newTable) {
     out.newTable = true;
@@ -136,7 +147,8 @@ export function riskScore(input: RiskInput): number {
   for (const l of input.locks) {
     if (l.newTable) continue;
     const strength = lockStrength(l.mode);
-    let points = l.mode === 'AccessExclusiveLock' ? 3 : blocksTraffic(l.mode) ? 2 : strength >= lockStrength('ShareUpdateExclusiveLock') ? 0.5 : 0;
+    let points =
+      l.mode === 'AccessExclusiveLock' ? 3 : blocksTraffic(l.mode) ? 2 : strength >= lockStrength('ShareUpdateExclusiveLock') ? 0.5 : 0;
     if (points === 0) continue;
     // Duration only matters for locks that make traffic wait; a long CONCURRENTLY build blocks only DDL.
     const sizeBound = l.rewrite || l.scan || l.indexBuild;

@@ -27,7 +27,10 @@ export function readIgnores(text: string, comments: SqlComment[], statementSpans
     if (!c.text.includes('pg-preflight-ignore')) continue; // cheap test first: most comments are prose
     const m = DIRECTIVE.exec(c.text);
     if (!m) continue;
-    const rules = m[2].split(/[,\s]+/).map((r) => r.trim()).filter(Boolean);
+    const rules = m[2]
+      .split(/[,\s]+/)
+      .map((r) => r.trim())
+      .filter(Boolean);
     const reason = (m[3] ?? '').trim();
     let scope: IgnoreDirective['scope'] = m[1] ? 'file' : 'statement';
     let statementIndex = -1;
@@ -69,12 +72,20 @@ export function applyIgnores(violations: Violation[], directives: IgnoreDirectiv
     }
     const unknown = d.rules.filter((r) => !knownRules.has(r));
     if (d.rules.length === 0 || unknown.length) {
-      kept.push({ rule: UNUSED_IGNORE, severity: 'warning', message: d.rules.length ? `pg-preflight-ignore names unknown rule ${unknown.join(', ')}` : 'pg-preflight-ignore names no rule', span: d.span });
+      kept.push({
+        rule: UNUSED_IGNORE,
+        severity: 'warning',
+        message: d.rules.length ? `pg-preflight-ignore names unknown rule ${unknown.join(', ')}` : 'pg-preflight-ignore names no rule',
+        span: d.span,
+      });
     } else if (!used.has(d)) {
       kept.push({
         rule: UNUSED_IGNORE,
         severity: 'info',
-        message: d.statementIndex < 0 && d.scope === 'statement' ? 'pg-preflight-ignore is not directly above a statement (no blank line allowed between)' : `pg-preflight-ignore ${d.rules.join(', ')} suppresses nothing here; remove it`,
+        message:
+          d.statementIndex < 0 && d.scope === 'statement'
+            ? 'pg-preflight-ignore is not directly above a statement (no blank line allowed between)'
+            : `pg-preflight-ignore ${d.rules.join(', ')} suppresses nothing here; remove it`,
         span: d.span,
       });
     }

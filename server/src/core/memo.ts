@@ -122,7 +122,10 @@ export class AnalysisMemo {
       const from = k >= 0 ? old[k].span.start : 0;
       const kept = k >= 0 ? old.slice(0, k) : [];
       const tail = splitSql(text, from);
-      split = { statements: kept.concat(tail.statements), comments: prev.split.comments.filter((c) => c.span.start < from).concat(tail.comments) };
+      split = {
+        statements: kept.concat(tail.statements),
+        comments: prev.split.comments.filter((c) => c.span.start < from).concat(tail.comments),
+      };
       let keptParsed = 0;
       while (keptParsed < prev.parsed.length && prev.parsed[keptParsed].raw.span.start < from) keptParsed++;
       result = parseSplit({ statements: tail.statements, comments: split.comments }, prev.parsed.slice(0, keptParsed));
@@ -175,7 +178,12 @@ export class AnalysisMemo {
     if (prev) {
       const m = Math.min(prev.length, n);
       // Statements parse() kept are the very same objects: identity first, then text and offset.
-      while (same < m && (prev[same] === statements[same] || (prev[same].span.start === statements[same].span.start && prev[same].text === statements[same].text))) same++;
+      while (
+        same < m &&
+        (prev[same] === statements[same] ||
+          (prev[same].span.start === statements[same].span.start && prev[same].text === statements[same].text))
+      )
+        same++;
     }
     this.previous = statements;
     let cp = this.checkpoint;
@@ -189,7 +197,13 @@ export class AnalysisMemo {
 
   /** Takes the checkpoint: called by the pass right before statement `index`, with the state after [0, index). */
   save(index: number, catalog: Catalog, state: PassState, views: readonly StatementView[], violations: readonly Violation[]): void {
-    this.checkpoint = { index, catalog: catalog.clone(), state: { ...state }, views: views.slice(0, index), violations: violations.slice() };
+    this.checkpoint = {
+      index,
+      catalog: catalog.clone(),
+      state: { ...state },
+      views: views.slice(0, index),
+      violations: violations.slice(),
+    };
   }
 }
 

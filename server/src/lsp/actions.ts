@@ -151,7 +151,10 @@ function bumped(base: string, attempt: number): string {
   const flyway = flywayName(base);
   if (flyway?.rawVersion !== undefined) return nextMigrationName(base, flyway.description || 'migration', attempt);
   const counted = /^\d+[_.-]?(.*?)(\.(?:up|down)\.sql|\.sql)$/.exec(base);
-  if (counted) return nextMigrationName(base, counted[1] || 'migration', attempt).replace(/\.sql$/, counted[2] === '.down.sql' ? '.down.sql' : '.sql').replace(/\.down\.down\.sql$/, '.down.sql');
+  if (counted)
+    return nextMigrationName(base, counted[1] || 'migration', attempt)
+      .replace(/\.sql$/, counted[2] === '.down.sql' ? '.down.sql' : '.sql')
+      .replace(/\.down\.down\.sql$/, '.down.sql');
   const dot = base.toLowerCase().endsWith('.sql') ? base.length - 4 : base.length;
   return `${base.slice(0, dot)}_${attempt + 1}${base.slice(dot)}`;
 }
@@ -173,7 +176,12 @@ function namesFree(uri: string, fix: FixData, env: ActionEnv): boolean {
  * The files a fix creates, with free names beside the document (undefined when the document is not a
  * file or a name is unexpected: absolute, or leaving the folder by more than Prisma's one level up).
  */
-export function newFileTargets(uri: string, fix: Pick<FixData, 'newFiles'>, env: ActionEnv, taken = new Set<string>()): { abs: string; text: string }[] | undefined {
+export function newFileTargets(
+  uri: string,
+  fix: Pick<FixData, 'newFiles'>,
+  env: ActionEnv,
+  taken = new Set<string>(),
+): { abs: string; text: string }[] | undefined {
   const file = uriToFile(uri);
   if (!file) return undefined;
   const dir = path.dirname(file);
@@ -190,7 +198,12 @@ export function newFileTargets(uri: string, fix: Pick<FixData, 'newFiles'>, env:
 }
 
 /** A fix (already in LSP ranges) as a WorkspaceEdit on the target document; undefined when the client cannot apply it. */
-export function fixEdit(target: EditTarget, fix: Pick<FixData, 'edits' | 'newFiles'>, env: ActionEnv, taken = new Set<string>()): WorkspaceEdit | undefined {
+export function fixEdit(
+  target: EditTarget,
+  fix: Pick<FixData, 'edits' | 'newFiles'>,
+  env: ActionEnv,
+  taken = new Set<string>(),
+): WorkspaceEdit | undefined {
   const creates: (CreateFile | TextDocumentEdit)[] = [];
   if (fix.newFiles?.length) {
     if (!clientCreatesFiles(env.caps)) return undefined;
@@ -199,7 +212,10 @@ export function fixEdit(target: EditTarget, fix: Pick<FixData, 'edits' | 'newFil
     for (const f of files) {
       const uri = fileToUri(f.abs);
       creates.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
-      creates.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.text }] });
+      creates.push({
+        textDocument: { uri, version: null },
+        edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.text }],
+      });
     }
   }
   const edits: TextEdit[] = fix.edits.map((e) => ({ range: e.range, newText: e.newText }));
@@ -213,7 +229,10 @@ export function suppressEdit(target: EditTarget, rule: string, statementStart: P
   const eol = eolOf(target.text);
   if (!statementStart) {
     // A finding of the whole file: a file-level directive at the top.
-    return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `-- pg-preflight-ignore-file ${rule}: ${eol}` };
+    return {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      newText: `-- pg-preflight-ignore-file ${rule}: ${eol}`,
+    };
   }
   const lineText = target.lines.lineText(statementStart.line);
   const before = lineText.slice(0, statementStart.character);
@@ -223,11 +242,16 @@ export function suppressEdit(target: EditTarget, rule: string, statementStart: P
   }
   // Another statement shares the line: break the line so the directive sits right above this one.
   const indent = /^\s*/.exec(lineText)?.[0] ?? '';
-  return { range: { start: statementStart, end: statementStart }, newText: `${eol}${indent}-- pg-preflight-ignore ${rule}: ${eol}${indent}` };
+  return {
+    range: { start: statementStart, end: statementStart },
+    newText: `${eol}${indent}-- pg-preflight-ignore ${rule}: ${eol}${indent}`,
+  };
 }
 
 function isData(x: unknown): x is DiagnosticData {
-  return !!x && typeof x === 'object' && typeof (x as DiagnosticData).rule === 'string' && typeof (x as DiagnosticData).version === 'number';
+  return (
+    !!x && typeof x === 'object' && typeof (x as DiagnosticData).rule === 'string' && typeof (x as DiagnosticData).version === 'number'
+  );
 }
 
 function wants(only: string[] | undefined, kind: string): boolean {
@@ -272,7 +296,13 @@ export function codeActions(params: CodeActionParams, target: EditTarget, curren
   return out;
 }
 
-function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarget, current: LintResult | undefined, env: ActionEnv): KeyedAction[] {
+function diagnosticActions(
+  d: Diagnostic,
+  data: DiagnosticData,
+  target: EditTarget,
+  current: LintResult | undefined,
+  env: ActionEnv,
+): KeyedAction[] {
   const out: KeyedAction[] = [];
   // The diagnostic's ranges belong to data.version: an edit for an older version is sent as such, and the
   // client refuses it instead of editing the wrong place.
@@ -287,7 +317,11 @@ function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarg
       if (env.caps.applyEdit && uriToFile(target.uri)) {
         const args: ApplyFixParams = { version: data.version, rule: data.rule, range: d.range };
         if (data.statementIndex !== undefined) args.statementIndex = data.statementIndex;
-        const a = CodeAction.create(fix.title, { title: fix.title, command: COMMANDS.applyFix, arguments: [target.uri, args] }, CodeActionKind.QuickFix);
+        const a = CodeAction.create(
+          fix.title,
+          { title: fix.title, command: COMMANDS.applyFix, arguments: [target.uri, args] },
+          CodeActionKind.QuickFix,
+        );
         a.diagnostics = [d];
         if (fix.preferred) a.isPreferred = true;
         out.push({ key, action: a });
@@ -326,12 +360,22 @@ function diagnosticActions(d: Diagnostic, data: DiagnosticData, target: EditTarg
  * The fix of the finding behind a diagnostic, rendered now from the analysis of the same version (none for
  * a diagnostic of an older version: its finding may be gone, and the client would refuse the edit anyway).
  */
-export function currentFix(d: Diagnostic, data: DiagnosticData, current: LintResult | undefined, which: 'fix' | 'alternativeFix' = 'fix'): FixData | undefined {
+export function currentFix(
+  d: Diagnostic,
+  data: DiagnosticData,
+  current: LintResult | undefined,
+  which: 'fix' | 'alternativeFix' = 'fix',
+): FixData | undefined {
   if (!current || current.version !== data.version) return undefined;
   const v = visibleViolations(current.analysis).find((x) => {
     if (x.rule !== data.rule || x.statementIndex !== data.statementIndex) return false;
     const r = current.lines.rangeOf(x.span);
-    return r.start.line === d.range.start.line && r.start.character === d.range.start.character && r.end.line === d.range.end.line && r.end.character === d.range.end.character;
+    return (
+      r.start.line === d.range.start.line &&
+      r.start.character === d.range.start.character &&
+      r.end.line === d.range.end.line &&
+      r.end.character === d.range.end.character
+    );
   });
   const fix = v?.[which];
   return fix ? fixToData(fix, current.lines) : undefined;
@@ -346,7 +390,9 @@ export function fixAll(r: LintResult, env: ActionEnv): CodeAction | undefined {
   const seen = new Set<string>();
   const spans: { start: number; end: number }[] = [];
   const names = new Set<string>();
-  const candidates = visibleViolations(r.analysis).filter((v) => v.fix?.preferred).map((v) => fixToData(v.fix!, r.lines));
+  const candidates = visibleViolations(r.analysis)
+    .filter((v) => v.fix?.preferred)
+    .map((v) => fixToData(v.fix!, r.lines));
   for (const f of candidates) {
     const key = JSON.stringify([f.edits, f.newFiles]);
     if (seen.has(key)) continue;

@@ -6,7 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS, type ApplyFixParams, type ApplyFixResult, type SplitResult } from '@pg-preflight/shared';
-import { ErrorCodes, ResponseError, type CreateFile, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  ErrorCodes,
+  ResponseError,
+  type CreateFile,
+  type Diagnostic,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { planSplit, safetyHeaderFix } from '../core/fixes';
 import { InputError } from '../project/errors';
 import { writeNewFile } from '../project/fsutil';
@@ -47,7 +54,12 @@ async function resultOf(host: CommandHost, uri: string): Promise<LintResult> {
   return r;
 }
 
-export async function executeCommand(host: CommandHost, command: string, args: unknown[] | undefined, token?: string | number): Promise<unknown> {
+export async function executeCommand(
+  host: CommandHost,
+  command: string,
+  args: unknown[] | undefined,
+  token?: string | number,
+): Promise<unknown> {
   switch (command) {
     case COMMANDS.showLockAnalysis:
       return lockAnalysis(await resultOf(host, uriArg(args)));
@@ -67,16 +79,30 @@ export async function executeCommand(host: CommandHost, command: string, args: u
 }
 
 function isPosition(x: unknown): x is { line: number; character: number } {
-  return !!x && typeof x === 'object' && Number.isInteger((x as { line?: unknown }).line) && Number.isInteger((x as { character?: unknown }).character);
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    Number.isInteger((x as { line?: unknown }).line) &&
+    Number.isInteger((x as { character?: unknown }).character)
+  );
 }
 
 function applyFixArgs(a: unknown): ApplyFixParams {
   const p = a as Partial<ApplyFixParams> | undefined;
   const ok =
-    !!p && typeof p === 'object' && Number.isInteger(p.version) && typeof p.rule === 'string' &&
+    !!p &&
+    typeof p === 'object' &&
+    Number.isInteger(p.version) &&
+    typeof p.rule === 'string' &&
     (p.statementIndex === undefined || Number.isInteger(p.statementIndex)) &&
-    !!p.range && isPosition(p.range.start) && isPosition(p.range.end);
-  if (!ok) throw new ResponseError(ErrorCodes.InvalidParams, 'expected [uri, { version, rule, statementIndex?, range }] (the code action\'s arguments)');
+    !!p.range &&
+    isPosition(p.range.start) &&
+    isPosition(p.range.end);
+  if (!ok)
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      "expected [uri, { version, rule, statementIndex?, range }] (the code action's arguments)",
+    );
   return p as ApplyFixParams;
 }
 
@@ -114,9 +140,16 @@ async function applyFix(host: CommandHost, uri: string, args: ApplyFixParams): P
     return { applied: false, created: [], reason };
   };
   const r = await resultOf(host, uri);
-  if (r.version !== args.version) return refuse(`the document changed since the fix was offered (version ${args.version}, now ${r.version}); ask for the code actions again`);
+  if (r.version !== args.version)
+    return refuse(
+      `the document changed since the fix was offered (version ${args.version}, now ${r.version}); ask for the code actions again`,
+    );
   if (!host.env.caps.applyEdit) return refuse('the client cannot apply edits (workspace.applyEdit)');
-  const data: DiagnosticData = { rule: args.rule, version: args.version, ...(args.statementIndex !== undefined ? { statementIndex: args.statementIndex } : {}) };
+  const data: DiagnosticData = {
+    rule: args.rule,
+    version: args.version,
+    ...(args.statementIndex !== undefined ? { statementIndex: args.statementIndex } : {}),
+  };
   const d: Diagnostic = { range: args.range, message: '', source: SOURCE, code: args.rule, data };
   let fix = currentFix(d, data, r);
   if (!fix) return refuse('the finding is gone; nothing was changed');
@@ -130,9 +163,13 @@ async function applyFix(host: CommandHost, uri: string, args: ApplyFixParams): P
   }
   if (!targets) return refuse('no free name for the new file; nothing was changed');
   const folders = host.workspaceFolders();
-  if (!folders.length) return refuse('no workspace folder is open (the client sent no workspaceFolders or rootUri), and new files are written only inside one; nothing was changed');
+  if (!folders.length)
+    return refuse(
+      'no workspace folder is open (the client sent no workspaceFolders or rootUri), and new files are written only inside one; nothing was changed',
+    );
   for (const t of targets) {
-    if (!insideFolders(t.abs, folders)) return refuse(`${path.basename(t.abs)} would be outside the workspace folders; nothing was changed`);
+    if (!insideFolders(t.abs, folders))
+      return refuse(`${path.basename(t.abs)} would be outside the workspace folders; nothing was changed`);
   }
   const written: string[] = [];
   const madeDirs: string[] = [];
@@ -156,7 +193,9 @@ async function applyFix(host: CommandHost, uri: string, args: ApplyFixParams): P
     }
   } catch (err) {
     undo();
-    return refuse(err instanceof InputError ? `${err.message}; nothing was changed` : `cannot write the new file: ${(err as Error)?.message ?? err}`);
+    return refuse(
+      err instanceof InputError ? `${err.message}; nothing was changed` : `cannot write the new file: ${(err as Error)?.message ?? err}`,
+    );
   }
   host.filesChanged(written);
   const created = written.map(fileToUri);
@@ -185,18 +224,38 @@ async function insertSafetyHeader(host: CommandHost, uri: string): Promise<{ app
   return { applied: await host.applyEdit(fix.title, edit) };
 }
 
-async function splitIntoSteps(host: CommandHost, uri: string, apply: boolean, token: string | number | undefined): Promise<SplitResult & { edit?: WorkspaceEdit }> {
+async function splitIntoSteps(
+  host: CommandHost,
+  uri: string,
+  apply: boolean,
+  token: string | number | undefined,
+): Promise<SplitResult & { edit?: WorkspaceEdit }> {
   const r = await resultOf(host, uri);
   const file = uriToFile(uri);
-  if (!file) return { applied: false, steps: [], warnings: [], reason: 'only files on disk can be split (the steps are new files beside it)' };
+  if (!file)
+    return { applied: false, steps: [], warnings: [], reason: 'only files on disk can be split (the steps are new files beside it)' };
   if (r.tooLarge) return { applied: false, steps: [], warnings: [], reason: 'the file is too large for the editor integration' };
-  if (!host.env.caps.documentChanges || !host.env.caps.createFiles) return { applied: false, steps: [], warnings: [], reason: 'the client cannot create files (workspace.workspaceEdit.resourceOperations: create)' };
+  if (!host.env.caps.documentChanges || !host.env.caps.createFiles)
+    return {
+      applied: false,
+      steps: [],
+      warnings: [],
+      reason: 'the client cannot create files (workspace.workspaceEdit.resourceOperations: create)',
+    };
   const progress = await host.progress('pg-preflight: splitting into zero-downtime steps', token);
   try {
     progress.report('planning the steps', 10);
     const ctx = r.context;
     const plan = planSplit(
-      { text: r.text, path: ctx.path, settings: ctx.settings, stats: ctx.stats, priorFiles: ctx.priorFiles, siblingNames: ctx.siblingNames, isMigration: ctx.isMigration },
+      {
+        text: r.text,
+        path: ctx.path,
+        settings: ctx.settings,
+        stats: ctx.stats,
+        priorFiles: ctx.priorFiles,
+        siblingNames: ctx.siblingNames,
+        isMigration: ctx.isMigration,
+      },
       r.analysis,
     );
     const dir = path.dirname(file);
@@ -205,13 +264,17 @@ async function splitIntoSteps(host: CommandHost, uri: string, apply: boolean, to
     const taken = new Set<string>();
     let changesInput = false;
     const create = (name: string, text: string): string | undefined => {
-      if (path.isAbsolute(name) || name.split('/').filter((p) => p === '..').length > 1) return `refusing an unexpected step file name ${name}`;
+      if (path.isAbsolute(name) || name.split('/').filter((p) => p === '..').length > 1)
+        return `refusing an unexpected step file name ${name}`;
       const abs = path.resolve(dir, name);
       if (taken.has(abs) || host.env.exists(abs)) return `${path.relative(dir, abs) || name} already exists; nothing was changed`;
       taken.add(abs);
       const u = fileToUri(abs);
       changes.push({ kind: 'create', uri: u, options: { overwrite: false, ignoreIfExists: false } });
-      changes.push({ textDocument: { uri: u, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] });
+      changes.push({
+        textDocument: { uri: u, version: null },
+        edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }],
+      });
       return undefined;
     };
     for (const step of plan.steps) {
@@ -220,7 +283,10 @@ async function splitIntoSteps(host: CommandHost, uri: string, apply: boolean, to
         stepUri = uri;
         if (step.sql !== r.text) {
           changesInput = true;
-          changes.push({ textDocument: { uri, version: r.version }, edits: [{ range: r.lines.rangeOf({ start: 0, end: r.text.length }), newText: step.sql }] });
+          changes.push({
+            textDocument: { uri, version: r.version },
+            edits: [{ range: r.lines.rangeOf({ start: 0, end: r.text.length }), newText: step.sql }],
+          });
         }
       } else {
         const problem = create(step.name, step.sql);
@@ -236,7 +302,8 @@ async function splitIntoSteps(host: CommandHost, uri: string, apply: boolean, to
       steps.push(s);
     }
     const newFiles = changes.filter((c) => 'kind' in c).length;
-    if (!newFiles && !changesInput) return { applied: false, steps, warnings: plan.warnings, reason: 'nothing to split: no statement needs a zero-downtime rewrite' };
+    if (!newFiles && !changesInput)
+      return { applied: false, steps, warnings: plan.warnings, reason: 'nothing to split: no statement needs a zero-downtime rewrite' };
     // Creations first, then the input's rewrite (the client applies documentChanges in order).
     const edit: WorkspaceEdit = { documentChanges: changes };
     if (!apply) return { applied: false, steps, warnings: plan.warnings, edit };

@@ -1,7 +1,15 @@
 // Analysis -> LSP: diagnostics, hovers, code lenses and the lock analysis table. Pure functions of an
 // analysed document; every position goes through core/syntax/text.ts LineIndex (UTF-16 offsets -> line/character),
 // never through anything else. Nothing here reads files or talks to the client.
-import { COMMANDS, writesPerSecond, type LockAnalysis, type LockAnalysisRow, type Settings, type StatsSnapshot, type TableStats } from '@pg-preflight/shared';
+import {
+  COMMANDS,
+  writesPerSecond,
+  type LockAnalysis,
+  type LockAnalysisRow,
+  type Settings,
+  type StatsSnapshot,
+  type TableStats,
+} from '@pg-preflight/shared';
 import {
   CodeLens,
   Diagnostic,
@@ -185,7 +193,12 @@ export function lensTitle(locks: LockEstimate[]): string {
   const work = workWords(l);
   if (work.length) parts.push(work.join(' + '));
   parts.push(heldFor(l));
-  const others = new Set(locks.slice(1).map((x) => x.relation).filter((r) => r !== l.relation));
+  const others = new Set(
+    locks
+      .slice(1)
+      .map((x) => x.relation)
+      .filter((r) => r !== l.relation),
+  );
   if (others.size) parts.push(`+${others.size} more`);
   return parts.join(' · ');
 }
@@ -259,7 +272,9 @@ export function hoverAt(doc: AnalysedDocument, offset: number, opts: ConvertOpti
       const work = workWords(l).join(', ') || 'catalog only';
       const rows = l.newTable ? 'new' : l.rows !== undefined ? formatCount(l.rows) : '?';
       const size = l.newTable ? 'empty' : l.totalBytes !== undefined ? formatBytes(l.totalBytes) : '?';
-      out.push(`| ${cell(l.relation)} | ${modeTitle(l.mode)} | ${blocks} | ${work} | ${rows} | ${size} | ${rate(writeRate(doc, l.relation))} | ${heldFor(l)} |`);
+      out.push(
+        `| ${cell(l.relation)} | ${modeTitle(l.mode)} | ${blocks} | ${work} | ${rows} | ${size} | ${rate(writeRate(doc, l.relation))} | ${heldFor(l)} |`,
+      );
     }
     const whys = [...new Set(locks.map((l) => l.why).filter(Boolean))];
     if (whys.length) {
@@ -277,7 +292,9 @@ export function hoverAt(doc: AnalysedDocument, offset: number, opts: ConvertOpti
     : 'no table statistics (sizes unknown)';
   out.push('', `_PostgreSQL ${a.pgVersion} assumed (${doc.pgVersionSource}) · runner: ${a.runner} · ${stats}_`);
 
-  const findings = visibleViolations(a).filter((v) => v.statementIndex !== undefined && v.statementIndex >= index && v.statementIndex < index + siblings.length);
+  const findings = visibleViolations(a).filter(
+    (v) => v.statementIndex !== undefined && v.statementIndex >= index && v.statementIndex < index + siblings.length,
+  );
   if (findings.length) {
     out.push('', '**Safer alternative**');
     for (const v of findings) {
@@ -341,7 +358,11 @@ export function lockAnalysis(doc: AnalysedDocument): LockAnalysis {
     statsSource: doc.statsSource,
     rows,
     lockedTables: a.lockedTables.map((t) => {
-      const o: LockAnalysis['lockedTables'][number] = { relation: t.relation, mode: t.strongestMode, modeTitle: modeTitle(t.strongestMode) };
+      const o: LockAnalysis['lockedTables'][number] = {
+        relation: t.relation,
+        mode: t.strongestMode,
+        modeTitle: modeTitle(t.strongestMode),
+      };
       if (t.estimatedSeconds !== undefined) o.estimatedSeconds = t.estimatedSeconds;
       return o;
     }),

@@ -116,7 +116,10 @@ export class Linter {
   readonly remote: RemoteAnalyzer;
 
   constructor(private readonly host: LinterHost) {
-    this.remote = new RemoteAnalyzer(() => this.budgetMs(), (m) => host.log(m));
+    this.remote = new RemoteAnalyzer(
+      () => this.budgetMs(),
+      (m) => host.log(m),
+    );
   }
 
   private budgetMs(): number {
@@ -149,7 +152,17 @@ export class Linter {
   opened(doc: TextDocument): void {
     const prev = this.docs.get(doc.uri);
     if (prev) this.dispose(prev);
-    const s: DocState = { uri: doc.uri, file: uriToFile(doc.uri), doc, editedAt: Date.now(), publishedVersion: -Infinity, queued: false, memo: new AnalysisMemo(), edits: new AbortController(), lastMillis: 0 };
+    const s: DocState = {
+      uri: doc.uri,
+      file: uriToFile(doc.uri),
+      doc,
+      editedAt: Date.now(),
+      publishedVersion: -Infinity,
+      queued: false,
+      memo: new AnalysisMemo(),
+      edits: new AbortController(),
+      lastMillis: 0,
+    };
     this.docs.set(doc.uri, s);
     if (s.file) this.byFile.set(s.file, s);
     this.schedule(doc.uri);
@@ -407,11 +420,33 @@ export class Linter {
       context = this.host.workspace.context(s.uri);
     } catch (err) {
       this.host.log(`pg-preflight: reading the context of ${s.uri} failed: ${(err as Error)?.stack ?? err}`);
-      context = { root: '', path: s.uri, settings: DEFAULT_SETTINGS, settingsProblems: [], statsSource: 'none', pgVersionSource: 'default', isMigration: false, priorFiles: [], siblingNames: [] };
+      context = {
+        root: '',
+        path: s.uri,
+        settings: DEFAULT_SETTINGS,
+        settingsProblems: [],
+        statsSource: 'none',
+        pgVersionSource: 'default',
+        isMigration: false,
+        priorFiles: [],
+        siblingNames: [],
+      };
     }
     for (const p of context.settingsProblems) this.host.warnOnce(p);
     const lines = new LineIndex(text);
-    const base = { uri: s.uri, version, text, lines, settings: context.settings, stats: context.stats, statsSource: context.statsSource, pgVersionSource: context.pgVersionSource, isMigration: context.isMigration, generation, context };
+    const base = {
+      uri: s.uri,
+      version,
+      text,
+      lines,
+      settings: context.settings,
+      stats: context.stats,
+      statsSource: context.statsSource,
+      pgVersionSource: context.pgVersionSource,
+      isMigration: context.isMigration,
+      generation,
+      context,
+    };
 
     if (text.length > this.host.maxFileChars) {
       const analysis = emptyAnalysis();
@@ -423,7 +458,11 @@ export class Linter {
         code: FILE_TOO_LARGE,
         message: `pg-preflight: not analysed: the file has ${mb} million characters, over the ${(this.host.maxFileChars / 1_000_000).toFixed(1)} million limit of the editor integration (run 'pg-preflight check' on it instead)`,
       };
-      return { base, started, result: this.record({ ...base, analysis, diagnostics: [d], millis: performance.now() - started, tooLarge: true }) };
+      return {
+        base,
+        started,
+        result: this.record({ ...base, analysis, diagnostics: [d], millis: performance.now() - started, tooLarge: true }),
+      };
     }
     return { base, started };
   }
@@ -466,7 +505,14 @@ export class Linter {
     }
     const doc: AnalysedDocument = { ...prep.base, analysis };
     const diagnostics = toDiagnostics(doc, this.host.convertOptions(context));
-    return this.record({ ...doc, generation, context, diagnostics, millis: performance.now() - prep.started, ...(remote ? { remote } : {}) });
+    return this.record({
+      ...doc,
+      generation,
+      context,
+      diagnostics,
+      millis: performance.now() - prep.started,
+      ...(remote ? { remote } : {}),
+    });
   }
 
   private record(r: LintResult): LintResult {

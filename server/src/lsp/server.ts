@@ -103,7 +103,8 @@ export function startServer(connection: Connection): ServerHandle {
 
   // window/showMessage, not the window.show*Message helpers: those send window/showMessageRequest, which
   // Neovim 0.7 answers with a blocking "type a number" prompt even when there are no actions to choose.
-  const showMessage = (type: MessageType, message: string) => quiet(connection.sendNotification(ShowMessageNotification.type, { type, message }));
+  const showMessage = (type: MessageType, message: string) =>
+    quiet(connection.sendNotification(ShowMessageNotification.type, { type, message }));
 
   let refreshQueued = false;
   const noticed = new Set<string>();
@@ -161,7 +162,11 @@ export function startServer(connection: Connection): ServerHandle {
         riskScore: r.analysis.riskScore,
         pgVersion: r.analysis.pgVersion,
         runner: r.analysis.runner,
-        lockedTables: r.analysis.lockedTables.map((t) => ({ relation: t.relation, mode: t.strongestMode, ...(t.estimatedSeconds !== undefined ? { estimatedSeconds: t.estimatedSeconds } : {}) })),
+        lockedTables: r.analysis.lockedTables.map((t) => ({
+          relation: t.relation,
+          mode: t.strongestMode,
+          ...(t.estimatedSeconds !== undefined ? { estimatedSeconds: t.estimatedSeconds } : {}),
+        })),
         statsSource: r.statsSource,
       };
       quiet(connection.sendNotification(FILE_SUMMARY_NOTIFICATION, params));
@@ -208,7 +213,11 @@ export function startServer(connection: Connection): ServerHandle {
     push = init.diagnosticMode === 'push' || (init.diagnosticMode !== 'pull' && !pullCapable);
     if (init.diagnosticMode === 'pull' && !pullCapable) push = true;
     const resourceOps = caps.workspace?.workspaceEdit?.resourceOperations ?? [];
-    env.caps = { documentChanges: !!caps.workspace?.workspaceEdit?.documentChanges, createFiles: resourceOps.includes('create'), applyEdit: !!caps.workspace?.applyEdit };
+    env.caps = {
+      documentChanges: !!caps.workspace?.workspaceEdit?.documentChanges,
+      createFiles: resourceOps.includes('create'),
+      applyEdit: !!caps.workspace?.applyEdit,
+    };
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
@@ -225,7 +234,12 @@ export function startServer(connection: Connection): ServerHandle {
     try {
       if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/.pg-preflight.json' }, { globPattern: '**/{metadata,config}.toml' }, { globPattern: '**/*.json', kind: 2 /* Change */ }],
+          watchers: [
+            { globPattern: '**/*.sql' },
+            { globPattern: '**/.pg-preflight.json' },
+            { globPattern: '**/{metadata,config}.toml' },
+            { globPattern: '**/*.json', kind: 2 /* Change */ },
+          ],
         });
       }
       if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -298,14 +312,16 @@ export function startServer(connection: Connection): ServerHandle {
     for (const uri of linter.openUris()) {
       const f = uriToFile(uri);
       if (!f) continue;
-      if (folders.has(path.dirname(f)) || folders.has(path.dirname(path.dirname(f))) || later.some((l) => workspace.runsAfter(l, f))) linter.schedule(uri);
+      if (folders.has(path.dirname(f)) || folders.has(path.dirname(path.dirname(f))) || later.some((l) => workspace.runsAfter(l, f)))
+        linter.schedule(uri);
     }
     if (!push) linter.relintAll();
   });
 
   connection.onNotification(STATS_NOTIFICATION, (params: unknown) => {
     let snapshot: StatsSnapshot | undefined;
-    const raw = params && typeof params === 'object' && 'snapshot' in (params as object) ? (params as { snapshot: unknown }).snapshot : params;
+    const raw =
+      params && typeof params === 'object' && 'snapshot' in (params as object) ? (params as { snapshot: unknown }).snapshot : params;
     if (raw !== null && raw !== undefined) {
       const v = validateStatsSnapshot(raw);
       if (!v.ok) {
@@ -371,7 +387,11 @@ export function startServer(connection: Connection): ServerHandle {
     // A worker's analysis renders the fixes the request may offer: fix-all needs them all, quick fixes
     // those of the diagnostics' findings.
     const only = params.context.only;
-    const wanted = new Set(params.context.diagnostics.map((d) => `${(d.data as DiagnosticData | undefined)?.rule}|${(d.data as DiagnosticData | undefined)?.statementIndex}`));
+    const wanted = new Set(
+      params.context.diagnostics.map(
+        (d) => `${(d.data as DiagnosticData | undefined)?.rule}|${(d.data as DiagnosticData | undefined)?.statementIndex}`,
+      ),
+    );
     await linter.renderFixes(r, (v) => !!only?.length || wanted.has(`${v.rule}|${v.statementIndex}`));
     return codeActions(params, { uri: r.uri, version: r.version, text: r.text, lines: r.lines }, r, env);
   });
@@ -384,12 +404,14 @@ export function startServer(connection: Connection): ServerHandle {
         env,
         async applyEdit(label: string, edit: WorkspaceEdit) {
           const res = await connection.workspace.applyEdit({ label, edit });
-          if (!res.applied && res.failureReason) connection.console.warn(`pg-preflight: ${label}: the client did not apply the edit: ${res.failureReason}`);
+          if (!res.applied && res.failureReason)
+            connection.console.warn(`pg-preflight: ${label}: the client did not apply the edit: ${res.failureReason}`);
           return res.applied;
         },
         async progress(title, token): Promise<Progress> {
           let reporter = token !== undefined ? connection.window.attachWorkDoneProgress(token) : undefined;
-          if (!reporter && caps.window?.workDoneProgress) reporter = await connection.window.createWorkDoneProgress().catch(() => undefined);
+          if (!reporter && caps.window?.workDoneProgress)
+            reporter = await connection.window.createWorkDoneProgress().catch(() => undefined);
           if (!reporter) return { report: () => undefined, done: () => undefined };
           const rep = reporter;
           rep.begin(title, 0, undefined, false);
@@ -414,13 +436,24 @@ export function startServer(connection: Connection): ServerHandle {
 
   connection.onShutdown(async () => {
     linter.shutdown();
-    await shutdownVerifier().catch((err) => connection.console.error(`pg-preflight: closing the dry-run engine: ${(err as Error)?.message ?? err}`));
+    await shutdownVerifier().catch((err) =>
+      connection.console.error(`pg-preflight: closing the dry-run engine: ${(err as Error)?.message ?? err}`),
+    );
   });
 
   connection.onRequest(INTERNAL_STATS_REQUEST, (): InternalStats => {
     const ms = [...linter.stats.recentMillis].sort((a, b) => a - b);
     const q = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(ms.length * p))] : 0);
-    return { lints: linter.stats.lints, p50Millis: q(0.5), p99Millis: q(0.99), maxMillis: linter.stats.maxMillis, parsed: parseCounters.parsed, parseCacheHits: parseCounters.cacheHits, workerJobs: linter.remote.counters.jobs, workerTimeouts: linter.remote.counters.timeouts };
+    return {
+      lints: linter.stats.lints,
+      p50Millis: q(0.5),
+      p99Millis: q(0.99),
+      maxMillis: linter.stats.maxMillis,
+      parsed: parseCounters.parsed,
+      parseCacheHits: parseCounters.cacheHits,
+      workerJobs: linter.remote.counters.jobs,
+      workerTimeouts: linter.remote.counters.timeouts,
+    };
   });
 
   documents.listen(connection);
@@ -432,7 +465,6 @@ export function startServer(connection: Connection): ServerHandle {
 function quiet(p: unknown): void {
   if (p && typeof (p as Promise<unknown>).catch === 'function') (p as Promise<unknown>).catch(() => undefined);
 }
-
 
 /**
  * A server connection over a message reader/writer that never exits the process (tests run the server
@@ -450,7 +482,11 @@ export function createServerConnection(reader: MessageReader, writer: MessageWri
     initialize: () => undefined,
     exit: () => connection.dispose(),
   };
-  const connection: Connection = createCommonConnection((logger) => createProtocolConnection(reader, writer, logger), watchDog, ProposedFeatures.all) as unknown as Connection;
+  const connection: Connection = createCommonConnection(
+    (logger) => createProtocolConnection(reader, writer, logger),
+    watchDog,
+    ProposedFeatures.all,
+  ) as unknown as Connection;
   return connection;
 }
 

@@ -30,7 +30,11 @@ export async function shutdownVerifier(): Promise<void> {
 
 export function verifyArgs(raw: unknown): VerifyLocksArgs {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { databaseUrl?: string, runNoTransaction?: boolean } as the second argument');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      'expected { databaseUrl?: string, runNoTransaction?: boolean } as the second argument',
+    );
   const o = raw as Record<string, unknown>;
   const out: VerifyLocksArgs = {};
   if (o.databaseUrl !== undefined && o.databaseUrl !== null && o.databaseUrl !== '') {
@@ -41,11 +45,22 @@ export function verifyArgs(raw: unknown): VerifyLocksArgs {
   return out;
 }
 
-export async function verifyLocks(host: CommandHost, uri: string, args: VerifyLocksArgs, token: string | number | undefined): Promise<VerifyLocksResult> {
+export async function verifyLocks(
+  host: CommandHost,
+  uri: string,
+  args: VerifyLocksArgs,
+  token: string | number | undefined,
+): Promise<VerifyLocksResult> {
   const r = await host.linter.resultReady(uri);
   if (!r) throw new ResponseError(ErrorCodes.InvalidParams, `${uri} is not open in the editor`);
   const base = { uri, version: r.version };
-  if (r.tooLarge) return { ...base, traced: false, reason: 'the file is too large for the editor integration (run `pg-preflight trace` on it)', summary: 'pg-preflight: the file is too large for a dry run in the editor; run `pg-preflight trace` on it.' };
+  if (r.tooLarge)
+    return {
+      ...base,
+      traced: false,
+      reason: 'the file is too large for the editor integration (run `pg-preflight trace` on it)',
+      summary: 'pg-preflight: the file is too large for a dry run in the editor; run `pg-preflight trace` on it.',
+    };
   const signal = host.linter.editSignal(uri);
   const progress = await host.progress('pg-preflight: verifying locks (dry run, rolled back)', token);
   try {
@@ -63,11 +78,13 @@ export async function verifyLocks(host: CommandHost, uri: string, args: VerifyLo
           priorFiles: ctx.priorFiles,
           pgVersion: r.analysis.pgVersion || undefined,
           // Never marked scratch here: only a URL the settings list as scratch is accepted.
-          database: args.databaseUrl !== undefined ? { url: args.databaseUrl, runNoTransaction: args.runNoTransaction === true } : undefined,
+          database:
+            args.databaseUrl !== undefined ? { url: args.databaseUrl, runNoTransaction: args.runNoTransaction === true } : undefined,
         },
         {
           signal,
-          onProgress: (message, done, total) => progress.report(message, done !== undefined && total ? Math.min(99, Math.round((done / total) * 100)) : undefined),
+          onProgress: (message, done, total) =>
+            progress.report(message, done !== undefined && total ? Math.min(99, Math.round((done / total) * 100)) : undefined),
         },
       );
     } catch (err) {
@@ -92,7 +109,11 @@ function stale(base: { uri: string; version: number }): VerifyLocksResult {
   return { ...base, traced: false, reason, summary: `pg-preflight: ${reason}.` };
 }
 
-export function summarizeTrace(base: { uri: string; version: number }, t: TraceResult, lineAt: (offset: number) => number): VerifyLocksResult {
+export function summarizeTrace(
+  base: { uri: string; version: number },
+  t: TraceResult,
+  lineAt: (offset: number) => number,
+): VerifyLocksResult {
   const traced = t.statements.filter((s) => s.traced).length;
   const notTraced = t.statements.filter((s) => !s.traced && !s.error).length;
   const failedSt = t.statements.find((s) => s.error);
@@ -116,12 +137,17 @@ export function summarizeTrace(base: { uri: string; version: number }, t: TraceR
   if (t.replayFailure) out.replayFailure = { path: t.replayFailure.path, message: t.replayFailure.error.message };
 
   const parts: string[] = [];
-  if (t.replayFailure) parts.push(`the earlier migration ${t.replayFailure.path} fails on ${engine}: ${t.replayFailure.error.message}; nothing was traced`);
+  if (t.replayFailure)
+    parts.push(`the earlier migration ${t.replayFailure.path} fails on ${engine}: ${t.replayFailure.error.message}; nothing was traced`);
   else {
     parts.push(`${traced} statement${traced === 1 ? '' : 's'} traced on ${engine}`);
     if (notTraced) parts.push(`${notTraced} not traced (the model's prediction is shown)`);
     if (out.failed) parts.push(`line ${out.failed.line + 1} fails: ${out.failed.message}`);
-    parts.push(t.disagreements.length ? `${t.disagreements.length} disagreement${t.disagreements.length === 1 ? '' : 's'} with the lock model` : 'the locks match the model');
+    parts.push(
+      t.disagreements.length
+        ? `${t.disagreements.length} disagreement${t.disagreements.length === 1 ? '' : 's'} with the lock model`
+        : 'the locks match the model',
+    );
     if (out.syntheticRowTables) parts.push(`synthetic rows in ${out.syntheticRowTables} table${out.syntheticRowTables === 1 ? '' : 's'}`);
   }
   out.summary = `pg-preflight dry run: ${parts.join('; ')}; ${t.rolledBack ? 'rolled back' : 'NOT rolled back'} (${out.totalMs} ms). Results are on the statements until the next edit.`;

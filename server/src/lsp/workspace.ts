@@ -223,13 +223,20 @@ export class Workspace {
   private settingsFor(entry: ConfigEntry, file: string | undefined): { settings: Settings; problems: string[] } {
     const problems = [...entry.problems];
     let settings = entry.settings;
-    const layers: unknown[] = [this.initSettings, this.clientSettings.get(''), file ? this.clientSettings.get(this.folderOf(file) ?? '\0') : undefined];
+    const layers: unknown[] = [
+      this.initSettings,
+      this.clientSettings.get(''),
+      file ? this.clientSettings.get(this.folderOf(file) ?? '\0') : undefined,
+    ];
     for (const layer of layers) {
       const over = clientOverrides(layer);
       if (!Object.keys(over).length) continue;
       const n = normalizeSettings(over, settings);
       settings = n.settings;
-      const extra = [...('rules' in over ? settingsProblems(settings) : []), ...('migrationGlobs' in over ? globSettingProblems(settings) : [])];
+      const extra = [
+        ...('rules' in over ? settingsProblems(settings) : []),
+        ...('migrationGlobs' in over ? globSettingProblems(settings) : []),
+      ];
       problems.push(...[...n.problems, ...extra].map((p) => `pgPreflight settings: ${p}`));
     }
     return { settings, problems };
@@ -253,7 +260,10 @@ export class Workspace {
     let b = this.builders.get(key);
     if (!b) {
       // Unreadable earlier migrations give no schema: the CLI would stop, an editor goes on.
-      b = new ContextBuilder(root, root, globMatchers(settings.migrationGlobs), { overlay: (f) => this.overlayText(f), unreadable: 'skip' });
+      b = new ContextBuilder(root, root, globMatchers(settings.migrationGlobs), {
+        overlay: (f) => this.overlayText(f),
+        unreadable: 'skip',
+      });
       this.builders.set(key, b);
     }
     return b;
@@ -273,7 +283,7 @@ export class Workspace {
 
   context(uri: string): DocumentContext {
     const file = uriToFile(uri);
-    const dir = file ? path.dirname(file) : this.folders[this.folders.length - 1] ?? process.cwd();
+    const dir = file ? path.dirname(file) : (this.folders[this.folders.length - 1] ?? process.cwd());
     const entry = this.config(dir);
     const { settings, problems } = this.settingsFor(entry, file);
     const root = entry.root;
@@ -290,7 +300,8 @@ export class Workspace {
         statsSource = 'file';
       }
     }
-    const pgVersionSource = typeof settings.pgVersion === 'number' ? 'settings' : stats ? `stats snapshot, server ${stats.serverVersionNum}` : 'default';
+    const pgVersionSource =
+      typeof settings.pgVersion === 'number' ? 'settings' : stats ? `stats snapshot, server ${stats.serverVersionNum}` : 'default';
     const shown = file ? displayFrom(root, file) : uri;
     const ctx: DocumentContext = {
       file,

@@ -19,17 +19,36 @@ import { Workspace } from './workspace';
 
 // ----------------------------------------------------------------------------------- input schemas
 
-const pgVersion = z.number().int().min(11).max(18).optional().describe('PostgreSQL major version the migration runs on in production (default: .pg-preflight.json, else 17)');
+const pgVersion = z
+  .number()
+  .int()
+  .min(11)
+  .max(18)
+  .optional()
+  .describe('PostgreSQL major version the migration runs on in production (default: .pg-preflight.json, else 17)');
 const runner = z
   .enum(['auto', ...RUNNER_IDS] as [string, ...string[]])
   .optional()
   .describe('migration runner (transaction wrapping, file naming); default: .pg-preflight.json, else detected');
-const statsFile = z.string().optional().describe("table statistics snapshot in the workspace (JSON from 'pg-preflight stats'), for sizes and durations; default: the statsFile of .pg-preflight.json");
+const statsFile = z
+  .string()
+  .optional()
+  .describe(
+    "table statistics snapshot in the workspace (JSON from 'pg-preflight stats'), for sizes and durations; default: the statsFile of .pg-preflight.json",
+  );
 const source = {
   path: z.string().optional().describe('a migration file, relative to the workspace root'),
   sql: z.string().optional().describe('instead of path: the migration text you are about to write'),
-  folder: z.string().optional().describe('with sql: the migrations folder it would go in (its earlier migrations are the schema); without it the text is checked alone'),
-  fileName: z.string().optional().describe("with sql: the file name it would get (default: one that sorts after the folder's last migration)"),
+  folder: z
+    .string()
+    .optional()
+    .describe(
+      'with sql: the migrations folder it would go in (its earlier migrations are the schema); without it the text is checked alone',
+    ),
+  fileName: z
+    .string()
+    .optional()
+    .describe("with sql: the file name it would get (default: one that sorts after the folder's last migration)"),
 };
 
 // ----------------------------------------------------------------------------------- output schemas
@@ -96,7 +115,17 @@ const SPLIT_OUT = {
   file: z.string(),
   runner: z.string().optional(),
   pgVersion: z.number().optional(),
-  steps: z.array(z.object({ name: z.string(), file: z.string(), phase: z.string(), transactional: z.boolean(), locks: z.string(), reverse: z.string(), deployNote: z.string().optional() })),
+  steps: z.array(
+    z.object({
+      name: z.string(),
+      file: z.string(),
+      phase: z.string(),
+      transactional: z.boolean(),
+      locks: z.string(),
+      reverse: z.string(),
+      deployNote: z.string().optional(),
+    }),
+  ),
   files: z.array(z.object({ path: z.string(), text: z.string() })),
   written: z.array(z.string()),
   warnings: z.array(z.string()),
@@ -191,7 +220,10 @@ export function createMcpServer(options: McpOptions): McpServer {
       inputSchema: {
         path: z.string().describe('the migration file, relative to the workspace root'),
         write: z.boolean().optional().describe('write the step files (default false: only return them)'),
-        outDir: z.string().optional().describe('with write: the folder to write to, inside the workspace (default: <migration>.split beside it)'),
+        outDir: z
+          .string()
+          .optional()
+          .describe('with write: the folder to write to, inside the workspace (default: <migration>.split beside it)'),
         pgVersion,
         runner,
         statsFile,
@@ -240,7 +272,11 @@ function registerRuleDocs(server: McpServer): void {
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
   };
   const title = (text: string, id: string) => /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? id;
-  const summary = (text: string) => text.split('\n').find((l) => l.trim() && !l.startsWith('#'))?.trim();
+  const summary = (text: string) =>
+    text
+      .split('\n')
+      .find((l) => l.trim() && !l.startsWith('#'))
+      ?.trim();
   server.registerResource(
     'rule',
     new ResourceTemplate(`${RULE_URI}{id}`, {
@@ -248,12 +284,22 @@ function registerRuleDocs(server: McpServer): void {
         resources: ruleDocIds(dir).map((id) => {
           const text = page(id) ?? '';
           const about = summary(text);
-          return { uri: `${RULE_URI}${id}`, name: id, title: title(text, id), mimeType: 'text/markdown', ...(about ? { description: about } : {}) };
+          return {
+            uri: `${RULE_URI}${id}`,
+            name: id,
+            title: title(text, id),
+            mimeType: 'text/markdown',
+            ...(about ? { description: about } : {}),
+          };
         }),
       }),
       complete: { id: (value) => ruleDocIds(dir).filter((id) => id.startsWith(value)) },
     }),
-    { title: 'pg-preflight rule', description: 'What a pg-preflight rule flags, the lock involved, the safe alternative', mimeType: 'text/markdown' },
+    {
+      title: 'pg-preflight rule',
+      description: 'What a pg-preflight rule flags, the lock involved, the safe alternative',
+      mimeType: 'text/markdown',
+    },
     (uri, variables) => {
       const id = String(Array.isArray(variables.id) ? variables.id[0] : variables.id);
       const text = page(id);

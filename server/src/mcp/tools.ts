@@ -83,10 +83,18 @@ export async function loadSource(ws: Workspace, src: SourceArgs, opts: AnalysisA
       const target = abs;
       // The text stands in for the file (as an open editor buffer does): the earlier migrations of the
       // folder are its schema, whether or not a file of that name exists.
-      project = { ...base, files: new ContextBuilder(base.cwd, base.root, globMatchers(base.settings.migrationGlobs), { overlay: (f) => (f === target ? sql : undefined) }) };
+      project = {
+        ...base,
+        files: new ContextBuilder(base.cwd, base.root, globMatchers(base.settings.migrationGlobs), {
+          overlay: (f) => (f === target ? sql : undefined),
+        }),
+      };
     }
   } else {
-    throw new InputError('path', 'give path (a migration file in the workspace) or sql (the migration text, with the folder it would go in)');
+    throw new InputError(
+      'path',
+      'give path (a migration file in the workspace) or sql (the migration text, with the folder it would go in)',
+    );
   }
   file ??= loadFiles(project, [abs])[0];
   const notes: string[] = [];
@@ -112,7 +120,8 @@ function readStats(ws: Workspace, project: Project, given: string | undefined, n
 export function checkSqlText(sql: string): void {
   const nul = sql.indexOf('\0');
   if (nul >= 0) throw new InputError('sql', `binary data (NUL character at ${nul}), not SQL text`);
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(sql)) throw new InputError('sql', 'not valid Unicode text (a lone surrogate)');
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(sql))
+    throw new InputError('sql', 'not valid Unicode text (a lone surrogate)');
   if (sql.length > MAX_INPUT_BYTES) throw new InputError('sql', `too large: ${sql.length} characters`);
 }
 
@@ -185,7 +194,10 @@ function lockRow(a: Analysis, lines: LineIndex, i: number, l: LockEstimate): Loc
 function lockTableText(rows: LockRow[]): string[] {
   if (!rows.length) return ['(no table locks)'];
   const out = ['| # | line | statement | table | lock | blocks | rewrite/scan | est. |', '|--:|--:|---|---|---|---|---|---|'];
-  for (const r of rows) out.push(`| ${r.statement} | ${r.line} | ${r.label} | ${r.table} | ${r.modeName} | ${r.blocks.join(', ') || 'nothing'} | ${r.work} | ${r.estimate} |`);
+  for (const r of rows)
+    out.push(
+      `| ${r.statement} | ${r.line} | ${r.label} | ${r.table} | ${r.modeName} | ${r.blocks.join(', ') || 'nothing'} | ${r.work} | ${r.estimate} |`,
+    );
   return out;
 }
 
@@ -239,12 +251,25 @@ export async function checkMigration(ws: Workspace, args: SourceArgs & AnalysisA
   });
   const locks: LockRow[] = [];
   a.statements.forEach((st, i) => st.locks.forEach((lk) => lk.newTable || locks.push(lockRow(a, lines, i, lk))));
-  const data: CheckResult = { file: ws.show(l.file.file), pgVersion: a.pgVersion, runner: a.runner, wrappedInTransaction: a.wrappedInTransaction, riskScore: a.riskScore, findings, locks, notes: l.notes };
+  const data: CheckResult = {
+    file: ws.show(l.file.file),
+    pgVersion: a.pgVersion,
+    runner: a.runner,
+    wrappedInTransaction: a.wrappedInTransaction,
+    riskScore: a.riskScore,
+    findings,
+    locks,
+    notes: l.notes,
+  };
   const text = [
     `${data.file}: risk ${a.riskScore === null ? `${NOT_ANALYSED} (no statement parsed)` : `${a.riskScore}/10 (1 harmless .. 10 likely outage)`}, PostgreSQL ${a.pgVersion}, runner ${a.runner}${a.wrappedInTransaction ? ', run in one transaction' : ''}`,
     '',
     findings.length ? `Findings (${findings.length}):` : 'No findings.',
-    ...findings.flatMap((f) => [`- ${f.line}:${f.column} ${f.severity} ${f.rule}: ${f.message}`, ...(f.help ? [`  help: ${f.help}`] : []), ...(f.fix ? [`  fix: ${f.fix}`] : [])]),
+    ...findings.flatMap((f) => [
+      `- ${f.line}:${f.column} ${f.severity} ${f.rule}: ${f.message}`,
+      ...(f.help ? [`  help: ${f.help}`] : []),
+      ...(f.fix ? [`  fix: ${f.fix}`] : []),
+    ]),
     '',
     'Lock analysis (tables that already exist):',
     ...lockTableText(locks),
@@ -274,7 +299,10 @@ export interface ExplainResult {
   statements: ExplainedStatement[];
 }
 
-export async function explainLocks(ws: Workspace, args: { sql: string; folder?: string; pgVersion?: number; runner?: RunnerId | 'auto' }): Promise<ToolAnswer<ExplainResult>> {
+export async function explainLocks(
+  ws: Workspace,
+  args: { sql: string; folder?: string; pgVersion?: number; runner?: RunnerId | 'auto' },
+): Promise<ToolAnswer<ExplainResult>> {
   const l = await loadSource(ws, { sql: args.sql, folder: args.folder }, args, false);
   const a = analyze(l.input);
   const lines = new LineIndex(l.file.text);
@@ -294,7 +322,10 @@ export async function explainLocks(ws: Workspace, args: { sql: string; folder?: 
   for (const s of statements) {
     text.push('', `${s.statement}. line ${s.line}: ${s.label}${s.transactional ? '' : ' (outside a transaction)'}`);
     if (s.parseError) text.push(`   syntax error: ${s.parseError}`);
-    for (const r of s.locks) text.push(`   ${r.modeName} on ${r.table}${r.newTable ? ' (new table)' : ''}: blocks ${r.blocks.join(', ') || 'nothing'}; ${r.work === 'none' ? 'catalog only' : r.work}; ${r.why}`);
+    for (const r of s.locks)
+      text.push(
+        `   ${r.modeName} on ${r.table}${r.newTable ? ' (new table)' : ''}: blocks ${r.blocks.join(', ') || 'nothing'}; ${r.work === 'none' ? 'catalog only' : r.work}; ${r.why}`,
+      );
     if (!s.locks.length && !s.parseError) text.push('   no table lock');
     if (s.fails) text.push(`   will fail: ${s.fails}`);
     if (s.unsupported) text.push(`   not on PostgreSQL ${a.pgVersion}: ${s.unsupported}`);
@@ -315,7 +346,10 @@ export interface SplitResult {
   warnings: string[];
 }
 
-export async function splitMigration(ws: Workspace, args: { path: string; write?: boolean; outDir?: string } & AnalysisArgs): Promise<ToolAnswer<SplitResult>> {
+export async function splitMigration(
+  ws: Workspace,
+  args: { path: string; write?: boolean; outDir?: string } & AnalysisArgs,
+): Promise<ToolAnswer<SplitResult>> {
   const l = await loadSource(ws, { path: args.path }, args);
   const abs = l.file.file;
   const plan = planSplit(l.input);
@@ -346,7 +380,9 @@ export async function splitMigration(ws: Workspace, args: { path: string; write?
   const text = [
     head,
     ...plan.warnings.map((w) => `warning: ${w}`),
-    ...data.steps.map((s, i) => `  ${i + 1}. ${s.file} (${s.phase}${s.transactional ? '' : ', no transaction'})${s.deployNote ? `: ${s.deployNote}` : ''}`),
+    ...data.steps.map(
+      (s, i) => `  ${i + 1}. ${s.file} (${s.phase}${s.transactional ? '' : ', no transaction'})${s.deployNote ? `: ${s.deployNote}` : ''}`,
+    ),
     ...(args.write ? [] : data.files.flatMap((f) => ['', `==> ${f.path} <==`, f.text.trimEnd()])),
   ].join('\n');
   return { data, text };
@@ -406,13 +442,23 @@ export async function closeTools(): Promise<void> {
   await (await import('../trace')).closeSharedHost();
 }
 
-export async function verifyLocks(ws: Workspace, args: SourceArgs & { pgVersion?: number; statsFile?: string }): Promise<ToolAnswer<VerifyResult>> {
+export async function verifyLocks(
+  ws: Workspace,
+  args: SourceArgs & { pgVersion?: number; statsFile?: string },
+): Promise<ToolAnswer<VerifyResult>> {
   // The version is the trace's own option (production's version, for notes), not a settings override.
   const l = await loadSource(ws, args, { statsFile: args.statsFile }, false);
   const trace = await import('../trace');
   traceLoaded = true;
   const run = traceQueue.then(() =>
-    trace.runTrace({ text: l.file.text, path: l.file.shown, settings: l.project.settings, stats: l.stats, priorFiles: l.file.context.priorFiles, pgVersion: args.pgVersion }),
+    trace.runTrace({
+      text: l.file.text,
+      path: l.file.shown,
+      settings: l.project.settings,
+      stats: l.stats,
+      priorFiles: l.file.context.priorFiles,
+      pgVersion: args.pgVersion,
+    }),
   );
   traceQueue = run.catch(() => undefined);
   let r: Awaited<typeof run>;
@@ -447,10 +493,14 @@ export async function verifyLocks(ws: Workspace, args: SourceArgs & { pgVersion?
     `Dry run of ${data.file} on ${data.engine} ${data.engineVersion}, after replaying ${plural(data.replayed.length, 'earlier migration')}; everything was ${r.rolledBack ? 'rolled back' : 'NOT rolled back'}.`,
     ...(data.replayFailure ? [`The replay failed: ${data.replayFailure}`] : []),
     ...data.statements.map((s) => {
-      const seen = s.observed.map((o) => `${o.mode ? modeTitle(o.mode) : 'nothing new'} on ${o.table}${o.rewrite ? ' (rewritten)' : ''}`).join('; ');
+      const seen = s.observed
+        .map((o) => `${o.mode ? modeTitle(o.mode) : 'nothing new'} on ${o.table}${o.rewrite ? ' (rewritten)' : ''}`)
+        .join('; ');
       return `${s.statement}. line ${s.line}: ${s.label}: ${s.error ? `failed: ${s.error}` : s.traced ? seen || 'no table lock' : `not traced: ${s.notTracedReason ?? ''}`}`;
     }),
-    data.disagreements.length ? `Disagreements with the lock model (${data.disagreements.length}):` : 'The observed locks agree with the lock model.',
+    data.disagreements.length
+      ? `Disagreements with the lock model (${data.disagreements.length}):`
+      : 'The observed locks agree with the lock model.',
     ...data.disagreements.map((d) => `- ${d}`),
     ...data.notes.map((n) => `note: ${n}`),
   ].join('\n');

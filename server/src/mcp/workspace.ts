@@ -37,7 +37,8 @@ export class Workspace {
     if (given.trim() === '') throw new InputError(what, 'an empty path');
     if (given.includes('\0')) throw new InputError(what, 'a path with a NUL character');
     const abs = realThroughExisting(path.resolve(this.root, given));
-    if (!this.contains(abs)) throw new InputError(given, `outside the workspace (${this.root}); the pg-preflight MCP server reads and writes only inside it`);
+    if (!this.contains(abs))
+      throw new InputError(given, `outside the workspace (${this.root}); the pg-preflight MCP server reads and writes only inside it`);
     return abs;
   }
 

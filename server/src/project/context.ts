@@ -14,7 +14,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceFile } from '../core/analyze';
 import type { RunnerId } from '@pg-preflight/shared';
-import { compareVersions, isOtherDialectMigration, isPostgresDialectMigration, isRevertMigration, migrationVersion, popName } from '../core/migrations/naming';
+import {
+  compareVersions,
+  isOtherDialectMigration,
+  isPostgresDialectMigration,
+  isRevertMigration,
+  migrationVersion,
+  popName,
+} from '../core/migrations/naming';
 import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, readTextFile, walk } from './fsutil';
 import { matchesAny, toSlashes, type Glob } from './glob';
@@ -59,7 +66,6 @@ export function compareMigrationFiles(a: string, b: string): number {
   if (ua.folder !== ub.folder) return ua.folder < ub.folder ? -1 : 1;
   return compareMigrationNames(ua.name, ub.name);
 }
-
 
 const MIGRATION_DIR_NAMES = /(^|\/)(migrations?|migrate|deploy)(\/|$)/i;
 
@@ -136,7 +142,11 @@ export class ContextBuilder {
     const names = this.siblings(unit);
     // diesel's down.sql reverts its own up.sql: it runs against the schema that file left.
     // So does a pop/popx .down.sql its .up.sql of the same version.
-    const ownUp = unit.folderPerMigration ? (unit.name.endsWith('/down.sql') ? names.indexOf(unit.name.replace(/down\.sql$/, 'up.sql')) : -1) : ownPopUp(unit.name, names);
+    const ownUp = unit.folderPerMigration
+      ? unit.name.endsWith('/down.sql')
+        ? names.indexOf(unit.name.replace(/down\.sql$/, 'up.sql'))
+        : -1
+      : ownPopUp(unit.name, names);
     const at = ownUp >= 0 ? ownUp : names.indexOf(unit.name);
     const priorEnd = ownUp >= 0 ? ownUp + 1 : at;
     const abs = (n: string) => path.join(unit.folder, ...n.split('/'));
@@ -150,7 +160,9 @@ export class ContextBuilder {
       priorFiles = this.priorsBefore(unit, names, priorEnd);
     } else {
       const earlier = at >= 0 ? names.slice(0, priorEnd) : names.filter((n) => compareMigrationNames(n, unit.name) < 0);
-      priorFiles = earlier.filter((n) => !isRevertMigration(n)).map((n) => ({ path: displayPath(abs(n), this.cwd), text: this.text(abs(n), 'an earlier migration read for schema context') }));
+      priorFiles = earlier
+        .filter((n) => !isRevertMigration(n))
+        .map((n) => ({ path: displayPath(abs(n), this.cwd), text: this.text(abs(n), 'an earlier migration read for schema context') }));
     }
     const out: SchemaContext = { isMigration: true, priorFiles, siblingNames, migrationNames: names };
     if (unit.folderPerMigration && /\/(up|down)\.sql$/.test(unit.name)) {
@@ -284,7 +296,17 @@ function isFileSync(p: string): boolean {
 
 export const APP_FILE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.rb', '.go', '.sql']);
 /** Folders never searched for application code (besides migration folders). */
-export const APP_SKIPPED_DIRS = new Set([...ALWAYS_SKIPPED_DIRS, 'dist', 'build', 'out', 'coverage', 'vendor', 'target', '__pycache__', 'venv']);
+export const APP_SKIPPED_DIRS = new Set([
+  ...ALWAYS_SKIPPED_DIRS,
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  'vendor',
+  'target',
+  '__pycache__',
+  'venv',
+]);
 export const MAX_APP_FILE_BYTES = 1024 * 1024;
 export const MAX_APP_FILES = 5000;
 export const MAX_APP_TOTAL_BYTES = 64 * 1024 * 1024;
@@ -301,7 +323,12 @@ export interface AppFiles {
  * node_modules, .git, dist and build; files over 1 MB, binary or not UTF-8 are skipped. At most
  * MAX_APP_FILES files and MAX_APP_TOTAL_BYTES bytes are read in at most MAX_APP_DIRS folders; the note says so when that cut the search.
  */
-export function collectAppFiles(root: string, cwd: string, migrationFolders: Set<string>, limits: { files: number; bytes: number; dirs?: number } = { files: MAX_APP_FILES, bytes: MAX_APP_TOTAL_BYTES }): AppFiles {
+export function collectAppFiles(
+  root: string,
+  cwd: string,
+  migrationFolders: Set<string>,
+  limits: { files: number; bytes: number; dirs?: number } = { files: MAX_APP_FILES, bytes: MAX_APP_TOTAL_BYTES },
+): AppFiles {
   const files: SourceFile[] = [];
   let bytes = 0;
   let dirs = 0;

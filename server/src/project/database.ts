@@ -13,4 +13,3 @@ export async function statsFromDatabase(url: string): Promise<StatsSnapshot> {
     throw new InputError('--database-url', collect.scrubPasswords(oneLine(collect.redactConnectionString(why)), url));
   }
 }
-

@@ -6,7 +6,10 @@
 export class InputError extends Error {
   override readonly name: string = 'InputError';
   /** `what` names the file, flag or setting at fault; `why` says what is wrong with it. */
-  constructor(readonly what: string, readonly why: string) {
+  constructor(
+    readonly what: string,
+    readonly why: string,
+  ) {
     super(`${what}: ${why}`);
   }
 }
@@ -50,7 +53,9 @@ export function jsonProblem(err: unknown, text: string): string {
   const msg = String((err as Error)?.message ?? err);
   if (/unexpected end of json input/i.test(msg)) return 'invalid JSON: the text ends too early';
   const at = /\bat position (\d+)/.exec(msg);
-  const kind = msg.startsWith('Unexpected token') ? 'unexpected token' : oneLine(msg.replace(/\s*\bin JSON\b.*$/i, '').replace(/["'].*$/s, '')).toLowerCase();
+  const kind = msg.startsWith('Unexpected token')
+    ? 'unexpected token'
+    : oneLine(msg.replace(/\s*\bin JSON\b.*$/i, '').replace(/["'].*$/s, '')).toLowerCase();
   if (!at) return `invalid JSON: ${kind || 'syntax error'}`;
   const pos = Number(at[1]);
   const before = text.slice(0, pos);

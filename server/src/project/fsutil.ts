@@ -186,7 +186,11 @@ export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
  * Depth-first walk in sorted order, not following symbolic links. `enter(dir, name)` decides
  * whether to descend; `visit(file, name)` returns false to stop the whole walk.
  */
-export function walk(root: string, enter: (dir: string, name: string) => boolean, visit: (file: string, name: string) => boolean | void): void {
+export function walk(
+  root: string,
+  enter: (dir: string, name: string) => boolean,
+  visit: (file: string, name: string) => boolean | void,
+): void {
   const stack: string[] = [root];
   while (stack.length) {
     const dir = stack.pop() as string;

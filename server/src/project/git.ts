@@ -26,11 +26,22 @@ function git(cwd: string, args: string[]): Promise<GitRun> {
       'git',
       args,
       // LC_ALL=C: git's messages in English, so "not a git repository" can be recognised.
-      { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, windowsHide: true, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
+      {
+        cwd,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        windowsHide: true,
+        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      },
       (err, stdout, stderr) => {
         if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
           const code = (err as NodeJS.ErrnoException).code;
-          reject(new InputError(FLAG, code === 'ENOENT' ? 'git is not installed (no git on PATH)' : `could not run git: ${oneLine(err.message)}`));
+          reject(
+            new InputError(
+              FLAG,
+              code === 'ENOENT' ? 'git is not installed (no git on PATH)' : `could not run git: ${oneLine(err.message)}`,
+            ),
+          );
           return;
         }
         resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
@@ -70,7 +81,9 @@ export async function changedSince(cwd: string, ref: string): Promise<string[]> 
 
   const committed = await git(root, ['diff', '--name-only', '-z', '--no-ext-diff', '--diff-filter=AMR', `${ref}...HEAD`, '--']);
   if (committed.code !== 0) {
-    const why = /no merge base/i.test(committed.stderr) ? `'${ref}' and HEAD have no common ancestor${await shallowHint(root)}` : `git: ${gitReason(committed)}`;
+    const why = /no merge base/i.test(committed.stderr)
+      ? `'${ref}' and HEAD have no common ancestor${await shallowHint(root)}`
+      : `git: ${gitReason(committed)}`;
     throw new InputError(FLAG, why);
   }
   const uncommitted = await git(root, ['diff', '--name-only', '-z', '--no-ext-diff', '--diff-filter=AMR', 'HEAD', '--']);
@@ -90,7 +103,9 @@ export async function changedSince(cwd: string, ref: string): Promise<string[]> 
 /** In a shallow clone (CI's default checkout) the base branch or the merge base is often missing. */
 async function shallowHint(root: string): Promise<string> {
   const r = await git(root, ['rev-parse', '--is-shallow-repository']);
-  return r.code === 0 && r.stdout.trim() === 'true' ? ' (this is a shallow clone: fetch the full history, e.g. actions/checkout with fetch-depth: 0)' : '';
+  return r.code === 0 && r.stdout.trim() === 'true'
+    ? ' (this is a shallow clone: fetch the full history, e.g. actions/checkout with fetch-depth: 0)'
+    : '';
 }
 
 function isFile(p: string): boolean {

@@ -74,7 +74,8 @@ export function globProblem(pattern: string): string | undefined {
  */
 export function confinedGlobProblem(pattern: string): string | undefined {
   const p = toSlashes(pattern);
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.startsWith('\\')) return 'must be relative to the project root (no leading / or drive letter)';
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.startsWith('\\'))
+    return 'must be relative to the project root (no leading / or drive letter)';
   if (p.split('/').some((s) => s === '..')) return "must stay inside the project root (no '..')";
   return globProblem(pattern);
 }

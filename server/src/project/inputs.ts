@@ -67,7 +67,10 @@ export function defaultInputs(globs: string[], root: string, cwd: string): strin
     for (const f of expandOrThrow(g, root, `migrationGlobs[${i}]`)) out.add(f);
   });
   if (out.size === 0) {
-    throw new InputError('check', `no paths given and no file under ${displayPath(root, cwd)} matches migrationGlobs (${globs.join(', ')})`);
+    throw new InputError(
+      'check',
+      `no paths given and no file under ${displayPath(root, cwd)} matches migrationGlobs (${globs.join(', ')})`,
+    );
   }
   return [...out].sort(compareMigrationFiles);
 }

@@ -32,11 +32,16 @@ export function splitTargets(plan: SplitPlan, abs: string, outDir: string): Spli
   const unit = migrationUnit(abs);
   const out: SplitTarget[] = [];
   for (const [i, s] of plan.steps.entries()) {
-    const rel = unit.folderPerMigration ? (s.name.startsWith('../') ? s.name.slice(3) : `${path.basename(path.dirname(abs))}/${s.name}`) : s.name;
+    const rel = unit.folderPerMigration
+      ? s.name.startsWith('../')
+        ? s.name.slice(3)
+        : `${path.basename(path.dirname(abs))}/${s.name}`
+      : s.name;
     const file = path.resolve(outDir, ...rel.split('/'));
     if (!file.startsWith(outDir + path.sep)) throw new InputError(s.name, 'step name leaves the output folder');
     out.push({ abs: file, text: s.sql, step: i });
-    for (const c of s.companionFiles ?? []) out.push({ abs: path.resolve(path.dirname(file), c.name), text: c.text, step: i, companion: true });
+    for (const c of s.companionFiles ?? [])
+      out.push({ abs: path.resolve(path.dirname(file), c.name), text: c.text, step: i, companion: true });
   }
   return out;
 }
@@ -49,9 +54,14 @@ export function splitTargets(plan: SplitPlan, abs: string, outDir: string): Spli
  */
 export function writeSplitFiles(targets: SplitTarget[], input: string, shown: (abs: string) => string, otherFolder: string): string[] {
   for (const t of targets) {
-    if (fs.existsSync(t.abs)) throw new InputError(shown(t.abs), `already exists; split never overwrites a file (choose another ${otherFolder}, or move the file away${t.abs === input ? ': it is the migration being split' : ''})`);
+    if (fs.existsSync(t.abs))
+      throw new InputError(
+        shown(t.abs),
+        `already exists; split never overwrites a file (choose another ${otherFolder}, or move the file away${t.abs === input ? ': it is the migration being split' : ''})`,
+      );
     const dir = path.dirname(t.abs);
-    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new InputError(shown(t.abs), `cannot write: ${shown(dir)} is not a folder`);
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+      throw new InputError(shown(t.abs), `cannot write: ${shown(dir)} is not a folder`);
   }
   const written: string[] = [];
   const createdDirs: string[] = [];

@@ -52,7 +52,13 @@ export function compareStatement(s: CompareInput, ctx: CompareContext): Disagree
   const out: Disagreement[] = [];
   const predicted = new Map(s.predicted.map((p) => [p.relation, p]));
   const seen = new Set<string>();
-  const add = (relation: string, observed: LockMode | null, predictedMode: LockMode | null, message: string, rewrite?: { observed: boolean; predicted: boolean }) => {
+  const add = (
+    relation: string,
+    observed: LockMode | null,
+    predictedMode: LockMode | null,
+    message: string,
+    rewrite?: { observed: boolean; predicted: boolean },
+  ) => {
     const d: Disagreement = { statementIndex: s.statementIndex, span: s.span, relation, observed, predicted: predictedMode, message };
     if (rewrite) {
       d.observedRewrite = rewrite.observed;
@@ -69,19 +75,29 @@ export function compareStatement(s: CompareInput, ctx: CompareContext): Disagree
     if (!p) {
       if (s.blind) continue;
       if (o.mode) add(o.relation, o.mode, null, `${o.relation}: observed ${o.mode}, the model predicts no lock`);
-      else if (o.rewrite) add(o.relation, null, null, `${o.relation}: observed a rewrite, the model predicts no lock`, { observed: true, predicted: false });
+      else if (o.rewrite)
+        add(o.relation, null, null, `${o.relation}: observed a rewrite, the model predicts no lock`, { observed: true, predicted: false });
       else if (o.dropped) add(o.relation, null, null, `${o.relation}: observed the relation dropped, the model predicts no lock`);
       continue;
     }
     if (o.mode === null) {
-      if (!sampled && !held.includes(p.mode) && !rowDependent(p)) add(o.relation, null, p.mode, `${o.relation}: observed no new lock, the model predicts ${p.mode} (not held before)`);
+      if (!sampled && !held.includes(p.mode) && !rowDependent(p))
+        add(o.relation, null, p.mode, `${o.relation}: observed no new lock, the model predicts ${p.mode} (not held before)`);
     } else if (o.mode !== p.mode) {
-      if (strength(o.mode) > strength(p.mode)) add(o.relation, o.mode, p.mode, `${o.relation}: observed ${o.mode}, the model predicts ${p.mode}`);
-      else if (!sampled && !held.includes(p.mode)) add(o.relation, o.mode, p.mode, `${o.relation}: observed ${o.mode}, the model predicts ${p.mode}`);
+      if (strength(o.mode) > strength(p.mode))
+        add(o.relation, o.mode, p.mode, `${o.relation}: observed ${o.mode}, the model predicts ${p.mode}`);
+      else if (!sampled && !held.includes(p.mode))
+        add(o.relation, o.mode, p.mode, `${o.relation}: observed ${o.mode}, the model predicts ${p.mode}`);
     }
     const existing = !o.created && !o.dropped && ctx.existedAtStart(o.relation);
     if (existing && (o.relkind === 'r' || o.relkind === 'm') && p.rewrite !== o.rewrite) {
-      add(o.relation, o.mode, p.mode, `${o.relation}: observed ${o.rewrite ? 'a rewrite' : 'no rewrite'}, the model predicts ${p.rewrite ? 'a rewrite' : 'no rewrite'}`, { observed: o.rewrite, predicted: p.rewrite });
+      add(
+        o.relation,
+        o.mode,
+        p.mode,
+        `${o.relation}: observed ${o.rewrite ? 'a rewrite' : 'no rewrite'}, the model predicts ${p.rewrite ? 'a rewrite' : 'no rewrite'}`,
+        { observed: o.rewrite, predicted: p.rewrite },
+      );
     }
   }
 

@@ -69,7 +69,9 @@ export interface PgClientLike {
 }
 
 export async function serverSession(client: PgClientLike): Promise<TraceSession> {
-  const rows = (await client.query({ text: `SELECT current_setting('server_version_num') AS v, pg_backend_pid() AS pid`, queryMode: 'extended' })).rows as { v: string; pid: number }[];
+  const rows = (
+    await client.query({ text: `SELECT current_setting('server_version_num') AS v, pg_backend_pid() AS pid`, queryMode: 'extended' })
+  ).rows as { v: string; pid: number }[];
   return {
     kind: 'postgres',
     serverVersionNum: Number(rows[0].v),

@@ -18,12 +18,38 @@ import { loadPristine, savePristine } from './pristine';
 
 /** SQL extension names PGlite ships (contrib), mapped to their module under @electric-sql/pglite/contrib/. */
 export const PGLITE_EXTENSIONS: Record<string, string> = {
-  'uuid-ossp': 'uuid_ossp', amcheck: 'amcheck', bloom: 'bloom', btree_gin: 'btree_gin', btree_gist: 'btree_gist', citext: 'citext', cube: 'cube',
-  dict_int: 'dict_int', dict_xsyn: 'dict_xsyn', earthdistance: 'earthdistance', fuzzystrmatch: 'fuzzystrmatch', hstore: 'hstore', intarray: 'intarray',
-  isn: 'isn', lo: 'lo', ltree: 'ltree', moddatetime: 'moddatetime', pageinspect: 'pageinspect', pg_buffercache: 'pg_buffercache',
-  pg_freespacemap: 'pg_freespacemap', pg_stat_statements: 'pg_stat_statements', pg_surgery: 'pg_surgery', pg_trgm: 'pg_trgm',
-  pg_visibility: 'pg_visibility', pg_walinspect: 'pg_walinspect', pgcrypto: 'pgcrypto', seg: 'seg', tablefunc: 'tablefunc', tcn: 'tcn',
-  tsm_system_rows: 'tsm_system_rows', tsm_system_time: 'tsm_system_time', unaccent: 'unaccent',
+  'uuid-ossp': 'uuid_ossp',
+  amcheck: 'amcheck',
+  bloom: 'bloom',
+  btree_gin: 'btree_gin',
+  btree_gist: 'btree_gist',
+  citext: 'citext',
+  cube: 'cube',
+  dict_int: 'dict_int',
+  dict_xsyn: 'dict_xsyn',
+  earthdistance: 'earthdistance',
+  fuzzystrmatch: 'fuzzystrmatch',
+  hstore: 'hstore',
+  intarray: 'intarray',
+  isn: 'isn',
+  lo: 'lo',
+  ltree: 'ltree',
+  moddatetime: 'moddatetime',
+  pageinspect: 'pageinspect',
+  pg_buffercache: 'pg_buffercache',
+  pg_freespacemap: 'pg_freespacemap',
+  pg_stat_statements: 'pg_stat_statements',
+  pg_surgery: 'pg_surgery',
+  pg_trgm: 'pg_trgm',
+  pg_visibility: 'pg_visibility',
+  pg_walinspect: 'pg_walinspect',
+  pgcrypto: 'pgcrypto',
+  seg: 'seg',
+  tablefunc: 'tablefunc',
+  tcn: 'tcn',
+  tsm_system_rows: 'tsm_system_rows',
+  tsm_system_time: 'tsm_system_time',
+  unaccent: 'unaccent',
 };
 
 /** Extension dependencies PGlite needs loaded together. */
@@ -132,7 +158,9 @@ export class PgliteHost {
     try {
       exts = extensionModules(extensions);
     } catch (err) {
-      throw new EngineStartError(`the embedded PostgreSQL (PGlite) could not load its extensions: ${oneLine(String((err as Error)?.message ?? err))}`);
+      throw new EngineStartError(
+        `the embedded PostgreSQL (PGlite) could not load its extensions: ${oneLine(String((err as Error)?.message ?? err))}`,
+      );
     }
     // A PGlite that fails to start (its .wasm or .data unreadable) leaves a promise of its own without a
     // handler, and waitReady may then never settle: node would print a stack trace, or exit 0 silently.

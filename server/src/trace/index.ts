@@ -95,24 +95,48 @@ export function traceDiagnostics(r: TraceResult): TraceDiagnostic[] {
   const out: TraceDiagnostic[] = [];
   if (r.replayFailure) {
     const f = r.replayFailure;
-    out.push({ span: { start: 0, end: 0 }, severity: 'error', code: 'trace-replay-failed', source: SOURCE, message: `Dry run not possible: the earlier migration ${f.path} fails on ${engineName(r)}: ${f.error.message}` });
+    out.push({
+      span: { start: 0, end: 0 },
+      severity: 'error',
+      code: 'trace-replay-failed',
+      source: SOURCE,
+      message: `Dry run not possible: the earlier migration ${f.path} fails on ${engineName(r)}: ${f.error.message}`,
+    });
     return out;
   }
   for (const st of r.statements) {
     if (st.error) {
-      out.push({ span: st.error.span, severity: 'error', code: 'trace-failed', source: SOURCE, statementIndex: st.index, message: `Dry run (${engineName(r)}): this statement fails: ${st.error.message}${st.error.detail ? ` (${st.error.detail})` : ''}${st.error.note ? `. Note: ${st.error.note}` : ''}. The statements after it were not traced.` });
+      out.push({
+        span: st.error.span,
+        severity: 'error',
+        code: 'trace-failed',
+        source: SOURCE,
+        statementIndex: st.index,
+        message: `Dry run (${engineName(r)}): this statement fails: ${st.error.message}${st.error.detail ? ` (${st.error.detail})` : ''}${st.error.note ? `. Note: ${st.error.note}` : ''}. The statements after it were not traced.`,
+      });
       continue;
     }
     if (!st.traced) {
       if (st.notTracedReason && !/an earlier statement failed|psql meta-command/.test(st.notTracedReason)) {
-        const predicted = st.predicted.length ? ` The model predicts ${st.predicted.map((p) => `${modeTitle(p.mode)} on ${p.relation}${p.rewrite ? ' (rewrite)' : ''}`).join(', ')}.` : '';
-        out.push({ span: st.span, severity: 'info', code: 'trace-not-traced', source: SOURCE, statementIndex: st.index, message: `Dry run: ${st.notTracedReason}.${predicted}` });
+        const predicted = st.predicted.length
+          ? ` The model predicts ${st.predicted.map((p) => `${modeTitle(p.mode)} on ${p.relation}${p.rewrite ? ' (rewrite)' : ''}`).join(', ')}.`
+          : '';
+        out.push({
+          span: st.span,
+          severity: 'info',
+          code: 'trace-not-traced',
+          source: SOURCE,
+          statementIndex: st.index,
+          message: `Dry run: ${st.notTracedReason}.${predicted}`,
+        });
       }
       continue;
     }
     const shown = st.observed.filter((o) => 'rpmv'.includes(o.relkind));
     const parts = shown.map((o) => {
-      const flags = [o.rewrite ? 'rewrite' : '', o.created ? 'new' : '', o.dropped ? 'dropped' : '', o.waited ? 'waited' : ''].filter(Boolean);
+      const flags = [o.rewrite ? 'rewrite' : '', o.created ? 'new' : '', o.dropped ? 'dropped' : '', o.waited ? 'waited' : ''].filter(
+        Boolean,
+      );
       const heldShown = explainingHeldMode(o, st.predicted.find((p) => p.relation === o.relation)?.mode);
       if (heldShown) flags.push(`${modeTitle(heldShown)} already held by an earlier statement`);
       const mode = o.mode ? modeTitle(o.mode) : 'nothing new';
@@ -120,7 +144,9 @@ export function traceDiagnostics(r: TraceResult): TraceDiagnostic[] {
     });
     const disagree = r.disagreements.filter((d) => d.statementIndex === st.index);
     const how = st.how === 'sampled' ? 'sampled outside a transaction' : 'in a transaction, rolled back';
-    const changes = st.changes.length ? ` Changes: ${st.changes.map((c) => `${c.kind} ${c.relation}.${c.name} ${c.change}${c.detail ? ` (${c.detail})` : ''}`).join('; ')}.` : '';
+    const changes = st.changes.length
+      ? ` Changes: ${st.changes.map((c) => `${c.kind} ${c.relation}.${c.name} ${c.change}${c.detail ? ` (${c.detail})` : ''}`).join('; ')}.`
+      : '';
     out.push({
       span: st.span,
       severity: 'info',
@@ -130,7 +156,14 @@ export function traceDiagnostics(r: TraceResult): TraceDiagnostic[] {
       message: `Dry run (${engineName(r)}, ${how}, ${st.elapsedMs} ms): ${parts.length ? parts.join(', ') : 'no table locks'}${disagree.length ? '' : ' — as the model predicts'}.${changes}`,
     });
     for (const d of disagree) {
-      out.push({ span: d.span, severity: 'warning', code: 'trace-disagreement', source: SOURCE, statementIndex: d.statementIndex, message: `Dry run disagrees with pg-preflight's lock model: ${d.message}. Please report it: the model is wrong for this statement.` });
+      out.push({
+        span: d.span,
+        severity: 'warning',
+        code: 'trace-disagreement',
+        source: SOURCE,
+        statementIndex: d.statementIndex,
+        message: `Dry run disagrees with pg-preflight's lock model: ${d.message}. Please report it: the model is wrong for this statement.`,
+      });
     }
   }
   return out;

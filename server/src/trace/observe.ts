@@ -89,9 +89,17 @@ async function read(session: TraceSession, sql: string): Promise<Snapshot> {
     locks.set(oid, s);
   }
   const rels = new Map<string, RelInfo>();
-  for (const [oid, name, relkind, relfilenode] of parseJson(row.rels) as [string, string, string, string][]) rels.set(oid, { oid, name, relkind, relfilenode });
+  for (const [oid, name, relkind, relfilenode] of parseJson(row.rels) as [string, string, string, string][])
+    rels.set(oid, { oid, name, relkind, relfilenode });
   const cols = new Map<string, ColInfo[]>();
-  for (const [rel, attnum, name, type, notNull, hasDefault] of parseJson(row.cols) as [string, number, string, string, boolean, boolean][]) {
+  for (const [rel, attnum, name, type, notNull, hasDefault] of parseJson(row.cols) as [
+    string,
+    number,
+    string,
+    string,
+    boolean,
+    boolean,
+  ][]) {
     const list = cols.get(rel) ?? [];
     list.push({ attnum: Number(attnum), name, type, notNull: !!notNull, hasDefault: !!hasDefault });
     cols.set(rel, list);
@@ -117,7 +125,9 @@ const PREPARED = 'pgpf_locked_snapshot';
  * database, and survives ROLLBACK): planning it is most of its cost, and it runs after every statement.
  */
 export async function prepareSnapshots(session: TraceSession): Promise<void> {
-  const have = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_prepared_statements WHERE name = $1`, [PREPARED]);
+  const have = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_prepared_statements WHERE name = $1`, [
+    PREPARED,
+  ]);
   if (!have[0]?.n) await session.exec(`PREPARE ${PREPARED} AS ${LOCKED_SQL}`);
 }
 
@@ -257,7 +267,14 @@ function columnChanges(relation: string, before: ColInfo[], after: ColInfo[]): S
   return out;
 }
 
-const CONSTRAINT_KIND: Record<string, string> = { p: 'PRIMARY KEY', f: 'FOREIGN KEY', c: 'CHECK', u: 'UNIQUE', x: 'EXCLUDE', t: 'CONSTRAINT TRIGGER' };
+const CONSTRAINT_KIND: Record<string, string> = {
+  p: 'PRIMARY KEY',
+  f: 'FOREIGN KEY',
+  c: 'CHECK',
+  u: 'UNIQUE',
+  x: 'EXCLUDE',
+  t: 'CONSTRAINT TRIGGER',
+};
 
 function constraintChanges(relation: string, before: ConInfo[], after: ConInfo[]): SchemaChange[] {
   const out: SchemaChange[] = [];
@@ -268,10 +285,13 @@ function constraintChanges(relation: string, before: ConInfo[], after: ConInfo[]
     const old = b.get(oid);
     if (!old) out.push({ kind: 'constraint', relation, name: c.name, change: 'added', detail: describe(c) });
     else {
-      if (old.name !== c.name) out.push({ kind: 'constraint', relation, name: c.name, change: 'renamed', detail: `renamed from ${old.name}` });
-      if (old.validated !== c.validated) out.push({ kind: 'constraint', relation, name: c.name, change: 'altered', detail: c.validated ? 'validated' : 'marked NOT VALID' });
+      if (old.name !== c.name)
+        out.push({ kind: 'constraint', relation, name: c.name, change: 'renamed', detail: `renamed from ${old.name}` });
+      if (old.validated !== c.validated)
+        out.push({ kind: 'constraint', relation, name: c.name, change: 'altered', detail: c.validated ? 'validated' : 'marked NOT VALID' });
     }
   }
-  for (const [oid, c] of b) if (!a.has(oid)) out.push({ kind: 'constraint', relation, name: c.name, change: 'dropped', detail: describe(c) });
+  for (const [oid, c] of b)
+    if (!a.has(oid)) out.push({ kind: 'constraint', relation, name: c.name, change: 'dropped', detail: describe(c) });
   return out;
 }

@@ -33,7 +33,8 @@ function pgliteVersion(): string {
 export function pristineCacheFile(env: Record<string, string | undefined> = process.env): string | undefined {
   const explicit = env.PG_PREFLIGHT_CACHE_DIR;
   if (explicit === 'off' || explicit === '0') return undefined;
-  const base = explicit || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'pg-preflight') : path.join(os.homedir(), '.cache', 'pg-preflight'));
+  const base =
+    explicit || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'pg-preflight') : path.join(os.homedir(), '.cache', 'pg-preflight'));
   const version = pgliteVersion().replace(/[^0-9A-Za-z.-]/g, '_');
   return path.join(base, `pglite-${version}-pgdata.tar.gz`);
 }
@@ -69,4 +70,3 @@ export async function savePristine(blob: Blob): Promise<void> {
     }
   }
 }
-

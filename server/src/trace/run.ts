@@ -89,8 +89,14 @@ interface Unit {
 
 /** Statement kinds PostgreSQL refuses inside a transaction block, beyond what the lock model flags. */
 const NO_TRANSACTION_KINDS = new Set([
-  'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'CreateSubscriptionStmt',
-  'DropSubscriptionStmt', 'AlterSubscriptionStmt',
+  'CreatedbStmt',
+  'DropdbStmt',
+  'AlterSystemStmt',
+  'CreateTableSpaceStmt',
+  'DropTableSpaceStmt',
+  'CreateSubscriptionStmt',
+  'DropSubscriptionStmt',
+  'AlterSubscriptionStmt',
 ]);
 
 function buildUnits(analysis: Analysis, text: string, pgVersion: number): Unit[] {
@@ -99,7 +105,13 @@ function buildUnits(analysis: Analysis, text: string, pgVersion: number): Unit[]
   analysis.statements.forEach((st, i) => {
     const p = parsed[i] && parsed[i].raw.span.start === st.span.start ? parsed[i] : parsed.find((x) => x.raw.span.start === st.span.start);
     const last = units[units.length - 1];
-    const predicted: PredictedLock[] = st.locks.map((l) => ({ relation: l.relation, mode: l.mode, rewrite: l.rewrite, blocks: [...l.blocks], why: l.why }));
+    const predicted: PredictedLock[] = st.locks.map((l) => ({
+      relation: l.relation,
+      mode: l.mode,
+      rewrite: l.rewrite,
+      blocks: [...l.blocks],
+      why: l.why,
+    }));
     const blind = (st.notAnalysed ?? []).some((n) => /dynamic EXECUTE/.test(n));
     const ast = p?.ast;
     const [kind] = unwrap(ast);
@@ -116,7 +128,8 @@ function buildUnits(analysis: Analysis, text: string, pgVersion: number): Unit[]
       for (const pr of predicted) {
         const prev = last.predicted.find((x) => x.relation === pr.relation);
         if (!prev) last.predicted.push(pr);
-        else if (LOCK_ORDER.indexOf(pr.mode) > LOCK_ORDER.indexOf(prev.mode)) Object.assign(prev, { ...pr, rewrite: prev.rewrite || pr.rewrite });
+        else if (LOCK_ORDER.indexOf(pr.mode) > LOCK_ORDER.indexOf(prev.mode))
+          Object.assign(prev, { ...pr, rewrite: prev.rewrite || pr.rewrite });
         else prev.rewrite ||= pr.rewrite;
       }
       last.nonTransactional ||= nonTransactional;
@@ -128,19 +141,43 @@ function buildUnits(analysis: Analysis, text: string, pgVersion: number): Unit[]
   return units;
 }
 
-const LOCK_ORDER = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+const LOCK_ORDER = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+];
 
 function notTraced(u: Unit, reason: string): TracedStatement {
-  return { index: u.index, span: u.span, sql: u.sql, label: u.label, traced: false, how: 'not-traced', notTracedReason: reason, elapsedMs: null, observed: [], predicted: u.predicted, changes: [] };
+  return {
+    index: u.index,
+    span: u.span,
+    sql: u.sql,
+    label: u.label,
+    traced: false,
+    how: 'not-traced',
+    notTracedReason: reason,
+    elapsedMs: null,
+    observed: [],
+    predicted: u.predicted,
+    changes: [],
+  };
 }
 
 /** Why a unit is not run inside the transaction, or undefined when it is. */
 function skipReason(u: Unit): string | undefined {
   if (u.kind === 'meta') return 'a psql meta-command, not SQL';
-  if (u.kind === 'TransactionStmt') return 'transaction control is not run: the trace keeps every statement in one transaction and rolls it back';
+  if (u.kind === 'TransactionStmt')
+    return 'transaction control is not run: the trace keeps every statement in one transaction and rolls it back';
   const [, node] = unwrap(u.ast);
-  if (u.kind === 'CopyStmt' && (node.filename || node.is_program)) return 'COPY to or from a server file or program acts outside the database, where nothing is rolled back';
-  if (u.kind === 'CopyStmt') return node.is_from ? 'COPY ... FROM STDIN needs the data psql sends' : 'COPY ... TO STDOUT only streams rows to the client';
+  if (u.kind === 'CopyStmt' && (node.filename || node.is_program))
+    return 'COPY to or from a server file or program acts outside the database, where nothing is rolled back';
+  if (u.kind === 'CopyStmt')
+    return node.is_from ? 'COPY ... FROM STDIN needs the data psql sends' : 'COPY ... TO STDOUT only streams rows to the client';
   return undefined;
 }
 
@@ -156,7 +193,11 @@ interface TxOutcome {
 }
 
 /** Runs the units inside one transaction on `session` and rolls back. Never commits. */
-async function traceTransaction(session: TraceSession, units: Unit[], ctx: { onProgress?: TraceProgress; signal?: AbortSignal; rows?: SyntheticRows }): Promise<TxOutcome> {
+async function traceTransaction(
+  session: TraceSession,
+  units: Unit[],
+  ctx: { onProgress?: TraceProgress; signal?: AbortSignal; rows?: SyntheticRows },
+): Promise<TxOutcome> {
   const results: TracedStatement[] = [];
   const disagreements: Disagreement[] = [];
   const deferred: Unit[] = [];
@@ -170,7 +211,11 @@ async function traceTransaction(session: TraceSession, units: Unit[], ctx: { onP
     const initial = await fullSnapshot(session);
     const view = new TransactionView(initial);
     existedAtStart = view.initialNames;
-    const compareCtx = { relkindOf: (n: string) => view.relkindOf(n), heldOn: (n: string) => view.heldOn(n), existedAtStart: (n: string) => view.initialNames.has(n) };
+    const compareCtx = {
+      relkindOf: (n: string) => view.relkindOf(n),
+      heldOn: (n: string) => view.heldOn(n),
+      existedAtStart: (n: string) => view.initialNames.has(n),
+    };
     let stopped: string | undefined;
     for (let k = 0; k < units.length; k++) {
       const u = units[k];
@@ -206,9 +251,24 @@ async function traceTransaction(session: TraceSession, units: Unit[], ctx: { onP
         if (withRows.size && dataError && (!info.table || withRows.has(info.table))) {
           notes.push('the table holds synthetic rows (a stats snapshot was given); the real rows may satisfy this');
         }
-        if (deferred.length) notes.push(`an earlier statement that cannot run in a transaction (${deferred[deferred.length - 1].label}) was not run before this one`);
+        if (deferred.length)
+          notes.push(
+            `an earlier statement that cannot run in a transaction (${deferred[deferred.length - 1].label}) was not run before this one`,
+          );
         if (notes.length) error.note = notes.join('; ');
-        results.push({ index: u.index, span: u.span, sql: u.sql, label: u.label, traced: false, how: 'transaction', elapsedMs, observed: [], predicted: u.predicted, changes: [], error });
+        results.push({
+          index: u.index,
+          span: u.span,
+          sql: u.sql,
+          label: u.label,
+          traced: false,
+          how: 'transaction',
+          elapsedMs,
+          observed: [],
+          predicted: u.predicted,
+          changes: [],
+          error,
+        });
         failedStatement = u.index;
         stopped = 'not traced: an earlier statement failed';
         continue;
@@ -221,11 +281,35 @@ async function traceTransaction(session: TraceSession, units: Unit[], ctx: { onP
       for (const p of u.predicted) {
         if (observed.some((o) => o.relation === p.relation)) continue;
         const held = view.heldOn(p.relation);
-        if (held.length) observed.push({ relation: p.relation, relkind: view.relkindOf(p.relation) ?? '?', mode: null, modes: [], rewrite: false, alreadyHeld: held });
+        if (held.length)
+          observed.push({
+            relation: p.relation,
+            relkind: view.relkindOf(p.relation) ?? '?',
+            mode: null,
+            modes: [],
+            rewrite: false,
+            alreadyHeld: held,
+          });
       }
-      const st: TracedStatement = { index: u.index, span: u.span, sql: u.sql, label: u.label, traced: true, how: 'transaction', elapsedMs, observed, predicted: u.predicted, changes };
+      const st: TracedStatement = {
+        index: u.index,
+        span: u.span,
+        sql: u.sql,
+        label: u.label,
+        traced: true,
+        how: 'transaction',
+        elapsedMs,
+        observed,
+        predicted: u.predicted,
+        changes,
+      };
       results.push(st);
-      disagreements.push(...compareStatement({ statementIndex: u.index, span: u.span, how: 'transaction', observed, predicted: u.predicted, blind: u.blind }, compareCtx));
+      disagreements.push(
+        ...compareStatement(
+          { statementIndex: u.index, span: u.span, how: 'transaction', observed, predicted: u.predicted, blind: u.blind },
+          compareCtx,
+        ),
+      );
     }
   } finally {
     try {
@@ -245,10 +329,19 @@ function versionNotes(req: TraceRequest, settings: Settings, engineVersion: numb
   const target = resolvePgVersion(settings, req.stats, req.pgVersion);
   if (target === engineVersion) return [];
   const other = analyze({ text: req.text, path: req.path, settings, stats: req.stats, pgVersion: target, priorFiles: req.priorFiles });
-  const key = (s: Analysis['statements'][number]) => s.locks.map((l) => `${l.relation}:${l.mode}:${l.rewrite}`).sort().join(',');
-  const differ = analysis.statements.map((s, i) => (other.statements[i] && key(other.statements[i]) !== key(s) ? i + 1 : 0)).filter((n) => n > 0);
+  const key = (s: Analysis['statements'][number]) =>
+    s.locks
+      .map((l) => `${l.relation}:${l.mode}:${l.rewrite}`)
+      .sort()
+      .join(',');
+  const differ = analysis.statements
+    .map((s, i) => (other.statements[i] && key(other.statements[i]) !== key(s) ? i + 1 : 0))
+    .filter((n) => n > 0);
   const notes = [`the engine is PostgreSQL ${engineVersion}; production is taken to be PostgreSQL ${target}`];
-  if (differ.length) notes.push(`on PostgreSQL ${target} the model predicts different locks for statement${differ.length > 1 ? 's' : ''} ${[...new Set(differ)].join(', ')}: what is observed here does not carry over to production for ${differ.length > 1 ? 'them' : 'it'}`);
+  if (differ.length)
+    notes.push(
+      `on PostgreSQL ${target} the model predicts different locks for statement${differ.length > 1 ? 's' : ''} ${[...new Set(differ)].join(', ')}: what is observed here does not carry over to production for ${differ.length > 1 ? 'them' : 'it'}`,
+    );
   return notes;
 }
 
@@ -261,15 +354,21 @@ export async function runTrace(req: TraceRequest, opts: TraceOptions = {}): Prom
     // Checked before anything else, whatever the rest of the request says. The target it resolves is
     // the only thing connections are opened with.
     const verdict = checkScratch(db.url, db.scratch === true, settings);
-    if (!verdict.ok && verdict.kind === 'invalid') throw new TraceError('refused', `refusing to trace: ${scrubUrl(verdict.reason, db.url)}`);
+    if (!verdict.ok && verdict.kind === 'invalid')
+      throw new TraceError('refused', `refusing to trace: ${scrubUrl(verdict.reason, db.url)}`);
     if (!verdict.ok) {
-      throw new TraceError('refused', `refusing to trace on ${verdict.source}: it is not marked as a scratch database (pass --scratch, or list it in scratchDatabaseUrls); a trace runs the migration's statements on it`);
+      throw new TraceError(
+        'refused',
+        `refusing to trace on ${verdict.source}: it is not marked as a scratch database (pass --scratch, or list it in scratchDatabaseUrls); a trace runs the migration's statements on it`,
+      );
     }
     target = verdict.target;
   }
   await loadParser();
   const runner = settings.runner === 'auto' ? detectRunner(req.path, req.text) : settings.runner;
-  return req.database && target ? traceOnServer(req, settings, runner, req.database, target, opts) : traceOnPglite(req, settings, runner, opts);
+  return req.database && target
+    ? traceOnServer(req, settings, runner, req.database, target, opts)
+    : traceOnPglite(req, settings, runner, opts);
 }
 
 /** The reasons of a refused URL never quote the password, but a guard costs nothing. */
@@ -304,7 +403,12 @@ async function traceOnPglite(req: TraceRequest, settings: Settings, runner: stri
     try {
       inst = await host.instance(extensions);
     } catch (err) {
-      throw new TraceError('engine', err instanceof EngineStartError ? err.message : `the embedded PostgreSQL (PGlite) could not start: ${(err as Error)?.message ?? err}`);
+      throw new TraceError(
+        'engine',
+        err instanceof EngineStartError
+          ? err.message
+          : `the embedded PostgreSQL (PGlite) could not start: ${(err as Error)?.message ?? err}`,
+      );
     }
     let session = await pgliteSession(inst.db);
     const result = baseResult('pglite', session.serverVersionNum, runner);
@@ -315,7 +419,11 @@ async function traceOnPglite(req: TraceRequest, settings: Settings, runner: stri
     const steps: Step[] = [];
     if (runner === 'supabase') steps.push({ key: stepKey('shim', 'supabase', SUPABASE_SHIM), kind: 'shim' });
     for (const f of priors) steps.push({ key: stepKey('file', f.path, f.text), kind: 'file', file: f });
-    if (req.stats) steps.push({ key: stepKey('rows', JSON.stringify(req.stats.tables.map((t) => [t.schema, t.name, t.kind, t.rows > 0]))), kind: 'rows' });
+    if (req.stats)
+      steps.push({
+        key: stepKey('rows', JSON.stringify(req.stats.tables.map((t) => [t.schema, t.name, t.kind, t.rows > 0]))),
+        kind: 'rows',
+      });
     let done = inst.steps;
     if (done.length > steps.length || done.some((k, i) => steps[i].key !== k)) {
       opts.onProgress?.('resetting the embedded PostgreSQL');
@@ -349,8 +457,12 @@ async function traceOnPglite(req: TraceRequest, settings: Settings, runner: stri
           host.markDirty();
           result.replayFailure = r.failure;
           result.timings.replayMs = since(tReplay);
-          result.notes.push(`the earlier migration ${f.path} fails on the embedded engine, so the schema could not be rebuilt; nothing was traced`);
-          result.statements = buildUnitsFor(req, settings, result.pgVersion).map((u) => notTraced(u, `not traced: the earlier migration ${f.path} failed`));
+          result.notes.push(
+            `the earlier migration ${f.path} fails on the embedded engine, so the schema could not be rebuilt; nothing was traced`,
+          );
+          result.statements = buildUnitsFor(req, settings, result.pgVersion).map((u) =>
+            notTraced(u, `not traced: the earlier migration ${f.path} failed`),
+          );
           result.timings.totalMs = since(t0);
           return result;
         }
@@ -384,13 +496,28 @@ async function traceOnPglite(req: TraceRequest, settings: Settings, runner: stri
       }
     }
     if (!req.stats) result.timings.replayMs = since(tReplay);
-    if (runner === 'supabase') result.notes.push('a Supabase project: the roles, auth.users, auth.uid() and storage tables the platform provides were stubbed before the earlier migrations');
-    if (missingExtensions.size) result.notes.push(`the embedded engine has no ${[...missingExtensions].join(', ')} extension: CREATE EXTENSION was skipped in the earlier migrations (trace on a scratch database for those)`);
+    if (runner === 'supabase')
+      result.notes.push(
+        'a Supabase project: the roles, auth.users, auth.uid() and storage tables the platform provides were stubbed before the earlier migrations',
+      );
+    if (missingExtensions.size)
+      result.notes.push(
+        `the embedded engine has no ${[...missingExtensions].join(', ')} extension: CREATE EXTENSION was skipped in the earlier migrations (trace on a scratch database for those)`,
+      );
     if (result.syntheticRows?.tables.length) {
-      result.notes.push(`${result.syntheticRows.tables.length} table${result.syntheticRows.tables.length > 1 ? 's' : ''} with rows in the stats snapshot got synthetic rows, so NOT NULL, CHECK and foreign key validation check real rows`);
+      result.notes.push(
+        `${result.syntheticRows.tables.length} table${result.syntheticRows.tables.length > 1 ? 's' : ''} with rows in the stats snapshot got synthetic rows, so NOT NULL, CHECK and foreign key validation check real rows`,
+      );
     }
 
-    const analysis = analyze({ text: req.text, path: req.path, settings, stats: req.stats, pgVersion: result.pgVersion, priorFiles: req.priorFiles });
+    const analysis = analyze({
+      text: req.text,
+      path: req.path,
+      settings,
+      stats: req.stats,
+      pgVersion: result.pgVersion,
+      priorFiles: req.priorFiles,
+    });
     const units = buildUnits(analysis, req.text, result.pgVersion);
     const tTrace = performance.now();
     let tx: TxOutcome;
@@ -407,7 +534,9 @@ async function traceOnPglite(req: TraceRequest, settings: Settings, runner: stri
     result.timings.traceMs = since(tTrace);
     for (const u of tx.deferred) {
       const st = tx.statements.find((s) => s.index === u.index);
-      if (st) st.notTracedReason = 'not traced on the embedded engine: it cannot run inside a transaction, and PGlite has one connection to sample it from; the model\'s prediction is shown';
+      if (st)
+        st.notTracedReason =
+          "not traced on the embedded engine: it cannot run inside a transaction, and PGlite has one connection to sample it from; the model's prediction is shown";
     }
     finish(result, tx, versionNotes(req, settings, result.pgVersion, analysis));
     result.timings.totalMs = since(t0);
@@ -432,7 +561,14 @@ function finish(result: TraceResult, tx: TxOutcome, notes: string[]): void {
 // ---------------------------------------------------------------------------------------------------
 // Scratch server
 
-async function traceOnServer(req: TraceRequest, settings: Settings, runner: string, db: ScratchDatabase, target: ConnectionTarget, opts: TraceOptions): Promise<TraceResult> {
+async function traceOnServer(
+  req: TraceRequest,
+  settings: Settings,
+  runner: string,
+  db: ScratchDatabase,
+  target: ConnectionTarget,
+  opts: TraceOptions,
+): Promise<TraceResult> {
   const t0 = performance.now();
   const collect = await import('@pg-preflight/shared/dist/collect');
   const { Client } = await import('@pg-preflight/shared/dist/pg');
@@ -496,8 +632,13 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
     await setSessionLimits(session, major, lockMs, statementMs);
     result.timings.startMs = since(t0);
     if ((req.priorFiles ?? []).length) {
-      const tables = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`);
-      if ((tables[0]?.n ?? 0) === 0) result.notes.push(`${source} holds no tables: earlier migrations are never replayed into a scratch database (that would change it); bring it to the schema before this migration first`);
+      const tables = await session.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+      );
+      if ((tables[0]?.n ?? 0) === 0)
+        result.notes.push(
+          `${source} holds no tables: earlier migrations are never replayed into a scratch database (that would change it); bring it to the schema before this migration first`,
+        );
     }
     // The model needs the schema the statements run on: without a snapshot, read the scratch database's
     // catalog with the stats collector (its own read-only transaction, rolled back).
@@ -505,7 +646,8 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
     if (!modelStats) {
       opts.onProgress?.(`reading the catalog of ${source} for the model`);
       modelStats = await collect.collectStats(target, { connectTimeoutMs: opts.connectTimeoutMs }).catch(() => undefined);
-      if (!modelStats) result.notes.push(`the model could not read the catalog of ${source}: its predictions only know the earlier migrations`);
+      if (!modelStats)
+        result.notes.push(`the model could not read the catalog of ${source}: its predictions only know the earlier migrations`);
     }
     const analysis = analyze({ text: req.text, path: req.path, settings, stats: modelStats, pgVersion: major, priorFiles: req.priorFiles });
     const units = buildUnits(analysis, req.text, major);
@@ -520,7 +662,8 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
     // Sequences advance outside transactions: put back any the migration moved.
     if (tx.rolledBack) {
       const restored = await restoreSequences(session, seqBefore).catch(() => [] as string[]);
-      if (restored.length) result.notes.push(`restored sequence${restored.length > 1 ? 's' : ''} ${restored.join(', ')} (sequences are not rolled back)`);
+      if (restored.length)
+        result.notes.push(`restored sequence${restored.length > 1 ? 's' : ''} ${restored.join(', ')} (sequences are not rolled back)`);
     }
     finish(result, tx, versionNotes(req, settings, major, analysis));
     // No-transaction statements: only with the caller's consent, only when undoable, only after the rollback.
@@ -528,7 +671,8 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
       for (const u of tx.deferred) {
         const st = result.statements.find((s) => s.index === u.index) as TracedStatement;
         if (!db.runNoTransaction) {
-          st.notTracedReason = 'not traced: it cannot run inside a transaction; pass --run-no-transaction to run it on its own on the scratch database (pg-preflight then undoes it); the model\'s prediction is shown';
+          st.notTracedReason =
+            "not traced: it cannot run inside a transaction; pass --run-no-transaction to run it on its own on the scratch database (pg-preflight then undoes it); the model's prediction is shown";
           continue;
         }
         const plan = undoPlanFor(u.ast, major);
@@ -537,7 +681,13 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
           continue;
         }
         opts.onProgress?.(`sampling statement ${u.index + 1} outside the transaction`);
-        const traced = await sampleOutsideTransaction({ connect, limits: (s: TraceSession) => setSessionLimits(s, major, lockMs, statementMs), unit: u, plan, existedAtStart: tx.existedAtStart });
+        const traced = await sampleOutsideTransaction({
+          connect,
+          limits: (s: TraceSession) => setSessionLimits(s, major, lockMs, statementMs),
+          unit: u,
+          plan,
+          existedAtStart: tx.existedAtStart,
+        });
         Object.assign(st, traced.statement);
         result.disagreements.push(...traced.disagreements);
         if (traced.statement.error) break;
@@ -545,7 +695,8 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
     } else if (tx.deferred.length) {
       for (const u of tx.deferred) {
         const st = result.statements.find((s) => s.index === u.index) as TracedStatement;
-        st.notTracedReason = tx.failedStatement !== undefined ? 'not traced: an earlier statement failed' : 'not traced: the trace was cancelled';
+        st.notTracedReason =
+          tx.failedStatement !== undefined ? 'not traced: an earlier statement failed' : 'not traced: the trace was cancelled';
       }
     }
     result.disagreements.sort((a, b) => a.span.start - b.span.start);
@@ -562,9 +713,13 @@ async function traceOnServer(req: TraceRequest, settings: Settings, runner: stri
 
 /** lock_timeout / statement_timeout for every session, and limits that end our session if we vanish. */
 export async function setSessionLimits(session: TraceSession, major: number, lockMs: number, statementMs: number): Promise<void> {
-  await session.query(`SELECT pg_catalog.set_config('lock_timeout', $1, false), pg_catalog.set_config('statement_timeout', $2, false), pg_catalog.set_config('idle_in_transaction_session_timeout', $3, false)`, [`${lockMs}ms`, `${statementMs}ms`, `${Math.max(60_000, statementMs * 2)}ms`]);
+  await session.query(
+    `SELECT pg_catalog.set_config('lock_timeout', $1, false), pg_catalog.set_config('statement_timeout', $2, false), pg_catalog.set_config('idle_in_transaction_session_timeout', $3, false)`,
+    [`${lockMs}ms`, `${statementMs}ms`, `${Math.max(60_000, statementMs * 2)}ms`],
+  );
   // PG 14+: notice a client that died (kill -9) while a statement runs or waits, and abort at once.
-  if (major >= 14) await session.query(`SELECT pg_catalog.set_config('client_connection_check_interval', '1000ms', false)`).catch(() => undefined);
+  if (major >= 14)
+    await session.query(`SELECT pg_catalog.set_config('client_connection_check_interval', '1000ms', false)`).catch(() => undefined);
 }
 
 /** '5s', '500ms', '1min', '2h', '3000' -> milliseconds. */

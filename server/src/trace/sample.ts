@@ -26,7 +26,13 @@ import { mapError } from './replay';
 import type { Disagreement, ObservedLock, PredictedLock, TracedStatement } from './types';
 
 export type UndoPlan =
-  | { ok: true; kind: 'drop-new-indexes' | 'none' | 'recreate-indexes' | 'reattach'; indexes?: string[]; parent?: string; partition?: string }
+  | {
+      ok: true;
+      kind: 'drop-new-indexes' | 'none' | 'recreate-indexes' | 'reattach';
+      indexes?: string[];
+      parent?: string;
+      partition?: string;
+    }
   | { ok: false; why: string };
 
 /** How a no-transaction statement's effect is undone, or why it cannot be. */
@@ -50,7 +56,12 @@ export function undoPlanFor(ast: Node | undefined, major: number): UndoPlan {
       const cmds: Node[] = (node.cmds ?? []).map((c: Node) => c?.AlterTableCmd ?? {});
       const detach = cmds.length === 1 && cmds[0].subtype === 'AT_DetachPartition' && cmds[0].def?.PartitionCmd?.concurrent;
       if (detach && major >= 14) {
-        return { ok: true, kind: 'reattach', parent: qualify(rangeVarName(node.relation)), partition: qualify(rangeVarName(cmds[0].def.PartitionCmd.name)) };
+        return {
+          ok: true,
+          kind: 'reattach',
+          parent: qualify(rangeVarName(node.relation)),
+          partition: qualify(rangeVarName(cmds[0].def.PartitionCmd.name)),
+        };
       }
       return { ok: false, why: 'only DETACH PARTITION ... CONCURRENTLY, alone in its ALTER TABLE, is undone' };
     }
@@ -70,7 +81,15 @@ interface ClientLike extends PgClientLike {
 export interface SampleInput {
   connect(purpose: string): Promise<unknown>;
   limits(session: TraceSession): Promise<void>;
-  unit: { index: number; span: { start: number; end: number }; sql: string; label: string; ast?: Node; predicted: PredictedLock[]; blind: boolean };
+  unit: {
+    index: number;
+    span: { start: number; end: number };
+    sql: string;
+    label: string;
+    ast?: Node;
+    predicted: PredictedLock[];
+    blind: boolean;
+  };
   plan: Extract<UndoPlan, { ok: true }>;
   existedAtStart: Set<string>;
   /** Release a holder after it was seen blocking this many samples (default 5). */
@@ -95,7 +114,9 @@ const quoteName = (qualified: string) => {
   return `${quoteIdent(qualified.slice(0, i))}.${quoteIdent(qualified.slice(i + 1))}`;
 };
 
-export async function sampleOutsideTransaction(input: SampleInput): Promise<{ statement: Partial<TracedStatement>; disagreements: Disagreement[] }> {
+export async function sampleOutsideTransaction(
+  input: SampleInput,
+): Promise<{ statement: Partial<TracedStatement>; disagreements: Disagreement[] }> {
   const { unit, plan } = input;
   const clients: ClientLike[] = [];
   const open = async (purpose: string) => {
@@ -124,13 +145,18 @@ export async function sampleOutsideTransaction(input: SampleInput): Promise<{ st
     }
     let bound: string | undefined;
     if (plan.kind === 'reattach') {
-      const r = await sq.query<{ b: string | null }>(`SELECT pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS b FROM pg_catalog.pg_class c WHERE c.oid = to_regclass($1)`, [quoteName(plan.partition as string)]);
+      const r = await sq.query<{ b: string | null }>(
+        `SELECT pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS b FROM pg_catalog.pg_class c WHERE c.oid = to_regclass($1)`,
+        [quoteName(plan.partition as string)],
+      );
       bound = r[0]?.b ?? undefined;
     }
 
     let partitionConstraints: string[] = [];
     if (plan.kind === 'reattach') {
-      const r = await sq.query<{ n: string }>(`SELECT conname AS n FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass($1)`, [quoteName(plan.partition as string)]);
+      const r = await sq.query<{ n: string }>(`SELECT conname AS n FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass($1)`, [
+        quoteName(plan.partition as string),
+      ]);
       partitionConstraints = r.map((x) => x.n);
     }
 
@@ -144,7 +170,10 @@ export async function sampleOutsideTransaction(input: SampleInput): Promise<{ st
       if (!rel) continue;
       let table: string | undefined = 'rpm'.includes(rel.relkind) ? rel.name : undefined;
       if (rel.relkind === 'i' || rel.relkind === 'I') {
-        const t = await sq.query<{ t: string }>(`SELECT n.nspname || '.' || c.relname AS t FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE i.indexrelid = $1::oid`, [rel.oid]);
+        const t = await sq.query<{ t: string }>(
+          `SELECT n.nspname || '.' || c.relname AS t FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE i.indexrelid = $1::oid`,
+          [rel.oid],
+        );
         table = t[0]?.t;
       }
       if (!table || held.has(table)) continue;
@@ -175,7 +204,15 @@ export async function sampleOutsideTransaction(input: SampleInput): Promise<{ st
     let blocked = 0;
     const holdMs = input.holdMs ?? 1000;
     while (!done) {
-      const rows = await sq.query<{ locktype: string; oid: string | null; mode: string; granted: boolean; name: string | null; relkind: string | null; system: boolean | null }>(SAMPLE_SQL, [runner.session.pid]);
+      const rows = await sq.query<{
+        locktype: string;
+        oid: string | null;
+        mode: string;
+        granted: boolean;
+        name: string | null;
+        relkind: string | null;
+        system: boolean | null;
+      }>(SAMPLE_SQL, [runner.session.pid]);
       samples++;
       let waiting = false;
       for (const r of rows) {
@@ -211,21 +248,39 @@ export async function sampleOutsideTransaction(input: SampleInput): Promise<{ st
     const observed = buildObserved([...seen.values()], before, after);
 
     // Undo, whatever happened (a failed CONCURRENTLY leaves an invalid index behind).
-    const undo = await undoStatement(runner.session, plan, before, after, indexDefs, bound, partitionConstraints).catch((err) => `undo FAILED: ${sqlErrorOf(err).message}: the scratch database was changed`);
+    const undo = await undoStatement(runner.session, plan, before, after, indexDefs, bound, partitionConstraints).catch(
+      (err) => `undo FAILED: ${sqlErrorOf(err).message}: the scratch database was changed`,
+    );
 
     const sampling = { samples, waitSeen, waitedOn: [...waitedOn].sort(), ...(undo ? { undo } : {}) };
     if (failure) {
       const info = sqlErrorOf(failure);
       // It ran on the schema as it was before the migration: what earlier statements create is not there.
       if (['42P01', '42703', '42704', '3F000'].includes(info.code ?? '')) {
-        return { statement: { traced: false, how: 'not-traced', notTracedReason: `not traced: it needs what earlier statements of this migration create, and those were rolled back before it could run on its own (PostgreSQL: ${info.message})`, elapsedMs: null, sampling }, disagreements: [] };
+        return {
+          statement: {
+            traced: false,
+            how: 'not-traced',
+            notTracedReason: `not traced: it needs what earlier statements of this migration create, and those were rolled back before it could run on its own (PostgreSQL: ${info.message})`,
+            elapsedMs: null,
+            sampling,
+          },
+          disagreements: [],
+        };
       }
       const error = mapError(info, unit.span, unit.sql);
-      return { statement: { traced: false, how: 'sampled', notTracedReason: undefined, elapsedMs, observed, error, sampling }, disagreements: [] };
+      return {
+        statement: { traced: false, how: 'sampled', notTracedReason: undefined, elapsedMs, observed, error, sampling },
+        disagreements: [],
+      };
     }
     const disagreements = compareStatement(
       { statementIndex: unit.index, span: unit.span, how: 'sampled', observed, predicted: unit.predicted, blind: unit.blind },
-      { relkindOf: (n) => after.get([...after.values()].find((r) => r.name === n)?.oid ?? '')?.relkind ?? beforeByName.get(n)?.relkind, heldOn: () => [], existedAtStart: (n) => input.existedAtStart.has(n) },
+      {
+        relkindOf: (n) => after.get([...after.values()].find((r) => r.name === n)?.oid ?? '')?.relkind ?? beforeByName.get(n)?.relkind,
+        heldOn: () => [],
+        existedAtStart: (n) => input.existedAtStart.has(n),
+      },
     );
     return { statement: { traced: true, how: 'sampled', notTracedReason: undefined, elapsedMs, observed, sampling }, disagreements };
   } catch (err) {
@@ -237,7 +292,11 @@ export async function sampleOutsideTransaction(input: SampleInput): Promise<{ st
   }
 }
 
-function buildObserved(locks: { oid: string; mode: LockMode; name?: string; relkind?: string; waited?: boolean }[], before: Map<string, RelInfo>, after: Map<string, RelInfo>): ObservedLock[] {
+function buildObserved(
+  locks: { oid: string; mode: LockMode; name?: string; relkind?: string; waited?: boolean }[],
+  before: Map<string, RelInfo>,
+  after: Map<string, RelInfo>,
+): ObservedLock[] {
   const afterByName = new Map([...after.values()].map((r) => [r.name, r]));
   const beforeByName = new Map([...before.values()].map((r) => [r.name, r]));
   const groups = new Map<string, { modes: Set<LockMode>; relkind?: string; waited: boolean }>();
@@ -255,7 +314,13 @@ function buildObserved(locks: { oid: string; mode: LockMode; name?: string; relk
     const b = beforeByName.get(name);
     const a = (b && after.get(b.oid)) ?? afterByName.get(name);
     const modes = [...g.modes].sort((x, y) => LOCK_MODES.indexOf(x) - LOCK_MODES.indexOf(y));
-    const o: ObservedLock = { relation: name, relkind: a?.relkind ?? b?.relkind ?? g.relkind ?? '?', mode: modes[modes.length - 1] ?? null, modes, rewrite: !!(a && b && b.relfilenode !== '0' && a.relfilenode !== b.relfilenode) };
+    const o: ObservedLock = {
+      relation: name,
+      relkind: a?.relkind ?? b?.relkind ?? g.relkind ?? '?',
+      mode: modes[modes.length - 1] ?? null,
+      modes,
+      rewrite: !!(a && b && b.relfilenode !== '0' && a.relfilenode !== b.relfilenode),
+    };
     if (!b) o.created = true;
     if (b && !a) o.dropped = true;
     if (g.waited) o.waited = true;
@@ -264,7 +329,15 @@ function buildObserved(locks: { oid: string; mode: LockMode; name?: string; relk
   return out.sort((x, y) => x.relation.localeCompare(y.relation));
 }
 
-async function undoStatement(runner: TraceSession, plan: Extract<UndoPlan, { ok: true }>, before: Map<string, RelInfo>, after: Map<string, RelInfo>, indexDefs: string[], bound: string | undefined, partitionConstraints: string[]): Promise<string | undefined> {
+async function undoStatement(
+  runner: TraceSession,
+  plan: Extract<UndoPlan, { ok: true }>,
+  before: Map<string, RelInfo>,
+  after: Map<string, RelInfo>,
+  indexDefs: string[],
+  bound: string | undefined,
+  partitionConstraints: string[],
+): Promise<string | undefined> {
   const done: string[] = [];
   if (plan.kind === 'drop-new-indexes') {
     // By name: REINDEX CONCURRENTLY gives the rebuilt index a new oid under its old name (keep it);
@@ -285,12 +358,17 @@ async function undoStatement(runner: TraceSession, plan: Extract<UndoPlan, { ok:
       done.push(`re-created the index ${m[2]} it dropped`);
     }
   } else if (plan.kind === 'reattach' && plan.parent && plan.partition && bound) {
-    const still = await runner.query<{ p: boolean }>(`SELECT c.relispartition AS p FROM pg_catalog.pg_class c WHERE c.oid = to_regclass($1)`, [quoteName(plan.partition)]);
+    const still = await runner.query<{ p: boolean }>(
+      `SELECT c.relispartition AS p FROM pg_catalog.pg_class c WHERE c.oid = to_regclass($1)`,
+      [quoteName(plan.partition)],
+    );
     if (still[0] && !still[0].p) {
       await runner.exec(`ALTER TABLE ${quoteName(plan.parent)} ATTACH PARTITION ${quoteName(plan.partition)} ${bound}`);
       done.push(`attached ${plan.partition} to ${plan.parent} again`);
       // DETACH ... CONCURRENTLY leaves a CHECK constraint copying the bound on the partition: drop it.
-      const now = await runner.query<{ n: string }>(`SELECT conname AS n FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass($1)`, [quoteName(plan.partition)]);
+      const now = await runner.query<{ n: string }>(`SELECT conname AS n FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass($1)`, [
+        quoteName(plan.partition),
+      ]);
       for (const c of now) {
         if (partitionConstraints.includes(c.n)) continue;
         await runner.exec(`ALTER TABLE ${quoteName(plan.partition)} DROP CONSTRAINT ${quoteIdent(c.n)}`);
@@ -300,4 +378,3 @@ async function undoStatement(runner: TraceSession, plan: Extract<UndoPlan, { ok:
   }
   return done.length ? done.join('; ') : undefined;
 }
-

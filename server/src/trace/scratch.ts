@@ -5,7 +5,13 @@
 // The identity compared is the ConnectionTarget that is later handed to `pg` field by field
 // (shared/src/connection-url.ts), PG* variables included: what is checked is what is connected to.
 import type { Settings } from '@pg-preflight/shared';
-import { describeTarget, resolveConnection, targetIdentity, type ConnectionEnv, type ConnectionTarget } from '@pg-preflight/shared/dist/connection-url';
+import {
+  describeTarget,
+  resolveConnection,
+  targetIdentity,
+  type ConnectionEnv,
+  type ConnectionTarget,
+} from '@pg-preflight/shared/dist/connection-url';
 
 /** user@host:port/db a postgresql:// URL connects to (host lower-cased); undefined when it is not one or is refused. */
 export function connectionIdentity(url: string, env?: ConnectionEnv): string | undefined {
@@ -27,7 +33,12 @@ export type ScratchVerdict =
   | { ok: false; kind: 'unmarked'; source: string };
 
 /** The one scratch check: resolves the URL once; the target it returns is the one to connect to. */
-export function checkScratch(url: string, marked: boolean, settings: Pick<Settings, 'scratchDatabaseUrls'> | undefined, env?: ConnectionEnv): ScratchVerdict {
+export function checkScratch(
+  url: string,
+  marked: boolean,
+  settings: Pick<Settings, 'scratchDatabaseUrls'> | undefined,
+  env?: ConnectionEnv,
+): ScratchVerdict {
   const r = resolveConnection(url, env);
   if (!r.ok) return { ok: false, kind: 'invalid', reason: r.reason };
   if (marked) return { ok: true, target: r.target };

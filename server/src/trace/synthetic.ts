@@ -47,7 +47,8 @@ function valueFor(c: ColumnRow, i: number): string | undefined {
   const cat = c.typtype === 'd' ? (c.basecategory ?? '') : c.category;
   const cast = (lit: string) => `${quoteLiteral(lit)}::${c.type}`;
   const n = i + 1;
-  if (c.typtype === 'e') return `(SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = ${c.typeoid} ORDER BY e.enumsortorder LIMIT 1)::${c.type}`;
+  if (c.typtype === 'e')
+    return `(SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = ${c.typeoid} ORDER BY e.enumsortorder LIMIT 1)::${c.type}`;
   switch (name) {
     case 'uuid':
       return cast(`00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
@@ -103,7 +104,11 @@ function valueFor(c: ColumnRow, i: number): string | undefined {
  * Inserts synthetic rows into every table the snapshot shows with rows and the replayed schema has.
  * Runs outside any transaction (each INSERT commits on its own).
  */
-export async function insertSyntheticRows(session: TraceSession, stats: StatsSnapshot, perTable = SYNTHETIC_ROWS_PER_TABLE): Promise<SyntheticRows> {
+export async function insertSyntheticRows(
+  session: TraceSession,
+  stats: StatsSnapshot,
+  perTable = SYNTHETIC_ROWS_PER_TABLE,
+): Promise<SyntheticRows> {
   const out: SyntheticRows = { tables: [], skipped: [] };
   const wanted = stats.tables.filter((t) => (t.kind === 'table' || t.kind === 'partitioned') && t.rows > 0);
   if (!wanted.length) return out;
@@ -160,7 +165,9 @@ export async function insertSyntheticRows(session: TraceSession, stats: StatsSna
   // Referenced tables outside the snapshot may hold rows already (an earlier migration's seed data).
   const hasRows = async (oid: string) => {
     if (filled.has(oid)) return true;
-    const r = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${await qualifiedName(session, oid)} LIMIT 1) s`).catch(() => [{ n: 0 }]);
+    const r = await session
+      .query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${await qualifiedName(session, oid)} LIMIT 1) s`)
+      .catch(() => [{ n: 0 }]);
     return (r[0]?.n ?? 0) > 0;
   };
 
@@ -180,7 +187,9 @@ export async function insertSyntheticRows(session: TraceSession, stats: StatsSna
           const self = fk.fk.confrelid === oid;
           if (self || !(await hasRows(fk.fk.confrelid))) {
             if (c.notnull) {
-              problem = self ? `column ${c.name} references its own table and is NOT NULL` : `column ${c.name} references ${nameOf.get(fk.fk.confrelid) ?? 'a table'} that has no rows`;
+              problem = self
+                ? `column ${c.name} references its own table and is NOT NULL`
+                : `column ${c.name} references ${nameOf.get(fk.fk.confrelid) ?? 'a table'} that has no rows`;
               return undefined;
             }
             continue; // NULL
@@ -191,7 +200,9 @@ export async function insertSyntheticRows(session: TraceSession, stats: StatsSna
           names.push(quoteIdent(c.name));
           const orderBy = refCols.map(quoteIdent).join(', ');
           for (let i = 0; i < rows; i++) {
-            valueRows[i].push(`(SELECT r.${quoteIdent(refCol)} FROM ${refTable} r ORDER BY ${orderBy} OFFSET ${i} % greatest((SELECT count(*) FROM ${refTable}), 1) LIMIT 1)`);
+            valueRows[i].push(
+              `(SELECT r.${quoteIdent(refCol)} FROM ${refTable} r ORDER BY ${orderBy} OFFSET ${i} % greatest((SELECT count(*) FROM ${refTable}), 1) LIMIT 1)`,
+            );
           }
           continue;
         }
@@ -215,7 +226,11 @@ export async function insertSyntheticRows(session: TraceSession, stats: StatsSna
 
     let inserted = 0;
     let lastError: string | undefined;
-    for (const [rows, nulls] of [[perTable, false], [1, false], [1, true]] as [number, boolean][]) {
+    for (const [rows, nulls] of [
+      [perTable, false],
+      [1, false],
+      [1, true],
+    ] as [number, boolean][]) {
       problem = undefined;
       const sql = await buildInsert(rows, nulls);
       if (!sql) break;
@@ -240,12 +255,18 @@ export async function insertSyntheticRows(session: TraceSession, stats: StatsSna
 }
 
 async function qualifiedName(session: TraceSession, oid: string): Promise<string> {
-  const r = await session.query<{ s: string; n: string }>(`SELECT n.nspname AS s, c.relname AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid`, [oid]);
+  const r = await session.query<{ s: string; n: string }>(
+    `SELECT n.nspname AS s, c.relname AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid`,
+    [oid],
+  );
   return r[0] ? `${quoteIdent(r[0].s)}.${quoteIdent(r[0].n)}` : 'pg_catalog.pg_class';
 }
 
 async function columnNames(session: TraceSession, oid: string, attnums: number[]): Promise<string[]> {
-  const r = await session.query<{ attnum: number; attname: string }>(`SELECT attnum, attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::oid AND attnum = ANY ($2::int2[])`, [oid, attnums]);
+  const r = await session.query<{ attnum: number; attname: string }>(
+    `SELECT attnum, attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::oid AND attnum = ANY ($2::int2[])`,
+    [oid, attnums],
+  );
   const m = new Map(r.map((x) => [Number(x.attnum), x.attname]));
   return attnums.map((a) => m.get(Number(a)) ?? '?');
 }

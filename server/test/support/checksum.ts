@@ -65,13 +65,22 @@ export async function databaseChecksum(url: string): Promise<DatabaseChecksum> {
       const r = await c.query({ text: sql, rowMode: 'array' });
       schema[name] = r.rows.map((row: unknown[]) => JSON.stringify(row)).join('\n');
     }
-    const tables = (await c.query(`SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_NS} AND c.relkind IN ('r', 'm') ORDER BY 1`)).rows.map((r: { t: string }) => r.t);
+    const tables = (
+      await c.query(
+        `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_NS} AND c.relkind IN ('r', 'm') ORDER BY 1`,
+      )
+    ).rows.map((r: { t: string }) => r.t);
     const data: Record<string, string> = {};
     for (const t of tables) {
-      const r = await c.query(`SELECT count(*)::text AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS h FROM ${t} x`);
+      const r = await c.query(
+        `SELECT count(*)::text AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS h FROM ${t} x`,
+      );
       data[t] = `${r.rows[0].n}:${r.rows[0].h}`;
     }
-    const seq = await c.query({ text: `SELECT schemaname, sequencename, last_value::text, start_value::text, increment_by::text FROM pg_sequences ORDER BY 1, 2`, rowMode: 'array' });
+    const seq = await c.query({
+      text: `SELECT schemaname, sequencename, last_value::text, start_value::text, increment_by::text FROM pg_sequences ORDER BY 1, 2`,
+      rowMode: 'array',
+    });
     const sequences = seq.rows.map((row: unknown[]) => JSON.stringify(row)).join('\n');
     await c.query('ROLLBACK');
     const total = md5(JSON.stringify([schema, data, sequences]));

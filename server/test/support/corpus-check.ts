@@ -24,8 +24,16 @@ export function assertModelMatches(form: CorpusForm, observed: Observation, vers
   if (form.expectError) {
     assert.ok(observed.error, 'the corpus expects this form to fail on the fixture');
     // The core must know it fails too (the model, or PostgreSQL's own parser): that is what the rules warn about.
-    const a = analyze({ text: form.sql, path: 'corpus.sql', pgVersion: version, priorFiles: [{ path: 'schema.sql', text: loadSchemaSql() }] });
-    assert.ok(a.statements.some((s) => s.fails || s.unsupported || s.parseError), `PostgreSQL said "${observed.error}" but the model expects success`);
+    const a = analyze({
+      text: form.sql,
+      path: 'corpus.sql',
+      pgVersion: version,
+      priorFiles: [{ path: 'schema.sql', text: loadSchemaSql() }],
+    });
+    assert.ok(
+      a.statements.some((s) => s.fails || s.unsupported || s.parseError),
+      `PostgreSQL said "${observed.error}" but the model expects success`,
+    );
     return 'expected-error';
   }
   assert.equal(observed.error, undefined, `PostgreSQL refused the form: ${observed.error}`);
@@ -43,13 +51,20 @@ const VERSION_RULES = new Set(['unsupported-on-version', 'enum-value-used-in-tra
  */
 export function modelSaysRefused(form: CorpusForm, version: number, includeSetup = false): { refused: boolean; findings: string[] } {
   const prefix = (form.noTransaction ? '' : 'BEGIN;\n') + form.setup.map((s) => (s.trim().endsWith(';') ? s : `${s};`) + '\n').join('');
-  const a = analyze({ text: prefix + form.sql, path: 'corpus.sql', pgVersion: version, priorFiles: [{ path: 'schema.sql', text: loadSchemaSql() }] });
+  const a = analyze({
+    text: prefix + form.sql,
+    path: 'corpus.sql',
+    pgVersion: version,
+    priorFiles: [{ path: 'schema.sql', text: loadSchemaSql() }],
+  });
   const own = new Set<number>();
   a.statements.forEach((s, i) => {
     if (s.span.start >= prefix.length || (includeSetup && s.kind !== 'TransactionStmt')) own.add(i);
   });
   const statements = a.statements.filter((_, i) => own.has(i));
-  const findings = a.violations.filter((v) => v.statementIndex !== undefined && own.has(v.statementIndex) && VERSION_RULES.has(v.rule)).map((v) => `${v.rule}: ${v.message}`);
+  const findings = a.violations
+    .filter((v) => v.statementIndex !== undefined && own.has(v.statementIndex) && VERSION_RULES.has(v.rule))
+    .map((v) => `${v.rule}: ${v.message}`);
   const refused = statements.some((s) => s.fails || s.unsupported || s.parseError) || findings.length > 0;
   return { refused, findings };
 }

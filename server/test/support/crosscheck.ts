@@ -92,7 +92,10 @@ export function parseCases(file: string, text: string): CrossCase[] {
 }
 
 export function loadCases(): CrossCase[] {
-  const files = fs.readdirSync(CROSSCHECK).filter((f) => f.endsWith('.sql') && f !== 'schema.sql').sort();
+  const files = fs
+    .readdirSync(CROSSCHECK)
+    .filter((f) => f.endsWith('.sql') && f !== 'schema.sql')
+    .sort();
   const cases = files.flatMap((f) => parseCases(f, fs.readFileSync(path.join(CROSSCHECK, f), 'utf8')));
   const seen = new Set<string>();
   for (const c of cases) {
@@ -123,7 +126,12 @@ const TIMEOUT_RULES = new Set(['missing-lock-timeout', 'missing-statement-timeou
  * Findings that say "set a timeout" or "make it re-runnable": they fire on nearly every DDL statement, so
  * for squawk they do not count as catching a specific danger (pg-preflight's own list is per case).
  */
-export const SQUAWK_GENERIC = new Set(['require-lock-timeout', 'require-statement-timeout', 'require-timeout-settings', 'prefer-robust-stmts']);
+export const SQUAWK_GENERIC = new Set([
+  'require-lock-timeout',
+  'require-statement-timeout',
+  'require-timeout-settings',
+  'prefer-robust-stmts',
+]);
 
 export function judgePreflight(c: CrossCase, stats: StatsSnapshot, settings = normalizeSettings({}).settings): Verdict {
   const a = analyze({ text: c.text, path: c.path, settings, stats, pgVersion: c.pgVersion });
@@ -133,7 +141,9 @@ export function judgePreflight(c: CrossCase, stats: StatsSnapshot, settings = no
   const got = found.map((v) => `${v.rule}@${lineOf(v.span.start) + 1}`);
   if (c.expect === 'safe') return { pass: found.length === 0, got };
   // The marked statement's line range: a finding counts when it lies on that statement.
-  const marked = a.statements.filter((s) => c.markedLines.some((l) => lineOf(s.span.start) <= l && l <= lineOf(Math.max(s.span.start, s.span.end - 1))));
+  const marked = a.statements.filter((s) =>
+    c.markedLines.some((l) => lineOf(s.span.start) <= l && l <= lineOf(Math.max(s.span.start, s.span.end - 1))),
+  );
   const onMarked = found.filter((v) => {
     const sIdx = v.statementIndex !== undefined ? a.statements[v.statementIndex] : undefined;
     const span = sIdx?.span ?? v.span;
@@ -158,7 +168,9 @@ interface SquawkFinding {
  */
 export function judgeSquawkAll(cases: CrossCase[]): { all: Map<string, Verdict>; specific: Map<string, Verdict> } {
   if (!fs.existsSync(SQUAWK_NATIVE)) {
-    throw new Error(`squawk's native binary is missing (${SQUAWK_NATIVE}): the cross-check compares against it; install the optional dependency ${SQUAWK_PACKAGE} (npm ci on linux-x64)`);
+    throw new Error(
+      `squawk's native binary is missing (${SQUAWK_NATIVE}): the cross-check compares against it; install the optional dependency ${SQUAWK_PACKAGE} (npm ci on linux-x64)`,
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgpf-crosscheck-'));
   const out = new Map<string, Verdict>();
@@ -175,7 +187,9 @@ export function judgeSquawkAll(cases: CrossCase[]): { all: Map<string, Verdict>;
         findings = JSON.parse(r.stdout);
         if (!Array.isArray(findings)) throw new Error('not an array');
       } catch (err) {
-        throw new Error(`squawk gave no JSON array for case ${c.id} (exit ${r.status}): ${(err as Error).message}: ${r.stderr.trim().slice(0, 300)}`);
+        throw new Error(
+          `squawk gave no JSON array for case ${c.id} (exit ${r.status}): ${(err as Error).message}: ${r.stderr.trim().slice(0, 300)}`,
+        );
       }
       const got = findings.map((f) => `${f.rule_name}@${f.line + 1}`);
       if (c.expect === 'safe') {
@@ -233,12 +247,17 @@ export function score(cases: CrossCase[], verdicts: Map<string, Verdict>): Score
 export const pct = (n: number, d: number) => (d === 0 ? 0 : Math.floor((1000 * n) / d) / 10);
 
 /** The figures and every pg-preflight miss, as printed by the test and `npm run crosscheck`. */
-export function report(cases: CrossCase[], pre: Map<string, Verdict>, squawk?: { all: Map<string, Verdict>; specific: Map<string, Verdict> }): string {
+export function report(
+  cases: CrossCase[],
+  pre: Map<string, Verdict>,
+  squawk?: { all: Map<string, Verdict>; specific: Map<string, Verdict> },
+): string {
   const p = score(cases, pre);
   const out: string[] = [];
   out.push(`cross-check: ${cases.length} cases (${p.dangerous} dangerous, ${p.safe} safe)`);
   out.push(`  tool                  dangerous caught      safe kept clean`);
-  const row = (name: string, s: Score) => `  ${name.padEnd(21)} ${`${pct(s.caught, s.dangerous)}% (${s.caught}/${s.dangerous})`.padEnd(21)} ${pct(s.clean, s.safe)}% (${s.clean}/${s.safe})`;
+  const row = (name: string, s: Score) =>
+    `  ${name.padEnd(21)} ${`${pct(s.caught, s.dangerous)}% (${s.caught}/${s.dangerous})`.padEnd(21)} ${pct(s.clean, s.safe)}% (${s.clean}/${s.safe})`;
   out.push(row('pg-preflight', p));
   if (squawk) {
     out.push(row('squawk (defaults)', score(cases, squawk.all)));

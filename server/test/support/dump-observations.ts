@@ -47,7 +47,11 @@ function shortRel(name: string): string {
   return name.startsWith('public.') ? name.slice('public.'.length) : name;
 }
 
-export function renderTable(forms: CorpusForm[], pg15: Observation[], pglite: Observation[]): { text: string; differing: string[]; weaker: string[] } {
+export function renderTable(
+  forms: CorpusForm[],
+  pg15: Observation[],
+  pglite: Observation[],
+): { text: string; differing: string[]; weaker: string[] } {
   const byName = (list: Observation[]) => new Map(list.map((o) => [o.form, o]));
   const a = byName(pg15);
   const b = byName(pglite);
@@ -80,7 +84,8 @@ export function renderTable(forms: CorpusForm[], pg15: Observation[], pglite: Ob
     const first: string[][] = [];
     const na = note(oa);
     const nb = note(ob);
-    if (na || nb || !rels.size) first.push([na ?? (rels.size ? '' : '(no user-relation locks)'), nb ?? (rels.size ? '' : '(no user-relation locks)')]);
+    if (na || nb || !rels.size)
+      first.push([na ?? (rels.size ? '' : '(no user-relation locks)'), nb ?? (rels.size ? '' : '(no user-relation locks)')]);
     const lines: string[][] = [];
     let i = 0;
     for (const [rel, kind] of rels) {
@@ -156,7 +161,9 @@ async function main(): Promise<void> {
 
   fs.writeFileSync(JSON_OUT, JSON.stringify({ pg15, pglite }, null, 2) + '\n');
   const { text, differing, weaker } = renderTable(forms, pg15, pglite);
-  const unexpected = [...pg15, ...pglite].filter((o) => (o.error && !o.expectError) || (!o.error && o.expectError && !o.skipped && !o.notTraced));
+  const unexpected = [...pg15, ...pglite].filter(
+    (o) => (o.error && !o.expectError) || (!o.error && o.expectError && !o.skipped && !o.notTraced),
+  );
   const summary = [
     `pg-preflight lock corpus: ${forms.length} forms`,
     `  pg15:   ${pg15Engine}, ${(pg15Ms / 1000).toFixed(1)} s including cluster start/stop`,

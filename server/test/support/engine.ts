@@ -28,17 +28,12 @@ export function majorOf(engine: Pick<SqlEngine, 'serverVersionNum'>): number {
 }
 
 /** A `pg` Client connection as an engine. `name` defaults to `pg<major>` (e.g. 'pg15'). */
-export async function connectPg(
-  url: string,
-  name?: string,
-): Promise<SqlEngine & { url: string; pid: number; client: Client }> {
+export async function connectPg(url: string, name?: string): Promise<SqlEngine & { url: string; pid: number; client: Client }> {
   const client = new Client({ connectionString: url });
   // An error on an idle client (e.g. the server was stopped) must not crash the test process.
   client.on('error', () => undefined);
   await client.connect();
-  const v = await client.query<{ v: string; pid: number }>(
-    `SELECT current_setting('server_version_num') AS v, pg_backend_pid() AS pid`,
-  );
+  const v = await client.query<{ v: string; pid: number }>(`SELECT current_setting('server_version_num') AS v, pg_backend_pid() AS pid`);
   const serverVersionNum = Number(v.rows[0].v);
   let closed = false;
   return {

@@ -35,7 +35,11 @@ export function fixtureInput(ruleId: string, fileName: 'bad.sql' | 'ok.sql' | st
   const priorFile = path.join(dir, 'prior.sql');
   const appDir = path.join(dir, 'app');
   const appFiles = fs.existsSync(appDir)
-    ? fs.readdirSync(appDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(appDir, f)).isFile()).map((f) => ({ path: `app/${f}`, text: fs.readFileSync(path.join(appDir, f), 'utf8') }))
+    ? fs
+        .readdirSync(appDir, { recursive: true })
+        .map(String)
+        .filter((f) => fs.statSync(path.join(appDir, f)).isFile())
+        .map((f) => ({ path: `app/${f}`, text: fs.readFileSync(path.join(appDir, f), 'utf8') }))
     : [];
   const stats = ctx.stats === false ? undefined : loadStats(typeof ctx.stats === 'string' ? path.join(dir, ctx.stats) : undefined);
   return {

@@ -6,8 +6,27 @@
 export type Schema = Record<string, any>;
 
 export const KNOWN_KEYWORDS = new Set([
-  '$schema', '$id', '$ref', 'title', 'description', 'default', 'format', 'definitions', '$defs', 'type', 'enum', 'const', 'oneOf',
-  'minimum', 'maximum', 'exclusiveMinimum', 'pattern', 'items', 'properties', 'additionalProperties', 'required',
+  '$schema',
+  '$id',
+  '$ref',
+  'title',
+  'description',
+  'default',
+  'format',
+  'definitions',
+  '$defs',
+  'type',
+  'enum',
+  'const',
+  'oneOf',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'pattern',
+  'items',
+  'properties',
+  'additionalProperties',
+  'required',
 ]);
 
 function typeOk(t: string, v: unknown): boolean {
@@ -53,11 +72,15 @@ export function check(schema: Schema, value: unknown, root: Schema = schema, at 
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: ${value} < ${schema.minimum}`);
     if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${at}: ${value} > ${schema.maximum}`);
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) errors.push(`${at}: ${value} <= ${schema.exclusiveMinimum}`);
+    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
+      errors.push(`${at}: ${value} <= ${schema.exclusiveMinimum}`);
   }
   if (typeof value === 'string') {
     if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) errors.push(`${at}: does not match ${schema.pattern}`);
-    if (schema.format === 'date-time' && (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(value) || Number.isNaN(Date.parse(value)))) {
+    if (
+      schema.format === 'date-time' &&
+      (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(value) || Number.isNaN(Date.parse(value)))
+    ) {
       errors.push(`${at}: not an RFC 3339 date-time`);
     }
   }

@@ -41,7 +41,11 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
     synchronization: { dynamicRegistration: false, didSave: true },
     publishDiagnostics: { versionSupport: true, relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
     hover: { contentFormat: ['markdown', 'plaintext'] },
-    codeAction: { dataSupport: true, isPreferredSupport: true, codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
+    codeAction: {
+      dataSupport: true,
+      isPreferredSupport: true,
+      codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } },
+    },
     codeLens: {},
   },
   window: { workDoneProgress: true },
@@ -80,7 +84,10 @@ export class LspClient {
   initializeResult?: InitializeResult;
   private readonly errors: Error[] = [];
 
-  constructor(readonly connection: ProtocolConnection, private readonly options: ClientOptions = {}) {
+  constructor(
+    readonly connection: ProtocolConnection,
+    private readonly options: ClientOptions = {},
+  ) {
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.published.set(p.uri, p);
       this.log.push(p);
@@ -95,16 +102,20 @@ export class LspClient {
     connection.onNotification('window/logMessage', (p: { message: string }) => this.serverLog.push(p.message));
     connection.onNotification('window/showMessage', (p: { message: string }) => this.serverLog.push(`show: ${p.message}`));
     connection.onNotification('$/progress', (p: unknown) => this.progress.push(p));
-    (connection as unknown as { onNotification(h: (method: string, params: unknown) => void): void }).onNotification((method: string, params: unknown) => {
-      this.notifications.push({ method, params });
-      for (let i = this.noteWaiters.length - 1; i >= 0; i--) {
-        if (this.noteWaiters[i].method === method) {
-          this.noteWaiters[i].resolve(params);
-          this.noteWaiters.splice(i, 1);
+    (connection as unknown as { onNotification(h: (method: string, params: unknown) => void): void }).onNotification(
+      (method: string, params: unknown) => {
+        this.notifications.push({ method, params });
+        for (let i = this.noteWaiters.length - 1; i >= 0; i--) {
+          if (this.noteWaiters[i].method === method) {
+            this.noteWaiters[i].resolve(params);
+            this.noteWaiters.splice(i, 1);
+          }
         }
-      }
-    });
-    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => p.items.map((i) => (this.options.configuration ? this.options.configuration(i) : null)));
+      },
+    );
+    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) =>
+      p.items.map((i) => (this.options.configuration ? this.options.configuration(i) : null)),
+    );
     connection.onRequest('client/registerCapability', (p: unknown) => {
       this.registrations.push(p);
       return null;
@@ -222,7 +233,11 @@ export class LspClient {
   }
 
   /** Resolves with the first publishDiagnostics for uri (already received or future) that passes the test. */
-  waitFor(uri: string, test: (p: PublishDiagnosticsParams) => boolean = () => true, options: { includePast?: boolean } = {}): Promise<PublishDiagnosticsParams> {
+  waitFor(
+    uri: string,
+    test: (p: PublishDiagnosticsParams) => boolean = () => true,
+    options: { includePast?: boolean } = {},
+  ): Promise<PublishDiagnosticsParams> {
     const last = this.published.get(uri);
     if (options.includePast !== false && last && test(last)) return Promise.resolve(last);
     return new Promise((resolve) => this.waiters.push({ uri, test, resolve }));
@@ -240,7 +255,10 @@ export class LspClient {
   }
 
   hover(uri: string, line: number, character: number): Promise<Hover | null> {
-    return this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<Hover | null>;
+    return this.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line, character },
+    }) as Promise<Hover | null>;
   }
 
   codeLens(uri: string): Promise<CodeLens[]> {
@@ -258,7 +276,11 @@ export class LspClient {
   }
 
   pull(uri: string, previousResultId?: string): Promise<{ kind: string; resultId?: string; items?: Diagnostic[] }> {
-    return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId }) as Promise<{ kind: string; resultId?: string; items?: Diagnostic[] }>;
+    return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId }) as Promise<{
+      kind: string;
+      resultId?: string;
+      items?: Diagnostic[];
+    }>;
   }
 
   notify(method: string, params: unknown): Promise<void> {
@@ -281,7 +303,9 @@ export class LspClient {
         const text = applyTextEdits(doc.getText(), edits, doc);
         void this.replaceAll(uri, text);
       } else {
-        const base = this.createdFiles.get(uri) ?? (uri.startsWith('file:') && fs.existsSync(new URL(uri)) ? fs.readFileSync(new URL(uri), 'utf8') : '');
+        const base =
+          this.createdFiles.get(uri) ??
+          (uri.startsWith('file:') && fs.existsSync(new URL(uri)) ? fs.readFileSync(new URL(uri), 'utf8') : '');
         const text = applyTextEdits(base, edits, TextDocument.create(uri, 'sql', 0, base));
         this.createdFiles.set(uri, text);
         if (uri.startsWith('file:')) fs.writeFileSync(new URL(uri), text);
@@ -293,7 +317,8 @@ export class LspClient {
           if (c.kind === 'create') {
             const cf = c as CreateFile;
             const onDisk = cf.uri.startsWith('file:') && fs.existsSync(new URL(cf.uri));
-            if (this.createdFiles.has(cf.uri) || this.docs.has(cf.uri) || onDisk) throw new Error(`CreateFile over an existing file ${cf.uri}`);
+            if (this.createdFiles.has(cf.uri) || this.docs.has(cf.uri) || onDisk)
+              throw new Error(`CreateFile over an existing file ${cf.uri}`);
             this.createdFiles.set(cf.uri, '');
             if (cf.uri.startsWith('file:')) {
               fs.mkdirSync(path.dirname(fileURLToPath(cf.uri)), { recursive: true });

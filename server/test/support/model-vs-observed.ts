@@ -38,7 +38,14 @@ export function predictForm(form: CorpusForm, pgVersion: number): { locks: Predi
     notAnalysed.push(...(st.notAnalysed ?? []));
     for (const l of st.locks) {
       const prev = byRelation.get(l.relation);
-      if (!prev) byRelation.set(l.relation, { relation: l.relation, mode: l.mode, rewrite: l.rewrite, scan: l.scan, emptiesTable: !!l.emptiesTable });
+      if (!prev)
+        byRelation.set(l.relation, {
+          relation: l.relation,
+          mode: l.mode,
+          rewrite: l.rewrite,
+          scan: l.scan,
+          emptiesTable: !!l.emptiesTable,
+        });
       else {
         if (LOCK_MODES.indexOf(l.mode) > LOCK_MODES.indexOf(prev.mode)) prev.mode = l.mode;
         prev.rewrite ||= l.rewrite;
@@ -69,9 +76,16 @@ export function disagreements(form: CorpusForm, observed: Observation, pgVersion
     }
     if (p.mode !== o.mode) out.push(`${o.relation}: observed ${o.mode}, model predicts ${p.mode}`);
     const existing = !o.created && !o.dropped;
-    if (existing && (o.relkind === 'r' || o.relkind === 'm') && p.rewrite !== o.rewrite) out.push(`${o.relation}: observed rewrite=${o.rewrite}, model predicts rewrite=${p.rewrite}`);
-    const scanMatters = existing && o.relkind === 'r' && LOCK_MODES.indexOf(o.mode as LockMode) >= LOCK_MODES.indexOf('ShareUpdateExclusiveLock') && o.scan !== undefined && !observed.sampled;
-    if (scanMatters && !p.emptiesTable && p.scan !== o.scan) out.push(`${o.relation}: observed scan=${o.scan}, model predicts scan=${p.scan}`);
+    if (existing && (o.relkind === 'r' || o.relkind === 'm') && p.rewrite !== o.rewrite)
+      out.push(`${o.relation}: observed rewrite=${o.rewrite}, model predicts rewrite=${p.rewrite}`);
+    const scanMatters =
+      existing &&
+      o.relkind === 'r' &&
+      LOCK_MODES.indexOf(o.mode as LockMode) >= LOCK_MODES.indexOf('ShareUpdateExclusiveLock') &&
+      o.scan !== undefined &&
+      !observed.sampled;
+    if (scanMatters && !p.emptiesTable && p.scan !== o.scan)
+      out.push(`${o.relation}: observed scan=${o.scan}, model predicts scan=${p.scan}`);
   }
   for (const p of predicted.values()) {
     if (seen.has(p.relation)) continue;

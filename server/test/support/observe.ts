@@ -563,9 +563,7 @@ async function observeInTransaction(engine: SqlEngine, form: CorpusForm, base: O
     }
     const obs: Observation = { ...base, relations: sortRelations(relations) };
     if (transient) obs.transientLocks = transient;
-    const setupHeld = locksBefore
-      .filter((l) => before.has(l.oid))
-      .map((l) => `${before.get(l.oid)!.name} ${l.mode}`);
+    const setupHeld = locksBefore.filter((l) => before.has(l.oid)).map((l) => `${before.get(l.oid)!.name} ${l.mode}`);
     if (setupHeld.length) obs.setupHeld = [...new Set(setupHeld)].sort();
     return obs;
   } finally {
@@ -584,12 +582,7 @@ const SAMPLE_SQL = `
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function observeNoTransaction(
-  serverUrl: string,
-  form: CorpusForm,
-  base: Observation,
-  opts: ObserveOptions,
-): Promise<Observation> {
+async function observeNoTransaction(serverUrl: string, form: CorpusForm, base: Observation, opts: ObserveOptions): Promise<Observation> {
   let db: string;
   if (opts.templateDb) {
     db = `pgpf_lock_nt_${process.pid}_${++dbCounter}`;

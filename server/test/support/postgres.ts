@@ -280,7 +280,10 @@ export async function startThrowawayPostgres(opts: StartOptions = {}): Promise<T
         if (libDir) libDir = path.join(installCopy, path.basename(libDir));
       }
       if (!canRun(postgresBin, libDir)) {
-        const why = await runPgBinary(postgresBin, ['--version'], 30_000, libDir).then((r) => r.stdout, (e: Error) => e.message);
+        const why = await runPgBinary(postgresBin, ['--version'], 30_000, libDir).then(
+          (r) => r.stdout,
+          (e: Error) => e.message,
+        );
         throw new Error(`${postgresBin} does not run${owner ? ` as the ${RUN_AS_USER} OS user` : ''}: ${why}`);
       }
     }
@@ -297,10 +300,14 @@ export async function startThrowawayPostgres(opts: StartOptions = {}): Promise<T
     await runPgBinary(
       initdb,
       [
-        '-D', dataDir,
-        '-U', 'postgres',
-        '-A', 'trust',
-        '-E', 'UTF8',
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
         '--locale=C',
         '--no-sync',
         // --no-instructions exists from PostgreSQL 14.
@@ -334,9 +341,7 @@ export async function startThrowawayPostgres(opts: StartOptions = {}): Promise<T
       lastError = undefined;
       break;
     } catch (err) {
-      lastError = new Error(
-        `pg_ctl start failed on port ${port}: ${(err as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`,
-      );
+      lastError = new Error(`pg_ctl start failed on port ${port}: ${(err as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`);
       // If it half-started, make sure it is down before retrying on another port.
       await runPgBinary(pgCtl, ['stop', '-m', 'immediate', '-D', dataDir], 120_000, libDir).catch(() => undefined);
     }

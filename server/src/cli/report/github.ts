@@ -36,18 +36,27 @@ export function* streamGithub(results: FileResult[], _options: ReportOptions = {
       const range = r.lines.rangeOf(v.span);
       const sameLine = range.start.line === range.end.line;
       yield `${command(
-          kindOf(v.severity),
-          // GitHub accepts col/endColumn (1-based, inclusive) only for a single-line annotation.
-          sameLine
-            ? { file: r.path, line: range.start.line + 1, col: range.start.character + 1, endLine: range.end.line + 1, endColumn: Math.max(range.end.character, range.start.character + 1), title: v.rule }
-            : { file: r.path, line: range.start.line + 1, endLine: range.end.line + 1, title: v.rule },
-          v.help ? `${v.message}\n${v.help}` : v.message,
-        )}\n`;
+        kindOf(v.severity),
+        // GitHub accepts col/endColumn (1-based, inclusive) only for a single-line annotation.
+        sameLine
+          ? {
+              file: r.path,
+              line: range.start.line + 1,
+              col: range.start.character + 1,
+              endLine: range.end.line + 1,
+              endColumn: Math.max(range.end.character, range.start.character + 1),
+              title: v.rule,
+            }
+          : { file: r.path, line: range.start.line + 1, endLine: range.end.line + 1, title: v.rule },
+        v.help ? `${v.message}\n${v.help}` : v.message,
+      )}\n`;
     }
     const rows = lockRows(r);
     if (rows.length) {
       const score = r.analysis.riskScore;
-      const locks = rows.map((row) => `line ${row.line}: ${modeTitle(row.lock.mode)} on ${row.lock.relation} (${formatDuration(row.lock.estimatedSeconds)})`);
+      const locks = rows.map(
+        (row) => `line ${row.line}: ${modeTitle(row.lock.mode)} on ${row.lock.relation} (${formatDuration(row.lock.estimatedSeconds)})`,
+      );
       yield `${command('notice', { file: r.path, line: rows[0].line, title: `pg-preflight risk ${riskWords(score)}` }, `Lock analysis:\n${locks.join('\n')}`)}\n`;
     }
   }

@@ -100,7 +100,11 @@ function finding(r: FileResult, v: Violation): JsonFinding {
     f.fix = { title: v.fix.title, edits: v.fix.edits.map((e) => ({ range: r.lines.rangeOf(e.span), newText: e.newText })) };
     if (v.fix.newFiles?.length) f.fix.newFiles = v.fix.newFiles.map((n) => ({ name: n.name, text: n.text }));
   }
-  if (v.alternativeFix) f.alternativeFix = { title: v.alternativeFix.title, edits: v.alternativeFix.edits.map((e) => ({ range: r.lines.rangeOf(e.span), newText: e.newText })) };
+  if (v.alternativeFix)
+    f.alternativeFix = {
+      title: v.alternativeFix.title,
+      edits: v.alternativeFix.edits.map((e) => ({ range: r.lines.rangeOf(e.span), newText: e.newText })),
+    };
   if (v.related?.length) f.related = v.related.map((x) => ({ path: x.path, line: x.line, text: x.text }));
   return f;
 }

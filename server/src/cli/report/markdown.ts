@@ -3,7 +3,19 @@
 import { formatCount, formatDuration } from '../../core/estimate';
 import { modeTitle } from '../../core/locks/modes';
 import type { Severity } from '../../core/types';
-import { blocksWords, countSeverities, lockRows, plural, riskLevel, riskWords, totalCounts, workWords, worstRisk, type FileResult, type ReportOptions } from './common';
+import {
+  blocksWords,
+  countSeverities,
+  lockRows,
+  plural,
+  riskLevel,
+  riskWords,
+  totalCounts,
+  workWords,
+  worstRisk,
+  type FileResult,
+  type ReportOptions,
+} from './common';
 import { mdCode, mdText } from '../../core/present/markdown';
 
 export { mdCode, mdText };
@@ -50,7 +62,10 @@ function* lines(results: FileResult[], options: ReportOptions): Generator<string
   const c = totalCounts(results);
   const worst = results.length ? worstRisk(results.map((r) => r.analysis.riskScore)) : 1;
   yield* [`## pg-preflight: risk ${risk(worst)}`, ''];
-  yield* [`Checked ${plural(results.length, 'migration file')}: **${plural(c.error, 'error')}**, ${plural(c.warning, 'warning')}${c.info + c.hint ? `, ${plural(c.info + c.hint, 'note')}` : ''}.`, ''];
+  yield* [
+    `Checked ${plural(results.length, 'migration file')}: **${plural(c.error, 'error')}**, ${plural(c.warning, 'warning')}${c.info + c.hint ? `, ${plural(c.info + c.hint, 'note')}` : ''}.`,
+    '',
+  ];
   if (results.length > 1) {
     yield* ['| File | Risk | Errors | Warnings |', '|---|---|--:|--:|'];
     for (const r of results) {
@@ -67,7 +82,9 @@ function* lines(results: FileResult[], options: ReportOptions): Generator<string
       yield* ['| Line | Table | Lock mode | Blocks | Rewrite/scan | Est. duration |', '|--:|---|---|---|---|--:|'];
       for (const row of rows) {
         const size = row.lock.rows !== undefined ? ` (${formatCount(row.lock.rows)} rows)` : '';
-        yield* [`| ${row.line} | ${mdCode(row.lock.relation)}${size} | ${modeTitle(row.lock.mode)} | ${blocksWords(row.lock.blocks)} | ${workWords(row.lock)} | ${mdText(formatDuration(row.lock.estimatedSeconds))} |`];
+        yield* [
+          `| ${row.line} | ${mdCode(row.lock.relation)}${size} | ${modeTitle(row.lock.mode)} | ${blocksWords(row.lock.blocks)} | ${workWords(row.lock)} | ${mdText(formatDuration(row.lock.estimatedSeconds))} |`,
+        ];
       }
       yield* [''];
     } else {
@@ -85,5 +102,7 @@ function* lines(results: FileResult[], options: ReportOptions): Generator<string
       yield* [''];
     }
   }
-  yield* [`<sub>pg-preflight${options.toolVersion ? ` ${options.toolVersion}` : ''}: lock-aware checks for PostgreSQL migrations. Estimates assume the table sizes in the statistics snapshot.</sub>`];
+  yield* [
+    `<sub>pg-preflight${options.toolVersion ? ` ${options.toolVersion}` : ''}: lock-aware checks for PostgreSQL migrations. Estimates assume the table sizes in the statistics snapshot.</sub>`,
+  ];
 }

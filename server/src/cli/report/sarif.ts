@@ -18,15 +18,28 @@ export function renderSarif(results: FileResult[], options: ReportOptions = {}):
 
 /** The same text as one JSON.stringify(log, null, 2), written one result at a time. */
 export function* streamSarif(results: FileResult[], options: ReportOptions = {}): Generator<string> {
-  const descriptors: { id: string; name: string; shortDescription: { text: string }; helpUri: string; defaultConfiguration: { level: SarifLevel } }[] = [];
+  const descriptors: {
+    id: string;
+    name: string;
+    shortDescription: { text: string };
+    helpUri: string;
+    defaultConfiguration: { level: SarifLevel };
+  }[] = [];
   const index = new Map<string, number>();
   const addRule = (id: string, title: string, level: SarifLevel) => {
     if (index.has(id)) return;
     index.set(id, descriptors.length);
-    descriptors.push({ id, name: pascal(id), shortDescription: { text: title }, helpUri: ruleDocsUrl(id), defaultConfiguration: { level } });
+    descriptors.push({
+      id,
+      name: pascal(id),
+      shortDescription: { text: title },
+      helpUri: ruleDocsUrl(id),
+      defaultConfiguration: { level },
+    });
   };
   for (const r of RULES) addRule(r.id, r.title, sarifLevel(r.defaultSeverity));
-  for (const f of CORE_FINDINGS) if (f.id !== 'file-too-large' && f.id !== 'analysis-timeout') addRule(f.id, f.title, sarifLevel(f.severity));
+  for (const f of CORE_FINDINGS)
+    if (f.id !== 'file-too-large' && f.id !== 'analysis-timeout') addRule(f.id, f.title, sarifLevel(f.severity));
 
   // Every rule is listed before the results refer to it by index.
   for (const r of results) for (const v of r.analysis.violations) if (!index.has(v.rule)) addRule(v.rule, v.rule, sarifLevel(v.severity));
@@ -98,7 +111,10 @@ function result(r: FileResult, v: Violation, ruleIndex: number): object {
 
 /** A relative path as a relative URI reference; an absolute path as a file: URI. */
 export function artifactUri(p: string): string {
-  const enc = p.split('/').map((seg) => encodeURIComponent(seg).replace(/%3A/gi, ':')).join('/');
+  const enc = p
+    .split('/')
+    .map((seg) => encodeURIComponent(seg).replace(/%3A/gi, ':'))
+    .join('/');
   if (p.startsWith('/')) return `file://${enc}`;
   if (/^[A-Za-z]:\//.test(p)) return `file:///${enc}`;
   return enc;

@@ -4,7 +4,18 @@
 import { formatCount, formatDuration } from '../../core/estimate';
 import { modeTitle } from '../../core/locks/modes';
 import type { Severity, Violation } from '../../core/types';
-import { blocksWords, lockRows, plural, riskLevel, riskWords, totalCounts, workWords, worstRisk, type FileResult, type ReportOptions } from './common';
+import {
+  blocksWords,
+  lockRows,
+  plural,
+  riskLevel,
+  riskWords,
+  totalCounts,
+  workWords,
+  worstRisk,
+  type FileResult,
+  type ReportOptions,
+} from './common';
 
 const ESC = '\u001b[';
 
@@ -75,7 +86,9 @@ function finding(r: FileResult, v: Violation, st: Style): string[] {
   const { shown, from, to } = window(source, start.character, endChar);
   lines.push(`${gutter} ${st.dim('|')}`);
   lines.push(`${st.dim(`${lineNo} |`)} ${shown}`);
-  lines.push(`${gutter} ${st.dim('|')} ${' '.repeat(from)}${st.severity(v.severity, '^'.repeat(Math.max(1, to - from)))}${end.line > start.line ? st.dim(` ... to line ${end.line + 1}`) : ''}`);
+  lines.push(
+    `${gutter} ${st.dim('|')} ${' '.repeat(from)}${st.severity(v.severity, '^'.repeat(Math.max(1, to - from)))}${end.line > start.line ? st.dim(` ... to line ${end.line + 1}`) : ''}`,
+  );
   if (v.help) lines.push(`${gutter} ${st.dim('=')} help: ${v.help}`);
   if (v.fix) lines.push(`${gutter} ${st.dim('=')} fix: ${v.fix.title}`);
   for (const rel of v.related ?? []) lines.push(`${gutter} ${st.dim('=')} note: used at ${rel.path}:${rel.line}: ${rel.text.trim()}`);

@@ -12,7 +12,14 @@
 // Adding optional fields is compatible; anything else bumps `version`.
 import { blockedBy } from '../../core/locks/modes';
 import { LineIndex } from '../../core/syntax/text';
-import { explainingHeldMode, type ObservedLock, type PredictedLock, type TracedStatement, type TraceResult, type TraceSqlError } from '../../trace/types';
+import {
+  explainingHeldMode,
+  type ObservedLock,
+  type PredictedLock,
+  type TracedStatement,
+  type TraceResult,
+  type TraceSqlError,
+} from '../../trace/types';
 import { blocksWords } from './common';
 import { mdCode, mdText } from './markdown';
 
@@ -135,7 +142,15 @@ function rows(input: TraceReportInput): Row[] {
     const relations = [...new Set([...shown.map((o) => o.relation), ...s.predicted.map((p) => p.relation)])];
     const ms = s.elapsedMs === null ? '-' : s.elapsedMs.toFixed(1);
     if (!relations.length) {
-      out.push({ statement: label, relation: '-', observed: s.traced ? 'none' : s.error ? 'failed' : 'not traced', predicted: 'none', rewrite: '-', blocks: '-', ms });
+      out.push({
+        statement: label,
+        relation: '-',
+        observed: s.traced ? 'none' : s.error ? 'failed' : 'not traced',
+        predicted: 'none',
+        rewrite: '-',
+        blocks: '-',
+        ms,
+      });
       continue;
     }
     relations.forEach((rel, i) => {
@@ -156,12 +171,22 @@ function rows(input: TraceReportInput): Row[] {
   return out;
 }
 
-const HEADERS: Row = { statement: 'Statement', relation: 'Relation', observed: 'Mode (observed)', predicted: 'Mode (predicted)', rewrite: 'Rewrite', blocks: 'Blocks', ms: 'ms' };
+const HEADERS: Row = {
+  statement: 'Statement',
+  relation: 'Relation',
+  observed: 'Mode (observed)',
+  predicted: 'Mode (predicted)',
+  rewrite: 'Rewrite',
+  blocks: 'Blocks',
+  ms: 'ms',
+};
 const KEYS = Object.keys(HEADERS) as (keyof Row)[];
 
 function engineLine(r: TraceResult): string {
   const version = `PostgreSQL ${Math.floor(r.serverVersionNum / 10000)}.${r.serverVersionNum % 100}`;
-  return r.engine === 'pglite' ? `the embedded engine (PGlite, ${version})` : `the scratch database ${r.source ?? ''} (${version})`.replace('  ', ' ');
+  return r.engine === 'pglite'
+    ? `the embedded engine (PGlite, ${version})`
+    : `the scratch database ${r.source ?? ''} (${version})`.replace('  ', ' ');
 }
 
 function errorLine(path: string, lines: LineIndex, e: TraceSqlError): string {
@@ -185,7 +210,9 @@ function preamble(input: TraceReportInput, md: boolean): string[] {
   const out: string[] = [];
   const code = (s: string) => (md ? mdCode(s) : s);
   const txt = (s: string) => (md ? mdText(s) : s);
-  out.push(`${md ? '## ' : ''}pg-preflight trace: ${code(input.path)} on ${txt(engineLine(r))}, in one transaction that was ${r.rolledBack ? 'rolled back' : 'NOT confirmed rolled back'}`);
+  out.push(
+    `${md ? '## ' : ''}pg-preflight trace: ${code(input.path)} on ${txt(engineLine(r))}, in one transaction that was ${r.rolledBack ? 'rolled back' : 'NOT confirmed rolled back'}`,
+  );
   out.push('');
   const replayed = r.replayed.length;
   if (replayed) {
@@ -200,7 +227,9 @@ function preamble(input: TraceReportInput, md: boolean): string[] {
     out.push(txt(`  the statement: ${f.sql.replace(/\s+/g, ' ').slice(0, 200)}`));
   }
   if (r.syntheticRows?.tables.length) {
-    out.push(txt(`Synthetic rows (a stats snapshot was given): ${r.syntheticRows.tables.map((t) => `${t.relation} ${t.rows}`).join(', ')}.`));
+    out.push(
+      txt(`Synthetic rows (a stats snapshot was given): ${r.syntheticRows.tables.map((t) => `${t.relation} ${t.rows}`).join(', ')}.`),
+    );
   }
   for (const s of r.syntheticRows?.skipped ?? []) out.push(txt(`  no synthetic rows in ${s.relation}: ${s.why}`));
   if (out.length > 2) out.push('');
@@ -226,16 +255,24 @@ function postamble(input: TraceReportInput, md: boolean): string[] {
     }
     out.push('');
   }
-  const untraced = r.statements.filter((s) => !s.traced && !s.error && s.notTracedReason && !/an earlier statement failed/.test(s.notTracedReason));
+  const untraced = r.statements.filter(
+    (s) => !s.traced && !s.error && s.notTracedReason && !/an earlier statement failed/.test(s.notTracedReason),
+  );
   if (untraced.length) {
     out.push(md ? '**Not traced**' : 'Not traced:', ...(md ? [''] : []));
-    for (const s of untraced) out.push(bullet + txt(`line ${input.lines.positionAt(s.span.start).line + 1} (${s.label}): ${s.notTracedReason}`));
+    for (const s of untraced)
+      out.push(bullet + txt(`line ${input.lines.positionAt(s.span.start).line + 1} (${s.label}): ${s.notTracedReason}`));
     out.push('');
   }
   const sampled = r.statements.filter((s) => s.sampling);
   for (const s of sampled) {
     const sp = s.sampling!;
-    out.push(bullet + txt(`line ${input.lines.positionAt(s.span.start).line + 1} (${s.label}): sampled ${sp.samples} times${sp.waitSeen ? `, seen waiting on ${sp.waitedOn.join(', ')}` : ''}${sp.undo ? `; then ${sp.undo}` : ''}`));
+    out.push(
+      bullet +
+        txt(
+          `line ${input.lines.positionAt(s.span.start).line + 1} (${s.label}): sampled ${sp.samples} times${sp.waitSeen ? `, seen waiting on ${sp.waitedOn.join(', ')}` : ''}${sp.undo ? `; then ${sp.undo}` : ''}`,
+        ),
+    );
   }
   if (sampled.length) out.push('');
   if (r.notes.length) {
@@ -252,7 +289,8 @@ function renderText(input: TraceReportInput): string {
   const body = rows(input);
   if (body.length) {
     const widths = KEYS.map((k) => body.reduce((w, row) => Math.max(w, row[k].length), HEADERS[k].length));
-    const line = (row: Row) => ` ${KEYS.map((k, i) => (k === 'ms' ? row[k].padStart(widths[i]) : row[k].padEnd(widths[i]))).join(' | ')}`.trimEnd();
+    const line = (row: Row) =>
+      ` ${KEYS.map((k, i) => (k === 'ms' ? row[k].padStart(widths[i]) : row[k].padEnd(widths[i]))).join(' | ')}`.trimEnd();
     out.push(line(HEADERS), `-${widths.map((w) => '-'.repeat(w)).join('-+-')}-`, ...body.map(line), '');
   }
   out.push(...postamble(input, false));
@@ -264,10 +302,12 @@ function renderMarkdown(input: TraceReportInput): string {
   const body = rows(input);
   if (body.length) {
     out.push(`| ${KEYS.map((k) => HEADERS[k]).join(' | ')} |`, '|---|---|---|---|---|---|--:|');
-    for (const r of body) out.push(`| ${mdText(r.statement)} | ${r.relation === '-' ? '-' : mdCode(r.relation)} | ${mdText(r.observed)} | ${mdText(r.predicted)} | ${mdText(r.rewrite)} | ${mdText(r.blocks)} | ${r.ms} |`);
+    for (const r of body)
+      out.push(
+        `| ${mdText(r.statement)} | ${r.relation === '-' ? '-' : mdCode(r.relation)} | ${mdText(r.observed)} | ${mdText(r.predicted)} | ${mdText(r.rewrite)} | ${mdText(r.blocks)} | ${r.ms} |`,
+      );
     out.push('');
   }
   out.push(...postamble(input, true));
   return out.join('\n') + '\n';
 }
-

@@ -50,7 +50,8 @@ export function chooseBatchSize(stats: TableStats | undefined, columnTypes: stri
     const width = Math.round(stats.tableBytes / stats.rows);
     if (width >= 2000) return { size: 500, why: `rows average ${width} bytes (wide): 500 per batch` };
     if (width >= 1000 || (wideType && width >= 500)) return { size: 1000, why: `rows average ${width} bytes: 1000 per batch` };
-    if (width >= 400 || wideType) return { size: 2000, why: `rows average ${width} bytes${wideType ? ' with JSON/array columns' : ''}: 2000 per batch` };
+    if (width >= 400 || wideType)
+      return { size: 2000, why: `rows average ${width} bytes${wideType ? ' with JSON/array columns' : ''}: 2000 per batch` };
     if (width >= 150) return { size: 5000, why: `rows average ${width} bytes: 5000 per batch` };
     return { size: 10000, why: `rows average ${width} bytes (narrow): 10000 per batch` };
   }

@@ -107,7 +107,8 @@ export function companionFiles(runner: RunnerConvention, stepName: string, nonTr
 
 /** dbmate needs "-- migrate:up" (and accepts "-- migrate:down") in every file. */
 export function runnerFrame(runner: RunnerConvention, nonTransactional: boolean): { first?: string; last?: string } {
-  if (runner.id === 'dbmate') return { first: nonTransactional ? '-- migrate:up transaction:false' : '-- migrate:up', last: '-- migrate:down' };
+  if (runner.id === 'dbmate')
+    return { first: nonTransactional ? '-- migrate:up transaction:false' : '-- migrate:up', last: '-- migrate:down' };
   if (nonTransactional) {
     const d = noTransactionDirective(runner);
     if (d) return { first: d };

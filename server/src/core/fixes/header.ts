@@ -55,7 +55,10 @@ export function isTinyLock(l: LockEstimate): boolean {
  * the table (scan, rewrite, index build) with no statement_timeout in force. Tiny tables (stats say
  * under 1000 rows and a sub-0.1 s lock) are left out: a timeout changes nothing there.
  */
-export function firstUncappedLongLock<S extends HeaderStatement>(statements: readonly S[], isTiny: (l: LockEstimate) => boolean = isTinyLock): { st: S; lock: LockEstimate } | undefined {
+export function firstUncappedLongLock<S extends HeaderStatement>(
+  statements: readonly S[],
+  isTiny: (l: LockEstimate) => boolean = isTinyLock,
+): { st: S; lock: LockEstimate } | undefined {
   for (const st of statements) {
     if (st.hasStatementTimeout) continue;
     const lock = st.locks
@@ -68,7 +71,11 @@ export function firstUncappedLongLock<S extends HeaderStatement>(statements: rea
 
 /** Long work that does not block traffic (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT): a statement_timeout would abort it. */
 export function hasLongNonBlockingWork(statements: readonly HeaderStatement[]): boolean {
-  return statements.some((st) => st.locks.some((l) => !l.newTable && !(blocksTraffic(l.mode) && l.blocks.some((b) => b !== 'DDL')) && (l.scan || l.indexBuild || l.rewrite)));
+  return statements.some((st) =>
+    st.locks.some(
+      (l) => !l.newTable && !(blocksTraffic(l.mode) && l.blocks.some((b) => b !== 'DDL')) && (l.scan || l.indexBuild || l.rewrite),
+    ),
+  );
 }
 
 function setsParameter(st: HeaderStatement, parameter: string): boolean {
@@ -87,7 +94,10 @@ export function quoteLiteral(value: string): string {
 }
 
 /** The header lines for the settings (both by default). */
-export function safetyHeaderLines(settings: Pick<Settings, 'lockTimeout' | 'statementTimeout'>, which: { lock?: boolean; statement?: boolean } = { lock: true, statement: true }): string[] {
+export function safetyHeaderLines(
+  settings: Pick<Settings, 'lockTimeout' | 'statementTimeout'>,
+  which: { lock?: boolean; statement?: boolean } = { lock: true, statement: true },
+): string[] {
   const lines: string[] = [];
   if (which.lock) lines.push(`SET lock_timeout = ${quoteLiteral(settings.lockTimeout)};`);
   if (which.statement) lines.push(`SET statement_timeout = ${quoteLiteral(settings.statementTimeout)};`);

@@ -38,10 +38,13 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
   out.push('## Summary and risk', '');
   const split = p.steps.length > 1 || p.steps[0]?.sql !== input.text;
   out.push(`- **Risk as written: ${riskWords(a.riskScore)}**. ${lockSummary(a)}`);
-  out.push(`- **Risk after the split: ${riskWords(stepRisk)}** across ${p.steps.length} step${p.steps.length === 1 ? '' : 's'}${split ? '' : ' (nothing needed splitting)'}.`);
+  out.push(
+    `- **Risk after the split: ${riskWords(stepRisk)}** across ${p.steps.length} step${p.steps.length === 1 ? '' : 's'}${split ? '' : ' (nothing needed splitting)'}.`,
+  );
   out.push(`- PostgreSQL ${a.pgVersion}, runner: ${p.runner ?? a.runner}.`);
   const findings = a.violations.filter((v) => v.severity === 'error' || v.severity === 'warning');
-  if (findings.length) out.push(`- Findings on the migration as written: ${findings.length} (${[...new Set(findings.map((v) => v.rule))].join(', ')}).`);
+  if (findings.length)
+    out.push(`- Findings on the migration as written: ${findings.length} (${[...new Set(findings.map((v) => v.rule))].join(', ')}).`);
   if (p.warnings.length) {
     out.push('', '**Needs attention:**', '');
     for (const w of p.warnings) out.push(`- ${md(w)}`);
@@ -74,12 +77,21 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
 
   // Dependencies and ordering
   out.push('## Dependencies and ordering', '');
-  out.push('- Apply the steps in file-name order; each one only after the previous one succeeded. Each step is deployable on its own and can be retried.');
-  if (p.steps.some((s) => !s.transactional)) out.push('- Steps marked "no transaction" run outside a transaction (CONCURRENTLY, batched backfills): a failure leaves earlier batches committed; rerun the step (it is idempotent).');
+  out.push(
+    '- Apply the steps in file-name order; each one only after the previous one succeeded. Each step is deployable on its own and can be retried.',
+  );
+  if (p.steps.some((s) => !s.transactional))
+    out.push(
+      '- Steps marked "no transaction" run outside a transaction (CONCURRENTLY, batched backfills): a failure leaves earlier batches committed; rerun the step (it is idempotent).',
+    );
   const expandSteps = p.steps.filter((s) => s.phase === 'expand').map((s) => s.name);
   const contractSteps = p.steps.filter((s) => s.phase === 'contract');
-  if (expandSteps.length) out.push(`- Expand steps (${expandSteps.map(code).join(', ')}) go out with, or before, the application version that writes the new columns.`);
-  for (const s of contractSteps) out.push(`- ${code(s.name)}: ${md(s.deployNote ?? 'contract: deploy after the application no longer uses what it removes')}.`);
+  if (expandSteps.length)
+    out.push(
+      `- Expand steps (${expandSteps.map(code).join(', ')}) go out with, or before, the application version that writes the new columns.`,
+    );
+  for (const s of contractSteps)
+    out.push(`- ${code(s.name)}: ${md(s.deployNote ?? 'contract: deploy after the application no longer uses what it removes')}.`);
   out.push('');
 
   // Lock analysis
@@ -101,7 +113,11 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
   // Steps
   out.push('## Steps and deploy phases', '');
   out.push('| # | File | Phase | Transaction | Deploy |', '|--:|---|---|---|---|');
-  p.steps.forEach((s, i) => out.push(`| ${i + 1} | ${code(s.name)} | ${s.phase} | ${s.transactional ? 'yes' : `no${s.directive ? ` (${code(s.directive)})` : ''}`} | ${md(s.deployNote ?? (i === 0 ? 'now' : 'after the previous step'))} |`));
+  p.steps.forEach((s, i) =>
+    out.push(
+      `| ${i + 1} | ${code(s.name)} | ${s.phase} | ${s.transactional ? 'yes' : `no${s.directive ? ` (${code(s.directive)})` : ''}`} | ${md(s.deployNote ?? (i === 0 ? 'now' : 'after the previous step'))} |`,
+    ),
+  );
   out.push('');
   p.steps.forEach((s, i) => {
     out.push(`### ${i + 1}. ${s.name} (${s.phase})`, '');
@@ -117,8 +133,18 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
   out.push('## Backfill and verification queries', '');
   const backfills = p.steps.filter((s) => s.phase === 'backfill');
   if (backfills.length) {
-    out.push('Backfills run in keyset batches on the primary key, one transaction per batch (`FOR UPDATE SKIP LOCKED`), record progress in `preflight.backfill_progress` so a rerun resumes, and sleep between batches (longer while the batch was slow or sessions wait on locks). Tune a run with `SET preflight.batch_size`, `preflight.pause` and `preflight.max_batches`.', '');
-    out.push('Progress of every backfill:', '', '```sql', 'SELECT migration, pass, last_key, rows_done, total, updated_at, finished_at FROM preflight.backfill_progress ORDER BY started_at;', '```', '');
+    out.push(
+      'Backfills run in keyset batches on the primary key, one transaction per batch (`FOR UPDATE SKIP LOCKED`), record progress in `preflight.backfill_progress` so a rerun resumes, and sleep between batches (longer while the batch was slow or sessions wait on locks). Tune a run with `SET preflight.batch_size`, `preflight.pause` and `preflight.max_batches`.',
+      '',
+    );
+    out.push(
+      'Progress of every backfill:',
+      '',
+      '```sql',
+      'SELECT migration, pass, last_key, rows_done, total, updated_at, finished_at FROM preflight.backfill_progress ORDER BY started_at;',
+      '```',
+      '',
+    );
   }
   const checks = p.steps.flatMap((s) => (s.checks ?? []).map((c) => ({ step: s.name, c })));
   if (checks.length) {
@@ -132,36 +158,62 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
     out.push('```', '');
   } else out.push('Nothing to backfill or validate.', '');
   out.push('Lock monitoring while a step runs:', '', '```sql');
-  out.push("SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS xact_age, left(query, 60) AS query FROM pg_stat_activity WHERE datname = current_database() AND (wait_event_type = 'Lock' OR state = 'idle in transaction');");
-  out.push('SELECT pid, pg_blocking_pids(pid) AS blocked_by, left(query, 60) AS query FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0;');
+  out.push(
+    "SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS xact_age, left(query, 60) AS query FROM pg_stat_activity WHERE datname = current_database() AND (wait_event_type = 'Lock' OR state = 'idle in transaction');",
+  );
+  out.push(
+    'SELECT pid, pg_blocking_pids(pid) AS blocked_by, left(query, 60) AS query FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0;',
+  );
   out.push('SELECT l.relation::regclass, l.mode, l.granted, l.pid FROM pg_locks l WHERE l.relation IS NOT NULL AND NOT l.granted;');
   out.push('```', '');
 
   // Rollback / forward fix
   out.push('## Rollback and forward fix', '');
-  out.push('Fix forward is preferred: a step that failed changed nothing (transactional steps roll back; CONCURRENTLY and batched steps are rerun after fixing the cause). To undo steps that succeeded, apply their reversal in reverse order:', '');
+  out.push(
+    'Fix forward is preferred: a step that failed changed nothing (transactional steps roll back; CONCURRENTLY and batched steps are rerun after fixing the cause). To undo steps that succeeded, apply their reversal in reverse order:',
+    '',
+  );
   [...p.steps].reverse().forEach((s) => {
     const idx = p.steps.indexOf(s) + 1;
     out.push(`${p.steps.length - idx + 1}. Step ${idx} (${code(s.name)}): ${md(s.reverse.split('\n').join(' '))}`);
   });
   out.push('');
-  if (contractSteps.length || changes.data.length) out.push('Contract steps and dropped data cannot be rolled back by SQL: take a backup (or rename aside) before them.', '');
+  if (contractSteps.length || changes.data.length)
+    out.push('Contract steps and dropped data cannot be rolled back by SQL: take a backup (or rename aside) before them.', '');
 
   // Tests
   out.push('## Tests to run', '');
-  out.push(`- Lint every step in CI: \`pg-preflight check ${p.steps.map((s) => s.name).join(' ')}\` (run it before \`supabase db push\` or the runner's equivalent).`);
-  out.push('- Dry run on a copy of production (a branch or a restored backup): run each transactional step as `BEGIN; <step>; ROLLBACK;` and check that it finishes well inside `lock_timeout`/`statement_timeout`. Steps that run outside a transaction cannot be rolled back: run them on the copy for real.');
-  out.push('- Replay the whole sequence on the copy and compare with applying the original migration: same tables, columns, constraints (validated) and indexes (valid).');
-  out.push('- Smoke test the application against the copy between the expand and contract steps: reads and writes must work with both the old and the new columns.');
-  if (changes.rls.length || changes.tables.some((t) => t.startsWith('create'))) out.push('- RLS: for every new table or changed policy, query as each client role (e.g. `SET ROLE anon;` / `SET ROLE authenticated;` with a JWT claim set) and check that rows are visible only where intended.');
-  if (contractSteps.length) out.push('- Before each contract step: search the application (and edge functions) for the names it removes; `pg-preflight check` reports references it finds.');
+  out.push(
+    `- Lint every step in CI: \`pg-preflight check ${p.steps.map((s) => s.name).join(' ')}\` (run it before \`supabase db push\` or the runner's equivalent).`,
+  );
+  out.push(
+    '- Dry run on a copy of production (a branch or a restored backup): run each transactional step as `BEGIN; <step>; ROLLBACK;` and check that it finishes well inside `lock_timeout`/`statement_timeout`. Steps that run outside a transaction cannot be rolled back: run them on the copy for real.',
+  );
+  out.push(
+    '- Replay the whole sequence on the copy and compare with applying the original migration: same tables, columns, constraints (validated) and indexes (valid).',
+  );
+  out.push(
+    '- Smoke test the application against the copy between the expand and contract steps: reads and writes must work with both the old and the new columns.',
+  );
+  if (changes.rls.length || changes.tables.some((t) => t.startsWith('create')))
+    out.push(
+      '- RLS: for every new table or changed policy, query as each client role (e.g. `SET ROLE anon;` / `SET ROLE authenticated;` with a JWT claim set) and check that rows are visible only where intended.',
+    );
+  if (contractSteps.length)
+    out.push(
+      '- Before each contract step: search the application (and edge functions) for the names it removes; `pg-preflight check` reports references it finds.',
+    );
   out.push('');
 
   // Runbook
   out.push('## Operational runbook', '');
   out.push('Before:', '');
-  out.push('- Take a fresh statistics snapshot (`pg-preflight stats --database-url ... --output stats.json`) and re-run `pg-preflight plan` with `--stats` so sizes and durations are current.');
-  out.push('- Check for long-running transactions and replication lag; a step that needs a lock waits for them, and the application queues behind it until it gets the lock or gives up after `lock_timeout`.');
+  out.push(
+    '- Take a fresh statistics snapshot (`pg-preflight stats --database-url ... --output stats.json`) and re-run `pg-preflight plan` with `--stats` so sizes and durations are current.',
+  );
+  out.push(
+    '- Check for long-running transactions and replication lag; a step that needs a lock waits for them, and the application queues behind it until it gets the lock or gives up after `lock_timeout`.',
+  );
   out.push('- Pick a time of lower write traffic for steps that take ACCESS EXCLUSIVE, even briefly.');
   out.push('', 'During:', '');
   out.push('- Apply one step at a time with the runner. If a step fails on `lock_timeout`, nothing was changed: wait and retry.');
@@ -170,7 +222,8 @@ export function planToMarkdown(input: AnalyzeInput, plan?: SplitPlan, analysis?:
   out.push('', 'After:', '');
   out.push('- Run the verification queries; all must pass before the next step.');
   out.push('- Run `ANALYZE` on tables that were backfilled, so the planner sees the new column values.');
-  if (contractSteps.length) out.push('- Deploy the contract steps only after the application release that stopped using the old names is fully rolled out.');
+  if (contractSteps.length)
+    out.push('- Deploy the contract steps only after the application release that stopped using the old names is fully rolled out.');
   out.push('');
   return out.join('\n');
 }
@@ -187,7 +240,16 @@ function analyseSteps(input: AnalyzeInput, p: SplitPlan, a: Analysis): Analysis[
   const prior = [...(input.priorFiles ?? [])];
   const base = priorCatalog(input); // grown step by step: n steps cost O(n), not O(n^2)
   return p.steps.map((s) => {
-    const sa = analyze({ ...input, text: s.sql, path: s.name, settings: { ...(input.settings ?? DEFAULT_SETTINGS), runner: a.runner as Settings['runner'] }, pgVersion: a.pgVersion, priorFiles: prior, baseCatalog: base, isMigration: false });
+    const sa = analyze({
+      ...input,
+      text: s.sql,
+      path: s.name,
+      settings: { ...(input.settings ?? DEFAULT_SETTINGS), runner: a.runner as Settings['runner'] },
+      pgVersion: a.pgVersion,
+      priorFiles: prior,
+      baseCatalog: base,
+      isMigration: false,
+    });
     prior.push({ path: s.name, text: s.sql });
     addToCatalog(base, s.sql);
     return sa;
@@ -195,7 +257,13 @@ function analyseSteps(input: AnalyzeInput, p: SplitPlan, a: Analysis): Analysis[
 }
 
 function lockSummary(a: Analysis): string {
-  const heavy = a.lockedTables.filter((t) => t.strongestMode === 'AccessExclusiveLock' || t.strongestMode === 'ShareLock' || t.strongestMode === 'ShareRowExclusiveLock' || t.strongestMode === 'ExclusiveLock');
+  const heavy = a.lockedTables.filter(
+    (t) =>
+      t.strongestMode === 'AccessExclusiveLock' ||
+      t.strongestMode === 'ShareLock' ||
+      t.strongestMode === 'ShareRowExclusiveLock' ||
+      t.strongestMode === 'ExclusiveLock',
+  );
   if (!heavy.length) return 'No table is locked against reads or writes for long.';
   return `Locks ${heavy.map((t) => `${t.relation} (${modeTitle(t.strongestMode)}${t.estimatedSeconds !== undefined ? `, ${formatDuration(t.estimatedSeconds)}` : ''})`).join(', ')}.`;
 }
@@ -206,8 +274,19 @@ function strongestPerTable(a: Analysis): LockEstimate[] {
     for (const l of s.locks) {
       if (l.newTable || l.relation.startsWith('preflight.') || /^public\.pg_/.test(l.relation)) continue;
       const prev = m.get(l.relation);
-      const rank = (x: LockEstimate) => ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'].indexOf(x.mode);
-      if (!prev || rank(l) > rank(prev) || (rank(l) === rank(prev) && (l.rewrite || l.scan) && !(prev.rewrite || prev.scan))) m.set(l.relation, l);
+      const rank = (x: LockEstimate) =>
+        [
+          'AccessShareLock',
+          'RowShareLock',
+          'RowExclusiveLock',
+          'ShareUpdateExclusiveLock',
+          'ShareLock',
+          'ShareRowExclusiveLock',
+          'ExclusiveLock',
+          'AccessExclusiveLock',
+        ].indexOf(x.mode);
+      if (!prev || rank(l) > rank(prev) || (rank(l) === rank(prev) && (l.rewrite || l.scan) && !(prev.rewrite || prev.scan)))
+        m.set(l.relation, l);
     }
   }
   return [...m.values()];
@@ -270,20 +349,26 @@ function changeSet(text: string): ChangeSet {
         c.views.push(`${node.replace ? 'create or replace' : 'create'} view ${qualify(rangeVarName(node.view))}`);
         break;
       case 'IndexStmt':
-        c.indexes.push(`create ${node.unique ? 'unique ' : ''}index ${node.idxname ?? '(unnamed)'} on ${qualify(rangeVarName(node.relation))}`);
+        c.indexes.push(
+          `create ${node.unique ? 'unique ' : ''}index ${node.idxname ?? '(unnamed)'} on ${qualify(rangeVarName(node.relation))}`,
+        );
         break;
       case 'ReindexStmt':
         c.indexes.push(`rebuild ${qualify(rangeVarName(node.relation))}`);
         break;
       case 'CreateFunctionStmt':
-        c.functions.push(`${node.replace ? 'create or replace' : 'create'} ${node.is_procedure ? 'procedure' : 'function'} ${strings(node.funcname).join('.')}`);
+        c.functions.push(
+          `${node.replace ? 'create or replace' : 'create'} ${node.is_procedure ? 'procedure' : 'function'} ${strings(node.funcname).join('.')}`,
+        );
         break;
       case 'CreateTrigStmt':
         c.triggers.push(`create trigger ${node.trigname} on ${qualify(rangeVarName(node.relation))}`);
         break;
       case 'CreatePolicyStmt':
       case 'AlterPolicyStmt':
-        c.rls.push(`${kind === 'CreatePolicyStmt' ? 'create' : 'alter'} policy ${node.policy_name} on ${qualify(rangeVarName(node.table))}`);
+        c.rls.push(
+          `${kind === 'CreatePolicyStmt' ? 'create' : 'alter'} policy ${node.policy_name} on ${qualify(rangeVarName(node.table))}`,
+        );
         break;
       case 'RenameStmt': {
         const table = node.relation ? qualify(rangeVarName(node.relation)) : '';
@@ -295,7 +380,9 @@ function changeSet(text: string): ChangeSet {
       }
       case 'DropStmt': {
         const names = (node.objects ?? []).map((o: Node) => strings(o?.List?.items));
-        const what = String(node.removeType ?? '').replace('OBJECT_', '').toLowerCase();
+        const what = String(node.removeType ?? '')
+          .replace('OBJECT_', '')
+          .toLowerCase();
         for (const n of names) {
           const q = qualify(listName(n));
           if (what === 'table') c.tables.push(`drop ${q}`), c.data.push(`all rows of ${q} are deleted`);
@@ -305,7 +392,8 @@ function changeSet(text: string): ChangeSet {
           else if (what === 'policy') c.rls.push(`drop policy ${n[n.length - 1]} on ${qualify(listName(n.slice(0, -1)))}`);
           else if (what === 'function' || what === 'procedure') c.functions.push(`drop ${what} ${n.join('.')}`);
         }
-        if (what === 'function' || what === 'procedure') for (const o of node.objects ?? []) c.functions.push(`drop ${what} ${strings(o?.ObjectWithArgs?.objname).join('.')}`);
+        if (what === 'function' || what === 'procedure')
+          for (const o of node.objects ?? []) c.functions.push(`drop ${what} ${strings(o?.ObjectWithArgs?.objname).join('.')}`);
         break;
       }
       case 'TruncateStmt':
@@ -347,7 +435,11 @@ function changeSet(text: string): ChangeSet {
               break;
             case 'AT_AddConstraint': {
               const con = cmd.def?.Constraint ?? {};
-              c.constraints.push(`add ${String(con.contype ?? '').replace('CONSTR_', '').toLowerCase()} ${con.conname ?? '(unnamed)'} on ${table}${con.skip_validation ? ' (NOT VALID)' : ''}`);
+              c.constraints.push(
+                `add ${String(con.contype ?? '')
+                  .replace('CONSTR_', '')
+                  .toLowerCase()} ${con.conname ?? '(unnamed)'} on ${table}${con.skip_validation ? ' (NOT VALID)' : ''}`,
+              );
               break;
             }
             case 'AT_ValidateConstraint':

@@ -22,7 +22,18 @@ import type { LockEstimate } from '../types';
 import { backfillNotes, backfillStatement, chooseBatchSize } from './backfill';
 import { isTinyLock } from './header';
 import { batchKey, exprText, firstLocation, SchemaFacts, typeSql } from './schema';
-import { clauseEnd, quoteIdent, quoteLiteral, quoteQualified, StatementText, tokens, tokenStream, topLevelParts, withoutSemicolon, type Token } from './sqltext';
+import {
+  clauseEnd,
+  quoteIdent,
+  quoteLiteral,
+  quoteQualified,
+  StatementText,
+  tokens,
+  tokenStream,
+  topLevelParts,
+  withoutSemicolon,
+  type Token,
+} from './sqltext';
 import { chooseName, clipBytes, makeObjectName, MAX_IDENTIFIER_BYTES, utf8Length } from '../schema/names';
 import type { SplitPhase } from './types';
 
@@ -92,7 +103,9 @@ export interface PatternContext {
 
 /** The reason to rewrite, honouring the context's size policy. */
 function longLock(pc: PatternContext, locks: LockEstimate[]): LockEstimate | undefined {
-  return pc.ignoreSize ? locks.find((l) => !l.newTable && blocksTraffic(l.mode) && (l.rewrite || l.scan || l.indexBuild) && !l.emptiesTable) : longBlockingLock(locks);
+  return pc.ignoreSize
+    ? locks.find((l) => !l.newTable && blocksTraffic(l.mode) && (l.rewrite || l.scan || l.indexBuild) && !l.emptiesTable)
+    : longBlockingLock(locks);
 }
 
 export interface StatementInput {
@@ -108,12 +121,24 @@ export interface StatementInput {
 
 /** A lock that is the reason to rewrite: traffic-blocking, long (scan/rewrite/index build), on an existing table that is not tiny. */
 export function longBlockingLock(locks: LockEstimate[]): LockEstimate | undefined {
-  return locks.find((l) => !l.newTable && blocksTraffic(l.mode) && (l.rewrite || l.scan || l.indexBuild) && !l.emptiesTable && !isTinyLock(l));
+  return locks.find(
+    (l) => !l.newTable && blocksTraffic(l.mode) && (l.rewrite || l.scan || l.indexBuild) && !l.emptiesTable && !isTinyLock(l),
+  );
 }
 
 /** The statement as one piece in stage 0. */
 export function keepPiece(st: StatementInput, why = 'no long blocking lock'): Piece {
-  return { stage: 0, sql: `${withoutSemicolon(st.text)};`, phase: 'migrate', pattern: 'keep', title: st.label, why, reverse: reverseOf(st), suffix: 'migrate', source: st.index };
+  return {
+    stage: 0,
+    sql: `${withoutSemicolon(st.text)};`,
+    phase: 'migrate',
+    pattern: 'keep',
+    title: st.label,
+    why,
+    reverse: reverseOf(st),
+    suffix: 'migrate',
+    source: st.index,
+  };
 }
 
 /** How to undo a statement kept as written, for the common cases. */
@@ -123,14 +148,17 @@ function reverseOf(st: StatementInput): string {
   if (kind === 'IndexStmt' && node.idxname) return `DROP INDEX IF EXISTS ${quoteIdent(node.idxname)};`;
   if (kind === 'ViewStmt') return `DROP VIEW IF EXISTS ${quoteQualified(qualify(rangeVarName(node.view)))};`;
   if (kind === 'CreateFunctionStmt') return `DROP FUNCTION IF EXISTS ${strings(node.funcname).map(quoteIdent).join('.')}(...);`;
-  if (kind === 'CreateTrigStmt') return `DROP TRIGGER IF EXISTS ${quoteIdent(node.trigname)} ON ${quoteQualified(qualify(rangeVarName(node.relation)))};`;
-  if (kind === 'CreatePolicyStmt') return `DROP POLICY IF EXISTS ${quoteIdent(node.policy_name)} ON ${quoteQualified(qualify(rangeVarName(node.table)))};`;
+  if (kind === 'CreateTrigStmt')
+    return `DROP TRIGGER IF EXISTS ${quoteIdent(node.trigname)} ON ${quoteQualified(qualify(rangeVarName(node.relation)))};`;
+  if (kind === 'CreatePolicyStmt')
+    return `DROP POLICY IF EXISTS ${quoteIdent(node.policy_name)} ON ${quoteQualified(qualify(rangeVarName(node.table)))};`;
   if (kind === 'AlterTableStmt') {
     const table = quoteQualified(qualify(rangeVarName(node.relation)));
     const undo = (node.cmds ?? []).map((c: Node) => {
       const cmd = c?.AlterTableCmd ?? {};
       if (cmd.subtype === 'AT_AddColumn') return `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${quoteIdent(cmd.def?.ColumnDef?.colname)};`;
-      if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname) return `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(cmd.def.Constraint.conname)};`;
+      if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname)
+        return `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(cmd.def.Constraint.conname)};`;
       if (cmd.subtype === 'AT_EnableRowSecurity') return `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY;`;
       return undefined;
     });
@@ -158,7 +186,8 @@ export function planStatement(pc: PatternContext, st: StatementInput, only?: Pat
       return undefined;
     case 'DropStmt':
       if (node.removeType === 'OBJECT_INDEX') {
-        if (!node.concurrent && want('concurrent-drop-index') && st.locks.some((l) => !l.newTable && l.mode === 'AccessExclusiveLock')) return concurrentDropIndex(pc, st, node);
+        if (!node.concurrent && want('concurrent-drop-index') && st.locks.some((l) => !l.newTable && l.mode === 'AccessExclusiveLock'))
+          return concurrentDropIndex(pc, st, node);
         if (node.concurrent && want('non-transactional')) return [nonTransactionalPiece(st)];
         return undefined;
       }
@@ -166,9 +195,16 @@ export function planStatement(pc: PatternContext, st: StatementInput, only?: Pat
       return undefined;
     case 'ReindexStmt': {
       const concurrent = hasOption(node.params, 'concurrently') || node.concurrent === true;
-      if (!concurrent && want('concurrent-reindex') && longLock(pc, st.locks) && (node.kind === 'REINDEX_OBJECT_INDEX' || node.kind === 'REINDEX_OBJECT_TABLE')) {
+      if (
+        !concurrent &&
+        want('concurrent-reindex') &&
+        longLock(pc, st.locks) &&
+        (node.kind === 'REINDEX_OBJECT_INDEX' || node.kind === 'REINDEX_OBJECT_TABLE')
+      ) {
         if (pc.pgVersion < 12) {
-          pc.warnings.push(`${st.label} (statement ${st.index + 1}): REINDEX CONCURRENTLY needs PostgreSQL 12+; build a replacement index CONCURRENTLY, drop the old one CONCURRENTLY, rename. Kept as written.`);
+          pc.warnings.push(
+            `${st.label} (statement ${st.index + 1}): REINDEX CONCURRENTLY needs PostgreSQL 12+; build a replacement index CONCURRENTLY, drop the old one CONCURRENTLY, rename. Kept as written.`,
+          );
           return undefined;
         }
         return concurrentReindex(st, node);
@@ -180,11 +216,14 @@ export function planStatement(pc: PatternContext, st: StatementInput, only?: Pat
       if (node.objtype === 'OBJECT_INDEX') return undefined;
       return alterTable(pc, st, node, only);
     case 'RenameStmt':
-      if (node.renameType === 'OBJECT_COLUMN' && want('rename-column') && existing(pc, qualify(rangeVarName(node.relation)))) return renameColumn(pc, st, node);
-      if (node.renameType === 'OBJECT_TABLE' && want('rename-table') && existing(pc, qualify(rangeVarName(node.relation)))) return renameTable(pc, st, node);
+      if (node.renameType === 'OBJECT_COLUMN' && want('rename-column') && existing(pc, qualify(rangeVarName(node.relation))))
+        return renameColumn(pc, st, node);
+      if (node.renameType === 'OBJECT_TABLE' && want('rename-table') && existing(pc, qualify(rangeVarName(node.relation))))
+        return renameTable(pc, st, node);
       return undefined;
     case 'AlterObjectSchemaStmt':
-      if (node.objectType === 'OBJECT_TABLE' && node.relation && want('rename-table') && existing(pc, qualify(rangeVarName(node.relation)))) return setSchema(pc, st, node);
+      if (node.objectType === 'OBJECT_TABLE' && node.relation && want('rename-table') && existing(pc, qualify(rangeVarName(node.relation))))
+        return setSchema(pc, st, node);
       return undefined;
     default:
       if (st.nonTransactional && want('non-transactional')) return [nonTransactionalPiece(st)];
@@ -241,7 +280,8 @@ function defaultIndexName(pc: PatternContext, table: string, node: Node): string
 function defaultConstraintNameOf(pc: PatternContext, table: string, con: Node, type: ConstraintInfo['type'], columns: string[]): string {
   const [schema, name] = [table.split('.')[0], table.split('.')[1]];
   const known = recorded(pc, con);
-  const chosen = known ?? pc.catalog.constraintName(pc.catalog.table(table) ?? { schema, name }, type, columns, (n) => plannedName(pc, schema, n));
+  const chosen =
+    known ?? pc.catalog.constraintName(pc.catalog.table(table) ?? { schema, name }, type, columns, (n) => plannedName(pc, schema, n));
   return handOut(pc, schema, chosen, type === 'p' || type === 'u' || type === 'x');
 }
 
@@ -276,7 +316,9 @@ function concurrentIndex(pc: PatternContext, st: StatementInput, node: Node): Pi
   const table = qualify(rangeVarName(node.relation));
   const info = pc.catalog.table(table);
   if (info?.kind === 'partitioned' || node.relation?.inh === false) {
-    pc.warnings.push(`statement ${st.index + 1}: ${table} is partitioned; CREATE INDEX CONCURRENTLY does not work on a partitioned table. Create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION. Kept as written.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: ${table} is partitioned; CREATE INDEX CONCURRENTLY does not work on a partitioned table. Create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION. Kept as written.`,
+    );
     return undefined;
   }
   const schema = table.split('.')[0];
@@ -322,7 +364,9 @@ export function concurrentIndexSql(text: string, name: string): string | undefin
 
 function concurrentDropIndex(pc: PatternContext, st: StatementInput, node: Node): Piece[] | undefined {
   if (node.behavior === 'DROP_CASCADE') {
-    pc.warnings.push(`statement ${st.index + 1}: DROP INDEX ... CASCADE cannot run CONCURRENTLY; drop what depends on the index first. Kept as written.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: DROP INDEX ... CASCADE cannot run CONCURRENTLY; drop what depends on the index first. Kept as written.`,
+    );
     return undefined;
   }
   const names = (node.objects ?? []).map((o: Node) => listName(strings(o?.List?.items)));
@@ -338,7 +382,9 @@ function concurrentDropIndex(pc: PatternContext, st: StatementInput, node: Node)
       pattern: 'concurrent-drop-index' as PatternKind,
       title: `drop index ${q} CONCURRENTLY`,
       why: 'DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE and waits for queries using the index instead of blocking the table',
-      reverse: definition ? `${concurrentIndexSql(definition, n.name) ?? definition}` : `recreate the index with its original CREATE INDEX, CONCURRENTLY`,
+      reverse: definition
+        ? `${concurrentIndexSql(definition, n.name) ?? definition}`
+        : `recreate the index with its original CREATE INDEX, CONCURRENTLY`,
       suffix: `drop_index_${n.name}`,
       notes: ['If it fails midway the index is left INVALID: rerun this file (IF EXISTS makes it safe to repeat).'],
       source: st.index,
@@ -470,7 +516,14 @@ function alterTable(pc: PatternContext, st: StatementInput, node: Node, only?: P
   return pieces;
 }
 
-function rewriteCmd(pc: PatternContext, st: StatementInput, table: string, cmd: Node, cmdText: string | undefined, only?: PatternKind): CmdRewrite | undefined {
+function rewriteCmd(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  cmd: Node,
+  cmdText: string | undefined,
+  only?: PatternKind,
+): CmdRewrite | undefined {
   const want = (k: PatternKind) => !only || only === k;
   const lock = st.locks.find((l) => l.relation === table);
   const long = !!lock && longLock(pc, [lock]) !== undefined;
@@ -478,10 +531,15 @@ function rewriteCmd(pc: PatternContext, st: StatementInput, table: string, cmd: 
   switch (cmd.subtype) {
     case 'AT_AddConstraint':
       if (!con || con.skip_validation) return undefined;
-      if ((con.contype === 'CONSTR_FOREIGN' || con.contype === 'CONSTR_CHECK') && want('not-valid') && longLock(pc, st.locks)) return notValid(pc, st, table, con, cmdText);
-      if ((con.contype === 'CONSTR_UNIQUE' || con.contype === 'CONSTR_PRIMARY') && !con.indexname && want('unique-index') && long) return uniqueViaIndex(pc, st, table, con, cmdText);
+      if ((con.contype === 'CONSTR_FOREIGN' || con.contype === 'CONSTR_CHECK') && want('not-valid') && longLock(pc, st.locks))
+        return notValid(pc, st, table, con, cmdText);
+      if ((con.contype === 'CONSTR_UNIQUE' || con.contype === 'CONSTR_PRIMARY') && !con.indexname && want('unique-index') && long)
+        return uniqueViaIndex(pc, st, table, con, cmdText);
       if (con.contype === 'CONSTR_NOTNULL' && want('not-null') && long) return notNull(pc, st, table, strings(con.keys)[0], con.conname);
-      if (con.contype === 'CONSTR_EXCLUSION' && long) pc.warnings.push(`statement ${st.index + 1}: an EXCLUDE constraint cannot adopt an index built concurrently; it keeps its ACCESS EXCLUSIVE build. Run it in a quiet window.`);
+      if (con.contype === 'CONSTR_EXCLUSION' && long)
+        pc.warnings.push(
+          `statement ${st.index + 1}: an EXCLUDE constraint cannot adopt an index built concurrently; it keeps its ACCESS EXCLUSIVE build. Run it in a quiet window.`,
+        );
       return undefined;
     case 'AT_SetNotNull':
       if (want('not-null') && long && lock?.scan) return notNull(pc, st, table, cmd.name, undefined);
@@ -490,7 +548,8 @@ function rewriteCmd(pc: PatternContext, st: StatementInput, table: string, cmd: 
       const def: Node = cmd.def?.ColumnDef ?? {};
       const cons: Node[] = (def.constraints ?? []).map((c: Node) => c?.Constraint).filter(Boolean);
       const dflt = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
-      if (dflt && isVolatileExpression(dflt.raw_expr) && want('volatile-default') && lock?.rewrite && (pc.ignoreSize || !isTinyLock(lock))) return volatileDefault(pc, st, table, def, cmdText);
+      if (dflt && isVolatileExpression(dflt.raw_expr) && want('volatile-default') && lock?.rewrite && (pc.ignoreSize || !isTinyLock(lock)))
+        return volatileDefault(pc, st, table, def, cmdText);
       const uniq = cons.find((c) => (c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY') && !c.indexname);
       if (uniq && want('unique-index') && long && !lock?.rewrite) return inlineUnique(pc, st, table, def, uniq, cmdText);
       return undefined;
@@ -545,7 +604,9 @@ function validatePiece(st: StatementInput, table: string, name: string, what: st
     reverse: `nothing to undo (a validated constraint stays valid); to remove it: ALTER TABLE ${quoteQualified(table)} DROP CONSTRAINT ${quoteIdent(name)};`,
     suffix: `validate_${name}`,
     notes: ['If rows violate the constraint, VALIDATE fails and changes nothing: fix the rows and rerun.'],
-    checks: [`SELECT conname, convalidated FROM pg_constraint WHERE conrelid = ${quoteLiteral(quoteQualified(table))}::regclass AND conname = ${quoteLiteral(name)};  -- convalidated must be true`],
+    checks: [
+      `SELECT conname, convalidated FROM pg_constraint WHERE conrelid = ${quoteLiteral(quoteQualified(table))}::regclass AND conname = ${quoteLiteral(name)};  -- convalidated must be true`,
+    ],
     source: st.index,
     provides: [{ table, names: [name] }],
   };
@@ -553,10 +614,17 @@ function validatePiece(st: StatementInput, table: string, name: string, what: st
 
 // ------------------------------------------------------------------------------- UNIQUE / PRIMARY KEY
 
-function uniqueViaIndex(pc: PatternContext, st: StatementInput, table: string, con: Node, cmdText: string | undefined): CmdRewrite | undefined {
+function uniqueViaIndex(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  con: Node,
+  cmdText: string | undefined,
+): CmdRewrite | undefined {
   const cols = strings(con.keys);
   if (!cols.length || (con.including ?? []).length || con.options?.length || con.indexspace || con.nulls_not_distinct || con.where_clause) {
-    if (cmdText) pc.warnings.push(`statement ${st.index + 1}: this UNIQUE/PRIMARY KEY has options the rewrite does not carry over; kept as written.`);
+    if (cmdText)
+      pc.warnings.push(`statement ${st.index + 1}: this UNIQUE/PRIMARY KEY has options the rewrite does not carry over; kept as written.`);
     return undefined;
   }
   const primary = con.contype === 'CONSTR_PRIMARY';
@@ -569,7 +637,15 @@ function uniqueViaIndex(pc: PatternContext, st: StatementInput, table: string, c
   };
 }
 
-function uniquePieces(pc: PatternContext, st: StatementInput, table: string, name: string, cols: string[], primary: boolean, deferrable: string): Omit<CmdRewrite, 'pattern' | 'now'> {
+function uniquePieces(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  name: string,
+  cols: string[],
+  primary: boolean,
+  deferrable: string,
+): Omit<CmdRewrite, 'pattern' | 'now'> {
   const tableText = quoteQualified(table);
   const schema = table.split('.')[0];
   const qualifiedIndex = `${quoteIdent(schema)}.${quoteIdent(name)}`;
@@ -586,7 +662,10 @@ function uniquePieces(pc: PatternContext, st: StatementInput, table: string, nam
       why: 'CREATE UNIQUE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE: reads and writes continue',
       reverse: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex};`,
       suffix: `index_${name}`,
-      notes: [...INVALID_NOTE(qualifiedIndex), 'Duplicate values make the build fail (and leave the INVALID index): remove the duplicates first.'],
+      notes: [
+        ...INVALID_NOTE(qualifiedIndex),
+        'Duplicate values make the build fail (and leave the INVALID index): remove the duplicates first.',
+      ],
       checks: [indexCheck(qualifiedIndex)],
       source: st.index,
       provides: [{ table, names: [name, ...cols] }],
@@ -601,7 +680,10 @@ function uniquePieces(pc: PatternContext, st: StatementInput, table: string, nam
   }
   pieces.push({
     stage: 6,
-    sql: [`ALTER TABLE ${tableText} ADD CONSTRAINT ${quoteIdent(name)} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(name)}${deferrable};`, ...stage5].join('\n'),
+    sql: [
+      `ALTER TABLE ${tableText} ADD CONSTRAINT ${quoteIdent(name)} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(name)}${deferrable};`,
+      ...stage5,
+    ].join('\n'),
     phase: 'migrate',
     pattern: 'unique-index',
     title: `attach ${name} as the ${primary ? 'primary key' : 'unique constraint'} of ${table}`,
@@ -615,13 +697,22 @@ function uniquePieces(pc: PatternContext, st: StatementInput, table: string, nam
     after,
     pieces,
     title: `${primary ? 'PRIMARY KEY' : 'UNIQUE'} ${name} via an index built concurrently${nullable.length ? ` (with CHECK (${nullable.join(', ')} IS NOT NULL) NOT VALID first)` : ''}`,
-    why: nullable.length ? 'CHECK ... NOT VALID is catalog-only (ACCESS EXCLUSIVE, briefly)' : 'nothing here: the constraint comes in a later step',
+    why: nullable.length
+      ? 'CHECK ... NOT VALID is catalog-only (ACCESS EXCLUSIVE, briefly)'
+      : 'nothing here: the constraint comes in a later step',
     reverse: nullable.length ? 'drop the CHECK constraints added here' : 'nothing',
   };
 }
 
 /** ADD COLUMN c type UNIQUE: add the column plain, build the unique index, attach it. */
-function inlineUnique(pc: PatternContext, st: StatementInput, table: string, def: Node, uniq: Node, cmdText: string | undefined): CmdRewrite | undefined {
+function inlineUnique(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  def: Node,
+  uniq: Node,
+  cmdText: string | undefined,
+): CmdRewrite | undefined {
   if (!cmdText) return undefined;
   const stripped = stripColumnConstraints(cmdText, st, [uniq]);
   if (!stripped) return undefined;
@@ -646,7 +737,8 @@ function stripColumnConstraints(cmdText: string, st: StatementInput, drop: Node[
     spans.push([start, constraintEnd(cmdText, start)]);
   }
   let out = cmdText;
-  for (const [a, b] of spans.sort((x, y) => y[0] - x[0])) out = out.slice(0, a).trimEnd() + (out.slice(b).startsWith(' ') || b >= out.length ? '' : ' ') + out.slice(b);
+  for (const [a, b] of spans.sort((x, y) => y[0] - x[0]))
+    out = out.slice(0, a).trimEnd() + (out.slice(b).startsWith(' ') || b >= out.length ? '' : ' ') + out.slice(b);
   return out.trim();
 }
 
@@ -681,7 +773,13 @@ function constraintEnd(text: string, start: number): number {
 
 // ------------------------------------------------------------------------------------------ NOT NULL
 
-function notNull(pc: PatternContext, st: StatementInput, table: string, column: string, conname: string | undefined): CmdRewrite | undefined {
+function notNull(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  column: string,
+  conname: string | undefined,
+): CmdRewrite | undefined {
   if (!column) return undefined;
   const tableText = quoteQualified(table);
   const tname = table.split('.')[1];
@@ -713,7 +811,9 @@ function notNull(pc: PatternContext, st: StatementInput, table: string, column: 
       provides: [{ table, names: [column, check] }],
     });
   } else {
-    pc.warnings.push(`statement ${st.index + 1}: before PG 12 SET NOT NULL always scans under ACCESS EXCLUSIVE; the split keeps the validated CHECK (${column} IS NOT NULL) instead of the NOT NULL column attribute.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: before PG 12 SET NOT NULL always scans under ACCESS EXCLUSIVE; the split keeps the validated CHECK (${column} IS NOT NULL) instead of the NOT NULL column attribute.`,
+    );
   }
   return {
     now: `ADD CONSTRAINT ${quoteIdent(check)} CHECK (${col} IS NOT NULL) NOT VALID`,
@@ -727,14 +827,22 @@ function notNull(pc: PatternContext, st: StatementInput, table: string, column: 
 
 // ------------------------------------------------------------------------------------ volatile default
 
-function volatileDefault(pc: PatternContext, st: StatementInput, table: string, def: Node, cmdText: string | undefined): CmdRewrite | undefined {
+function volatileDefault(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  def: Node,
+  cmdText: string | undefined,
+): CmdRewrite | undefined {
   if (!cmdText) return undefined;
   const cons: Node[] = (def.constraints ?? []).map((c: Node) => c?.Constraint).filter(Boolean);
   const dflt = cons.find((c) => c.contype === 'CONSTR_DEFAULT')!;
   const notNullCon = cons.find((c) => c.contype === 'CONSTR_NOTNULL');
   const other = cons.filter((c) => !['CONSTR_DEFAULT', 'CONSTR_NOTNULL', 'CONSTR_NULL'].includes(c.contype));
   if (other.length) {
-    pc.warnings.push(`statement ${st.index + 1}: ADD COLUMN ${def.colname} has inline constraints besides DEFAULT/NOT NULL; add them in a separate statement for the split to move them. Kept as written.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: ADD COLUMN ${def.colname} has inline constraints besides DEFAULT/NOT NULL; add them in a separate statement for the split to move them. Kept as written.`,
+    );
     return undefined;
   }
   const body = withoutSemicolon(st.text);
@@ -747,13 +855,24 @@ function volatileDefault(pc: PatternContext, st: StatementInput, table: string, 
   const col = quoteIdent(def.colname);
   const after = [`ALTER TABLE ${tableText} ALTER COLUMN ${col} SET DEFAULT ${expr};`];
   const pieces: Piece[] = [];
-  const fill = backfillPiece(pc, st, table, def.colname, `${col} = ${expr}`, `${col} IS NULL`, `SELECT count(*) FROM ${tableText} WHERE ${col} IS NULL;`, 'expand');
+  const fill = backfillPiece(
+    pc,
+    st,
+    table,
+    def.colname,
+    `${col} = ${expr}`,
+    `${col} IS NULL`,
+    `SELECT count(*) FROM ${tableText} WHERE ${col} IS NULL;`,
+    'expand',
+  );
   if (fill) pieces.push(fill);
   let nn: CmdRewrite | undefined;
   if (notNullCon) {
     nn = notNull(pc, st, table, def.colname, notNullCon.conname);
     if (nn) {
-      pieces.push(afterBackfillCheck(st, table, `ALTER TABLE ${tableText} ${nn.now ?? ''};`, nn.title ?? '', nn.reverse ?? '', def.colname));
+      pieces.push(
+        afterBackfillCheck(st, table, `ALTER TABLE ${tableText} ${nn.now ?? ''};`, nn.title ?? '', nn.reverse ?? '', def.colname),
+      );
       pieces.push(...nn.pieces);
     }
   }
@@ -785,10 +904,22 @@ function afterBackfillCheck(st: StatementInput, table: string, sql: string, titl
 }
 
 /** A batched backfill piece, or undefined (with a warning) when the table has no usable key. */
-function backfillPiece(pc: PatternContext, st: StatementInput, table: string, column: string, set: string, pending: string, remaining: string, phase: SplitPhase, extraChecks: string[] = []): Piece | undefined {
+function backfillPiece(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  column: string,
+  set: string,
+  pending: string,
+  remaining: string,
+  phase: SplitPhase,
+  extraChecks: string[] = [],
+): Piece | undefined {
   const key = batchKey(pc.catalog, table);
   if ('problem' in key) {
-    pc.warnings.push(`statement ${st.index + 1}: ${key.problem}. No backfill file was generated for ${table}.${column}: add a primary key (or backfill by hand in batches) before the later steps.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: ${key.problem}. No backfill file was generated for ${table}.${column}: add a primary key (or backfill by hand in batches) before the later steps.`,
+    );
     return undefined;
   }
   const info = pc.catalog.table(table);
@@ -797,7 +928,17 @@ function backfillPiece(pc: PatternContext, st: StatementInput, table: string, co
   const batch = chooseBatchSize(stats, types);
   const suffix = `backfill_${table.split('.')[1]}_${column}`;
   const job = pc.jobName ? pc.jobName(suffix) : suffix;
-  const spec = { table, key: key.column, keyType: key.type, set, pending, job, batchSize: batch.size, pause: 0.05, lockTimeout: pc.settings.lockTimeout };
+  const spec = {
+    table,
+    key: key.column,
+    keyType: key.type,
+    set,
+    pending,
+    job,
+    batchSize: batch.size,
+    pause: 0.05,
+    lockTimeout: pc.settings.lockTimeout,
+  };
   return {
     stage: 2,
     sql: backfillStatement(spec),
@@ -805,7 +946,9 @@ function backfillPiece(pc: PatternContext, st: StatementInput, table: string, co
     pattern: 'volatile-default',
     title: `backfill ${table}.${column} in batches of ${batch.size} (${batch.why})`,
     why: 'each batch locks only its own rows (ROW EXCLUSIVE on the table) and commits; no table lock blocks reads or writes',
-    lockLines: [`${table}: ROW EXCLUSIVE per batch (plus row locks on one batch of rows until its COMMIT); blocks only SHARE and stronger table locks, not reads or writes`],
+    lockLines: [
+      `${table}: ROW EXCLUSIVE per batch (plus row locks on one batch of rows until its COMMIT); blocks only SHARE and stronger table locks, not reads or writes`,
+    ],
     reverse: 'nothing to reverse on its own: the values are dropped with the column if the expand step is reversed',
     suffix,
     notes: backfillNotes(spec, remaining, extraChecks),
@@ -848,23 +991,53 @@ function expandContract(pc: PatternContext, st: StatementInput, e: ExpandSpec): 
   const info = pc.catalog.table(table);
   const oldCol = info?.columns.get(e.old);
   if (!info || !oldCol) {
-    pc.warnings.push(`statement ${st.index + 1}: ${table}.${e.old} is not in the known schema; expand/contract needs its definition. Kept as written.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: ${table}.${e.old} is not in the known schema; expand/contract needs its definition. Kept as written.`,
+    );
     return undefined;
   }
   const facts = pc.facts.column(table, e.old);
   if (facts?.identity || facts?.generated || facts?.serial) {
-    pc.warnings.push(`statement ${st.index + 1}: ${table}.${e.old} is an identity, serial or generated column; moving its sequence or expression is not automated. Kept as written.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: ${table}.${e.old} is an identity, serial or generated column; moving its sequence or expression is not automated. Kept as written.`,
+    );
     return undefined;
   }
-  const referencing = [...pc.catalog.tables.values()].flatMap((t) => t.constraints.filter((k) => k.type === 'f' && k.references === table && (k.referencedColumns?.includes(e.old) || (!k.referencedColumns?.length && info.constraints.some((p) => p.type === 'p' && p.columns.includes(e.old))))).map((k) => `${t.qualified}.${k.name}`));
+  const referencing = [...pc.catalog.tables.values()].flatMap((t) =>
+    t.constraints
+      .filter(
+        (k) =>
+          k.type === 'f' &&
+          k.references === table &&
+          (k.referencedColumns?.includes(e.old) ||
+            (!k.referencedColumns?.length && info.constraints.some((p) => p.type === 'p' && p.columns.includes(e.old)))),
+      )
+      .map((k) => `${t.qualified}.${k.name}`),
+  );
   if (referencing.length) {
-    pc.warnings.push(`statement ${st.index + 1}: foreign keys reference ${table}.${e.old} (${referencing.join(', ')}); the contract step cannot drop it until they are moved. Kept as written.`);
+    pc.warnings.push(
+      `statement ${st.index + 1}: foreign keys reference ${table}.${e.old} (${referencing.join(', ')}); the contract step cannot drop it until they are moved. Kept as written.`,
+    );
     return undefined;
   }
-  const others = info.constraints.filter((k) => k.columns.includes(e.old) && (k.type === 'c' || k.type === 'f' || k.type === 'x' || (k.type === 'u' && k.columns.length > 1) || (k.type === 'p' && k.columns.length > 1)));
-  if (others.length) pc.warnings.push(`statement ${st.index + 1}: ${others.map((k) => k.name).join(', ')} on ${table}.${e.old} ${others.length > 1 ? 'are' : 'is'} dropped with the old column in the contract step; recreate ${others.length > 1 ? 'them' : 'it'} on ${e.renameBack ? e.old : e.fresh} (NOT VALID, then VALIDATE).`);
+  const others = info.constraints.filter(
+    (k) =>
+      k.columns.includes(e.old) &&
+      (k.type === 'c' ||
+        k.type === 'f' ||
+        k.type === 'x' ||
+        (k.type === 'u' && k.columns.length > 1) ||
+        (k.type === 'p' && k.columns.length > 1)),
+  );
+  if (others.length)
+    pc.warnings.push(
+      `statement ${st.index + 1}: ${others.map((k) => k.name).join(', ')} on ${table}.${e.old} ${others.length > 1 ? 'are' : 'is'} dropped with the old column in the contract step; recreate ${others.length > 1 ? 'them' : 'it'} on ${e.renameBack ? e.old : e.fresh} (NOT VALID, then VALIDATE).`,
+    );
   const views = pc.catalog.viewsReadingColumn(table, e.old);
-  if (views.length) pc.warnings.push(`statement ${st.index + 1}: views ${views.join(', ')} read ${table}.${e.old}; the contract step fails until they are recreated on the new column.`);
+  if (views.length)
+    pc.warnings.push(
+      `statement ${st.index + 1}: views ${views.join(', ')} read ${table}.${e.old}; the contract step fails until they are recreated on the new column.`,
+    );
 
   const tableText = quoteQualified(table);
   const schema = table.split('.')[0];
@@ -873,7 +1046,12 @@ function expandContract(pc: PatternContext, st: StatementInput, e: ExpandSpec): 
   const freshQ = quoteIdent(e.fresh);
   // Two type changes on one table with long names must not share a function (PostgreSQL would cut both
   // names to the same 63 bytes): PostgreSQL's makeObjectName keeps the column part, and a number follows when taken.
-  const syncName = chooseName(tname, e.old, 'sync', (n) => pc.catalog.functions.has(n.toLowerCase()) || pc.takenNames.has(`${schema}()${n}`));
+  const syncName = chooseName(
+    tname,
+    e.old,
+    'sync',
+    (n) => pc.catalog.functions.has(n.toLowerCase()) || pc.takenNames.has(`${schema}()${n}`),
+  );
   pc.takenNames.add(`${schema}()${syncName}`);
   const fn = `${quoteIdent(schema)}.${quoteIdent(syncName)}`;
   const trigger = quoteIdent(syncName);
@@ -917,7 +1095,16 @@ END`;
     provides: [{ table, names: [e.fresh] }],
   });
   const mismatch = `${freshQ} IS DISTINCT FROM ${e.convert('')}`;
-  const fill = backfillPiece(pc, st, table, e.fresh, `${freshQ} = ${e.convert('')}`, mismatch, `SELECT count(*) FROM ${tableText} WHERE ${mismatch};`, 'backfill');
+  const fill = backfillPiece(
+    pc,
+    st,
+    table,
+    e.fresh,
+    `${freshQ} = ${e.convert('')}`,
+    mismatch,
+    `SELECT count(*) FROM ${tableText} WHERE ${mismatch};`,
+    'backfill',
+  );
   if (!fill) return undefined;
   fill.pattern = e.pattern;
   pieces.push(fill);
@@ -928,7 +1115,9 @@ END`;
     const def = pc.facts.indexDefinition(idx.qualified);
     const pk = info.constraints.find((k) => (k.type === 'p' || k.type === 'u') && k.name === idxName && k.columns.length === 1);
     if (idx.columns.length > 1 && !def) {
-      pc.warnings.push(`statement ${st.index + 1}: index ${idx.qualified} covers ${e.old} and other columns, and its definition is unknown; recreate it on ${finalName} by hand.`);
+      pc.warnings.push(
+        `statement ${st.index + 1}: index ${idx.qualified} covers ${e.old} and other columns, and its definition is unknown; recreate it on ${finalName} by hand.`,
+      );
       continue;
     }
     const temp = uniqueRelationName(pc, schema, idxName, 'new');
@@ -957,28 +1146,50 @@ END`;
       source: st.index,
       provides: [{ table, names: [temp] }],
     });
-    if (pk) contractIndex.push(`ALTER TABLE ${tableText} ADD CONSTRAINT ${quoteIdent(pk.name)} ${pk.type === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(temp)};`);
+    if (pk)
+      contractIndex.push(
+        `ALTER TABLE ${tableText} ADD CONSTRAINT ${quoteIdent(pk.name)} ${pk.type === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(temp)};`,
+      );
     else contractIndex.push(`ALTER INDEX ${quoteIdent(schema)}.${quoteIdent(temp)} RENAME TO ${quoteIdent(idxName)};`);
   }
   if (notNullCheck) {
     pieces.push(
-      afterBackfillCheck(st, table, `ALTER TABLE ${tableText} ADD CONSTRAINT ${quoteIdent(notNullCheck)} CHECK (${freshQ} IS NOT NULL) NOT VALID;`, `add CHECK (${e.fresh} IS NOT NULL) NOT VALID`, `ALTER TABLE ${tableText} DROP CONSTRAINT IF EXISTS ${quoteIdent(notNullCheck)};`, e.fresh),
+      afterBackfillCheck(
+        st,
+        table,
+        `ALTER TABLE ${tableText} ADD CONSTRAINT ${quoteIdent(notNullCheck)} CHECK (${freshQ} IS NOT NULL) NOT VALID;`,
+        `add CHECK (${e.fresh} IS NOT NULL) NOT VALID`,
+        `ALTER TABLE ${tableText} DROP CONSTRAINT IF EXISTS ${quoteIdent(notNullCheck)};`,
+        e.fresh,
+      ),
       validatePiece(st, table, notNullCheck, 'CHECK', e.pattern),
     );
   }
-  const contract: string[] = [`DROP TRIGGER ${trigger} ON ${tableText};`, `DROP FUNCTION ${fn}();`, `ALTER TABLE ${tableText} DROP COLUMN ${oldQ};`];
+  const contract: string[] = [
+    `DROP TRIGGER ${trigger} ON ${tableText};`,
+    `DROP FUNCTION ${fn}();`,
+    `ALTER TABLE ${tableText} DROP COLUMN ${oldQ};`,
+  ];
   if (e.renameBack) contract.push(`ALTER TABLE ${tableText} RENAME COLUMN ${freshQ} TO ${oldQ};`);
   const finalQ = quoteIdent(finalName);
   contract.push(...contractIndex);
   const dflt = facts?.default;
   if (dflt) contract.push(`ALTER TABLE ${tableText} ALTER COLUMN ${finalQ} SET DEFAULT ${dflt};`);
-  else if (oldCol.hasDefault) pc.warnings.push(`statement ${st.index + 1}: ${table}.${e.old} has a default whose expression is unknown; set it on ${finalName} in the contract step.`);
+  else if (oldCol.hasDefault)
+    pc.warnings.push(
+      `statement ${st.index + 1}: ${table}.${e.old} has a default whose expression is unknown; set it on ${finalName} in the contract step.`,
+    );
   if (notNullCheck) {
-    contract.push(`ALTER TABLE ${tableText} ALTER COLUMN ${finalQ} SET NOT NULL;`, `ALTER TABLE ${tableText} DROP CONSTRAINT ${quoteIdent(notNullCheck)};`);
+    contract.push(
+      `ALTER TABLE ${tableText} ALTER COLUMN ${finalQ} SET NOT NULL;`,
+      `ALTER TABLE ${tableText} DROP CONSTRAINT ${quoteIdent(notNullCheck)};`,
+    );
     // PG 18 names NOT NULL constraints; a rename keeps the old column's constraint name, so the split does too.
-    const oldNotNull = info.constraints.find((k) => k.type === 'n' && k.columns.includes(e.old))?.name ?? makeObjectName(tname, e.old, 'not_null');
+    const oldNotNull =
+      info.constraints.find((k) => k.type === 'n' && k.columns.includes(e.old))?.name ?? makeObjectName(tname, e.old, 'not_null');
     const newNotNull = makeObjectName(tname, finalName, 'not_null');
-    if (pc.pgVersion >= 18 && oldNotNull !== newNotNull) contract.push(`ALTER TABLE ${tableText} RENAME CONSTRAINT ${quoteIdent(newNotNull)} TO ${quoteIdent(oldNotNull)};`);
+    if (pc.pgVersion >= 18 && oldNotNull !== newNotNull)
+      contract.push(`ALTER TABLE ${tableText} RENAME CONSTRAINT ${quoteIdent(newNotNull)} TO ${quoteIdent(oldNotNull)};`);
   }
   const refs = pc.appRefs.get(st.index);
   pieces.push({
@@ -986,7 +1197,9 @@ END`;
     sql: contract.join('\n'),
     phase: 'contract',
     pattern: e.pattern,
-    title: e.renameBack ? `contract: drop the old ${e.old} and the trigger, rename ${e.fresh} to ${e.old}` : `contract: drop ${e.old} and the sync trigger; ${e.fresh} is the column now`,
+    title: e.renameBack
+      ? `contract: drop the old ${e.old} and the trigger, rename ${e.fresh} to ${e.old}`
+      : `contract: drop ${e.old} and the sync trigger; ${e.fresh} is the column now`,
     why: 'DROP COLUMN, RENAME and USING INDEX change only the catalog: ACCESS EXCLUSIVE, briefly; SET NOT NULL uses the validated CHECK (no scan)',
     reverse: 'the old column and its data are gone: reverse by a new expand/contract back to the old definition (fix forward)',
     suffix: `contract_${tname}_${e.old}`,
@@ -1050,7 +1263,10 @@ function typeChange(pc: PatternContext, st: StatementInput, table: string, cmd: 
     convert = (row) => {
       let out = expr;
       for (const r of [...refs].sort((a, b) => b.start - a.start)) {
-        const parts = expr.slice(r.start, r.end).split('.').map((p) => p.trim().replace(/^"|"$/g, ''));
+        const parts = expr
+          .slice(r.start, r.end)
+          .split('.')
+          .map((p) => p.trim().replace(/^"|"$/g, ''));
         out = out.slice(0, r.start) + col(row, parts[parts.length - 1]) + out.slice(r.end);
       }
       return `(${out})`;
@@ -1059,7 +1275,16 @@ function typeChange(pc: PatternContext, st: StatementInput, table: string, cmd: 
     convert = (row) => `CAST(${row ? `${row}.` : ''}${quoteIdent(cmd.name)} AS ${type})`;
   }
   const fresh = freeColumnName(pc, table, cmd.name);
-  const pieces = expandContract(pc, st, { table, old: cmd.name, fresh, type, convert, twoWay: false, renameBack: true, pattern: 'type-change' });
+  const pieces = expandContract(pc, st, {
+    table,
+    old: cmd.name,
+    fresh,
+    type,
+    convert,
+    twoWay: false,
+    renameBack: true,
+    pattern: 'type-change',
+  });
   if (!pieces) return undefined;
   return { now: undefined, pattern: 'type-change', pieces };
 }
@@ -1069,12 +1294,23 @@ function renameColumn(pc: PatternContext, st: StatementInput, node: Node): Piece
   const info = pc.catalog.table(table);
   const old = String(node.subname);
   const colType = info?.columns.get(old)?.type;
-  const typeText = pc.facts.column(table, old)?.type ?? (colType ? `${colType.name}${colType.mods.length ? `(${colType.mods.join(',')})` : ''}${colType.array ? '[]' : ''}` : undefined);
+  const typeText =
+    pc.facts.column(table, old)?.type ??
+    (colType ? `${colType.name}${colType.mods.length ? `(${colType.mods.join(',')})` : ''}${colType.array ? '[]' : ''}` : undefined);
   if (!typeText) {
     pc.warnings.push(`statement ${st.index + 1}: the type of ${table}.${old} is unknown; expand/contract needs it. Kept as written.`);
     return undefined;
   }
-  return expandContract(pc, st, { table, old, fresh: String(node.newname), type: typeText, convert: (row) => (row ? `${row}.${quoteIdent(old)}` : quoteIdent(old)), twoWay: true, renameBack: false, pattern: 'rename-column' });
+  return expandContract(pc, st, {
+    table,
+    old,
+    fresh: String(node.newname),
+    type: typeText,
+    convert: (row) => (row ? `${row}.${quoteIdent(old)}` : quoteIdent(old)),
+    twoWay: true,
+    renameBack: false,
+    pattern: 'rename-column',
+  });
 }
 
 function renameTable(pc: PatternContext, st: StatementInput, node: Node): Piece[] {
@@ -1095,7 +1331,15 @@ function setSchema(pc: PatternContext, st: StatementInput, node: Node): Piece[] 
 }
 
 /** Rename the table and leave an updatable view under the old name; drop the view in the contract. */
-function viewBridge(pc: PatternContext, st: StatementInput, table: string, oldQ: string, newQ: string, renameSql: string, newTable: string): Piece[] {
+function viewBridge(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  oldQ: string,
+  newQ: string,
+  renameSql: string,
+  newTable: string,
+): Piece[] {
   const refs = pc.appRefs.get(st.index);
   return [
     {
@@ -1146,7 +1390,8 @@ function dropColumn(pc: PatternContext, st: StatementInput, table: string, cmd: 
         pattern: 'drop-column',
         title: `contract: drop ${table}.${col}`,
         why: 'DROP COLUMN only marks the column dropped: ACCESS EXCLUSIVE, briefly (no rewrite)',
-        reverse: 'irreversible: the data is gone. Take a backup of the column first (e.g. CREATE TABLE ... AS SELECT key, column) if you may need it',
+        reverse:
+          'irreversible: the data is gone. Take a backup of the column first (e.g. CREATE TABLE ... AS SELECT key, column) if you may need it',
         suffix: `contract_drop_${table.split('.')[1]}_${col}`,
         deployNote: `deploy only after no deployed application version reads or writes ${table}.${col}${refs?.length ? ` (still referenced at ${refs.join(', ')})` : ''}`,
         notes: [

@@ -82,20 +82,46 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
     const ast = p.ast;
     const [kind, node] = unwrap(ast);
     if (!ast) {
-      if (p.raw.kind === 'meta') warnings.push(`statement ${index + 1}: psql meta-command ${p.raw.text.trim().split(/\s/)[0]} is kept in the first file; runners other than psql do not understand it.`);
-      else warnings.push(`statement ${index + 1} does not parse (${p.error?.message ?? 'syntax error'}); it is kept as written in the first file.`);
-      place(state, [{ stage: 0, sql: p.raw.text.trim(), phase: 'migrate', pattern: 'keep', title: 'kept as written', why: 'not analysed', reverse: 'undo by hand', suffix: 'migrate', source: index }], undefined);
+      if (p.raw.kind === 'meta')
+        warnings.push(
+          `statement ${index + 1}: psql meta-command ${p.raw.text.trim().split(/\s/)[0]} is kept in the first file; runners other than psql do not understand it.`,
+        );
+      else
+        warnings.push(
+          `statement ${index + 1} does not parse (${p.error?.message ?? 'syntax error'}); it is kept as written in the first file.`,
+        );
+      place(
+        state,
+        [
+          {
+            stage: 0,
+            sql: p.raw.text.trim(),
+            phase: 'migrate',
+            pattern: 'keep',
+            title: 'kept as written',
+            why: 'not analysed',
+            reverse: 'undo by hand',
+            suffix: 'migrate',
+            source: index,
+          },
+        ],
+        undefined,
+      );
       return;
     }
     if (kind === 'TransactionStmt') {
       const k = String(node.kind);
-      if (!['TRANS_STMT_BEGIN', 'TRANS_STMT_START', 'TRANS_STMT_COMMIT'].includes(k)) warnings.push(`statement ${index + 1}: ${info?.label ?? k} is dropped; each step has its own transaction.`);
+      if (!['TRANS_STMT_BEGIN', 'TRANS_STMT_START', 'TRANS_STMT_COMMIT'].includes(k))
+        warnings.push(`statement ${index + 1}: ${info?.label ?? k} is dropped; each step has its own transaction.`);
       return;
     }
     if (kind === 'VariableSetStmt') {
       const name = String(node.name ?? '').toLowerCase();
       if (name === 'lock_timeout' || name === 'statement_timeout') return; // every step sets its own
-      if (!otherSets) warnings.push(`statement ${index + 1}: ${info?.label ?? 'SET'} applies only to the file it is in; the steps after the first do not repeat it (schema-qualify names instead of relying on search_path).`);
+      if (!otherSets)
+        warnings.push(
+          `statement ${index + 1}: ${info?.label ?? 'SET'} applies only to the file it is in; the steps after the first do not repeat it (schema-qualify names instead of relying on search_path).`,
+        );
       otherSets = true;
     }
     const st: StatementInput = {
@@ -110,7 +136,10 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
     let pieces = planStatement(pc, st);
     if (!pieces) {
       const long = longBlockingLock(st.locks);
-      if (long) warnings.push(`statement ${index + 1}: ${st.label} has no safe rewrite; it keeps ${modeTitle(long.mode)} on ${long.relation}${long.rewrite ? ' with a rewrite' : long.scan ? ' with a scan' : ''}. Run it in a quiet window with a short lock_timeout, or change it by hand.`);
+      if (long)
+        warnings.push(
+          `statement ${index + 1}: ${st.label} has no safe rewrite; it keeps ${modeTitle(long.mode)} on ${long.relation}${long.rewrite ? ' with a rewrite' : long.scan ? ' with a scan' : ''}. Run it in a quiet window with a short lock_timeout, or change it by hand.`,
+        );
       pieces = [keepPiece(st)];
     }
     place(state, pieces, ast);
@@ -129,7 +158,8 @@ function isNonTransactional(a: Analysis, index: number, kind: string, node: Node
   if (kind === 'IndexStmt') return !!node.concurrent;
   if (kind === 'DropStmt') return !!node.concurrent;
   if (kind === 'VacuumStmt') return !!node.is_vacuumcmd;
-  if (kind === 'ReindexStmt') return JSON.stringify(node).includes('"concurrently"') || a.statements[index]?.label.includes('CONCURRENTLY') === true;
+  if (kind === 'ReindexStmt')
+    return JSON.stringify(node).includes('"concurrently"') || a.statements[index]?.label.includes('CONCURRENTLY') === true;
   if (kind === 'AlterTableStmt') return JSON.stringify(node).includes('"concurrent":true');
   return false;
 }
@@ -146,7 +176,8 @@ function mentions(ast: Node): { tables: Set<string>; names: Set<string> } {
     if (Array.isArray(n)) return n.forEach(visit);
     if (!n || typeof n !== 'object') return;
     for (const [k, v] of Object.entries(n as Node)) {
-      if (typeof v === 'string' && ['colname', 'name', 'conname', 'idxname', 'indexname', 'subname', 'newname', 'relname'].includes(k)) names.add(v);
+      if (typeof v === 'string' && ['colname', 'name', 'conname', 'idxname', 'indexname', 'subname', 'newname', 'relname'].includes(k))
+        names.add(v);
       else visit(v);
     }
   };
@@ -211,15 +242,32 @@ function place(state: PlanState, pieces: Piece[], ast: Node | undefined): void {
   }
 }
 
-function assemble(state: PlanState, input: AnalyzeInput, text: string, runner: RunnerConvention, settings: Settings, original: Analysis): SplitPlan {
+function assemble(
+  state: PlanState,
+  input: AnalyzeInput,
+  text: string,
+  runner: RunnerConvention,
+  settings: Settings,
+  original: Analysis,
+): SplitPlan {
   const drafts = state.rounds.flatMap(draftsOf);
   const namer = new FileNamer(input.path, input.siblingNames ?? []);
   const warnings: string[] = [];
   if (namer.laterSiblings.length && drafts.length > 1) {
-    warnings.push(`migrations that sort after this one already exist (${namer.laterSiblings.slice(0, 3).join(', ')}${namer.laterSiblings.length > 3 ? ', ...' : ''}); the new steps sort between them. Split a migration before later ones are added, or renumber.`);
+    warnings.push(
+      `migrations that sort after this one already exist (${namer.laterSiblings.slice(0, 3).join(', ')}${namer.laterSiblings.length > 3 ? ', ...' : ''}); the new steps sort between them. Split a migration before later ones are added, or renumber.`,
+    );
   }
-  if (runner.wrapsInTransaction && !runner.sendsOneBatch && !runner.noTransactionDirective && runner.id !== 'flyway' && drafts.some((d) => !d.transactional)) {
-    warnings.push(`${runner.title} runs each migration inside its own transaction and has no per-file switch: run the non-transactional steps with psql (or the runner's escape hatch) instead.`);
+  if (
+    runner.wrapsInTransaction &&
+    !runner.sendsOneBatch &&
+    !runner.noTransactionDirective &&
+    runner.id !== 'flyway' &&
+    drafts.some((d) => !d.transactional)
+  ) {
+    warnings.push(
+      `${runner.title} runs each migration inside its own transaction and has no per-file switch: run the non-transactional steps with psql (or the runner's escape hatch) instead.`,
+    );
   }
   const baseName = inputFileName(input.path);
   const steps: SplitStep[] = [];
@@ -231,17 +279,38 @@ function assemble(state: PlanState, input: AnalyzeInput, text: string, runner: R
     const name = i === 0 ? baseName : namer.next(suffixOf(d));
     const job = jobName(name);
     const body = renderBody(d, runner, settings, job);
-    const stepAnalysis = analyze({ text: body.analysisText, path: name, settings, stats: input.stats, pgVersion: original.pgVersion, priorFiles, baseCatalog: base, isMigration: false });
+    const stepAnalysis = analyze({
+      text: body.analysisText,
+      path: name,
+      settings,
+      stats: input.stats,
+      pgVersion: original.pgVersion,
+      priorFiles,
+      baseCatalog: base,
+      isMigration: false,
+    });
     const overrides = d.pieces.flatMap((p) => p.lockLines ?? []);
     const locks = overrides.length ? overrides : lockLines(stepAnalysis);
     for (const w of unsafeLocks(stepAnalysis)) warnings.push(`step ${i + 1} (${name}): ${w}`);
-    if (!d.transactional && stepAnalysis.statements.filter((s) => s.kind !== 'meta').length !== 1) warnings.push(`step ${i + 1} (${name}) should hold exactly one statement to run outside a transaction`);
-    steps.push(renderStep(d, { name, job, index: i, total: drafts.length, baseName, runner, body, locks, eol, previous: steps[i - 1]?.name }));
+    if (!d.transactional && stepAnalysis.statements.filter((s) => s.kind !== 'meta').length !== 1)
+      warnings.push(`step ${i + 1} (${name}) should hold exactly one statement to run outside a transaction`);
+    steps.push(
+      renderStep(d, { name, job, index: i, total: drafts.length, baseName, runner, body, locks, eol, previous: steps[i - 1]?.name }),
+    );
     priorFiles.push({ path: name, text: body.analysisText });
     addToCatalog(base, body.analysisText);
   });
   if (!steps.length) {
-    steps.push({ name: baseName, sql: text, transactional: original.wrappedInTransaction, phase: 'migrate', locks: '', reverse: 'nothing to reverse', replacesInput: true, sourceStatements: [] });
+    steps.push({
+      name: baseName,
+      sql: text,
+      transactional: original.wrappedInTransaction,
+      phase: 'migrate',
+      locks: '',
+      reverse: 'nothing to reverse',
+      replacesInput: true,
+      sourceStatements: [],
+    });
   }
   return { steps, warnings, runner: runner.id, pgVersion: original.pgVersion };
 }
@@ -268,10 +337,16 @@ export function lockLines(a: Analysis): string[] {
     const strongest = locks.reduce((x, y) => (lockStrength(y.mode) > lockStrength(x.mode) ? y : x));
     const newTable = locks.every((l) => l.newTable);
     const traffic = strongest.blocks.filter((b) => b !== 'DDL');
-    const blocks = traffic.length ? `blocks ${traffic.join('/')}` : strongest.blocks.includes('DDL') ? 'blocks only DDL and VACUUM' : 'blocks nothing but ACCESS EXCLUSIVE';
+    const blocks = traffic.length
+      ? `blocks ${traffic.join('/')}`
+      : strongest.blocks.includes('DDL')
+        ? 'blocks only DDL and VACUUM'
+        : 'blocks nothing but ACCESS EXCLUSIVE';
     const heavy = locks.some((l) => l.rewrite) ? ', rewrite' : locks.some((l) => l.scan) ? ', scan' : '';
     const duration = traffic.length && !heavy ? ', briefly' : '';
-    out.push(`${table}: ${modeTitle(strongest.mode as LockMode)}${newTable ? ' (new table)' : ''}${heavy}${duration}; ${blocks}. ${[...new Set(locks.map((l) => l.why))].join('; ')}`);
+    out.push(
+      `${table}: ${modeTitle(strongest.mode as LockMode)}${newTable ? ' (new table)' : ''}${heavy}${duration}; ${blocks}. ${[...new Set(locks.map((l) => l.why))].join('; ')}`,
+    );
   }
   return out;
 }
@@ -282,7 +357,8 @@ export function unsafeLocks(a: Analysis): string[] {
   for (const s of a.statements) {
     for (const l of s.locks) {
       if (l.newTable) continue;
-      if (l.mode === 'AccessExclusiveLock' && (l.rewrite || l.scan)) out.push(`${s.label} still takes ACCESS EXCLUSIVE with a ${l.rewrite ? 'rewrite' : 'scan'} on ${l.relation}`);
+      if (l.mode === 'AccessExclusiveLock' && (l.rewrite || l.scan))
+        out.push(`${s.label} still takes ACCESS EXCLUSIVE with a ${l.rewrite ? 'rewrite' : 'scan'} on ${l.relation}`);
       else if (l.mode === 'ShareLock') out.push(`${s.label} still takes SHARE on ${l.relation}`);
     }
   }

@@ -13,7 +13,15 @@ import { SchemaFacts } from './schema';
 import { quoteIdent, tokens, withoutSemicolon } from './sqltext';
 
 function statementInput(st: StatementView): StatementInput {
-  return { index: st.index, text: st.text, ast: st.ast, kind: st.kind, label: st.label, locks: st.locks, nonTransactional: st.lockInfo.nonTransactional };
+  return {
+    index: st.index,
+    text: st.text,
+    ast: st.ast,
+    kind: st.kind,
+    label: st.label,
+    locks: st.locks,
+    nonTransactional: st.lockInfo.nonTransactional,
+  };
 }
 
 interface FileCache {
@@ -44,8 +52,10 @@ function fileCache(ctx: RuleContext): FileCache {
   }
   const createdHere = new Set([...here.indexes.keys(), ...here.tables.keys()].filter((k) => !before.has(k)));
   // dbmate: the statements of the migrate:down section are not part of this run.
-  const down = ctx.runner.id === 'dbmate' ? /^--\s*migrate:down\b/m.exec(ctx.text)?.index ?? Infinity : Infinity;
-  const runStatements = new Set(ctx.statements.filter((s) => s.kind !== 'meta' && s.kind !== 'TransactionStmt' && s.span.start < down).map((s) => s.index));
+  const down = ctx.runner.id === 'dbmate' ? (/^--\s*migrate:down\b/m.exec(ctx.text)?.index ?? Infinity) : Infinity;
+  const runStatements = new Set(
+    ctx.statements.filter((s) => s.kind !== 'meta' && s.kind !== 'TransactionStmt' && s.span.start < down).map((s) => s.index),
+  );
   const firstBreak = ctx.text.indexOf('\n');
   const eol = firstBreak > 0 && ctx.text[firstBreak - 1] === '\r' ? '\r\n' : '\n';
   const cache = { facts, createdHere, runStatements, txStatements: ctx.statements.filter((s) => s.kind === 'TransactionStmt'), eol };
@@ -90,7 +100,16 @@ function newFiles(ctx: RuleContext, pieces: Piece[], namer: FileNamer): { name: 
     const job = jobName(name);
     const body = renderBody(d, ctx.runner, ctx.settings, job);
     const step = renderStep(d, {
-      name, job, index: i + 1, total: drafts.length + 1, baseName: base, runner: ctx.runner, body, locks: d.pieces.flatMap((p) => p.lockLines ?? []), eol, previous,
+      name,
+      job,
+      index: i + 1,
+      total: drafts.length + 1,
+      baseName: base,
+      runner: ctx.runner,
+      body,
+      locks: d.pieces.flatMap((p) => p.lockLines ?? []),
+      eol,
+      previous,
       title: `pg-preflight: follow-up to ${base} (deploy after it)`,
     });
     out.push({ name, text: step.sql });
@@ -124,7 +143,10 @@ export function splitFix(ctx: RuleContext, st: StatementView, pattern: PatternKi
   const pieces = planStatement(pc, statementInput(st), pattern);
   if (!pieces || pc.warnings.length) return undefined;
   if (pattern === 'volatile-default' && !pieces.some((p) => p.stage === 2)) return undefined;
-  const now = pieces.filter((p) => p.stage === 0).map((p) => p.sql).join('\n');
+  const now = pieces
+    .filter((p) => p.stage === 0)
+    .map((p) => p.sql)
+    .join('\n');
   const later = pieces.filter((p) => p.stage !== 0);
   const eol = fileCache(ctx).eol;
   const namer = new FileNamer(ctx.path, ctx.siblingNames);
@@ -175,7 +197,12 @@ export function concurrentlyFix(ctx: RuleContext, st: StatementView): Fix | unde
     }
     edits.push(replaceStatement(ctx, st, replacement));
     if (runnerWraps && directive) edits.push(directiveEdit(ctx, directive));
-    const where = runnerWraps && directive ? `, with "${directive}" so ${ctx.runner.title} runs the file outside a transaction` : st.explicitTransaction ? ', outside the BEGIN ... COMMIT block' : '';
+    const where =
+      runnerWraps && directive
+        ? `, with "${directive}" so ${ctx.runner.title} runs the file outside a transaction`
+        : st.explicitTransaction
+          ? ', outside the BEGIN ... COMMIT block'
+          : '';
     return { title: `Use ${what}${where}${invalid}`, edits, preferred: true };
   }
 
@@ -192,13 +219,27 @@ export function concurrentlyFix(ctx: RuleContext, st: StatementView): Fix | unde
     why: indexish
       ? 'the CONCURRENTLY form takes SHARE UPDATE EXCLUSIVE: reads and writes continue; it cannot run inside a transaction block, so it is alone in its own file'
       : 'it cannot run inside a transaction block, so it is alone in its own file',
-    reverse: /^DROP/i.test(sql) ? 'recreate the index with CREATE INDEX CONCURRENTLY' : indexNames[i] ? `DROP INDEX CONCURRENTLY IF EXISTS ${indexNames[i]};` : 'nothing to reverse',
-    suffix: /^DROP/i.test(sql) ? `drop_index_${slugOf(indexNames[i])}` : /^REINDEX/i.test(sql) ? 'reindex_concurrently' : /^CREATE/i.test(sql) ? `index_${slugOf(indexNames[i])}` : slugOf(st.label),
-    notes: /^CREATE/i.test(sql) && indexNames[i]
-      ? [`If the build fails or is cancelled it leaves an INVALID index ${indexNames[i]}, and IF NOT EXISTS would then skip it silently:`, `check with SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid; then DROP INDEX CONCURRENTLY IF EXISTS ${indexNames[i]}; and rerun this file.`]
-      : indexish
-        ? ['If it fails midway it can leave an INVALID index: drop it (DROP INDEX CONCURRENTLY) and rerun this file.']
-        : undefined,
+    reverse: /^DROP/i.test(sql)
+      ? 'recreate the index with CREATE INDEX CONCURRENTLY'
+      : indexNames[i]
+        ? `DROP INDEX CONCURRENTLY IF EXISTS ${indexNames[i]};`
+        : 'nothing to reverse',
+    suffix: /^DROP/i.test(sql)
+      ? `drop_index_${slugOf(indexNames[i])}`
+      : /^REINDEX/i.test(sql)
+        ? 'reindex_concurrently'
+        : /^CREATE/i.test(sql)
+          ? `index_${slugOf(indexNames[i])}`
+          : slugOf(st.label),
+    notes:
+      /^CREATE/i.test(sql) && indexNames[i]
+        ? [
+            `If the build fails or is cancelled it leaves an INVALID index ${indexNames[i]}, and IF NOT EXISTS would then skip it silently:`,
+            `check with SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid; then DROP INDEX CONCURRENTLY IF EXISTS ${indexNames[i]}; and rerun this file.`,
+          ]
+        : indexish
+          ? ['If it fails midway it can leave an INVALID index: drop it (DROP INDEX CONCURRENTLY) and rerun this file.']
+          : undefined,
     source: st.index,
   }));
   const files = newFiles(ctx, pieces, namer);
@@ -211,7 +252,11 @@ export function concurrentlyFix(ctx: RuleContext, st: StatementView): Fix | unde
 }
 
 function slugOf(name: string | undefined): string {
-  return (name ?? 'index').replace(/^.*\./, '').replace(/"/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  return (name ?? 'index')
+    .replace(/^.*\./, '')
+    .replace(/"/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_');
 }
 
 /** The runner directive line, inserted at the top (dbmate: the migrate:up line gains transaction:false). */
@@ -240,7 +285,9 @@ function concurrentTexts(ctx: RuleContext, st: StatementView): { statements: str
     if (node.behavior === 'DROP_CASCADE') return undefined;
     if (node.concurrent) return { statements: [`${withoutSemicolon(st.text)};`], indexNames: [] };
     const names = (node.objects ?? []).map((o: Node) => listName(strings(o?.List?.items)));
-    const written = names.map((n: { schema?: string; name: string }) => (n.schema ? `${quoteIdent(n.schema)}.${quoteIdent(n.name)}` : quoteIdent(n.name)));
+    const written = names.map((n: { schema?: string; name: string }) =>
+      n.schema ? `${quoteIdent(n.schema)}.${quoteIdent(n.name)}` : quoteIdent(n.name),
+    );
     return { statements: written.map((w: string) => `DROP INDEX CONCURRENTLY IF EXISTS ${w};`), indexNames: written };
   }
   if (kind === 'ReindexStmt') {

@@ -12,7 +12,10 @@ import type { SplitPhase, SplitStep } from './types';
 export const JOB_MARK = '@@pgpf_job@@';
 
 export function jobName(stepName: string): string {
-  return stepName.replace(/^\.\.\//, '').replace(/\/migration\.sql$/, '').replace(/(\.up)?\.sql$/, '');
+  return stepName
+    .replace(/^\.\.\//, '')
+    .replace(/\/migration\.sql$/, '')
+    .replace(/(\.up)?\.sql$/, '');
 }
 
 export interface FileDraft {
@@ -54,7 +57,6 @@ export function suffixOf(d: FileDraft): string {
   return d.pieces[0].suffix;
 }
 
-
 export interface RenderedBody {
   frame: { first?: string; last?: string };
   /** Safety header + SQL (+ BEGIN/COMMIT for runners that do not wrap). */
@@ -71,7 +73,11 @@ export function renderBody(d: FileDraft, runner: RunnerConvention, settings: Set
   if (d.transactional) {
     if (explicitTx) body.push('BEGIN;');
     body.push(`SET LOCAL lock_timeout = ${quoteLiteral(settings.lockTimeout)};`);
-    body.push(d.stage === 5 ? 'SET LOCAL statement_timeout = 0;  -- VALIDATE scans without blocking traffic; do not cut it off' : `SET LOCAL statement_timeout = ${quoteLiteral(settings.statementTimeout)};`);
+    body.push(
+      d.stage === 5
+        ? 'SET LOCAL statement_timeout = 0;  -- VALIDATE scans without blocking traffic; do not cut it off'
+        : `SET LOCAL statement_timeout = ${quoteLiteral(settings.statementTimeout)};`,
+    );
     body.push('');
   }
   body.push(d.pieces.map((p) => p.sql.split(JOB_MARK).join(job)).join('\n\n'));
@@ -103,10 +109,23 @@ export interface RenderOptions {
 export function renderStep(d: FileDraft, o: RenderOptions): SplitStep {
   const nonTx = !d.transactional;
   const phase = phaseOf(d);
-  const reverses = [...new Set([...d.pieces].reverse().map((p) => p.reverse).filter(Boolean))];
+  const reverses = [
+    ...new Set(
+      [...d.pieces]
+        .reverse()
+        .map((p) => p.reverse)
+        .filter(Boolean),
+    ),
+  ];
   const reverse = reverses.join('\n');
   const notes = [...new Set(d.pieces.map((p) => p.deployNote).filter((x): x is string => !!x))];
-  const deployNote = notes.length ? notes.join('; ') : o.index === 0 ? undefined : o.previous ? `after ${o.previous} has succeeded` : undefined;
+  const deployNote = notes.length
+    ? notes.join('; ')
+    : o.index === 0
+      ? undefined
+      : o.previous
+        ? `after ${o.previous} has succeeded`
+        : undefined;
   const directive = nonTx ? noTransactionDirective(o.runner) : undefined;
   const txLine = d.transactional
     ? o.body.explicitTx
@@ -165,4 +184,3 @@ function dedupeNotes(pieces: Piece[]): string[] {
   }
   return out;
 }
-

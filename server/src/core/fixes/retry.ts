@@ -46,7 +46,7 @@ export function lockRetrySql(statementText: string, label: string, options: Lock
     `DO ${outer}`,
     'DECLARE',
     `  max_attempts constant int := ${options.attempts};`,
-    '  saved_lock_timeout constant text := current_setting(\'lock_timeout\');',
+    "  saved_lock_timeout constant text := current_setting('lock_timeout');",
     '  attempt int := 0;',
     'BEGIN',
     '  LOOP',
@@ -73,8 +73,23 @@ export function lockRetrySql(statementText: string, label: string, options: Lock
 
 /** Statements the block cannot or should not run through EXECUTE: transaction control, settings, DML, client I/O, nested blocks. */
 const NOT_WRAPPED = new Set([
-  'TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'DoStmt', 'CallStmt', 'CopyStmt', 'SelectStmt', 'InsertStmt', 'UpdateStmt',
-  'DeleteStmt', 'MergeStmt', 'ExplainStmt', 'VacuumStmt', 'LockStmt', 'CreateFunctionStmt', 'meta', 'error',
+  'TransactionStmt',
+  'VariableSetStmt',
+  'VariableShowStmt',
+  'DoStmt',
+  'CallStmt',
+  'CopyStmt',
+  'SelectStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'MergeStmt',
+  'ExplainStmt',
+  'VacuumStmt',
+  'LockStmt',
+  'CreateFunctionStmt',
+  'meta',
+  'error',
 ]);
 
 /**
@@ -96,5 +111,11 @@ export function lockRetryFix(ctx: RuleContext, st: StatementView, options: LockR
 }
 
 function earlierBlockingLock(statements: readonly StatementView[], st: StatementView): boolean {
-  return statements.some((s) => s.index < st.index && s.transactional && s.transactionId === st.transactionId && s.locks.some((l) => !l.newTable && blocksTraffic(l.mode)));
+  return statements.some(
+    (s) =>
+      s.index < st.index &&
+      s.transactional &&
+      s.transactionId === st.transactionId &&
+      s.locks.some((l) => !l.newTable && blocksTraffic(l.mode)),
+  );
 }

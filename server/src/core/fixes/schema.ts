@@ -19,7 +19,20 @@ export interface ColumnFacts {
   serial?: boolean;
 }
 
-const COLUMN_STOP = ['not', 'null', 'constraint', 'check', 'unique', 'primary', 'references', 'generated', 'collate', 'default', 'deferrable', 'initially'];
+const COLUMN_STOP = [
+  'not',
+  'null',
+  'constraint',
+  'check',
+  'unique',
+  'primary',
+  'references',
+  'generated',
+  'collate',
+  'default',
+  'deferrable',
+  'initially',
+];
 
 export class SchemaFacts {
   private readonly tables = new Map<string, Map<string, ColumnFacts>>();
@@ -74,7 +87,8 @@ export class SchemaFacts {
       const table = qualify(rangeVarName(node.relation));
       for (const c of node.cmds ?? []) {
         const cmd: Node = c?.AlterTableCmd ?? {};
-        if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname) this.cols(table).set(cmd.def.ColumnDef.colname, columnFacts(cmd.def.ColumnDef, st));
+        if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname)
+          this.cols(table).set(cmd.def.ColumnDef.colname, columnFacts(cmd.def.ColumnDef, st));
         else if (cmd.subtype === 'AT_DropColumn' && cmd.name) this.cols(table).delete(cmd.name);
         else if (cmd.subtype === 'AT_ColumnDefault' && cmd.name) {
           const f = this.cols(table).get(cmd.name) ?? {};
@@ -139,7 +153,12 @@ export function typeSql(typeName: Node | undefined, st?: StatementText): string 
       const written = m[0].trim();
       // serial types are not types: the column's type is the integer underneath.
       const serial = /^(small|big)?serial[248]?$/i.exec(written);
-      if (serial) return written.toLowerCase().startsWith('big') || /8$/.test(written) ? 'bigint' : written.toLowerCase().startsWith('small') || /2$/.test(written) ? 'smallint' : 'integer';
+      if (serial)
+        return written.toLowerCase().startsWith('big') || /8$/.test(written)
+          ? 'bigint'
+          : written.toLowerCase().startsWith('small') || /2$/.test(written)
+            ? 'smallint'
+            : 'integer';
       return written;
     }
   }
@@ -149,7 +168,8 @@ export function typeSql(typeName: Node | undefined, st?: StatementText): string 
   return typeText(t);
 }
 
-const TYPE_TEXT = /^(?:"[^"]*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]*"|[A-Za-z_][\w$]*))?(?:\s+(?:varying|precision))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s*\[\s*\d*\s*\])*/i;
+const TYPE_TEXT =
+  /^(?:"[^"]*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]*"|[A-Za-z_][\w$]*))?(?:\s+(?:varying|precision))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s*\[\s*\d*\s*\])*/i;
 
 /** The text of an expression node, from its location to the end of its clause. */
 export function exprText(expr: Node, st: StatementText): string | undefined {
@@ -187,7 +207,10 @@ export function batchKey(catalog: Catalog, table: string): { column: string; typ
   };
   if (pk) {
     if (pk.columns.length === 1 && typeOf(pk.columns[0])) return { column: pk.columns[0], type: typeOf(pk.columns[0])! };
-    if (pk.columns.length > 1) return { problem: `${table} has a composite primary key (${pk.columns.join(', ')}); the generated backfill needs a single-column key` };
+    if (pk.columns.length > 1)
+      return {
+        problem: `${table} has a composite primary key (${pk.columns.join(', ')}); the generated backfill needs a single-column key`,
+      };
   }
   for (const i of catalog.indexes.values()) {
     if (i.table !== table || !i.unique || !i.valid || i.columns.length !== 1) continue;
@@ -195,7 +218,8 @@ export function batchKey(catalog: Catalog, table: string): { column: string; typ
     if (t.columns.get(c)?.notNull && typeOf(c)) return { column: c, type: typeOf(c)! };
   }
   for (const k of t.constraints) {
-    if (k.type === 'u' && k.columns.length === 1 && t.columns.get(k.columns[0])?.notNull && typeOf(k.columns[0])) return { column: k.columns[0], type: typeOf(k.columns[0])! };
+    if (k.type === 'u' && k.columns.length === 1 && t.columns.get(k.columns[0])?.notNull && typeOf(k.columns[0]))
+      return { column: k.columns[0], type: typeOf(k.columns[0])! };
   }
   return { problem: `${table} has no primary key and no unique NOT NULL column, so it cannot be backfilled in keyset batches` };
 }

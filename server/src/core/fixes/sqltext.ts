@@ -6,12 +6,13 @@ import { Utf8Mapper } from '../syntax/text';
 const SAFE_IDENT = /^[a-z_][a-z0-9_$]*$/;
 // Reserved words that must be quoted as identifiers (a practical subset of PostgreSQL's reserved list).
 const RESERVED = new Set(
-  ('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date ' +
+  (
+    'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date ' +
     'current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from ' +
     'grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing ' +
     'primary references returning select session_user some symmetric system_user table then to trailing true union unique user using variadic when where window with ' +
-    'authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar tablesample verbose')
-    .split(/\s+/),
+    'authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar tablesample verbose'
+  ).split(/\s+/),
 );
 
 /** An identifier as SQL: bare when it is a plain lower-case name, else double-quoted. */
@@ -102,8 +103,8 @@ function* scan(text: string, from: number): Generator<Token> {
       let d = 1;
       i += 2;
       while (i < n && d > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') (d++, (i += 2));
-        else if (text[i] === '*' && text[i + 1] === '/') (d--, (i += 2));
+        if (text[i] === '/' && text[i + 1] === '*') d++, (i += 2);
+        else if (text[i] === '*' && text[i + 1] === '/') d--, (i += 2);
         else i++;
       }
       continue;

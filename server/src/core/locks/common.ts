@@ -31,9 +31,22 @@ export interface StatementLocks {
 
 /** Functions whose value changes per row: as a column default they force a table rewrite. */
 const VOLATILE_FUNCTIONS = new Set([
-  'random', 'gen_random_uuid', 'uuid_generate_v4', 'uuid_generate_v1', 'uuid_generate_v1mc', 'clock_timestamp', 'timeofday',
+  'random',
+  'gen_random_uuid',
+  'uuid_generate_v4',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'clock_timestamp',
+  'timeofday',
   // Not statement_timestamp() or txid_current(): both are STABLE, so no rewrite (observed on PG 15).
-  'nextval', 'setseed', 'uuidv4', 'uuidv7', 'gen_random_bytes', 'random_normal', 'currval', 'lastval',
+  'nextval',
+  'setseed',
+  'uuidv4',
+  'uuidv7',
+  'gen_random_bytes',
+  'random_normal',
+  'currval',
+  'lastval',
 ]);
 
 export function isVolatileExpression(expr: unknown): boolean {
@@ -57,7 +70,8 @@ export function referencedKey(k: { referencedColumns?: string[]; references?: st
  */
 export function generatedColumnSupport(con: Node | undefined, ctx: LockContext, out: StatementLocks): void {
   if (con?.contype !== 'CONSTR_GENERATED') return;
-  if ((con.generated_kind ?? 's') === 'v' && ctx.pgVersion < 18) out.unsupported = 'VIRTUAL generated columns (GENERATED ALWAYS AS ... without STORED) need PostgreSQL 18 or later';
+  if ((con.generated_kind ?? 's') === 'v' && ctx.pgVersion < 18)
+    out.unsupported = 'VIRTUAL generated columns (GENERATED ALWAYS AS ... without STORED) need PostgreSQL 18 or later';
   else if (ctx.pgVersion < 12) out.unsupported = 'generated columns (GENERATED ALWAYS AS ... STORED) need PostgreSQL 12 or later';
 }
 
@@ -70,7 +84,8 @@ export function resolveTable(rv: Node | undefined, ctx: LockContext): string {
  * first whatever the search_path, so an unknown pg_* name (pg_class, pg_stat_activity) is a system one.
  */
 export function resolveName(n: { schema?: string; name: string }, ctx: LockContext): string {
-  if (!n.schema && n.name.startsWith('pg_') && !ctx.catalog.table(qualify(n)) && !ctx.catalog.views.has(qualify(n))) return `pg_catalog.${n.name}`;
+  if (!n.schema && n.name.startsWith('pg_') && !ctx.catalog.table(qualify(n)) && !ctx.catalog.views.has(qualify(n)))
+    return `pg_catalog.${n.name}`;
   return qualify(n);
 }
 

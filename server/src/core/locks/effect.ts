@@ -51,7 +51,8 @@ export function mergeEffects(effects: LockEffect[]): LockEffect[] {
     if (join && !(prev.fkJoin && e.fkJoin)) merged.fkJoin = join;
     // Exempt from the timeout rules only when every lock on the relation is.
     if (prev.timeoutNoHelp && e.timeoutNoHelp) merged.timeoutNoHelp = prev.timeoutNoHelp;
-    if ((prev.emptiesTable || e.emptiesTable) && !(prev.rewrite && !prev.emptiesTable) && !(e.rewrite && !e.emptiesTable)) merged.emptiesTable = true;
+    if ((prev.emptiesTable || e.emptiesTable) && !(prev.rewrite && !prev.emptiesTable) && !(e.rewrite && !e.emptiesTable))
+      merged.emptiesTable = true;
     byRelation.set(e.relation, merged);
   }
   return [...byRelation.values()];

@@ -4,7 +4,16 @@
 import { calledFunctions, hasOption, listName, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
 import { LOCK_MODES, type IndexKey, type LockEffect, type LockMode } from '../types';
 import { alterTable, defaultPartitionChecked } from './alter-table';
-import { addFailure, generatedColumnSupport, isSystemRelation, referencedKey, resolveName, resolveTable, type LockContext, type StatementLocks } from './common';
+import {
+  addFailure,
+  generatedColumnSupport,
+  isSystemRelation,
+  referencedKey,
+  resolveName,
+  resolveTable,
+  type LockContext,
+  type StatementLocks,
+} from './common';
 import { effect, mergeEffects } from './effect';
 
 export { isVolatileExpression, resolveTable, type LockContext, type StatementLocks } from './common';
@@ -45,21 +54,46 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       const table = resolveTable(node.relation, ctx);
       const schema = table.split('.')[0];
       if (node.if_not_exists && node.idxname && ctx.catalog.indexes.has(`${schema}.${node.idxname}`)) {
-        add(effect(table, node.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock', { why: 'the index already exists: IF NOT EXISTS makes this a no-op after taking the lock' }));
+        add(
+          effect(table, node.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock', {
+            why: 'the index already exists: IF NOT EXISTS makes this a no-op after taking the lock',
+          }),
+        );
         if (node.concurrent) out.nonTransactional = true;
         return;
       }
       // An index on a partitioned table is built on every partition, each under the same lock
       // (ON ONLY creates an invalid index on the parent alone).
       if (!node.concurrent && node.relation?.inh === true) {
-        for (const p of ctx.catalog.partitionsOf(table)) add(effect(p, 'ShareLock', { scan: true, indexBuild: true, why: `CREATE INDEX on the partitioned ${table} builds it on this partition too` }));
+        for (const p of ctx.catalog.partitionsOf(table))
+          add(
+            effect(p, 'ShareLock', {
+              scan: true,
+              indexBuild: true,
+              why: `CREATE INDEX on the partitioned ${table} builds it on this partition too`,
+            }),
+          );
       }
       const indexKeys = indexKeysOf(node);
       if (node.concurrent) {
         out.nonTransactional = true;
-        add(effect(table, 'ShareUpdateExclusiveLock', { scan: true, indexBuild: true, indexKeys, why: 'CREATE INDEX CONCURRENTLY builds the index without blocking writes (two table scans, waits for older transactions)' }));
+        add(
+          effect(table, 'ShareUpdateExclusiveLock', {
+            scan: true,
+            indexBuild: true,
+            indexKeys,
+            why: 'CREATE INDEX CONCURRENTLY builds the index without blocking writes (two table scans, waits for older transactions)',
+          }),
+        );
       } else {
-        add(effect(table, 'ShareLock', { scan: true, indexBuild: true, indexKeys, why: 'CREATE INDEX blocks writes for the whole index build' }));
+        add(
+          effect(table, 'ShareLock', {
+            scan: true,
+            indexBuild: true,
+            indexKeys,
+            why: 'CREATE INDEX blocks writes for the whole index build',
+          }),
+        );
       }
       return;
     }
@@ -74,17 +108,31 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       }
       if (!node.relation) return;
       const rel = qualify(rangeVarName(node.relation));
-      const what = node.renameType === 'OBJECT_COLUMN' ? 'renaming a column' : node.renameType === 'OBJECT_TABCONSTRAINT' ? 'renaming a constraint' : 'renaming a table';
+      const what =
+        node.renameType === 'OBJECT_COLUMN'
+          ? 'renaming a column'
+          : node.renameType === 'OBJECT_TABCONSTRAINT'
+            ? 'renaming a constraint'
+            : 'renaming a table';
       add(effect(rel, 'AccessExclusiveLock', { why: `${what} takes ACCESS EXCLUSIVE (brief), and breaks queries that use the old name` }));
       // A column is renamed in every partition and inheritance child too, and so is an inherited CHECK.
-      const inherited = node.renameType === 'OBJECT_COLUMN' || (node.renameType === 'OBJECT_TABCONSTRAINT' && ctx.catalog.table(rel)?.constraints.find((k) => k.name === node.subname)?.type === 'c');
+      const inherited =
+        node.renameType === 'OBJECT_COLUMN' ||
+        (node.renameType === 'OBJECT_TABCONSTRAINT' &&
+          ctx.catalog.table(rel)?.constraints.find((k) => k.name === node.subname)?.type === 'c');
       if (inherited && node.relation.inh === true) {
-        for (const d of ctx.catalog.descendantsOf(rel)) add(effect(d, 'AccessExclusiveLock', { why: `${what} of ${rel} renames it here too` }));
+        for (const d of ctx.catalog.descendantsOf(rel))
+          add(effect(d, 'AccessExclusiveLock', { why: `${what} of ${rel} renames it here too` }));
       }
       return;
     }
     case 'AlterObjectSchemaStmt':
-      if (node.relation) add(effect(qualify(rangeVarName(node.relation)), 'AccessExclusiveLock', { why: 'SET SCHEMA moves the table; queries using the old name break' }));
+      if (node.relation)
+        add(
+          effect(qualify(rangeVarName(node.relation)), 'AccessExclusiveLock', {
+            why: 'SET SCHEMA moves the table; queries using the old name break',
+          }),
+        );
       return;
     case 'ReindexStmt': {
       const concurrent = hasOption(node.params, 'concurrently') || node.concurrent === true;
@@ -95,7 +143,13 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
         const table = kind === 'REINDEX_OBJECT_INDEX' ? (ctx.catalog.tableOfIndex(target) ?? target) : target;
         if (concurrent) {
           out.nonTransactional = true;
-          add(effect(table, 'ShareUpdateExclusiveLock', { scan: true, indexBuild: true, why: 'REINDEX CONCURRENTLY rebuilds without blocking writes' }));
+          add(
+            effect(table, 'ShareUpdateExclusiveLock', {
+              scan: true,
+              indexBuild: true,
+              why: 'REINDEX CONCURRENTLY rebuilds without blocking writes',
+            }),
+          );
         } else {
           add(effect(table, 'ShareLock', { scan: true, indexBuild: true, why: 'REINDEX blocks writes to the table while it rebuilds' }));
         }
@@ -107,7 +161,13 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
     }
     case 'ClusterStmt': {
       out.nonTransactional = !node.relation;
-      if (node.relation) add(effect(resolveTable(node.relation, ctx), 'AccessExclusiveLock', { rewrite: true, why: 'CLUSTER rewrites the table in index order, blocking reads and writes' }));
+      if (node.relation)
+        add(
+          effect(resolveTable(node.relation, ctx), 'AccessExclusiveLock', {
+            rewrite: true,
+            why: 'CLUSTER rewrites the table in index order, blocking reads and writes',
+          }),
+        );
       return;
     }
     case 'VacuumStmt': {
@@ -118,21 +178,41 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       if (!(node.rels ?? []).length) {
         for (const t of ctx.catalog.tables.values()) {
           if (t.kind === 'view') continue;
-          add(effect(t.qualified, full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', { rewrite: full && t.kind !== 'partitioned', scan: isVacuum && t.kind !== 'partitioned', why: `${isVacuum ? (full ? 'VACUUM FULL' : 'VACUUM') : 'ANALYZE'} with no table list processes every table of the database` }));
+          add(
+            effect(t.qualified, full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', {
+              rewrite: full && t.kind !== 'partitioned',
+              scan: isVacuum && t.kind !== 'partitioned',
+              why: `${isVacuum ? (full ? 'VACUUM FULL' : 'VACUUM') : 'ANALYZE'} with no table list processes every table of the database`,
+            }),
+          );
         }
         return;
       }
       for (const r of node.rels ?? []) {
         const table = resolveTable(r?.VacuumRelation?.relation, ctx);
-        if (isVacuum && full) add(effect(table, 'AccessExclusiveLock', { rewrite: true, why: 'VACUUM FULL rewrites the table, blocking reads and writes' }));
+        if (isVacuum && full)
+          add(effect(table, 'AccessExclusiveLock', { rewrite: true, why: 'VACUUM FULL rewrites the table, blocking reads and writes' }));
         else if (isVacuum) add(effect(table, 'ShareUpdateExclusiveLock', { scan: true, why: 'VACUUM does not block reads or writes' }));
         else add(effect(table, 'ShareUpdateExclusiveLock', { why: 'ANALYZE samples the table without blocking reads or writes' }));
         // A partitioned table is processed partition by partition. ANALYZE of an inheritance parent
         // samples its children too: ACCESS SHARE on 11 to 17, SHARE UPDATE EXCLUSIVE from 18 (observed).
         const what = isVacuum ? (full ? 'VACUUM FULL' : 'VACUUM') : 'ANALYZE';
-        for (const p of ctx.catalog.partitionsOf(table)) add(effect(p, full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', { rewrite: full, scan: isVacuum, why: `${what} of the partitioned ${table} processes this partition` }));
+        for (const p of ctx.catalog.partitionsOf(table))
+          add(
+            effect(p, full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', {
+              rewrite: full,
+              scan: isVacuum,
+              why: `${what} of the partitioned ${table} processes this partition`,
+            }),
+          );
         if (full) continue;
-        if (!isVacuum || hasOption(node.options, 'analyze')) for (const c of inheritanceDescendants(table, ctx)) add(effect(c, v >= 18 ? 'ShareUpdateExclusiveLock' : 'AccessShareLock', { why: `ANALYZE of ${table} samples its inheritance child too` }));
+        if (!isVacuum || hasOption(node.options, 'analyze'))
+          for (const c of inheritanceDescendants(table, ctx))
+            add(
+              effect(c, v >= 18 ? 'ShareUpdateExclusiveLock' : 'AccessShareLock', {
+                why: `ANALYZE of ${table} samples its inheritance child too`,
+              }),
+            );
       }
       return;
     }
@@ -145,10 +225,18 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
         // Without ONLY, partitions and inheritance children are emptied too.
         if (r?.RangeVar?.inh === true) named.push(...ctx.catalog.descendantsOf(table));
         // 11 to 13 also read the parent of a truncated partition (observed; not from 14).
-        if (v < 14) for (const p of ctx.catalog.parentsOf(table).filter((x) => ctx.catalog.partitionsOf(x).includes(table))) add(effect(p, 'AccessShareLock', { why: 'TRUNCATE of a partition reads its parent before PG 14' }));
+        if (v < 14)
+          for (const p of ctx.catalog.parentsOf(table).filter((x) => ctx.catalog.partitionsOf(x).includes(table)))
+            add(effect(p, 'AccessShareLock', { why: 'TRUNCATE of a partition reads its parent before PG 14' }));
       }
       for (const table of named) {
-        add(effect(table, 'AccessExclusiveLock', { rewrite: true, emptiesTable: true, why: 'TRUNCATE deletes every row and blocks reads and writes until commit' }));
+        add(
+          effect(table, 'AccessExclusiveLock', {
+            rewrite: true,
+            emptiesTable: true,
+            why: 'TRUNCATE deletes every row and blocks reads and writes until commit',
+          }),
+        );
       }
       // CASCADE empties every table whose foreign key points at a truncated one, transitively.
       const queue = cascade ? [...named] : [];
@@ -158,11 +246,21 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
           if (seen.has(t)) continue;
           seen.add(t);
           queue.push(t);
-          add(effect(t, 'AccessExclusiveLock', { rewrite: true, emptiesTable: true, why: 'TRUNCATE ... CASCADE also empties this table through its foreign key' }));
+          add(
+            effect(t, 'AccessExclusiveLock', {
+              rewrite: true,
+              emptiesTable: true,
+              why: 'TRUNCATE ... CASCADE also empties this table through its foreign key',
+            }),
+          );
         }
       }
       if (!cascade) {
-        const blockers = named.flatMap((t: string) => referencingTables(t, ctx).filter((r) => !seen.has(r)).map((r) => `${r} references ${t}`));
+        const blockers = named.flatMap((t: string) =>
+          referencingTables(t, ctx)
+            .filter((r) => !seen.has(r))
+            .map((r) => `${r} references ${t}`),
+        );
         if (blockers.length) addFailure(out, `TRUNCATE fails without CASCADE: ${blockers.join(', ')}`);
       }
       return;
@@ -174,8 +272,11 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
         add(effect(rel, mode, { why: `LOCK TABLE takes ${mode} until the transaction ends` }));
         // LOCK recurses into partitions and inheritance children (unless ONLY: the parser then leaves
         // inh out) and into the tables a view reads.
-        if (r?.RangeVar?.inh === true) for (const p of ctx.catalog.descendantsOf(rel)) add(effect(p, mode, { why: `LOCK TABLE on ${rel} locks its partitions and inheritance children too` }));
-        for (const base of viewBaseTables(rel, ctx)) add(effect(base, mode, { why: `LOCK TABLE on the view ${rel} locks the tables it reads` }));
+        if (r?.RangeVar?.inh === true)
+          for (const p of ctx.catalog.descendantsOf(rel))
+            add(effect(p, mode, { why: `LOCK TABLE on ${rel} locks its partitions and inheritance children too` }));
+        for (const base of viewBaseTables(rel, ctx))
+          add(effect(base, mode, { why: `LOCK TABLE on the view ${rel} locks the tables it reads` }));
       }
       return;
     }
@@ -183,29 +284,50 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       const table = resolveTable(node.relation, ctx);
       add(effect(table, 'ShareRowExclusiveLock', { why: 'CREATE TRIGGER blocks writes (briefly)' }));
       // A row trigger on a partitioned table is cloned onto every partition (not onto inheritance children).
-      if (node.row) for (const p of ctx.catalog.partitionsOf(table)) add(effect(p, 'ShareRowExclusiveLock', { why: `the row trigger on the partitioned ${table} is created on this partition too` }));
+      if (node.row)
+        for (const p of ctx.catalog.partitionsOf(table))
+          add(effect(p, 'ShareRowExclusiveLock', { why: `the row trigger on the partitioned ${table} is created on this partition too` }));
       return;
     }
     case 'CreatePolicyStmt':
     case 'AlterPolicyStmt':
-      add(effect(resolveTable(node.table, ctx), 'AccessExclusiveLock', { why: 'policies change what SELECT sees, so they take ACCESS EXCLUSIVE (briefly)' }));
+      add(
+        effect(resolveTable(node.table, ctx), 'AccessExclusiveLock', {
+          why: 'policies change what SELECT sees, so they take ACCESS EXCLUSIVE (briefly)',
+        }),
+      );
       // A subquery in USING or WITH CHECK is analysed, which opens the tables it reads.
-      for (const r of readRelations([node.qual, node.with_check])) add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the policy expression reads this table' }));
+      for (const r of readRelations([node.qual, node.with_check]))
+        add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the policy expression reads this table' }));
       return;
     case 'RefreshMatViewStmt': {
       const mv = qualify(rangeVarName(node.relation));
       // EXCLUSIVE lets reads go on (observed on PG 15: a reader does not queue behind a waiting refresh),
       // and a materialized view takes no INSERT/UPDATE/DELETE: only other refreshes, DDL and VACUUM wait.
-      if (node.concurrent) add({ ...effect(mv, 'ExclusiveLock', { scan: true, why: 'REFRESH ... CONCURRENTLY lets reads continue' }), blocks: ['DDL'] });
-      else add(effect(mv, 'AccessExclusiveLock', { rewrite: true, why: 'REFRESH MATERIALIZED VIEW blocks reads of the view until it is rebuilt' }));
+      if (node.concurrent)
+        add({ ...effect(mv, 'ExclusiveLock', { scan: true, why: 'REFRESH ... CONCURRENTLY lets reads continue' }), blocks: ['DDL'] });
+      else
+        add(
+          effect(mv, 'AccessExclusiveLock', {
+            rewrite: true,
+            why: 'REFRESH MATERIALIZED VIEW blocks reads of the view until it is rebuilt',
+          }),
+        );
       // WITH NO DATA empties the view without running its query.
-      if (!node.skipData) for (const r of ctx.catalog.views.get(mv)?.reads ?? []) add(effect(r.table, 'AccessShareLock', { scan: true, why: 'the materialized view query reads this table' }));
+      if (!node.skipData)
+        for (const r of ctx.catalog.views.get(mv)?.reads ?? [])
+          add(effect(r.table, 'AccessShareLock', { scan: true, why: 'the materialized view query reads this table' }));
       return;
     }
     case 'ViewStmt': {
       const view = qualify(rangeVarName(node.view));
-      add(effect(view, 'AccessExclusiveLock', { why: node.replace ? 'CREATE OR REPLACE VIEW blocks reads of the view (briefly)' : 'a new view' }));
-      for (const r of readRelations(node.query)) add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the view query reads this table' }));
+      add(
+        effect(view, 'AccessExclusiveLock', {
+          why: node.replace ? 'CREATE OR REPLACE VIEW blocks reads of the view (briefly)' : 'a new view',
+        }),
+      );
+      for (const r of readRelations(node.query))
+        add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the view query reads this table' }));
       return;
     }
     case 'CreateTableAsStmt': {
@@ -214,7 +336,9 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       for (const r of readRelations(node.query)) {
         const rel = resolveName(r, ctx);
         add(effect(rel, 'AccessShareLock', { scan: true, why: 'the query reads this table' }));
-        if (r.inh) for (const d of ctx.catalog.descendantsOf(rel)) add(effect(d, 'AccessShareLock', { scan: true, why: `the query reads ${rel}${PLAN_DEPENDENT}` }));
+        if (r.inh)
+          for (const d of ctx.catalog.descendantsOf(rel))
+            add(effect(d, 'AccessShareLock', { scan: true, why: `the query reads ${rel}${PLAN_DEPENDENT}` }));
       }
       return;
     }
@@ -225,27 +349,42 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
         add(effect(qualify(listName(rel)), 'ShareUpdateExclusiveLock', { why: 'COMMENT blocks other DDL only' }));
       } else if (['OBJECT_TABCONSTRAINT', 'OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE'].includes(node.objtype)) {
         // Commenting on an object that belongs to a table only reads the table.
-        add(effect(qualify(listName(items.slice(0, -1))), 'AccessShareLock', { why: 'COMMENT on a table\'s constraint, trigger, policy or rule reads the table' }));
+        add(
+          effect(qualify(listName(items.slice(0, -1))), 'AccessShareLock', {
+            why: "COMMENT on a table's constraint, trigger, policy or rule reads the table",
+          }),
+        );
       }
       return;
     }
     case 'RuleStmt':
-      add(effect(resolveTable(node.relation, ctx), 'AccessExclusiveLock', { why: 'CREATE RULE changes what queries on the table do, so it takes ACCESS EXCLUSIVE (brief)' }));
+      add(
+        effect(resolveTable(node.relation, ctx), 'AccessExclusiveLock', {
+          why: 'CREATE RULE changes what queries on the table do, so it takes ACCESS EXCLUSIVE (brief)',
+        }),
+      );
       return;
     case 'AlterSeqStmt': {
       // Observed on PG 15: SHARE ROW EXCLUSIVE on the sequence until commit, so every nextval() (ROW
       // EXCLUSIVE), and every INSERT whose default calls it, waits for the migration's transaction.
-      if (node.sequence) add(effect(qualify(rangeVarName(node.sequence)), 'ShareRowExclusiveLock', { why: 'ALTER SEQUENCE blocks nextval() until the transaction ends' }));
+      if (node.sequence)
+        add(
+          effect(qualify(rangeVarName(node.sequence)), 'ShareRowExclusiveLock', {
+            why: 'ALTER SEQUENCE blocks nextval() until the transaction ends',
+          }),
+        );
       const owned = (node.options ?? []).find((o: Node) => o?.DefElem?.defname === 'owned_by')?.DefElem?.arg?.List?.items;
       const parts = strings(owned);
-      if (parts.length >= 2) add(effect(qualify(listName(parts.slice(0, -1))), 'AccessShareLock', { why: 'OWNED BY reads the owning table' }));
+      if (parts.length >= 2)
+        add(effect(qualify(listName(parts.slice(0, -1))), 'AccessShareLock', { why: 'OWNED BY reads the owning table' }));
       return;
     }
     case 'CreatePublicationStmt':
     case 'AlterPublicationStmt':
       for (const o of node.pubobjects ?? []) {
         const rel = o?.PublicationObjSpec?.pubtable?.relation;
-        if (rel) add(effect(resolveTable(rel, ctx), 'ShareUpdateExclusiveLock', { why: 'adding a table to a publication blocks other DDL only' }));
+        if (rel)
+          add(effect(resolveTable(rel, ctx), 'ShareUpdateExclusiveLock', { why: 'adding a table to a publication blocks other DDL only' }));
       }
       return;
     case 'AlterDomainStmt': {
@@ -256,7 +395,12 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       const domain = strings(node.typeName).pop()?.toLowerCase() ?? '';
       for (const t of ctx.catalog.tables.values()) {
         if ([...t.columns.values()].some((c) => c.type?.name === domain)) {
-          add(effect(t.qualified, 'ShareLock', { scan: true, why: `ALTER DOMAIN ${domain} checks every row of this table's ${domain} columns, blocking writes` }));
+          add(
+            effect(t.qualified, 'ShareLock', {
+              scan: true,
+              why: `ALTER DOMAIN ${domain} checks every row of this table's ${domain} columns, blocking writes`,
+            }),
+          );
         }
       }
       return;
@@ -265,11 +409,13 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       // GRANT/REVOKE on a table take ACCESS SHARE on it from PostgreSQL 18 (PGlite, and a real 18.4
       // server); 11 to 17 take no lock on the table (observed on 11, 12, 13, 14, 15, 16 and 17).
       if (node.objtype === 'OBJECT_TABLE' && node.targtype === 'ACL_TARGET_OBJECT' && v >= 18) {
-        for (const r of node.objects ?? []) add(effect(resolveTable(r, ctx), 'AccessShareLock', { why: 'GRANT/REVOKE reads the table (PG 18+)' }));
+        for (const r of node.objects ?? [])
+          add(effect(resolveTable(r, ctx), 'AccessShareLock', { why: 'GRANT/REVOKE reads the table (PG 18+)' }));
       }
       return;
     case 'CreateStatsStmt':
-      for (const r of node.relations ?? []) add(effect(resolveTable(r, ctx), 'ShareUpdateExclusiveLock', { why: 'CREATE STATISTICS blocks other DDL only' }));
+      for (const r of node.relations ?? [])
+        add(effect(resolveTable(r, ctx), 'ShareUpdateExclusiveLock', { why: 'CREATE STATISTICS blocks other DDL only' }));
       return;
     case 'InsertStmt':
     case 'UpdateStmt':
@@ -278,7 +424,11 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       // MERGE exists from PostgreSQL 15 (older servers answer a syntax error).
       if (type === 'MergeStmt' && v < 15) out.unsupported = 'MERGE needs PostgreSQL 15 or later';
       const target = resolveTable(node.relation, ctx);
-      add(effect(target, 'RowExclusiveLock', { why: 'row-level writes: they conflict only with the rows they touch, but hold those row locks until commit' }));
+      add(
+        effect(target, 'RowExclusiveLock', {
+          why: 'row-level writes: they conflict only with the rows they touch, but hold those row locks until commit',
+        }),
+      );
       // UPDATE, DELETE and MERGE reach every partition and inheritance child; INSERT puts rows in the
       // named table, or routes them to the partitions of a partitioned one.
       if (node.relation?.inh === true) {
@@ -294,7 +444,19 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
     }
     case 'SelectStmt': {
       // SELECT ... INTO creates a table from the query, as CREATE TABLE ... AS does.
-      if (node.intoClause) return collect({ CreateTableAsStmt: { query: { SelectStmt: { ...node, intoClause: undefined } }, into: node.intoClause, objtype: 'OBJECT_TABLE' } }, ctx, out, depth);
+      if (node.intoClause)
+        return collect(
+          {
+            CreateTableAsStmt: {
+              query: { SelectStmt: { ...node, intoClause: undefined } },
+              into: node.intoClause,
+              objtype: 'OBJECT_TABLE',
+            },
+          },
+          ctx,
+          out,
+          depth,
+        );
       // FOR UPDATE/SHARE locks the rows of the tables in FROM (those named by OF, by alias or name, and
       // through subqueries in FROM), not those of subqueries elsewhere (observed on 11 to 18).
       const { lockingClause, ...query } = node;
@@ -330,7 +492,12 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
       // A SQL-standard body (BEGIN ATOMIC / RETURN, PG 14+) is parsed and analysed at CREATE time.
       if (node.sql_body) {
         if (v < 14) out.unsupported = 'SQL-standard function bodies (BEGIN ATOMIC, RETURN) need PostgreSQL 14 or later';
-        for (const r of readRelations(node.sql_body)) add(effect(resolveName(r, ctx), 'AccessShareLock', { why: 'the SQL-standard function body is analysed when the function is created, which opens this table' }));
+        for (const r of readRelations(node.sql_body))
+          add(
+            effect(resolveName(r, ctx), 'AccessShareLock', {
+              why: 'the SQL-standard function body is analysed when the function is created, which opens this table',
+            }),
+          );
       }
       return;
     case 'CallStmt':
@@ -370,7 +537,8 @@ function createTable(node: Node, ctx: LockContext, out: StatementLocks): void {
   const referenced = new Set<string>();
   for (const elt of node.tableElts ?? []) {
     const [kind, def] = unwrap(elt);
-    const cons: Node[] = kind === 'ColumnDef' ? (def.constraints ?? []).map((c: Node) => c?.Constraint) : kind === 'Constraint' ? [def] : [];
+    const cons: Node[] =
+      kind === 'ColumnDef' ? (def.constraints ?? []).map((c: Node) => c?.Constraint) : kind === 'Constraint' ? [def] : [];
     for (const c of cons) if (c?.contype === 'CONSTR_FOREIGN' && c.pktable) referenced.add(resolveTable(c.pktable, ctx));
   }
   for (const elt of node.tableElts ?? []) {
@@ -378,7 +546,8 @@ function createTable(node: Node, ctx: LockContext, out: StatementLocks): void {
     if (like) add(effect(resolveTable(like, ctx), 'AccessShareLock', { why: 'CREATE TABLE ... LIKE reads the source table definition' }));
   }
   for (const r of referenced) {
-    if (ctx.catalog.table(r)?.kind === 'partitioned' && ctx.pgVersion < 12) out.unsupported = 'foreign keys referencing a partitioned table need PostgreSQL 12 or later';
+    if (ctx.catalog.table(r)?.kind === 'partitioned' && ctx.pgVersion < 12)
+      out.unsupported = 'foreign keys referencing a partitioned table need PostgreSQL 12 or later';
     if (r === table) continue;
     add(effect(r, 'ShareRowExclusiveLock', { why: 'a foreign key adds triggers to the referenced table, blocking its writes (briefly)' }));
   }
@@ -387,8 +556,7 @@ function createTable(node: Node, ctx: LockContext, out: StatementLocks): void {
     if (node.partbound) {
       add(effect(p, 'AccessExclusiveLock', { why: 'CREATE TABLE ... PARTITION OF locks the parent' }));
       defaultPartitionChecked(p, table, node.partbound, ctx, add, 'CREATE TABLE ... PARTITION OF');
-    }
-    else add(effect(p, 'ShareUpdateExclusiveLock', { why: 'INHERITS locks the parent against other DDL' }));
+    } else add(effect(p, 'ShareUpdateExclusiveLock', { why: 'INHERITS locks the parent against other DDL' }));
   }
 }
 
@@ -402,22 +570,36 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
         add(effect(table, 'AccessExclusiveLock', { why: 'DROP TABLE deletes the table and its data; code that still uses it breaks' }));
         // Partitions are dropped with their table; inheritance children only with CASCADE. Dropping a
         // partition locks its parent, whose partition list changes (observed on 11 to 18).
-        for (const p of ctx.catalog.partitionsOf(table)) add(effect(p, 'AccessExclusiveLock', { why: `a partition of ${table}: dropped with it` }));
+        for (const p of ctx.catalog.partitionsOf(table))
+          add(effect(p, 'AccessExclusiveLock', { why: `a partition of ${table}: dropped with it` }));
         const children = inheritanceDescendants(table, ctx);
-        if (children.length && node.behavior !== 'DROP_CASCADE') addFailure(out, `DROP TABLE ${table} fails without CASCADE: ${children.join(', ')} inherit${children.length === 1 ? 's' : ''} from it`);
-        else for (const c of children) add(effect(c, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this inheritance child of ${table}` }));
-        for (const p of ctx.catalog.parentsOf(table)) if (ctx.catalog.partitionsOf(p).includes(table)) add(effect(p, 'AccessExclusiveLock', { why: `dropping the partition ${table} changes its parent's partition list` }));
+        if (children.length && node.behavior !== 'DROP_CASCADE')
+          addFailure(
+            out,
+            `DROP TABLE ${table} fails without CASCADE: ${children.join(', ')} inherit${children.length === 1 ? 's' : ''} from it`,
+          );
+        else
+          for (const c of children)
+            add(effect(c, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this inheritance child of ${table}` }));
+        for (const p of ctx.catalog.parentsOf(table))
+          if (ctx.catalog.partitionsOf(p).includes(table))
+            add(effect(p, 'AccessExclusiveLock', { why: `dropping the partition ${table} changes its parent's partition list` }));
         for (const k of ctx.catalog.table(table)?.constraints ?? []) {
-          if (k.type === 'f' && k.references && k.references !== table) add(effect(k.references, 'AccessExclusiveLock', { why: `dropping ${table} removes its foreign key's triggers from this table` }));
+          if (k.type === 'f' && k.references && k.references !== table)
+            add(
+              effect(k.references, 'AccessExclusiveLock', { why: `dropping ${table} removes its foreign key's triggers from this table` }),
+            );
         }
         const dropped = new Set(names.map((x: string[]) => resolveName(listName(x), ctx)));
         if (node.behavior === 'DROP_CASCADE') {
           for (const view of ctx.catalog.views.values()) {
-            if (view.reads.some((r) => r.table === table)) add(effect(view.qualified, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this view, which reads ${table}` }));
+            if (view.reads.some((r) => r.table === table))
+              add(effect(view.qualified, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this view, which reads ${table}` }));
           }
         }
         for (const r of referencingTables(table, ctx).filter((x) => !dropped.has(x))) {
-          if (node.behavior === 'DROP_CASCADE') add(effect(r, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this table's foreign key to ${table}` }));
+          if (node.behavior === 'DROP_CASCADE')
+            add(effect(r, 'AccessExclusiveLock', { why: `DROP ... CASCADE drops this table's foreign key to ${table}` }));
           else addFailure(out, `DROP TABLE ${table} fails without CASCADE: ${r} has a foreign key to it`);
         }
       }
@@ -428,16 +610,23 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
         const idx = resolveName(listName(n), ctx);
         const table = ctx.catalog.tableOfIndex(idx);
         if (!table) out.notAnalysed.push(`index ${idx} is not in the known schema, so its table is unknown`);
-        add(effect(table ?? idx, node.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', {
-          why: node.concurrent ? 'DROP INDEX CONCURRENTLY waits for queries using the index instead of blocking them' : 'DROP INDEX takes ACCESS EXCLUSIVE on the table, blocking reads and writes',
-        }));
+        add(
+          effect(table ?? idx, node.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', {
+            why: node.concurrent
+              ? 'DROP INDEX CONCURRENTLY waits for queries using the index instead of blocking them'
+              : 'DROP INDEX takes ACCESS EXCLUSIVE on the table, blocking reads and writes',
+          }),
+        );
         // An index on a partitioned table takes the partitions' indexes with it.
-        if (table && !node.concurrent) for (const p of ctx.catalog.partitionsOf(table)) add(effect(p, 'AccessExclusiveLock', { why: `dropping the partitioned index ${idx} drops this partition's index too` }));
+        if (table && !node.concurrent)
+          for (const p of ctx.catalog.partitionsOf(table))
+            add(effect(p, 'AccessExclusiveLock', { why: `dropping the partitioned index ${idx} drops this partition's index too` }));
       }
       return;
     case 'OBJECT_VIEW':
     case 'OBJECT_MATVIEW':
-      for (const n of names) add(effect(resolveName(listName(n), ctx), 'AccessExclusiveLock', { why: 'DROP VIEW; code that still uses it breaks' }));
+      for (const n of names)
+        add(effect(resolveName(listName(n), ctx), 'AccessExclusiveLock', { why: 'DROP VIEW; code that still uses it breaks' }));
       return;
     case 'OBJECT_TYPE':
     case 'OBJECT_DOMAIN':
@@ -452,16 +641,24 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
           ? [
               ...ctx.catalog.tablesTriggering(name).map((t): [string, string] => [t, `a trigger of this table runs ${name}()`]),
               // A CHECK constraint or an index expression that calls it is dropped with it (observed on 11 to 18).
-              ...(ctx.catalog.functionUsers.get(name) ?? []).map((t): [string, string] => [t, `a CHECK constraint or index of this table calls ${name}()`]),
+              ...(ctx.catalog.functionUsers.get(name) ?? []).map((t): [string, string] => [
+                t,
+                `a CHECK constraint or index of this table calls ${name}()`,
+              ]),
             ]
           : [
-              ...[...ctx.catalog.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.type?.name.split('.').pop() === name)).map((t): [string, string] => [t.qualified, `a column of this table has the type ${name}`]),
+              ...[...ctx.catalog.tables.values()]
+                .filter((t) => [...t.columns.values()].some((c) => c.type?.name.split('.').pop() === name))
+                .map((t): [string, string] => [t.qualified, `a column of this table has the type ${name}`]),
               // A typed table (CREATE TABLE ... OF) and a view whose query casts to the type go with it.
               ...(ctx.catalog.typedTables.get(name) ?? []).map((t): [string, string] => [t, `this table is a typed table OF ${name}`]),
-              ...[...ctx.catalog.views.values()].filter((w) => w.types?.includes(name)).map((w): [string, string] => [w.qualified, `this view's query uses the type ${name}`]),
+              ...[...ctx.catalog.views.values()]
+                .filter((w) => w.types?.includes(name))
+                .map((w): [string, string] => [w.qualified, `this view's query uses the type ${name}`]),
             ];
         for (const [t, what] of users) {
-          if (node.behavior === 'DROP_CASCADE') add(effect(t, 'AccessExclusiveLock', { why: `DROP ... CASCADE: ${what}, and is dropped with it` }));
+          if (node.behavior === 'DROP_CASCADE')
+            add(effect(t, 'AccessExclusiveLock', { why: `DROP ... CASCADE: ${what}, and is dropped with it` }));
           else addFailure(out, `DROP ${fn ? 'FUNCTION' : 'TYPE'} ${name} fails without CASCADE: ${what.replace(/this (table|view)/, t)}`);
         }
       }
@@ -477,8 +674,14 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
         for (const t of ctx.catalog.tables.values()) {
           for (const c of t.columns.values()) {
             if (c.sequence?.name !== seq) continue;
-            if (c.sequence.identity) addFailure(out, `DROP SEQUENCE ${seq} fails: the identity column ${t.qualified}.${c.name} requires it`);
-            else if (node.behavior === 'DROP_CASCADE') add(effect(t.qualified, 'AccessExclusiveLock', { why: `DROP SEQUENCE ... CASCADE drops the default of ${c.name}, which calls ${seq}` }));
+            if (c.sequence.identity)
+              addFailure(out, `DROP SEQUENCE ${seq} fails: the identity column ${t.qualified}.${c.name} requires it`);
+            else if (node.behavior === 'DROP_CASCADE')
+              add(
+                effect(t.qualified, 'AccessExclusiveLock', {
+                  why: `DROP SEQUENCE ... CASCADE drops the default of ${c.name}, which calls ${seq}`,
+                }),
+              );
             else addFailure(out, `DROP SEQUENCE ${seq} fails without CASCADE: the default of ${t.qualified}.${c.name} calls it`);
           }
         }
@@ -488,7 +691,8 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
       // From 12 dropping statistics locks their table against other DDL (11 takes no table lock; observed).
       for (const n of names) {
         const table = ctx.catalog.statistics.get(resolveName(listName(n), ctx));
-        if (table && ctx.pgVersion >= 12) add(effect(table, 'ShareUpdateExclusiveLock', { why: 'DROP STATISTICS blocks other DDL on the table only' }));
+        if (table && ctx.pgVersion >= 12)
+          add(effect(table, 'ShareUpdateExclusiveLock', { why: 'DROP STATISTICS blocks other DDL on the table only' }));
       }
       return;
     case 'OBJECT_TRIGGER':
@@ -496,7 +700,11 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
     case 'OBJECT_RULE':
       for (const n of names) {
         const table = resolveName(listName(n.slice(0, -1)), ctx);
-        add(effect(table, 'AccessExclusiveLock', { why: `DROP ${node.removeType.replace('OBJECT_', '')} takes ACCESS EXCLUSIVE on the table (brief)` }));
+        add(
+          effect(table, 'AccessExclusiveLock', {
+            why: `DROP ${node.removeType.replace('OBJECT_', '')} takes ACCESS EXCLUSIVE on the table (brief)`,
+          }),
+        );
       }
       return;
     default:
@@ -510,17 +718,31 @@ function drop(node: Node, ctx: LockContext, out: StatementLocks): void {
  * without CASCADE it fails when the schema holds anything.
  */
 function dropSchema(schema: string, cascade: boolean, ctx: LockContext, out: StatementLocks): void {
-  const inside = [...new Set([...[...ctx.catalog.tables.values()].filter((t) => t.schema === schema).map((t) => t.qualified), ...[...ctx.catalog.views.keys()].filter((v) => v.split('.')[0] === schema)])];
+  const inside = [
+    ...new Set([
+      ...[...ctx.catalog.tables.values()].filter((t) => t.schema === schema).map((t) => t.qualified),
+      ...[...ctx.catalog.views.keys()].filter((v) => v.split('.')[0] === schema),
+    ]),
+  ];
   if (!inside.length) return;
   if (!cascade) {
-    addFailure(out, `DROP SCHEMA ${schema} fails without CASCADE: it holds ${inside.slice(0, 3).join(', ')}${inside.length > 3 ? ', ...' : ''}`);
+    addFailure(
+      out,
+      `DROP SCHEMA ${schema} fails without CASCADE: it holds ${inside.slice(0, 3).join(', ')}${inside.length > 3 ? ', ...' : ''}`,
+    );
     return;
   }
   const dropped = new Set(inside);
   for (const r of inside) out.effects.push(effect(r, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this relation` }));
   for (const r of inside) {
-    for (const t of referencingTables(r, ctx)) if (!dropped.has(t)) out.effects.push(effect(t, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this table's foreign key to ${r}` }));
-    for (const w of ctx.catalog.views.values()) if (!dropped.has(w.qualified) && w.reads.some((x) => x.table === r)) out.effects.push(effect(w.qualified, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this view, which reads ${r}` }));
+    for (const t of referencingTables(r, ctx))
+      if (!dropped.has(t))
+        out.effects.push(effect(t, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this table's foreign key to ${r}` }));
+    for (const w of ctx.catalog.views.values())
+      if (!dropped.has(w.qualified) && w.reads.some((x) => x.table === r))
+        out.effects.push(
+          effect(w.qualified, 'AccessExclusiveLock', { why: `DROP SCHEMA ${schema} CASCADE drops this view, which reads ${r}` }),
+        );
   }
 }
 
@@ -530,7 +752,10 @@ function writableCtes(node: Node, ctx: LockContext, out: StatementLocks, depth: 
     const q = c?.CommonTableExpr?.ctequery;
     const [kind] = q ? unwrap(q) : [''];
     // Read alone, its FROM batch would name a table: the sibling CTEs are not tables.
-    const names = new Set<string>([...(ctx.outerCtes ?? []), ...(node.withClause.ctes ?? []).map((x: Node) => String(x?.CommonTableExpr?.ctename ?? ''))]);
+    const names = new Set<string>([
+      ...(ctx.outerCtes ?? []),
+      ...(node.withClause.ctes ?? []).map((x: Node) => String(x?.CommonTableExpr?.ctename ?? '')),
+    ]);
     if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(kind)) collect(q, { ...ctx, outerCtes: names }, out, depth);
   }
 }
@@ -562,7 +787,8 @@ function readTables(node: Node, ctx: LockContext, add: (e: LockEffect) => void, 
     const t = resolveName(r, ctx);
     if (t === target) continue;
     add(effect(t, 'AccessShareLock', { why: 'read by the statement' }));
-    if (r.inh) for (const d of ctx.catalog.descendantsOf(t)) add(effect(d, 'AccessShareLock', { why: `read through ${t}${PLAN_DEPENDENT}` }));
+    if (r.inh)
+      for (const d of ctx.catalog.descendantsOf(t)) add(effect(d, 'AccessShareLock', { why: `read through ${t}${PLAN_DEPENDENT}` }));
   }
 }
 
@@ -582,7 +808,8 @@ function foreignKeyChecks(type: string, node: Node, target: string, ctx: LockCon
       if (!((events & 4 && writes(inserted)) || (events & 16 && writes(updated)))) continue;
       add(effect(k.references, 'RowShareLock', { why: `the foreign key check reads ${k.references} with FOR KEY SHARE` }));
       // A partitioned referenced table (PG 12+) is read through: the check locks the partition holding the key.
-      for (const p of ctx.catalog.partitionsOf(k.references)) add(effect(p, 'RowShareLock', { why: `the foreign key check reads ${k.references} with FOR KEY SHARE${PLAN_DEPENDENT}` }));
+      for (const p of ctx.catalog.partitionsOf(k.references))
+        add(effect(p, 'RowShareLock', { why: `the foreign key check reads ${k.references} with FOR KEY SHARE${PLAN_DEPENDENT}` }));
     }
   }
   if (events & (8 | 16)) referencingChecks(target, events, updated, ctx, add, new Set([target]));
@@ -594,7 +821,14 @@ function foreignKeyChecks(type: string, node: Node, target: string, ctx: LockCon
  * goes on to the tables that reference those in turn (observed three hops deep on 11 to 18). A
  * partition carries the foreign keys that point at its partitioned ancestors.
  */
-function referencingChecks(target: string, events: number, updated: Set<string>, ctx: LockContext, add: (e: LockEffect) => void, seen: Set<string>): void {
+function referencingChecks(
+  target: string,
+  events: number,
+  updated: Set<string>,
+  ctx: LockContext,
+  add: (e: LockEffect) => void,
+  seen: Set<string>,
+): void {
   const referenced = new Set([target, ...partitionAncestors(target, ctx)]);
   for (const t of ctx.catalog.tables.values()) {
     if (referenced.has(t.qualified)) continue;
@@ -606,7 +840,11 @@ function referencingChecks(target: string, events: number, updated: Set<string>,
     // ON DELETE / ON UPDATE CASCADE, SET NULL and SET DEFAULT write the referencing rows.
     const acts = (a: string | undefined) => a === 'c' || a === 'n' || a === 'd';
     const writes = (events & 8 && fks.some((k) => acts(k.onDelete))) || keyUpdated.some((k) => acts(k.onUpdate));
-    add(effect(t.qualified, writes ? 'RowExclusiveLock' : 'RowShareLock', { why: `rows referencing ${target} are checked with FOR KEY SHARE${writes ? ', and the foreign key\'s ON DELETE/ON UPDATE action writes them' : ''}` }));
+    add(
+      effect(t.qualified, writes ? 'RowExclusiveLock' : 'RowShareLock', {
+        why: `rows referencing ${target} are checked with FOR KEY SHARE${writes ? ", and the foreign key's ON DELETE/ON UPDATE action writes them" : ''}`,
+      }),
+    );
     if (!writes || seen.has(t.qualified)) continue;
     seen.add(t.qualified);
     // CASCADE deletes (or updates) the referencing rows; SET NULL / SET DEFAULT update the key columns.
@@ -630,7 +868,11 @@ function partitionAncestors(table: string, ctx: LockContext): string[] {
 function writtenColumns(type: string, node: Node): { inserted: Set<string> | undefined; updated: Set<string> } {
   const names = (list: Node[] | undefined) => (list ?? []).map((t: Node) => String(t?.ResTarget?.name));
   if (type === 'UpdateStmt') return { inserted: new Set(), updated: new Set(names(node.targetList)) };
-  if (type === 'InsertStmt') return { inserted: (node.cols ?? []).length ? new Set(names(node.cols)) : undefined, updated: new Set(names(node.onConflictClause?.targetList)) };
+  if (type === 'InsertStmt')
+    return {
+      inserted: (node.cols ?? []).length ? new Set(names(node.cols)) : undefined,
+      updated: new Set(names(node.onConflictClause?.targetList)),
+    };
   let inserted: Set<string> | undefined = new Set<string>();
   const updated = new Set<string>();
   for (const w of type === 'MergeStmt' ? (node.mergeWhenClauses ?? []) : []) {
@@ -675,7 +917,11 @@ function viewBaseTables(view: string, ctx: LockContext, descendants = false, see
   seen.add(view);
   const out: string[] = [];
   // descendants: instead of the base tables, their partitions and inheritance children (read unless ONLY).
-  for (const r of v.reads) out.push(...(descendants ? (r.inh ? ctx.catalog.descendantsOf(r.table) : []) : [r.table]), ...viewBaseTables(r.table, ctx, descendants, seen));
+  for (const r of v.reads)
+    out.push(
+      ...(descendants ? (r.inh ? ctx.catalog.descendantsOf(r.table) : []) : [r.table]),
+      ...viewBaseTables(r.table, ctx, descendants, seen),
+    );
   return out;
 }
 

@@ -160,7 +160,8 @@ export function nextMigrationName(fileName: string, suffix: string, step = 1): s
   const ts = new RegExp(`^(\\d{${TIMESTAMP_DIGITS}})(.*)$`).exec(name);
   if (ts) {
     const d = ts[1];
-    const t = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(8, 10), +d.slice(10, 12), +d.slice(12, 14)) + step * 1000;
+    const t =
+      Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(8, 10), +d.slice(10, 12), +d.slice(12, 14)) + step * 1000;
     const iso = new Date(t).toISOString().replace(/[-:T]/g, '').slice(0, TIMESTAMP_DIGITS);
     return `${dir}${iso}_${suffix}${extensionOf(ts[2])}`;
   }

@@ -33,29 +33,61 @@ export const RUNNERS: Record<RunnerId, RunnerConvention> = {
   prisma: { id: 'prisma', sendsOneBatch: true, title: 'Prisma Migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
   flyway: { id: 'flyway', sendsOneBatch: false, title: 'Flyway', wrapsInTransaction: true, hasNoTransactionDirective: never },
   dbmate: {
-    id: 'dbmate', sendsOneBatch: false, title: 'dbmate', wrapsInTransaction: true, noTransactionDirective: '-- migrate:up transaction:false',
+    id: 'dbmate',
+    sendsOneBatch: false,
+    title: 'dbmate',
+    wrapsInTransaction: true,
+    noTransactionDirective: '-- migrate:up transaction:false',
     hasNoTransactionDirective: (t) => /^--\s*migrate:up\b.*\btransaction:false\b/m.test(t),
   },
-  'golang-migrate': { id: 'golang-migrate', sendsOneBatch: true, title: 'golang-migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
-  'node-pg-migrate': { id: 'node-pg-migrate', sendsOneBatch: false, title: 'node-pg-migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  'golang-migrate': {
+    id: 'golang-migrate',
+    sendsOneBatch: true,
+    title: 'golang-migrate',
+    wrapsInTransaction: true,
+    hasNoTransactionDirective: never,
+  },
+  'node-pg-migrate': {
+    id: 'node-pg-migrate',
+    sendsOneBatch: false,
+    title: 'node-pg-migrate',
+    wrapsInTransaction: true,
+    hasNoTransactionDirective: never,
+  },
   drizzle: { id: 'drizzle', sendsOneBatch: false, title: 'Drizzle Kit', wrapsInTransaction: true, hasNoTransactionDirective: never },
   'graphile-migrate': {
-    id: 'graphile-migrate', sendsOneBatch: false, title: 'graphile-migrate', wrapsInTransaction: true, noTransactionDirective: '--! no-transaction',
+    id: 'graphile-migrate',
+    sendsOneBatch: false,
+    title: 'graphile-migrate',
+    wrapsInTransaction: true,
+    noTransactionDirective: '--! no-transaction',
     hasNoTransactionDirective: (t) => /^--!\s*no-transaction\b/m.test(t),
   },
   atlas: {
-    id: 'atlas', sendsOneBatch: false, title: 'Atlas', wrapsInTransaction: true, noTransactionDirective: '-- atlas:txmode none',
+    id: 'atlas',
+    sendsOneBatch: false,
+    title: 'Atlas',
+    wrapsInTransaction: true,
+    noTransactionDirective: '-- atlas:txmode none',
     hasNoTransactionDirective: (t) => /^--\s*atlas:txmode\s+none\b/m.test(t),
   },
   sqitch: { id: 'sqitch', sendsOneBatch: false, title: 'Sqitch', wrapsInTransaction: false, hasNoTransactionDirective: never },
   // diesel runs up.sql in its own BEGIN ... COMMIT; with run_in_transaction = false it sends the file as one batch.
   diesel: {
-    id: 'diesel', sendsOneBatch: false, title: 'diesel', wrapsInTransaction: true, hasNoTransactionDirective: never,
+    id: 'diesel',
+    sendsOneBatch: false,
+    title: 'diesel',
+    wrapsInTransaction: true,
+    hasNoTransactionDirective: never,
     noTransactionSwitch: 'a metadata.toml beside up.sql holding run_in_transaction = false',
   },
   // pop and popx run each file in a transaction of their own; popx's ".autocommit" name part turns it off.
   pop: {
-    id: 'pop', sendsOneBatch: false, title: 'pop/popx', wrapsInTransaction: true, hasNoTransactionDirective: never,
+    id: 'pop',
+    sendsOneBatch: false,
+    title: 'pop/popx',
+    wrapsInTransaction: true,
+    hasNoTransactionDirective: never,
     noTransactionSwitch: 'the name part .autocommit (ory popx: <version>_<name>.postgres.autocommit.up.sql)',
   },
   plain: { id: 'plain', sendsOneBatch: false, title: 'psql (no runner)', wrapsInTransaction: false, hasNoTransactionDirective: never },
@@ -74,13 +106,13 @@ export function detectRunner(path: string | undefined, text: string): RunnerId {
   const pop = popName(p.slice(p.lastIndexOf('/') + 1));
   if (pop && (pop.dialect !== undefined || pop.autocommit)) return 'pop';
   if (/\.(up|down)\.sql$/.test(p)) return 'golang-migrate';
-  if (/^--!\s*(no-transaction|Previous:|Hash:)/m.test(text) || /(^|\/)migrations\/(current\.sql|committed\/)/.test(p)) return 'graphile-migrate';
+  if (/^--!\s*(no-transaction|Previous:|Hash:)/m.test(text) || /(^|\/)migrations\/(current\.sql|committed\/)/.test(p))
+    return 'graphile-migrate';
   if (/^--\s*atlas:/m.test(text)) return 'atlas';
   if (/^-->\s*statement-breakpoint/m.test(text) || /(^|\/)drizzle\//.test(p)) return 'drizzle';
   if (/(^|\/)deploy\/[^/]+\.sql$/.test(p)) return 'sqitch';
   return 'plain';
 }
-
 
 /**
  * The convention a file runs under: the runner's, unless the file opts out of its transaction by a means

@@ -35,9 +35,10 @@ export const addColumnRewritesTable: Rule = {
       } else {
         span = ctx.spanAt(d.st.index, generated!.location, 9);
         what = 'GENERATED ... STORED';
-        instead = ctx.pgVersion >= 18
-          ? `On PG 18 a VIRTUAL generated column is computed on read and adds no data (no rewrite); or add a plain column filled by a trigger and backfill it in batches`
-          : `Add a plain nullable column kept current by a BEFORE INSERT OR UPDATE trigger, and backfill existing rows in batches`;
+        instead =
+          ctx.pgVersion >= 18
+            ? `On PG 18 a VIRTUAL generated column is computed on read and adds no data (no rewrite); or add a plain column filled by a trigger and backfill it in batches`
+            : `Add a plain nullable column kept current by a BEFORE INSERT OR UPDATE trigger, and backfill existing rows in batches`;
       }
       ctx.report({
         statementIndex: d.st.index,

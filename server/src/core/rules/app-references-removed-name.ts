@@ -41,7 +41,8 @@ function computeRemovedNames(ctx: RuleContext): RemovedName[] {
   const nodes = unwrapped(ctx);
   const addedAt = columnsAdded(ctx);
   /** A column added to the table by an earlier statement of this file is new: nothing uses it yet. */
-  const columnAddedEarlier = (beforeIndex: number, table: string, column: string) => (addedAt.get(`${table}\u0000${column}`) ?? Infinity) < beforeIndex;
+  const columnAddedEarlier = (beforeIndex: number, table: string, column: string) =>
+    (addedAt.get(`${table}\u0000${column}`) ?? Infinity) < beforeIndex;
   for (const st of ctx.statements) {
     const [kind, node] = nodes[st.index];
     const lockOn = (table: string) => st.locks.find((l) => l.relation === table);
@@ -51,24 +52,41 @@ function computeRemovedNames(ctx: RuleContext): RemovedName[] {
       const table = qualify(name);
       if (!existed(table)) continue;
       out.push({
-        kind: 'rename-table', statementIndex: st.index, table, newName: `${table.split('.')[0]}.${node.newname}`, cascade: false,
-        span: ctx.spanAt(st.index, node.relation.location, nameLength(name)), lock: lockOn(table),
+        kind: 'rename-table',
+        statementIndex: st.index,
+        table,
+        newName: `${table.split('.')[0]}.${node.newname}`,
+        cascade: false,
+        span: ctx.spanAt(st.index, node.relation.location, nameLength(name)),
+        lock: lockOn(table),
       });
     } else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && node.relation) {
       const name = rangeVarName(node.relation);
       const table = qualify(name);
       if (!existed(table)) continue;
       out.push({
-        kind: 'rename-table', statementIndex: st.index, table, newName: `${node.newschema}.${name.name}`, setSchema: true, cascade: false,
-        span: ctx.spanAt(st.index, node.relation.location, nameLength(name)), lock: lockOn(table),
+        kind: 'rename-table',
+        statementIndex: st.index,
+        table,
+        newName: `${node.newschema}.${name.name}`,
+        setSchema: true,
+        cascade: false,
+        span: ctx.spanAt(st.index, node.relation.location, nameLength(name)),
+        lock: lockOn(table),
       });
     } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN' && node.relation) {
       const table = qualify(rangeVarName(node.relation));
       const column = String(node.subname ?? '');
       if (!existed(table) || columnAddedEarlier(st.index, table, column)) continue;
       out.push({
-        kind: 'rename-column', statementIndex: st.index, table, column, newName: node.newname, cascade: false,
-        span: findInStatement(st, new RegExp(`\\bRENAME\\s+(?:COLUMN\\s+)?${identifierPattern(column)}`, 'i')), lock: lockOn(table),
+        kind: 'rename-column',
+        statementIndex: st.index,
+        table,
+        column,
+        newName: node.newname,
+        cascade: false,
+        span: findInStatement(st, new RegExp(`\\bRENAME\\s+(?:COLUMN\\s+)?${identifierPattern(column)}`, 'i')),
+        lock: lockOn(table),
       });
     } else if (kind === 'AlterTableStmt' && node.objtype === 'OBJECT_TABLE') {
       const table = qualify(rangeVarName(node.relation));
@@ -78,8 +96,13 @@ function computeRemovedNames(ctx: RuleContext): RemovedName[] {
         if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
         if (columnAddedEarlier(st.index, table, cmd.name)) continue;
         out.push({
-          kind: 'drop-column', statementIndex: st.index, table, column: cmd.name, cascade: cmd.behavior === 'DROP_CASCADE',
-          span: findInStatement(st, new RegExp(`\\bDROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?${identifierPattern(cmd.name)}`, 'i')), lock: lockOn(table),
+          kind: 'drop-column',
+          statementIndex: st.index,
+          table,
+          column: cmd.name,
+          cascade: cmd.behavior === 'DROP_CASCADE',
+          span: findInStatement(st, new RegExp(`\\bDROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?${identifierPattern(cmd.name)}`, 'i')),
+          lock: lockOn(table),
         });
       }
     } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE') {
@@ -88,8 +111,15 @@ function computeRemovedNames(ctx: RuleContext): RemovedName[] {
         const table = qualify(name);
         if (!existed(table)) continue;
         out.push({
-          kind: 'drop-table', statementIndex: st.index, table, cascade: node.behavior === 'DROP_CASCADE',
-          span: findInStatement(st, new RegExp(`${name.schema ? `${identifierPattern(name.schema)}\\s*\\.\\s*` : ''}${identifierPattern(name.name)}`, 'i'), /^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?/i),
+          kind: 'drop-table',
+          statementIndex: st.index,
+          table,
+          cascade: node.behavior === 'DROP_CASCADE',
+          span: findInStatement(
+            st,
+            new RegExp(`${name.schema ? `${identifierPattern(name.schema)}\\s*\\.\\s*` : ''}${identifierPattern(name.name)}`, 'i'),
+            /^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?/i,
+          ),
           lock: lockOn(table),
         });
       }
@@ -218,7 +248,10 @@ function tableHits(file: AppFile, table: string): Hit[] {
   for (const at of occurrences(file, name)) {
     const r = regionAt(regions, at);
     if (!r || r.kind !== 'string') continue;
-    const literal = text.slice(r.start, r.end).replace(/^['"`]|['"`]$/g, '').trim();
+    const literal = text
+      .slice(r.start, r.end)
+      .replace(/^['"`]|['"`]$/g, '')
+      .trim();
     const exact = literal === name || literal === `${schema}.${name}`;
     // Only the text just before the name matters for the keyword test; SQL files are one long region.
     if (exact || SQL_TABLE_KEYWORD.test(text.slice(Math.max(r.start, at - 200), at))) hits.push({ offset: at });
@@ -346,8 +379,16 @@ export const appReferencesRemovedName: Rule = {
       const related = findReferences(files, removed);
       if (related.length === 0) continue;
       const what = removed.column ? `column ${removed.table}.${removed.column}` : `table ${removed.table}`;
-      const change = removed.kind === 'drop-table' || removed.kind === 'drop-column' ? 'is dropped' : removed.setSchema ? `moves to ${removed.newName}` : `is renamed to ${removed.newName}`;
-      const where = related.slice(0, SHOWN_IN_MESSAGE).map((r) => `${r.path}:${r.line}`).join(', ');
+      const change =
+        removed.kind === 'drop-table' || removed.kind === 'drop-column'
+          ? 'is dropped'
+          : removed.setSchema
+            ? `moves to ${removed.newName}`
+            : `is renamed to ${removed.newName}`;
+      const where = related
+        .slice(0, SHOWN_IN_MESSAGE)
+        .map((r) => `${r.path}:${r.line}`)
+        .join(', ');
       const more = related.length > SHOWN_IN_MESSAGE ? ` and ${related.length - SHOWN_IN_MESSAGE} more` : '';
       ctx.report({
         statementIndex: removed.statementIndex,

@@ -31,8 +31,7 @@ export const bulkCopyInMigration: Rule = {
       ctx.report({
         statementIndex: st.index,
         severity,
-        message:
-          `${st.label} takes ${what} and copies ${scope} in one statement inside the migration: it runs as long as the copy, its transaction holds every lock it took before for that long, its snapshot keeps VACUUM from removing dead rows in every table meanwhile, and the copy is written to WAL at once (replicas lag). ${copy.instead}`,
+        message: `${st.label} takes ${what} and copies ${scope} in one statement inside the migration: it runs as long as the copy, its transaction holds every lock it took before for that long, its snapshot keeps VACUUM from removing dead rows in every table meanwhile, and the copy is written to WAL at once (replicas lag). ${copy.instead}`,
         locks: sources satisfies LockEstimate[],
       });
     }
@@ -41,7 +40,8 @@ export const bulkCopyInMigration: Rule = {
 
 /** The statement copies the rows its query reads; undefined when it copies nothing (WITH NO DATA, a LIMITed batch). */
 function copyOf(kind: string, node: Node): { filtered: boolean; instead: string } | undefined {
-  const batched = 'Copy in keyset batches outside the schema migration (INSERT ... SELECT ... WHERE id > <last id> ORDER BY id LIMIT n, each batch committed on its own)';
+  const batched =
+    'Copy in keyset batches outside the schema migration (INSERT ... SELECT ... WHERE id > <last id> ORDER BY id LIMIT n, each batch committed on its own)';
   if (kind === 'InsertStmt') {
     const select = node.selectStmt?.SelectStmt;
     if (!select || select.valuesLists || isLimited(node.selectStmt)) return undefined;
@@ -50,12 +50,20 @@ function copyOf(kind: string, node: Node): { filtered: boolean; instead: string 
   if (kind === 'CreateTableAsStmt') {
     if (node.into?.skipData || isLimited(node.query)) return undefined;
     const filtered = hasWhere(node.query?.SelectStmt);
-    if (node.objtype === 'OBJECT_MATVIEW') return { filtered, instead: 'Create it WITH NO DATA in the migration and fill it with REFRESH MATERIALIZED VIEW outside it (a unique index then allows REFRESH ... CONCURRENTLY)' };
+    if (node.objtype === 'OBJECT_MATVIEW')
+      return {
+        filtered,
+        instead:
+          'Create it WITH NO DATA in the migration and fill it with REFRESH MATERIALIZED VIEW outside it (a unique index then allows REFRESH ... CONCURRENTLY)',
+      };
     return { filtered, instead: `Create the table empty in the migration and ${batched.charAt(0).toLowerCase()}${batched.slice(1)}` };
   }
   if (kind === 'SelectStmt' && node.intoClause) {
     if (isLimited({ SelectStmt: node })) return undefined;
-    return { filtered: hasWhere(node), instead: `Create the table empty in the migration and ${batched.charAt(0).toLowerCase()}${batched.slice(1)}` };
+    return {
+      filtered: hasWhere(node),
+      instead: `Create the table empty in the migration and ${batched.charAt(0).toLowerCase()}${batched.slice(1)}`,
+    };
   }
   return undefined;
 }

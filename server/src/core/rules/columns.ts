@@ -45,7 +45,16 @@ function computeDeclaredColumns(ctx: RuleContext): ColumnDeclaration[] {
         const def = elt?.ColumnDef;
         if (!def?.typeName || typeof def.colname !== 'string') continue;
         const constraints = inlineConstraints(def);
-        out.push({ st, table, column: def.colname, typeName: def.typeName, def, via: 'create-table', constraints, primaryKey: tablePk.has(def.colname) || constraints.some((c) => c.contype === 'CONSTR_PRIMARY') });
+        out.push({
+          st,
+          table,
+          column: def.colname,
+          typeName: def.typeName,
+          def,
+          via: 'create-table',
+          constraints,
+          primaryKey: tablePk.has(def.colname) || constraints.some((c) => c.contype === 'CONSTR_PRIMARY'),
+        });
       }
     } else if (kind === 'AlterTableStmt' && node.objtype !== 'OBJECT_INDEX') {
       const table = qualify(rangeVarName(node.relation));
@@ -55,7 +64,16 @@ function computeDeclaredColumns(ctx: RuleContext): ColumnDeclaration[] {
         if (!def?.typeName) continue;
         if (cmd.subtype === 'AT_AddColumn' && typeof def.colname === 'string') {
           const constraints = inlineConstraints(def);
-          out.push({ st, table, column: def.colname, typeName: def.typeName, def, via: 'add-column', constraints, primaryKey: constraints.some((k) => k.contype === 'CONSTR_PRIMARY') });
+          out.push({
+            st,
+            table,
+            column: def.colname,
+            typeName: def.typeName,
+            def,
+            via: 'add-column',
+            constraints,
+            primaryKey: constraints.some((k) => k.contype === 'CONSTR_PRIMARY'),
+          });
         } else if (cmd.subtype === 'AT_AlterColumnType' && cmd.name) {
           out.push({ st, table, column: cmd.name, typeName: def.typeName, def, via: 'alter-type', constraints: [], primaryKey: false });
         }
@@ -76,7 +94,8 @@ export function lockOn(st: StatementView, table: string): LockEstimate | undefin
 
 // One type as written: a (possibly quoted, possibly schema-qualified) name, the multi-word SQL spellings,
 // modifiers, a time zone suffix, and array brackets. Stops before NOT NULL, DEFAULT, USING, ...
-const TYPE_TEXT = /^(?:"[^"]*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]*"|[A-Za-z_][\w$]*))?(?:\s+(?:varying|precision))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s*\[\s*\d*\s*\])*/i;
+const TYPE_TEXT =
+  /^(?:"[^"]*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]*"|[A-Za-z_][\w$]*))?(?:\s+(?:varying|precision))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s*\[\s*\d*\s*\])*/i;
 
 /** The span of a TypeName as written in the file; the statement when the AST gives no location. */
 export function typeSpan(ctx: RuleContext, st: StatementView, typeName: Node): Span {
@@ -201,7 +220,8 @@ const columnHistory = perAnalysis((ctx): ColumnHistory => {
       for (const c of node.cmds ?? []) {
         const cmd: Node = c?.AlterTableCmd ?? {};
         if (cmd.subtype === 'AT_AlterColumnType') onColumn(table, cmd.name, { at, typeName: cmd.def?.ColumnDef?.typeName, set: true });
-        else if (cmd.subtype === 'AT_AddColumn') onColumn(table, cmd.def?.ColumnDef?.colname, { at, typeName: cmd.def?.ColumnDef?.typeName, set: true });
+        else if (cmd.subtype === 'AT_AddColumn')
+          onColumn(table, cmd.def?.ColumnDef?.colname, { at, typeName: cmd.def?.ColumnDef?.typeName, set: true });
         else if (cmd.subtype === 'AT_DropColumn') onColumn(table, cmd.name, { at });
       }
     } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN') {

@@ -16,7 +16,9 @@ export const concurrentlyInTransaction: Rule = {
       // way out is exactly "one migration file for this statement", so that file must not be flagged.
       // diesel and pop/popx open their own transaction: a lone statement is inside it too.
       if (!st.explicitTransaction && !ctx.runner.noTransactionDirective && !ctx.runner.noTransactionSwitch && alone) continue;
-      const where = st.explicitTransaction ? 'it is inside the BEGIN ... COMMIT written in this file' : `${ctx.runner.title} runs this file in a transaction`;
+      const where = st.explicitTransaction
+        ? 'it is inside the BEGIN ... COMMIT written in this file'
+        : `${ctx.runner.title} runs this file in a transaction`;
       ctx.report({
         statementIndex: st.index,
         message: `${st.label} cannot run inside a transaction block, and ${where}: the migration will fail. ${howToFix(ctx, st, alone)}`,
@@ -31,7 +33,8 @@ export const concurrentlyInTransaction: Rule = {
 function howToFix(ctx: RuleContext, st: StatementView, alone: boolean): string {
   const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.hasNoTransactionDirective(ctx.text);
   const directive = ctx.runner.noTransactionDirective;
-  if (st.explicitTransaction && !runnerWraps) return 'Move it after the COMMIT (or into its own migration file) so it runs outside the transaction block';
+  if (st.explicitTransaction && !runnerWraps)
+    return 'Move it after the COMMIT (or into its own migration file) so it runs outside the transaction block';
   const outside = ctx.runner.noTransactionSwitch;
   if (outside && runnerWraps) {
     return alone

@@ -35,7 +35,11 @@ export const constraintMissingNotValid: Rule = {
           statementIndex: st.index,
           span: ctx.spanAt(st.index, con.location, 10),
           severity,
-          message: `ADD CONSTRAINT ${con.conname ?? ''} ${what} validates every row: ${lockSentence('it', lock).replace(/^it takes /, 'it holds ')}. Add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE, writes continue)`.replace(/\s+/g, ' '),
+          message:
+            `ADD CONSTRAINT ${con.conname ?? ''} ${what} validates every row: ${lockSentence('it', lock).replace(/^it takes /, 'it holds ')}. Add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE, writes continue)`.replace(
+              /\s+/g,
+              ' ',
+            ),
           locks: st.locks.filter((l) => !l.newTable),
           fix: () => splitFix(ctx, st, 'not-valid', 'Add the constraint NOT VALID here and VALIDATE it in a new migration'),
         });
@@ -51,8 +55,13 @@ function createdEmptyEarlier(ctx: RuleContext, index: number, table: string): bo
     if (st.index >= index) break;
     const [kind, node] = unwrap(st.ast);
     if (kind === 'CreateStmt' && qualify(rangeVarName(node.relation)) === table) empty = true;
-    else if ((kind === 'CreateTableAsStmt' || (kind === 'SelectStmt' && node.intoClause)) && qualify(rangeVarName((node.into ?? node.intoClause)?.rel)) === table) empty = false;
-    else if (kind === 'InsertStmt' && qualify(rangeVarName(node.relation)) === table && !node.selectStmt?.SelectStmt?.valuesLists) empty = false;
+    else if (
+      (kind === 'CreateTableAsStmt' || (kind === 'SelectStmt' && node.intoClause)) &&
+      qualify(rangeVarName((node.into ?? node.intoClause)?.rel)) === table
+    )
+      empty = false;
+    else if (kind === 'InsertStmt' && qualify(rangeVarName(node.relation)) === table && !node.selectStmt?.SelectStmt?.valuesLists)
+      empty = false;
     else if (kind === 'CopyStmt' && node.is_from && qualify(rangeVarName(node.relation)) === table) empty = false;
   }
   return empty;

@@ -24,12 +24,32 @@ export interface CoreFinding {
 
 export const CORE_FINDINGS: readonly CoreFinding[] = [
   { id: SYNTAX_ERROR_RULE, title: 'The statement does not parse as PostgreSQL SQL', severity: 'error', suppressible: true },
-  { id: INHERITANCE_CYCLE_RULE, title: 'The statement would make a table its own partition or inheritance ancestor; PostgreSQL refuses it', severity: 'error', suppressible: true },
-  { id: IGNORE_MISSING_REASON, title: 'A pg-preflight-ignore comment has no reason, so it suppresses nothing', severity: 'warning', suppressible: true },
+  {
+    id: INHERITANCE_CYCLE_RULE,
+    title: 'The statement would make a table its own partition or inheritance ancestor; PostgreSQL refuses it',
+    severity: 'error',
+    suppressible: true,
+  },
+  {
+    id: IGNORE_MISSING_REASON,
+    title: 'A pg-preflight-ignore comment has no reason, so it suppresses nothing',
+    severity: 'warning',
+    suppressible: true,
+  },
   { id: UNUSED_IGNORE, title: 'A pg-preflight-ignore comment suppresses nothing', severity: 'warning', suppressible: true },
   { id: RULE_CRASH, title: 'A rule failed on this file and was skipped', severity: 'info', suppressible: false },
-  { id: FILE_TOO_LARGE, title: 'The file is too large for the editor integration and was not analysed', severity: 'info', suppressible: false },
-  { id: ANALYSIS_TIMEOUT, title: 'The analysis took longer than the editor integration allows and was stopped', severity: 'info', suppressible: false },
+  {
+    id: FILE_TOO_LARGE,
+    title: 'The file is too large for the editor integration and was not analysed',
+    severity: 'info',
+    suppressible: false,
+  },
+  {
+    id: ANALYSIS_TIMEOUT,
+    title: 'The analysis took longer than the editor integration allows and was stopped',
+    severity: 'info',
+    suppressible: false,
+  },
 ];
 
 /** Where the rule pages (docs/rules/<id>.md) are published; SARIF requires an absolute helpUri. */

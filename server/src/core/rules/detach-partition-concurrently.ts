@@ -13,7 +13,9 @@ export const detachPartitionConcurrently: Rule = {
     for (const st of ctx.statements) {
       const [kind, node] = unwrap(st.ast);
       if (kind !== 'AlterTableStmt') continue;
-      const detaches = (node.cmds ?? []).map((c: Node) => c?.AlterTableCmd).filter((cmd: Node) => cmd?.subtype === 'AT_DetachPartition' && !cmd.def?.PartitionCmd?.concurrent);
+      const detaches = (node.cmds ?? [])
+        .map((c: Node) => c?.AlterTableCmd)
+        .filter((cmd: Node) => cmd?.subtype === 'AT_DetachPartition' && !cmd.def?.PartitionCmd?.concurrent);
       if (detaches.length === 0) continue;
       const parent = qualify(rangeVarName(node.relation));
       const lock = st.locks.find((l) => l.relation === parent && l.mode === 'AccessExclusiveLock');

@@ -18,7 +18,10 @@ export const duplicateMigrationVersion: Rule = {
     if (!self || self.folderStyle || ctx.runner.id === 'prisma') return;
     const same = ctx.siblingNames
       .map(migrationFile)
-      .filter((s): s is NonNullable<typeof s> => !!s && s.key !== self.key && s.kind === self.kind && compareVersions(s.version, self.version) === 0)
+      .filter(
+        (s): s is NonNullable<typeof s> =>
+          !!s && s.key !== self.key && s.kind === self.kind && compareVersions(s.version, self.version) === 0,
+      )
       // pop/popx pick one file per version and database: a .postgres. file and the generic one are one migration.
       .filter((s) => ctx.runner.id !== 'pop' || popName(s.key)?.dialect === popName(self.key)?.dialect);
     if (same.length === 0) return;

@@ -72,7 +72,8 @@ const literalsInTransactions = perAnalysis((ctx) => {
     const found = firstLocation[st.index];
     walk(st.ast, (type, v) => {
       const value = v.sval?.sval;
-      if (type === 'A_Const' && typeof value === 'string' && !found.has(value)) found.set(value, typeof v.location === 'number' ? v.location : -1);
+      if (type === 'A_Const' && typeof value === 'string' && !found.has(value))
+        found.set(value, typeof v.location === 'number' ? v.location : -1);
     });
     let byValue = uses.get(st.transactionId);
     if (!byValue) uses.set(st.transactionId, (byValue = new Map()));

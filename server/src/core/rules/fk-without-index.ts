@@ -50,9 +50,11 @@ function tablesDroppedOrRenamed(ctx: RuleContext): Set<string> {
   const out = new Set<string>();
   for (const st of ctx.statements) {
     const [kind, node] = unwrap(st.ast);
-    if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE') for (const o of node.objects ?? []) out.add(qualify(listName(strings(o?.List?.items))));
+    if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE')
+      for (const o of node.objects ?? []) out.add(qualify(listName(strings(o?.List?.items))));
     else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE') out.add(qualify(rangeVarName(node.relation)));
-    else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && node.relation) out.add(qualify(rangeVarName(node.relation)));
+    else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && node.relation)
+      out.add(qualify(rangeVarName(node.relation)));
   }
   return out;
 }

@@ -35,7 +35,8 @@ export function describeLock(l: LockEstimate): string {
   const facts: string[] = [];
   if (l.newTable) facts.push('new table');
   else if (l.rows !== undefined) facts.push(`${formatCount(l.rows)} rows`);
-  if (!l.newTable && l.estimatedSeconds !== undefined && (l.rewrite || l.scan || l.indexBuild)) facts.push(formatDuration(l.estimatedSeconds));
+  if (!l.newTable && l.estimatedSeconds !== undefined && (l.rewrite || l.scan || l.indexBuild))
+    facts.push(formatDuration(l.estimatedSeconds));
   return `${modeTitle(l.mode)} lock on ${l.relation}${facts.length ? ` (${facts.join(', ')})` : ''}`;
 }
 

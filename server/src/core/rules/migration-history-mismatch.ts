@@ -25,9 +25,12 @@ export const migrationHistoryMismatch: Rule = {
 
     const entry = history.latestOnly ? undefined : appliedEntry(history, self.version);
     if (entry?.checksum !== undefined) {
-      const changed = history.runner === 'prisma' ? !prismaChecksumMatches(ctx.text, entry.checksum)
-        : history.runner === 'flyway' ? flywayChecksum(ctx.text) !== entry.checksum.trim()
-        : false;
+      const changed =
+        history.runner === 'prisma'
+          ? !prismaChecksumMatches(ctx.text, entry.checksum)
+          : history.runner === 'flyway'
+            ? flywayChecksum(ctx.text) !== entry.checksum.trim()
+            : false;
       if (changed) {
         ctx.report({
           span: topOfFile(ctx.text),

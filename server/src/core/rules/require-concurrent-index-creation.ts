@@ -20,7 +20,7 @@ export const requireConcurrentIndexCreation: Rule = {
         statementIndex: st.index,
         severity,
         message: `${lockSentence(st.label, lock)}. Use CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue`,
-        help: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner\'s no-transaction directive.',
+        help: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner's no-transaction directive.",
         locks: [lock],
         fix: () => concurrentlyFix(ctx, st),
       });

@@ -30,7 +30,7 @@ export const requireConcurrentIndexDeletion: Rule = {
         statementIndex: st.index,
         severity,
         message: `${locks.map(describe).join('; ')}. Use DROP INDEX CONCURRENTLY${several ? ' (one statement per index)' : ''}, which takes SHARE UPDATE EXCLUSIVE and lets reads and writes continue`,
-        help: 'DROP INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner\'s no-transaction directive.',
+        help: "DROP INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner's no-transaction directive.",
         locks,
         fix: () => concurrentlyFix(ctx, st),
       });

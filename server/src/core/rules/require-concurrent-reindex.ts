@@ -14,7 +14,7 @@ function reportWhole(ctx: RuleContext, statementIndex: number, kind: string, nam
   const severity = scope !== 'SYSTEM' && largest >= ctx.settings.largeTableRows ? 'error' : 'warning';
   const what =
     scope === 'SYSTEM'
-      ? 'REINDEX SYSTEM rebuilds the system catalogs\' indexes under locks that every session\'s catalog lookups wait for'
+      ? "REINDEX SYSTEM rebuilds the system catalogs' indexes under locks that every session's catalog lookups wait for"
       : `REINDEX ${scope} rebuilds every index ${scope === 'SCHEMA' ? `in the schema ${name}` : 'of the database'}, each table in turn under SHARE: writes to it wait for its rebuild`;
   const advice =
     scope === 'SYSTEM'
@@ -22,7 +22,12 @@ function reportWhole(ctx: RuleContext, statementIndex: number, kind: string, nam
       : ctx.pgVersion >= 12
         ? `Reindex only what needs it, with REINDEX INDEX CONCURRENTLY (or REINDEX ${scope} CONCURRENTLY), which lets writes continue`
         : 'Reindex only what needs it, with a replacement built by CREATE INDEX CONCURRENTLY';
-  ctx.report({ statementIndex, severity, message: `${what}. ${advice}`, help: 'The concurrent forms cannot run inside a transaction block.' });
+  ctx.report({
+    statementIndex,
+    severity,
+    message: `${what}. ${advice}`,
+    help: 'The concurrent forms cannot run inside a transaction block.',
+  });
 }
 
 export const requireConcurrentReindex: Rule = {
@@ -51,7 +56,7 @@ export const requireConcurrentReindex: Rule = {
         statementIndex: st.index,
         severity,
         message: `${lockSentence('REINDEX', lock)}. ${advice}`,
-        help: 'The concurrent forms cannot run inside a transaction block; put them in their own migration file or use the runner\'s no-transaction directive. A failed concurrent rebuild leaves an INVALID index to drop.',
+        help: "The concurrent forms cannot run inside a transaction block; put them in their own migration file or use the runner's no-transaction directive. A failed concurrent rebuild leaves an INVALID index to drop.",
         locks: [lock],
         fix: () => concurrentlyFix(ctx, st),
       });

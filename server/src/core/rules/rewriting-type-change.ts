@@ -18,7 +18,13 @@ export const rewritingTypeChange: Rule = {
       if (!lock || !(lock.rewrite || lock.indexBuild) || lock.newTable) continue;
       const to = typeFromAst(d.typeName);
       // The session TimeZone is the lock model's to know: a rewrite it found for timestamp <-> timestamptz means not UTC.
-      const change = typeChangeEffect(columnTypeBefore(ctx, d.st.index, d.table, d.column), to, ctx.pgVersion, !!d.def.raw_default && !usingIsColumnItself(d.def.raw_default, d.column, to), !lock.rewrite);
+      const change = typeChangeEffect(
+        columnTypeBefore(ctx, d.st.index, d.table, d.column),
+        to,
+        ctx.pgVersion,
+        !!d.def.raw_default && !usingIsColumnItself(d.def.raw_default, d.column, to),
+        !lock.rewrite,
+      );
       const rebuildOnly = !change.rewrite && !!change.rebuildsIndexes && !!lock.indexBuild;
       if (!change.rewrite && !rebuildOnly) continue;
       const severity = sizeScaledSeverity([lock], ctx.settings);

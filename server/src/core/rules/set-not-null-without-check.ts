@@ -32,7 +32,11 @@ export const setNotNullWithoutCheck: Rule = {
           column = name;
           label = `SET NOT NULL on ${name}`;
           span = textSpan(st, new RegExp(`"?${escapeRegExp(name)}"?\\s+SET\\s+NOT\\s+NULL`, 'i'));
-        } else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL' && !cmd.def.Constraint.skip_validation) {
+        } else if (
+          cmd.subtype === 'AT_AddConstraint' &&
+          cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL' &&
+          !cmd.def.Constraint.skip_validation
+        ) {
           const con: Node = cmd.def.Constraint;
           column = strings(con.keys).join(', ');
           label = `ADD CONSTRAINT ${con.conname ? `${con.conname} ` : ''}NOT NULL ${column}`;
@@ -40,7 +44,12 @@ export const setNotNullWithoutCheck: Rule = {
         }
         let fix = true;
         const pkSets = /ADD PRIMARY KEY USING INDEX sets (.+?) NOT NULL/.exec(lock.why)?.[1];
-        if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_PRIMARY' && cmd.def.Constraint.indexname && pkSets) {
+        if (
+          cmd.subtype === 'AT_AddConstraint' &&
+          cmd.def?.Constraint?.contype === 'CONSTR_PRIMARY' &&
+          cmd.def.Constraint.indexname &&
+          pkSets
+        ) {
           // The primary key sets its nullable columns NOT NULL itself (the lock model says which).
           const con: Node = cmd.def.Constraint;
           column = pkSets;
@@ -56,7 +65,17 @@ export const setNotNullWithoutCheck: Rule = {
           message: `${lockSentence(label, lock)}, while it scans every row for NULLs. ${saferSteps(table, column, ctx.pgVersion)}`,
           help: 'Before the constraint steps, backfill the NULLs in batches; VALIDATE fails while any remain.',
           locks: [lock],
-          fix: !fix ? undefined : () => splitFix(ctx, st, 'not-null', ctx.pgVersion >= 18 ? 'Add NOT NULL ... NOT VALID here and VALIDATE it in a new migration (PG 18)' : 'Use CHECK (col IS NOT NULL) NOT VALID here; VALIDATE, SET NOT NULL and drop the CHECK in a new migration'),
+          fix: !fix
+            ? undefined
+            : () =>
+                splitFix(
+                  ctx,
+                  st,
+                  'not-null',
+                  ctx.pgVersion >= 18
+                    ? 'Add NOT NULL ... NOT VALID here and VALIDATE it in a new migration (PG 18)'
+                    : 'Use CHECK (col IS NOT NULL) NOT VALID here; VALIDATE, SET NOT NULL and drop the CHECK in a new migration',
+                ),
         });
       }
     }

@@ -17,17 +17,38 @@ export const statementFails: Rule = {
       if (kind === 'UpdateStmt') assignments(ctx, st, node.targetList, 'UPDATE ... SET');
       else if (kind === 'InsertStmt') {
         const cols = (node.cols ?? []).map((c: Node) => c?.ResTarget).filter((r: Node) => r && !r.indirection);
-        twice(ctx, st, cols.map((r: Node) => ({ name: String(r.name), location: r.location })), (n) => `INSERT names column "${n}" more than once in its column list`);
+        twice(
+          ctx,
+          st,
+          cols.map((r: Node) => ({ name: String(r.name), location: r.location })),
+          (n) => `INSERT names column "${n}" more than once in its column list`,
+        );
         assignments(ctx, st, node.onConflictClause?.targetList, 'ON CONFLICT ... DO UPDATE SET');
       } else if (kind === 'CreateStmt') {
         const cols = (node.tableElts ?? []).map((e: Node) => e?.ColumnDef).filter(Boolean);
-        twice(ctx, st, cols.map((c: Node) => ({ name: String(c.colname), location: c.location })), (n) => `CREATE TABLE declares column "${n}" more than once`);
+        twice(
+          ctx,
+          st,
+          cols.map((c: Node) => ({ name: String(c.colname), location: c.location })),
+          (n) => `CREATE TABLE declares column "${n}" more than once`,
+        );
       } else if (kind === 'ViewStmt') {
         const aliases = (node.aliases ?? []).map((a: Node) => a?.String?.sval).filter((a: unknown) => typeof a === 'string');
-        if (aliases.length) twice(ctx, st, aliases.map((name: string) => ({ name })), (n) => `CREATE VIEW's column list names "${n}" more than once`);
+        if (aliases.length)
+          twice(
+            ctx,
+            st,
+            aliases.map((name: string) => ({ name })),
+            (n) => `CREATE VIEW's column list names "${n}" more than once`,
+          );
         else {
           const targets = (node.query?.SelectStmt?.targetList ?? []).map((t: Node) => t?.ResTarget).filter(Boolean);
-          twice(ctx, st, targets.map((t: Node) => ({ name: outputName(t), location: t.location })), (n) => `CREATE VIEW's query has two output columns named "${n}"`);
+          twice(
+            ctx,
+            st,
+            targets.map((t: Node) => ({ name: outputName(t), location: t.location })),
+            (n) => `CREATE VIEW's query has two output columns named "${n}"`,
+          );
         }
       }
     }
@@ -75,4 +96,3 @@ function outputName(t: Node): string {
   const last = fields?.[fields.length - 1]?.String?.sval;
   return typeof last === 'string' ? last : '';
 }
-

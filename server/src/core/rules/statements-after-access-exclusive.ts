@@ -43,13 +43,21 @@ export const statementsAfterAccessExclusive: Rule = {
       const first = extensions[0];
       if (first) {
         const holds = [...held.values()].filter((h) => h.since.index < first.st.index);
-        const scaled = sizeScaledSeverity(holds.map((h) => ({ ...h.lock, estimatedSeconds: first.workSeconds })), ctx.settings);
+        const scaled = sizeScaledSeverity(
+          holds.map((h) => ({ ...h.lock, estimatedSeconds: first.workSeconds })),
+          ctx.settings,
+        );
         const severity = scaled === 'error' && first.mayWait ? 'warning' : scaled;
         if (severity) {
           const lineIndex = (lines ??= new LineIndex(ctx.text));
-          const heldText = holds.map((h) => `${describeLock(h.lock)} taken by ${h.since.label} (line ${lineIndex.positionAt(h.since.span.start).line + 1})`).join(' and the ');
+          const heldText = holds
+            .map((h) => `${describeLock(h.lock)} taken by ${h.since.label} (line ${lineIndex.positionAt(h.since.span.start).line + 1})`)
+            .join(' and the ');
           const later = extensions.length - 1;
-          const more = later > 0 ? `, and ${later} later statement${later > 1 ? 's' : ''} of this transaction extend${later > 1 ? '' : 's'} that further` : '';
+          const more =
+            later > 0
+              ? `, and ${later} later statement${later > 1 ? 's' : ''} of this transaction extend${later > 1 ? '' : 's'} that further`
+              : '';
           ctx.report({
             statementIndex: first.st.index,
             severity,
@@ -91,7 +99,9 @@ function extendsHold(st: StatementView, held: Map<string, Held>): Extension | un
   const heldElsewhere = (relation: string) => held.size > (held.has(relation) ? 1 : 0);
 
   // Work under the statement's own ACCESS EXCLUSIVE on the only held table is that statement's own problem.
-  const slow = existing.filter((l) => (l.rewrite || l.scan || l.indexBuild) && !l.emptiesTable && (l.mode !== 'AccessExclusiveLock' || heldElsewhere(l.relation)));
+  const slow = existing.filter(
+    (l) => (l.rewrite || l.scan || l.indexBuild) && !l.emptiesTable && (l.mode !== 'AccessExclusiveLock' || heldElsewhere(l.relation)),
+  );
   if (slow.length) {
     const seconds = slow.map((l) => l.estimatedSeconds);
     const workSeconds = seconds.some((s) => s === undefined) ? undefined : Math.max(...(seconds as number[]));
@@ -107,13 +117,21 @@ function extendsHold(st: StatementView, held: Map<string, Held>): Extension | un
   const reads = kind === 'SelectStmt' && existing.some((l) => l.mode === 'AccessShareLock' || l.mode === 'RowShareLock');
   if ((DATA_STATEMENTS.has(kind) || writes.length > 0 || reads) && !isLiteralInsertIntoHeld(kind, node, existing, held)) {
     const target = writes[0] ?? existing[0];
-    return { st, reason: `it ${target.mode === 'RowExclusiveLock' ? 'writes rows of' : 'reads'} ${target.relation}, which takes as long as the data it touches` };
+    return {
+      st,
+      reason: `it ${target.mode === 'RowExclusiveLock' ? 'writes rows of' : 'reads'} ${target.relation}, which takes as long as the data it touches`,
+    };
   }
 
   // Waiting for another table's lock keeps the held tables blocked; lock_timeout bounds that wait.
   const other = existing.find((l) => !held.has(l.relation) && lockStrength(l.mode) >= lockStrength('RowExclusiveLock'));
   if (other && !st.hasLockTimeout) {
-    return { st, reason: `it also needs ${describeLock(other)} and, without a lock_timeout, waits for every query on ${other.relation} to finish`, workSeconds: 0, mayWait: true };
+    return {
+      st,
+      reason: `it also needs ${describeLock(other)} and, without a lock_timeout, waits for every query on ${other.relation} to finish`,
+      workSeconds: 0,
+      mayWait: true,
+    };
   }
   // Even with a lock_timeout, a lock that queues behind ordinary traffic on a second table keeps the
   // first blocked for up to the timeout, and takes the two tables in an order the application may not.

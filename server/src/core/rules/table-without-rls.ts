@@ -62,7 +62,12 @@ function createdTable(ast: Node | undefined): { table: string; location?: number
   // Temporary tables live in a session-private schema that no API serves.
   if (r.relpersistence === 't') return undefined;
   const name = rangeVarName(rv);
-  return { table: qualify(name), location: r.location, length: (name.schema ? name.schema.length + 1 : 0) + name.name.length, ifNotExists: !!(node.if_not_exists ?? node.into?.if_not_exists) };
+  return {
+    table: qualify(name),
+    location: r.location,
+    length: (name.schema ? name.schema.length + 1 : 0) + name.name.length,
+    ifNotExists: !!(node.if_not_exists ?? node.into?.if_not_exists),
+  };
 }
 
 /** Follows the table through later renames and schema moves: its final name, and whether RLS gets enabled or the table dropped. */
@@ -91,7 +96,8 @@ function laterFate(ctx: RuleContext, createdAt: number, table: string): { name: 
       } else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && qualify(rangeVarName(node.relation)) === name) {
         name = `${node.newschema}.${name.split('.')[1]}`;
       } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE') {
-        if ((node.objects ?? []).some((o: Node) => qualify(listName(strings(o?.List?.items))) === name)) return { name, rlsEnabled, dropped: true };
+        if ((node.objects ?? []).some((o: Node) => qualify(listName(strings(o?.List?.items))) === name))
+          return { name, rlsEnabled, dropped: true };
       } else if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
         // A later CREATE of the same name (after a drop) is checked on its own.
         const again = createdTable(ctx.statements[i].ast);
@@ -113,7 +119,9 @@ function enableRlsFix(ctx: RuleContext, index: number, finalName: string) {
   const terminator = st.text.trimEnd().endsWith(';') ? '' : ';';
   return {
     title: `Enable row level security on ${name}`,
-    edits: [{ span: { start: st.span.end, end: st.span.end }, newText: `${terminator}${eol}ALTER TABLE ${sql} ENABLE ROW LEVEL SECURITY;` }],
+    edits: [
+      { span: { start: st.span.end, end: st.span.end }, newText: `${terminator}${eol}ALTER TABLE ${sql} ENABLE ROW LEVEL SECURITY;` },
+    ],
     preferred: true,
   };
 }

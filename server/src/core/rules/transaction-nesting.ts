@@ -24,7 +24,9 @@ export const transactionNesting: Rule = {
     const runnerWraps = ctx.runner.wrapsInTransaction && !ctx.runner.sendsOneBatch && !ctx.runner.hasNoTransactionDirective(ctx.text);
     const optOut = ctx.runner.noTransactionDirective
       ? ` (or opt the file out of the runner's transaction with "${ctx.runner.noTransactionDirective}")`
-      : ctx.runner.noTransactionSwitch ? ` (or run the file outside the runner's transaction with ${ctx.runner.noTransactionSwitch})` : '';
+      : ctx.runner.noTransactionSwitch
+        ? ` (or run the file outside the runner's transaction with ${ctx.runner.noTransactionSwitch})`
+        : '';
     let explicitOpen = false;
     let openedAt: { index: number; label: string } | undefined;
     for (const st of ctx.statements) {

@@ -13,7 +13,9 @@ export const typeChangeBreaksView: Rule = {
       const [kind, node] = unwrap(st.ast);
       if (!fails || kind !== 'AlterTableStmt' || !/\bview\b/.test(fails)) continue;
       const table = qualify(rangeVarName(node.relation));
-      const typeChanges: Node[] = (node.cmds ?? []).map((c: Node) => c?.AlterTableCmd ?? {}).filter((cmd: Node) => cmd.subtype === 'AT_AlterColumnType' && cmd.name);
+      const typeChanges: Node[] = (node.cmds ?? [])
+        .map((c: Node) => c?.AlterTableCmd ?? {})
+        .filter((cmd: Node) => cmd.subtype === 'AT_AlterColumnType' && cmd.name);
       if (typeChanges.length === 0) continue;
       // The model names the column it found a view on; point there, or at the statement if it names none.
       const named = typeChanges.filter((cmd) => fails.includes(`${table}.${cmd.name}:`));

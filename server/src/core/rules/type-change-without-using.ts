@@ -53,9 +53,25 @@ const KNOWN = new Set([...NUMBERS, ...STRINGS, ...DATETIMES, ...OTHERS]);
 
 /** Assignment casts between different families and inside the date/time family (pg_cast, castcontext a or i). */
 const ASSIGNABLE = new Set([
-  'date>timestamp', 'date>timestamptz', 'timestamp>date', 'timestamptz>date', 'timestamp>timestamptz', 'timestamptz>timestamp',
-  'timestamp>time', 'timestamptz>time', 'timestamptz>timetz', 'time>timetz', 'timetz>time', 'time>interval', 'interval>time',
-  'json>jsonb', 'jsonb>json', 'cidr>inet', 'inet>cidr', 'bit>varbit', 'varbit>bit',
+  'date>timestamp',
+  'date>timestamptz',
+  'timestamp>date',
+  'timestamptz>date',
+  'timestamp>timestamptz',
+  'timestamptz>timestamp',
+  'timestamp>time',
+  'timestamptz>time',
+  'timestamptz>timetz',
+  'time>timetz',
+  'timetz>time',
+  'time>interval',
+  'interval>time',
+  'json>jsonb',
+  'jsonb>json',
+  'cidr>inet',
+  'inet>cidr',
+  'bit>varbit',
+  'varbit>bit',
 ]);
 
 /** What the conversion without USING does, or undefined when it is harmless or the types are not known well enough. */
@@ -105,16 +121,21 @@ function numberNarrowing(from: ColumnType, to: ColumnType): Conversion | undefin
   const fractional = from.name === 'numeric' || from.name.startsWith('float');
   if (to.name in INT_DIGITS) {
     if (fractional) return { kind: 'lossy', effect: `rounds away the fractional part (and rejects values outside the ${shown(to)} range)` };
-    if (INT_DIGITS[from.name] > INT_DIGITS[to.name]) return { kind: 'lossy', effect: `rejects values outside the ${shown(to)} range, failing the migration` };
+    if (INT_DIGITS[from.name] > INT_DIGITS[to.name])
+      return { kind: 'lossy', effect: `rejects values outside the ${shown(to)} range, failing the migration` };
     return undefined;
   }
   if (to.name === 'float4' && from.name !== 'int2') return { kind: 'lossy', effect: 'rounds to about 6 significant digits' };
-  if (to.name === 'float8' && (from.name === 'numeric' || from.name === 'int8')) return { kind: 'lossy', effect: 'rounds to about 15 significant digits' };
+  if (to.name === 'float8' && (from.name === 'numeric' || from.name === 'int8'))
+    return { kind: 'lossy', effect: 'rounds to about 15 significant digits' };
   if (to.name !== 'numeric' || to.mods.length === 0) return undefined;
   const [p, s = 0] = to.mods;
   if (from.name !== 'numeric' || from.mods.length === 0) {
-    if (fractional) return { kind: 'lossy', effect: `rounds to ${s} decimal places and rejects values with more than ${p - s} integer digits` };
-    return INT_DIGITS[from.name] > p - s ? { kind: 'lossy', effect: `rejects values with more than ${p - s} digits, failing the migration` } : undefined;
+    if (fractional)
+      return { kind: 'lossy', effect: `rounds to ${s} decimal places and rejects values with more than ${p - s} integer digits` };
+    return INT_DIGITS[from.name] > p - s
+      ? { kind: 'lossy', effect: `rejects values with more than ${p - s} digits, failing the migration` }
+      : undefined;
   }
   const [fp, fs = 0] = from.mods;
   if (s < fs) return { kind: 'lossy', effect: `rounds every value from ${fs} to ${s} decimal places` };
@@ -122,7 +143,15 @@ function numberNarrowing(from: ColumnType, to: ColumnType): Conversion | undefin
   return undefined;
 }
 
-const NAMES: Record<string, string> = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char' };
+const NAMES: Record<string, string> = {
+  int2: 'smallint',
+  int4: 'integer',
+  int8: 'bigint',
+  float4: 'real',
+  float8: 'double precision',
+  bool: 'boolean',
+  bpchar: 'char',
+};
 
 /** The SQL spelling users write (integer, not int4). */
 function shown(t: ColumnType): string {

@@ -30,9 +30,13 @@ export const unbatchedDml: Rule = {
       const sizeUnknown = lock.rows === undefined;
       const severity = sizeUnknown && !held ? 'info' : scaled;
       const verb = kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
-      const scope = node.whereClause ? 'every row matching its WHERE clause' : `every row${lock.rows !== undefined ? ` (${formatCount(lock.rows)})` : ''}`;
+      const scope = node.whereClause
+        ? 'every row matching its WHERE clause'
+        : `every row${lock.rows !== undefined ? ` (${formatCount(lock.rows)})` : ''}`;
       const sizeText = sizeUnknown ? ` The size of ${target} is unknown (no statistics): on a small table this is harmless.` : '';
-      const heldText = held ? ` This transaction already holds ${describeLock(held.lock)} from line ${lineNumberAt(ctx, held.st.span.start)} (${held.st.label}), so that lock is held for the whole ${verb} too.` : '';
+      const heldText = held
+        ? ` This transaction already holds ${describeLock(held.lock)} from line ${lineNumberAt(ctx, held.st.span.start)} (${held.st.label}), so that lock is held for the whole ${verb} too.`
+        : '';
       ctx.report({
         statementIndex: st.index,
         severity,
@@ -91,7 +95,8 @@ function idRange(ctx: RuleContext, node: Node, table: string): boolean {
   for (const e of conjuncts(node.whereClause)) {
     const a = e.A_Expr;
     if (!a) continue;
-    if (a.kind === 'AEXPR_BETWEEN' && isKey(a.lexpr) && (a.rexpr?.List?.items ?? []).length === 2 && a.rexpr.List.items.every(bounded)) return true;
+    if (a.kind === 'AEXPR_BETWEEN' && isKey(a.lexpr) && (a.rexpr?.List?.items ?? []).length === 2 && a.rexpr.List.items.every(bounded))
+      return true;
     if (a.kind !== 'AEXPR_OP') continue;
     const op = strings(a.name)[0];
     // Written either way round: id < 100 or 100 > id.
@@ -111,7 +116,8 @@ function bounded(e: Node): boolean {
   if (e?.A_Const || e?.ParamRef) return true;
   if (e?.TypeCast) return bounded(e.TypeCast.arg);
   const a = e?.A_Expr;
-  if (a?.kind === 'AEXPR_OP' && ['+', '-', '*'].includes(strings(a.name)[0])) return (a.lexpr === undefined || bounded(a.lexpr)) && bounded(a.rexpr);
+  if (a?.kind === 'AEXPR_OP' && ['+', '-', '*'].includes(strings(a.name)[0]))
+    return (a.lexpr === undefined || bounded(a.lexpr)) && bounded(a.rexpr);
   return false;
 }
 
@@ -122,8 +128,11 @@ function bounded(e: Node): boolean {
 function keyColumns(ctx: RuleContext, table: string): Set<string> | undefined {
   const info = ctx.catalog.table(table);
   if (!info) return undefined;
-  const keys = new Set(info.constraints.filter((k) => (k.type === 'p' || k.type === 'u') && k.columns.length === 1).map((k) => k.columns[0]));
-  for (const idx of ctx.catalog.indexes.values()) if (idx.table === table && idx.unique && idx.columns.length === 1) keys.add(idx.columns[0]);
+  const keys = new Set(
+    info.constraints.filter((k) => (k.type === 'p' || k.type === 'u') && k.columns.length === 1).map((k) => k.columns[0]),
+  );
+  for (const idx of ctx.catalog.indexes.values())
+    if (idx.table === table && idx.unique && idx.columns.length === 1) keys.add(idx.columns[0]);
   return keys;
 }
 

@@ -22,14 +22,18 @@ export const uniqueWithoutConcurrentIndex: Rule = {
       if (!severity) continue;
       for (const con of indexBuildingConstraints(node)) {
         const what = KIND[con.contype];
-        const columns = (con.keys ?? []).map((k: Node) => k?.String?.sval).filter(Boolean).join(', ') || '...';
+        const columns =
+          (con.keys ?? [])
+            .map((k: Node) => k?.String?.sval)
+            .filter(Boolean)
+            .join(', ') || '...';
         const advice =
           con.contype === 'CONSTR_EXCLUSION'
             ? 'An EXCLUDE constraint cannot adopt an existing index, so there is no concurrent route: run it in a quiet window with a short lock_timeout, or enforce the rule another way'
             : `${con.inlineColumn ? `Add the column ${con.inlineColumn} without ${what}, build the index` : 'Build the index first'} with CREATE UNIQUE INDEX CONCURRENTLY ... (${columns}) in its own migration file, then ADD CONSTRAINT ... ${what} USING INDEX <index>, which takes ACCESS EXCLUSIVE only briefly`;
         ctx.report({
           statementIndex: st.index,
-          span: ctx.spanAt(st.index, con.location, (con.conname ? 'CONSTRAINT'.length : what.length)),
+          span: ctx.spanAt(st.index, con.location, con.conname ? 'CONSTRAINT'.length : what.length),
           severity,
           message: `${lockSentence(`ADD ${what}`, lock)} while it builds the index. ${advice}`,
           help:
@@ -37,7 +41,16 @@ export const uniqueWithoutConcurrentIndex: Rule = {
               ? 'PRIMARY KEY USING INDEX also sets the key columns NOT NULL, which scans the table under ACCESS EXCLUSIVE unless they already are NOT NULL (or have a validated CHECK (col IS NOT NULL) on PG 12+).'
               : undefined,
           locks: [lock],
-          fix: con.contype === 'CONSTR_EXCLUSION' ? undefined : () => splitFix(ctx, st, 'unique-index', `Build the unique index CONCURRENTLY in a new migration, then ADD CONSTRAINT ... ${what} USING INDEX`),
+          fix:
+            con.contype === 'CONSTR_EXCLUSION'
+              ? undefined
+              : () =>
+                  splitFix(
+                    ctx,
+                    st,
+                    'unique-index',
+                    `Build the unique index CONCURRENTLY in a new migration, then ADD CONSTRAINT ... ${what} USING INDEX`,
+                  ),
         });
       }
     }
@@ -50,7 +63,11 @@ function indexBuildingConstraints(node: Node): Node[] {
   for (const c of node.cmds ?? []) {
     const cmd: Node = c?.AlterTableCmd ?? {};
     const cons: Node[] =
-      cmd.subtype === 'AT_AddConstraint' ? [cmd.def?.Constraint] : cmd.subtype === 'AT_AddColumn' ? (cmd.def?.ColumnDef?.constraints ?? []).map((x: Node) => x?.Constraint) : [];
+      cmd.subtype === 'AT_AddConstraint'
+        ? [cmd.def?.Constraint]
+        : cmd.subtype === 'AT_AddColumn'
+          ? (cmd.def?.ColumnDef?.constraints ?? []).map((x: Node) => x?.Constraint)
+          : [];
     for (const con of cons) {
       if (!con || !KIND[con.contype] || con.indexname) continue;
       // Inline column constraints carry no key list; the column is the key.

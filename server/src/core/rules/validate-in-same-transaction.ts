@@ -68,7 +68,8 @@ export const validateInSameTransaction: Rule = {
       const severity = sizeScaledSeverity([scan], ctx.settings);
       if (!severity) continue;
       lines ??= new LineIndex(ctx.text);
-      const where = v.addedAt === st.index ? 'in the same statement' : `in the same transaction (line ${lines.positionAt(addSt.span.start).line + 1})`;
+      const where =
+        v.addedAt === st.index ? 'in the same statement' : `in the same transaction (line ${lines.positionAt(addSt.span.start).line + 1})`;
       // A foreign key's ADD also locks the referenced table, which then stays locked during the scan too.
       const alsoHeld = addSt.locks.filter((l) => l.relation !== v.table && !l.newTable && blocksTraffic(l.mode));
       const also = alsoHeld.length ? ` (and the ${alsoHeld.map(describeLock).join(', ')})` : '';

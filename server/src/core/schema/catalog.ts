@@ -266,7 +266,11 @@ export class Catalog {
     const columns = new Map<string, ColumnInfo>();
     for (const c of t.columns) {
       const seq = /^nextval\('([^']+)'::regclass\)$/.exec(c.default ?? '')?.[1];
-      const sequence = c.identity ? { name: `${t.schema}.${makeObjectName(t.name, c.name, 'seq')}`, identity: true } : seq ? { name: seq.includes('.') ? seq : `${t.schema}.${seq}`, identity: false } : undefined;
+      const sequence = c.identity
+        ? { name: `${t.schema}.${makeObjectName(t.name, c.name, 'seq')}`, identity: true }
+        : seq
+          ? { name: seq.includes('.') ? seq : `${t.schema}.${seq}`, identity: false }
+          : undefined;
       columns.set(c.name, { name: c.name, type: typeFromText(c.type), notNull: c.notNull, hasDefault: c.default != null, sequence });
     }
     const constraints: ConstraintInfo[] = t.constraints.map((c) => ({
@@ -281,8 +285,26 @@ export class Catalog {
       onUpdate: c.type === 'f' ? foreignKeyActionFromText(c.definition, 'UPDATE') : undefined,
       origin: 'snapshot',
     }));
-    this.tables.set(qualified, { qualified, schema: t.schema, name: t.name, kind: t.kind, columns, constraints, rlsEnabled: false, origin: 'snapshot', stats: t });
-    for (const i of t.indexes) this.indexes.set(`${t.schema}.${i.name}`, { qualified: `${t.schema}.${i.name}`, table: qualified, columns: i.columns, unique: i.unique, valid: i.valid, partial: /\)\s+WHERE\s/i.test(i.definition) });
+    this.tables.set(qualified, {
+      qualified,
+      schema: t.schema,
+      name: t.name,
+      kind: t.kind,
+      columns,
+      constraints,
+      rlsEnabled: false,
+      origin: 'snapshot',
+      stats: t,
+    });
+    for (const i of t.indexes)
+      this.indexes.set(`${t.schema}.${i.name}`, {
+        qualified: `${t.schema}.${i.name}`,
+        table: qualified,
+        columns: i.columns,
+        unique: i.unique,
+        valid: i.valid,
+        partial: /\)\s+WHERE\s/i.test(i.definition),
+      });
   }
 
   /** Applies one parsed statement's effect on the schema. Unknown statements leave it unchanged. */
@@ -343,20 +365,31 @@ export class Catalog {
             this.tables.delete(name);
             for (const m of [this.partitions, this.inheritors]) {
               m.delete(name);
-              for (const [parent, children] of m) if (children.includes(name)) m.set(parent, children.filter((c) => c !== name));
+              for (const [parent, children] of m)
+                if (children.includes(name))
+                  m.set(
+                    parent,
+                    children.filter((c) => c !== name),
+                  );
             }
           } else if (node.removeType === 'OBJECT_STATISTIC_EXT') this.statistics.delete(name);
           else if (node.removeType === 'OBJECT_INDEX') this.indexes.delete(name);
           else if (node.removeType === 'OBJECT_TRIGGER') {
             const items = strings(obj?.List?.items);
             const table = qualify(listName(items.slice(0, -1)));
-            this.triggers.set(table, (this.triggers.get(table) ?? []).filter((t) => t.name !== items[items.length - 1]));
+            this.triggers.set(
+              table,
+              (this.triggers.get(table) ?? []).filter((t) => t.name !== items[items.length - 1]),
+            );
           } else if (node.removeType === 'OBJECT_VIEW' || node.removeType === 'OBJECT_MATVIEW') {
             this.views.delete(name);
             this.tables.delete(name);
           }
         }
-        if (node.behavior === 'DROP_CASCADE' && ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(node.removeType)) {
+        if (
+          node.behavior === 'DROP_CASCADE' &&
+          ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(node.removeType)
+        ) {
           this.dropViewsReading((node.objects ?? []).map((o: Node) => qualify(listName(strings(o?.List?.items)))));
         }
         return;
@@ -397,7 +430,8 @@ export class Catalog {
       }
       case 'CreateStatsStmt': {
         const table = node.relations?.[0]?.RangeVar;
-        if (table && node.defnames) this.statistics.set(qualify(listName(strings(node.defnames))), qualify(rangeVarName({ RangeVar: table })));
+        if (table && node.defnames)
+          this.statistics.set(qualify(listName(strings(node.defnames))), qualify(rangeVarName({ RangeVar: table })));
         return;
       }
       case 'AlterEnumStmt': {
@@ -432,7 +466,12 @@ export class Catalog {
     }
     this.tables.set(q, t);
     for (const parent of node.inhRelations ?? []) {
-      this.link(node.partbound ? this.partitions : this.inheritors, qualify(rangeVarName(parent)), q, node.partbound ? 'partition' : 'child');
+      this.link(
+        node.partbound ? this.partitions : this.inheritors,
+        qualify(rangeVarName(parent)),
+        q,
+        node.partbound ? 'partition' : 'child',
+      );
       if (node.partbound?.is_default) this.defaultPartitions.set(qualify(rangeVarName(parent)), q);
     }
     const ofType = strings(node.ofTypename?.names).pop()?.toLowerCase();
@@ -450,9 +489,10 @@ export class Catalog {
   /** Records parent -> child unless it closes a cycle, which PostgreSQL refuses ("circular inheritance"). */
   private link(m: Map<string, string[]>, parent: string, child: string, what: 'partition' | 'child'): void {
     if (this.wouldCycle(parent, child)) {
-      this.refused = parent === child
-        ? `${child} cannot be ${what === 'partition' ? 'a partition' : 'an inheritance child'} of itself: PostgreSQL refuses this statement`
-        : `${child} is already above ${parent} (partitions or inheritance): making it ${what === 'partition' ? 'a partition' : 'an inheritance child'} of ${parent} would be circular, and PostgreSQL refuses this statement`;
+      this.refused =
+        parent === child
+          ? `${child} cannot be ${what === 'partition' ? 'a partition' : 'an inheritance child'} of itself: PostgreSQL refuses this statement`
+          : `${child} is already above ${parent} (partitions or inheritance): making it ${what === 'partition' ? 'a partition' : 'an inheritance child'} of ${parent} would be circular, and PostgreSQL refuses this statement`;
       return;
     }
     this.addChild(m, parent, child);
@@ -469,7 +509,13 @@ export class Catalog {
       if (['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(con.contype)) col.hasDefault = true;
       if (con.contype === 'CONSTR_IDENTITY') col.sequence = { name: own, identity: true };
       if (con.contype === 'CONSTR_DEFAULT') col.sequence = sequenceOfDefault(con.raw_expr);
-      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT') this.addConstraint(t, { ...con, keys: con.keys ?? [{ String: { sval: def.colname } }], fk_attrs: con.fk_attrs ?? [{ String: { sval: def.colname } }] }, origin, con);
+      if (con.contype !== 'CONSTR_NOTNULL' && con.contype !== 'CONSTR_DEFAULT')
+        this.addConstraint(
+          t,
+          { ...con, keys: con.keys ?? [{ String: { sval: def.colname } }], fk_attrs: con.fk_attrs ?? [{ String: { sval: def.colname } }] },
+          origin,
+          con,
+        );
     }
     t.columns.set(col.name, col);
   }
@@ -477,7 +523,12 @@ export class Catalog {
   /** `key`: the AST node the constraint was written as (the name it gets is recorded under it). */
   private addConstraint(t: TableInfo, con: Node, origin: Origin, key: object = con): void {
     const typeByContype: Record<string, ConstraintInfo['type']> = {
-      CONSTR_PRIMARY: 'p', CONSTR_FOREIGN: 'f', CONSTR_CHECK: 'c', CONSTR_UNIQUE: 'u', CONSTR_EXCLUSION: 'x', CONSTR_NOTNULL: 'n',
+      CONSTR_PRIMARY: 'p',
+      CONSTR_FOREIGN: 'f',
+      CONSTR_CHECK: 'c',
+      CONSTR_UNIQUE: 'u',
+      CONSTR_EXCLUSION: 'x',
+      CONSTR_NOTNULL: 'n',
     };
     const type = typeByContype[con.contype];
     if (!type) return;
@@ -505,8 +556,16 @@ export class Catalog {
     t.constraints.push(info);
     if (this.naming?.table === t) this.naming.used.add(name);
     if (type === 'c') this.addFunctionUsers(t.qualified, con.raw_expr);
-    if (type === 'p') for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
-    if (type === 'n' && info.validated) for (const c of columns) { const col = t.columns.get(c); if (col) col.notNull = true; }
+    if (type === 'p')
+      for (const c of columns) {
+        const col = t.columns.get(c);
+        if (col) col.notNull = true;
+      }
+    if (type === 'n' && info.validated)
+      for (const c of columns) {
+        const col = t.columns.get(c);
+        if (col) col.notNull = true;
+      }
     if (type === 'p' || type === 'u' || type === 'x') {
       const idx = `${t.schema}.${con.indexname ?? info.name}`;
       this.indexes.set(idx, { qualified: idx, table: t.qualified, columns, unique: type !== 'x', valid: true });
@@ -538,8 +597,21 @@ export class Catalog {
    * FOREIGN KEY, CHECK and NOT NULL; ChooseRelationName for those backed by an index). `alsoTaken`:
    * names a caller has already handed out.
    */
-  constraintName(t: { schema: string; name: string; constraints?: ConstraintInfo[] }, type: ConstraintInfo['type'], columns: string[], alsoTaken: (name: string) => boolean = () => false): string {
-    const label: Record<ConstraintInfo['type'], ConstraintLabel> = { p: 'pkey', f: 'fkey', c: 'check', u: 'key', x: 'excl', n: 'not_null', t: 'check' };
+  constraintName(
+    t: { schema: string; name: string; constraints?: ConstraintInfo[] },
+    type: ConstraintInfo['type'],
+    columns: string[],
+    alsoTaken: (name: string) => boolean = () => false,
+  ): string {
+    const label: Record<ConstraintInfo['type'], ConstraintLabel> = {
+      p: 'pkey',
+      f: 'fkey',
+      c: 'check',
+      u: 'key',
+      x: 'excl',
+      n: 'not_null',
+      t: 'check',
+    };
     const byIndex = type === 'p' || type === 'u' || type === 'x';
     // The names in use are collected once per call, or once per CREATE TABLE: PostgreSQL tries name,
     // name1, name2, ... and a table of 5,000 unnamed UNIQUE columns would otherwise scan every constraint
@@ -582,12 +654,19 @@ export class Catalog {
         if (cmd.def?.PartitionCmd?.bound?.is_default) this.defaultPartitions.set(q, qualify(rangeVarName(part)));
       }
       if (cmd.subtype === 'AT_DetachPartition' && part) {
-        this.partitions.set(q, (this.partitions.get(q) ?? []).filter((p) => p !== qualify(rangeVarName(part))));
+        this.partitions.set(
+          q,
+          (this.partitions.get(q) ?? []).filter((p) => p !== qualify(rangeVarName(part))),
+        );
         if (this.defaultPartitions.get(q) === qualify(rangeVarName(part))) this.defaultPartitions.delete(q);
       }
       const parent = cmd.def?.RangeVar ? qualify(rangeVarName(cmd.def)) : undefined;
       if (cmd.subtype === 'AT_AddInherit' && parent) this.link(this.inheritors, parent, q, 'child');
-      if (cmd.subtype === 'AT_DropInherit' && parent) this.inheritors.set(parent, (this.inheritors.get(parent) ?? []).filter((c) => c !== q));
+      if (cmd.subtype === 'AT_DropInherit' && parent)
+        this.inheritors.set(
+          parent,
+          (this.inheritors.get(parent) ?? []).filter((c) => c !== q),
+        );
     }
     const t = this.writableTable(q);
     if (!t) return;
@@ -673,7 +752,12 @@ export class Catalog {
           m.delete(q);
           m.set(t.qualified, children);
         }
-        for (const [parent, list] of m) if (list.includes(q)) m.set(parent, list.map((c) => (c === q ? t.qualified : c)));
+        for (const [parent, list] of m)
+          if (list.includes(q))
+            m.set(
+              parent,
+              list.map((c) => (c === q ? t.qualified : c)),
+            );
       }
       this.renameTableReferences(q, t.qualified);
     } else if (node.renameType === 'OBJECT_COLUMN' && t) {
@@ -693,7 +777,8 @@ export class Catalog {
         // Foreign keys that point at the column, and views that read it, follow it too (PostgreSQL keeps them by number).
         for (const [name, other] of this.tables) {
           if (!other.constraints.some((k) => k.references === q && k.referencedColumns?.includes(node.subname))) continue;
-          for (const k of this.writableTable(name)?.constraints ?? []) if (k.references === q && k.referencedColumns) k.referencedColumns = k.referencedColumns.map(ren);
+          for (const k of this.writableTable(name)?.constraints ?? [])
+            if (k.references === q && k.referencedColumns) k.referencedColumns = k.referencedColumns.map(ren);
         }
         for (const [name, v] of this.views) {
           if (v.reads.some((r) => r.table === q && r.columns.includes(node.subname))) {
@@ -725,7 +810,8 @@ export class Catalog {
       for (const k of this.writableTable(name)?.constraints ?? []) if (k.references === from) k.references = to;
     }
     for (const [name, v] of this.views) {
-      if (v.reads.some((r) => r.table === from)) this.views.set(name, { ...v, reads: v.reads.map((r) => (r.table === from ? { ...r, table: to } : r)) });
+      if (v.reads.some((r) => r.table === from))
+        this.views.set(name, { ...v, reads: v.reads.map((r) => (r.table === from ? { ...r, table: to } : r)) });
     }
     const triggers = this.triggers.get(from);
     if (triggers) {
@@ -783,7 +869,9 @@ function sequenceOfDefault(expr: Node | undefined): ColumnInfo['sequence'] {
 /** ON DELETE / ON UPDATE of a foreign key from pg_get_constraintdef text, as pg_constraint spells it. */
 function foreignKeyActionFromText(def: string, event: 'DELETE' | 'UPDATE'): string {
   const m = new RegExp(`ON ${event} (CASCADE|SET NULL|SET DEFAULT|RESTRICT)`, 'i').exec(def);
-  return ({ CASCADE: 'c', 'SET NULL': 'n', 'SET DEFAULT': 'd', RESTRICT: 'r' } as Record<string, string>)[m?.[1].toUpperCase() ?? ''] ?? 'a';
+  return (
+    ({ CASCADE: 'c', 'SET NULL': 'n', 'SET DEFAULT': 'd', RESTRICT: 'r' } as Record<string, string>)[m?.[1].toUpperCase() ?? ''] ?? 'a'
+  );
 }
 
 /** CHECK (col IS NOT NULL) as an AST: NullTest IS_NOT_NULL on a single column. */
@@ -798,4 +886,3 @@ function notNullCheckColumnFromText(def: string): string | undefined {
   const m = /^CHECK\s*\(\(?\s*"?([A-Za-z_][\w$]*)"?\s+IS\s+NOT\s+NULL\s*\)?\)/i.exec(def.trim());
   return m?.[1];
 }
-

@@ -19,12 +19,21 @@ export class SchemaHistory {
    * A fresh catalog (the caller may change it) after applying `files` in order on top of `stats`.
    * Reuses the catalog of the previous call when its files are a prefix of these.
    */
-  catalogAfter(stats: StatsSnapshot | undefined, files: readonly HistoryFile[], apply: (catalog: Catalog, file: HistoryFile) => void): Catalog {
+  catalogAfter(
+    stats: StatsSnapshot | undefined,
+    files: readonly HistoryFile[],
+    apply: (catalog: Catalog, file: HistoryFile) => void,
+  ): Catalog {
     const l = this.last;
     // The kept catalog is private: extended in place, and only a copy is handed out.
     let catalog: Catalog;
     let start = 0;
-    if (l && l.stats === stats && l.files.length <= files.length && l.files.every((f, i) => f.path === files[i].path && f.text === files[i].text)) {
+    if (
+      l &&
+      l.stats === stats &&
+      l.files.length <= files.length &&
+      l.files.every((f, i) => f.path === files[i].path && f.text === files[i].text)
+    ) {
       catalog = l.catalog;
       start = l.files.length;
       this.counters.prefixesReused++;

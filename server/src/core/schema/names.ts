@@ -67,7 +67,13 @@ export function makeObjectName(name1: string, name2: string | undefined, label: 
  * The first of name1_name2_label, ..._label1, ..._label2, ... that `taken` does not claim (the number
  * goes on the label, so it is never cut off).
  */
-export function chooseName(name1: string, name2: string | undefined, label: string, taken: (name: string) => boolean, resume?: ResumePoints): string {
+export function chooseName(
+  name1: string,
+  name2: string | undefined,
+  label: string,
+  taken: (name: string) => boolean,
+  resume?: ResumePoints,
+): string {
   const key = `${name1}\u0000${name2 ?? ''}\u0000${label}`;
   let pass = resume?.get(key) ?? 0;
   let name = makeObjectName(name1, name2, pass ? `${label}${pass}` : label);
@@ -127,7 +133,13 @@ export type ConstraintLabel = 'pkey' | 'key' | 'excl' | 'idx' | 'fkey' | 'check'
  * <table>_<column>_seq for a serial's sequence. `taken` says whether a name is in use where PostgreSQL
  * looks (relations of the schema; constraints of the schema for constraint names).
  */
-export function generatedName(table: string, columns: readonly string[], label: ConstraintLabel, taken: (name: string) => boolean, resume?: ResumePoints): string {
+export function generatedName(
+  table: string,
+  columns: readonly string[],
+  label: ConstraintLabel,
+  taken: (name: string) => boolean,
+  resume?: ResumePoints,
+): string {
   if (label === 'pkey') return chooseName(table, undefined, label, taken, resume);
   if (label === 'check') return chooseName(table, columns.length === 1 ? columns[0] : undefined, label, taken, resume);
   return chooseName(table, columnsAddition(columns), label, taken, resume);

@@ -58,11 +58,11 @@ function deeperThan(root: unknown, limit: number): boolean {
     const d = depths.pop() as number;
     if (d > limit) return true;
     if (Array.isArray(x)) {
-      for (const v of x) if (v && typeof v === 'object') (stack.push(v), depths.push(d + 1));
+      for (const v of x) if (v && typeof v === 'object') stack.push(v), depths.push(d + 1);
     } else if (x && typeof x === 'object') {
       for (const k in x) {
         const v = (x as Record<string, unknown>)[k];
-        if (v && typeof v === 'object') (stack.push(v), depths.push(d + 1));
+        if (v && typeof v === 'object') stack.push(v), depths.push(d + 1);
       }
     }
   }
@@ -126,7 +126,13 @@ export function parseSplit(split: SplitResult, into: ParsedStatement[] = []): Pa
     const outcome = parseOne(parserText(raw, comments, ci));
     if (outcome.error) {
       const at = raw.span.start + outcome.error.offset;
-      parsed.push({ raw, error: { message: outcome.error.message, span: { start: Math.min(at, raw.span.end), end: Math.min(raw.span.end, Math.max(at + 1, raw.span.end)) } } });
+      parsed.push({
+        raw,
+        error: {
+          message: outcome.error.message,
+          span: { start: Math.min(at, raw.span.end), end: Math.min(raw.span.end, Math.max(at + 1, raw.span.end)) },
+        },
+      });
     } else if (outcome.ast) {
       parsed.push({ raw, ast: outcome.ast });
     }
@@ -212,7 +218,8 @@ function readPlpgsqlUncached(source: string): { queries: string[]; dynamic: stri
     if (!n || typeof n !== 'object') return;
     for (const [k, v] of Object.entries(n as Node)) {
       if (k === 'PLpgSQL_stmt_execsql') queries.push(String(v?.sqlstmt?.PLpgSQL_expr?.query ?? ''));
-      else if (k === 'PLpgSQL_stmt_perform') queries.push(`SELECT ${String(v?.expr?.PLpgSQL_expr?.query ?? '').replace(/^\s*SELECT\s+/i, '')}`);
+      else if (k === 'PLpgSQL_stmt_perform')
+        queries.push(`SELECT ${String(v?.expr?.PLpgSQL_expr?.query ?? '').replace(/^\s*SELECT\s+/i, '')}`);
       else if (k === 'PLpgSQL_stmt_dynexecute') dynamic.push(String(v?.query?.PLpgSQL_expr?.query ?? '').trim());
       visit(v);
     }

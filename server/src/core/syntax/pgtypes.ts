@@ -12,19 +12,45 @@ export interface ColumnType {
 }
 
 const ALIASES: Record<string, string> = {
-  integer: 'int4', int: 'int4', int4: 'int4', serial: 'int4', serial4: 'int4',
-  bigint: 'int8', int8: 'int8', bigserial: 'int8', serial8: 'int8',
-  smallint: 'int2', int2: 'int2', smallserial: 'int2', serial2: 'int2',
-  'character varying': 'varchar', varchar: 'varchar',
-  character: 'bpchar', char: 'bpchar', bpchar: 'bpchar',
-  text: 'text', citext: 'citext',
-  numeric: 'numeric', decimal: 'numeric',
-  'timestamp without time zone': 'timestamp', timestamp: 'timestamp',
-  'timestamp with time zone': 'timestamptz', timestamptz: 'timestamptz',
-  'time without time zone': 'time', time: 'time', 'time with time zone': 'timetz', timetz: 'timetz',
-  boolean: 'bool', bool: 'bool',
-  'double precision': 'float8', float8: 'float8', real: 'float4', float4: 'float4',
-  'bit varying': 'varbit', varbit: 'varbit', bit: 'bit',
+  integer: 'int4',
+  int: 'int4',
+  int4: 'int4',
+  serial: 'int4',
+  serial4: 'int4',
+  bigint: 'int8',
+  int8: 'int8',
+  bigserial: 'int8',
+  serial8: 'int8',
+  smallint: 'int2',
+  int2: 'int2',
+  smallserial: 'int2',
+  serial2: 'int2',
+  'character varying': 'varchar',
+  varchar: 'varchar',
+  character: 'bpchar',
+  char: 'bpchar',
+  bpchar: 'bpchar',
+  text: 'text',
+  citext: 'citext',
+  numeric: 'numeric',
+  decimal: 'numeric',
+  'timestamp without time zone': 'timestamp',
+  timestamp: 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+  timestamptz: 'timestamptz',
+  'time without time zone': 'time',
+  time: 'time',
+  'time with time zone': 'timetz',
+  timetz: 'timetz',
+  boolean: 'bool',
+  bool: 'bool',
+  'double precision': 'float8',
+  float8: 'float8',
+  real: 'float4',
+  float4: 'float4',
+  'bit varying': 'varbit',
+  varbit: 'varbit',
+  bit: 'bit',
 };
 
 export function canonicalTypeName(name: string): string {
@@ -107,7 +133,13 @@ export interface TypeChange {
  * ATColumnChangeRequiresRewrite: binary-coercible casts with no length check keep the relfilenode.
  * `to` without a USING clause is assumed; a USING expression always rewrites.
  */
-export function typeChangeEffect(from: ColumnType | undefined, to: ColumnType, pgVersion: number, hasUsing: boolean, timeZoneUtc = true): TypeChange {
+export function typeChangeEffect(
+  from: ColumnType | undefined,
+  to: ColumnType,
+  pgVersion: number,
+  hasUsing: boolean,
+  timeZoneUtc = true,
+): TypeChange {
   if (hasUsing) return { rewrite: true, scan: false, why: 'a USING expression recomputes every row, rewriting the table' };
   if (!from) return { rewrite: true, scan: false, why: `the column's current type is unknown, so a rewrite to ${typeText(to)} is assumed` };
   if (from.array !== to.array) return { rewrite: true, scan: false, why: 'changing to or from an array type rewrites the table' };
@@ -115,41 +147,84 @@ export function typeChangeEffect(from: ColumnType | undefined, to: ColumnType, p
   const unlimited = (t: ColumnType) => t.mods.length === 0;
   if (same && from.mods.join() === to.mods.join()) return { rewrite: false, scan: false, why: 'the type does not change' };
   if (same && (from.name === 'varchar' || from.name === 'varbit')) {
-    if (unlimited(to) || (!unlimited(from) && to.mods[0] >= from.mods[0])) return { rewrite: false, scan: false, why: `widening ${typeText(from)} to ${typeText(to)} is binary coercible: no rewrite` };
+    if (unlimited(to) || (!unlimited(from) && to.mods[0] >= from.mods[0]))
+      return { rewrite: false, scan: false, why: `widening ${typeText(from)} to ${typeText(to)} is binary coercible: no rewrite` };
     return { rewrite: true, scan: false, why: `shrinking ${typeText(from)} to ${typeText(to)} checks and rewrites every row` };
   }
-  if (from.name === 'varchar' && (to.name === 'text' || to.name === 'citext')) return { rewrite: false, scan: false, why: `${typeText(from)} to ${to.name} is binary coercible: no rewrite` };
-  if (from.name === 'text' && to.name === 'varchar' && unlimited(to)) return { rewrite: false, scan: false, why: 'text to varchar without a limit is binary coercible: no rewrite' };
+  if (from.name === 'varchar' && (to.name === 'text' || to.name === 'citext'))
+    return { rewrite: false, scan: false, why: `${typeText(from)} to ${to.name} is binary coercible: no rewrite` };
+  if (from.name === 'text' && to.name === 'varchar' && unlimited(to))
+    return { rewrite: false, scan: false, why: 'text to varchar without a limit is binary coercible: no rewrite' };
   if (same && from.name === 'numeric') {
     if (unlimited(to)) return { rewrite: false, scan: false, why: 'dropping the numeric precision limit is binary coercible: no rewrite' };
-    if (!unlimited(from) && (from.mods[1] ?? 0) === (to.mods[1] ?? 0) && to.mods[0] >= from.mods[0]) return { rewrite: false, scan: false, why: `widening ${typeText(from)} to ${typeText(to)} at the same scale: no rewrite` };
-    return { rewrite: true, scan: false, why: `${typeText(from)} to ${typeText(to)} changes scale or narrows precision: rewrites the table` };
+    if (!unlimited(from) && (from.mods[1] ?? 0) === (to.mods[1] ?? 0) && to.mods[0] >= from.mods[0])
+      return { rewrite: false, scan: false, why: `widening ${typeText(from)} to ${typeText(to)} at the same scale: no rewrite` };
+    return {
+      rewrite: true,
+      scan: false,
+      why: `${typeText(from)} to ${typeText(to)} changes scale or narrows precision: rewrites the table`,
+    };
   }
   if (from.name === 'timestamp' && to.name === 'timestamptz' && from.mods.join() === to.mods.join()) {
     if (pgVersion < 12) return { rewrite: true, scan: false, why: 'timestamp to timestamptz rewrites the table before PG 12' };
-    if (timeZoneUtc) return { rewrite: false, scan: false, rebuildsIndexes: true, why: 'timestamp to timestamptz skips the table rewrite on PG 12+ when the session TimeZone is UTC' };
+    if (timeZoneUtc)
+      return {
+        rewrite: false,
+        scan: false,
+        rebuildsIndexes: true,
+        why: 'timestamp to timestamptz skips the table rewrite on PG 12+ when the session TimeZone is UTC',
+      };
     return { rewrite: true, scan: false, why: 'timestamp to timestamptz rewrites the table when the session TimeZone is not UTC' };
   }
   if (from.name === 'timestamptz' && to.name === 'timestamp' && from.mods.join() === to.mods.join() && pgVersion >= 12 && timeZoneUtc) {
-    return { rewrite: false, scan: false, rebuildsIndexes: true, why: 'timestamptz to timestamp skips the table rewrite on PG 12+ when the session TimeZone is UTC' };
+    return {
+      rewrite: false,
+      scan: false,
+      rebuildsIndexes: true,
+      why: 'timestamptz to timestamp skips the table rewrite on PG 12+ when the session TimeZone is UTC',
+    };
   }
   if (same && PRECISION_MAX[from.name] !== undefined) {
     // timestamp_support / time_support: no rewrite when the precision rises, reaches the maximum or goes.
     const p = to.mods[0];
-    if (unlimited(to) || p >= PRECISION_MAX[from.name] || (!unlimited(from) && p >= from.mods[0])) return { rewrite: false, scan: false, why: `raising or removing the precision of ${typeText(from)} (to ${typeText(to)}) is catalog-only: no rewrite` };
-    return { rewrite: true, scan: false, why: `lowering the precision of ${typeText(from)} to ${typeText(to)} rounds and rewrites every row` };
+    if (unlimited(to) || p >= PRECISION_MAX[from.name] || (!unlimited(from) && p >= from.mods[0]))
+      return {
+        rewrite: false,
+        scan: false,
+        why: `raising or removing the precision of ${typeText(from)} (to ${typeText(to)}) is catalog-only: no rewrite`,
+      };
+    return {
+      rewrite: true,
+      scan: false,
+      why: `lowering the precision of ${typeText(from)} to ${typeText(to)} rounds and rewrites every row`,
+    };
   }
   if (same && from.name === 'interval') {
     // interval_support: with the full field range, the same rule as timestamp; fields (DAY TO SECOND, ...) are
     // left to the conservative answer unless the limit goes entirely.
     const full = (t: ColumnType) => unlimited(t) || t.mods[0] === INTERVAL_FULL_RANGE;
     const precision = (t: ColumnType) => (unlimited(t) || t.mods.length < 2 ? 6 : t.mods[1]);
-    if (unlimited(to) || (full(from) && full(to) && precision(to) >= precision(from))) return { rewrite: false, scan: false, why: `raising or removing the precision of ${typeText(from)} (to ${typeText(to)}) is catalog-only: no rewrite` };
+    if (unlimited(to) || (full(from) && full(to) && precision(to) >= precision(from)))
+      return {
+        rewrite: false,
+        scan: false,
+        why: `raising or removing the precision of ${typeText(from)} (to ${typeText(to)}) is catalog-only: no rewrite`,
+      };
   }
   if ((from.name === 'text' && to.name === 'citext') || (from.name === 'citext' && to.name === 'text')) {
     // citext's casts to and from text are WITHOUT FUNCTION; an index on the column changes operator class.
-    return { rewrite: false, scan: false, rebuildsIndexes: true, why: `${from.name} to ${to.name} is binary coercible: no rewrite (an index on the column is rebuilt)` };
+    return {
+      rewrite: false,
+      scan: false,
+      rebuildsIndexes: true,
+      why: `${from.name} to ${to.name} is binary coercible: no rewrite (an index on the column is rebuilt)`,
+    };
   }
-  if (from.name === 'cidr' && to.name === 'inet') return { rewrite: false, scan: false, why: 'cidr to inet is binary coercible: no rewrite' };
-  return { rewrite: true, scan: false, why: `${typeText(from)} to ${typeText(to)} is not binary coercible: rewrites the table and its indexes` };
+  if (from.name === 'cidr' && to.name === 'inet')
+    return { rewrite: false, scan: false, why: 'cidr to inet is binary coercible: no rewrite' };
+  return {
+    rewrite: true,
+    scan: false,
+    why: `${typeText(from)} to ${typeText(to)} is not binary coercible: rewrites the table and its indexes`,
+  };
 }

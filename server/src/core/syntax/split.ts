@@ -87,7 +87,25 @@ const BACKSLASH = 92;
 
 /** PostgreSQL's op_chars: ~ ! @ # ^ & | ` ? + - * / % < > = */
 function isOpChar(c: number): boolean {
-  return c === 126 || c === 33 || c === 64 || c === 35 || c === 94 || c === 38 || c === 124 || c === 96 || c === 63 || c === 43 || c === DASH || c === STAR || c === SLASH || c === 37 || c === 60 || c === GT || c === 61;
+  return (
+    c === 126 ||
+    c === 33 ||
+    c === 64 ||
+    c === 35 ||
+    c === 94 ||
+    c === 38 ||
+    c === 124 ||
+    c === 96 ||
+    c === 63 ||
+    c === 43 ||
+    c === DASH ||
+    c === STAR ||
+    c === SLASH ||
+    c === 37 ||
+    c === 60 ||
+    c === GT ||
+    c === 61
+  );
 }
 
 function isSpace(c: number): boolean {
