@@ -152,7 +152,6 @@ export function planNewMigration(input: NewMigrationInput): NewMigrationPlan {
         primary: `${slug}.sql`,
         note: `Sqitch: add the change to sqitch.plan ('sqitch add ${slug}' writes deploy, revert and verify scripts).`,
       };
-    case 'plain':
     default: {
       const last = latest(input.existing);
       let name: string;

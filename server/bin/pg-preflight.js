@@ -18,7 +18,7 @@ run.then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`pg-preflight: internal error: ${(err && err.stack) || err}\n`);
+    process.stderr.write(`pg-preflight: internal error: ${err?.stack || err}\n`);
     process.exitCode = 2;
   },
 );

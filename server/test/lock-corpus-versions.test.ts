@@ -55,7 +55,7 @@ const CLAIMS: Claim[] = [
   {
     says: 'ADD COLUMN with a constant default is catalog-only (fast defaults, from 11)',
     form: 'add-column-constant-default',
-    check: (o, v, rel) => o.error ?? claimed('users rewrite', rel('public.users')?.rewrite, false),
+    check: (o, _v, rel) => o.error ?? claimed('users rewrite', rel('public.users')?.rewrite, false),
   },
   {
     says: 'SET NOT NULL scans on 11; from 12 a valid CHECK (col IS NOT NULL) lets it skip the scan',
@@ -145,7 +145,7 @@ const CLAIMS: Claim[] = [
   {
     says: 'detaching the DEFAULT partition takes ACCESS EXCLUSIVE on it on every version (another partition: SHARE UPDATE EXCLUSIVE before 14)',
     form: 'detach-default-partition',
-    check: (o, v, rel) => o.error ?? claimed('sales_other mode', rel('public.sales_other')?.mode, 'AccessExclusiveLock'),
+    check: (o, _v, rel) => o.error ?? claimed('sales_other mode', rel('public.sales_other')?.mode, 'AccessExclusiveLock'),
   },
   {
     says: 'a default calling a VOLATILE SQL function that returns a constant rewrites the table on 11 only (inlined from 12)',

@@ -167,7 +167,7 @@ export function resolveConnection(url: string, env: ConnectionEnv = defaultEnv()
     }
     if (a || b) picked[key] = a || b;
   }
-  if (env.PGOPTIONS && env.PGOPTIONS.trim()) {
+  if (env.PGOPTIONS?.trim()) {
     return bad(
       'the PGOPTIONS environment variable is set: the pg driver would send its settings (search_path, role, ...) to the server, which pg-preflight cannot vouch for; unset it',
     );

@@ -87,12 +87,10 @@ export function renderTable(
     if (na || nb || !rels.size)
       first.push([na ?? (rels.size ? '' : '(no user-relation locks)'), nb ?? (rels.size ? '' : '(no user-relation locks)')]);
     const lines: string[][] = [];
-    let i = 0;
     for (const [rel, kind] of rels) {
       const ra = oa?.relations.find((r) => r.relation === rel);
       const rb = ob?.relations.find((r) => r.relation === rel);
       lines.push([`${shortRel(rel)} (${kind})`, oa && !na ? relationCell(ra) : '', ob && !nb ? relationCell(rb) : '']);
-      i++;
     }
     const ea = extra(oa);
     const eb = extra(ob);

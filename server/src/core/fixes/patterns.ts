@@ -863,7 +863,6 @@ function volatileDefault(
     `${col} = ${expr}`,
     `${col} IS NULL`,
     `SELECT count(*) FROM ${tableText} WHERE ${col} IS NULL;`,
-    'expand',
   );
   if (fill) pieces.push(fill);
   let nn: CmdRewrite | undefined;
@@ -912,7 +911,6 @@ function backfillPiece(
   set: string,
   pending: string,
   remaining: string,
-  phase: SplitPhase,
   extraChecks: string[] = [],
 ): Piece | undefined {
   const key = batchKey(pc.catalog, table);
@@ -1103,7 +1101,6 @@ END`;
     `${freshQ} = ${e.convert('')}`,
     mismatch,
     `SELECT count(*) FROM ${tableText} WHERE ${mismatch};`,
-    'backfill',
   );
   if (!fill) return undefined;
   fill.pattern = e.pattern;

@@ -149,7 +149,7 @@ export function typeSql(typeName: Node | undefined, st?: StatementText): string 
   if (typeName && st && typeof typeName.location === 'number' && typeName.location >= 0) {
     const start = st.at(typeName.location);
     const m = TYPE_TEXT.exec(st.text.slice(start));
-    if (m && m[0].trim()) {
+    if (m?.[0].trim()) {
       const written = m[0].trim();
       // serial types are not types: the column's type is the integer underneath.
       const serial = /^(small|big)?serial[248]?$/i.exec(written);

@@ -987,7 +987,7 @@ function nestedPlpgsql(source: string, ctx: LockContext, out: StatementLocks, de
 /** The value of an EXECUTE expression that is a single string literal ('...', E'...', $tag$...$tag$), else undefined. */
 function constantString(expr: string, ctx: LockContext): string | undefined {
   const parsed = ctx.parseNested?.(`SELECT ${expr}`);
-  if (!parsed || parsed.length !== 1) return undefined;
+  if (parsed?.length !== 1) return undefined;
   const [kind, node] = unwrap(parsed[0]);
   const targets = node?.targetList ?? [];
   if (kind !== 'SelectStmt' || targets.length !== 1 || node.fromClause || node.whereClause) return undefined;

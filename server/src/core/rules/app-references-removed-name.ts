@@ -247,7 +247,7 @@ function tableHits(file: AppFile, table: string): Hit[] {
   const hits: Hit[] = [];
   for (const at of occurrences(file, name)) {
     const r = regionAt(regions, at);
-    if (!r || r.kind !== 'string') continue;
+    if (r?.kind !== 'string') continue;
     const literal = text
       .slice(r.start, r.end)
       .replace(/^['"`]|['"`]$/g, '')

@@ -877,7 +877,7 @@ function foreignKeyActionFromText(def: string, event: 'DELETE' | 'UPDATE'): stri
 /** CHECK (col IS NOT NULL) as an AST: NullTest IS_NOT_NULL on a single column. */
 function notNullCheckColumnFromAst(expr: Node | undefined): string | undefined {
   const test = expr?.NullTest;
-  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
   const fields = strings(test.arg?.ColumnRef?.fields);
   return fields[fields.length - 1];
 }

@@ -215,7 +215,7 @@ export function splitSql(text: string, from = 0): SplitResult {
 
   const finish = (end: number, terminated: boolean): void => {
     if (start >= 0) {
-      const e = end < start ? start : end > n ? n : end;
+      const e = end < start ? start : Math.min(end, n);
       const st: RawStatement = { span: { start, end: e }, text: src.slice(start, e), kind: 'sql', terminated };
       if (maxOpRun > OPERATOR_RUN_LIMIT) st.operatorRun = maxOpRun;
       statements.push(st);
@@ -370,7 +370,7 @@ export function splitSql(text: string, from = 0): SplitResult {
       while (j < n && isIdentCont(src.charCodeAt(j))) j++;
       if (j === i + 1 && (c | 0x20) === 101 /* e */ && src.charCodeAt(j) === SQUOTE) {
         const end = scanEscapeString(src, j + 1);
-        lastEnd = end > n ? n : end;
+        lastEnd = Math.min(end, n);
         pendingBegin = false;
         i = lastEnd;
         continue;

@@ -109,7 +109,7 @@ export class LineIndex {
       else hi = mid - 1;
     }
     const end = this.lineEnd(lo);
-    return { line: lo, character: (o < end ? o : end) - starts[lo] };
+    return { line: lo, character: Math.min(o, end) - starts[lo] };
   }
 
   /**
