@@ -32,6 +32,9 @@ ALTER TABLE ${T} ADD CHECK (${C2} > 0);
 ALTER TABLE "${U}" ADD CHECK ("${C1}é" > 0);
 CREATE TABLE dup_keys (a int UNIQUE, b int REFERENCES dup_keys (a) CHECK (b > 0), FOREIGN KEY (b) REFERENCES dup_keys (a), CHECK (b > 0), CHECK (b > 0));
 ALTER TABLE dup_keys ADD CHECK (b > 0), ADD FOREIGN KEY (b) REFERENCES dup_keys (a), ADD FOREIGN KEY (b) REFERENCES dup_keys (a);
+CREATE TABLE merged_keys (a int UNIQUE PRIMARY KEY, b int UNIQUE, c int, d int UNIQUE, UNIQUE (b), UNIQUE (c), CONSTRAINT c_named UNIQUE (c), UNIQUE (a, b), UNIQUE (a, b) DEFERRABLE, UNIQUE (d) INCLUDE (c), UNIQUE (b, a));
+CREATE INDEX ON merged_keys (d) INCLUDE (c);
+CREATE INDEX ON merged_keys (d) INCLUDE (c);
 ALTER TABLE dup_keys DROP CONSTRAINT dup_keys_b_check1, DROP CONSTRAINT dup_keys_b_fkey, ADD CHECK (b > 0), ADD CHECK (b > 0), ADD FOREIGN KEY (b) REFERENCES dup_keys (a);
 `;
 

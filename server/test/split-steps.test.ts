@@ -101,7 +101,11 @@ async function applyOriginal(engine: SqlEngine, c: Case): Promise<void> {
   let text = c.migration;
   const down = /^--\s*migrate:down\b/m.exec(text);
   if (down) text = text.slice(0, down.index);
-  if (c.config.runner === 'plain') return engine.exec(text);
+  // psql sends one statement at a time (one string of several is one implicit transaction to PostgreSQL).
+  if (c.config.runner === 'plain') {
+    for (const s of statementsOf(text)) await engine.exec(s);
+    return;
+  }
   await inTransaction(engine, text);
 }
 

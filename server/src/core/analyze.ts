@@ -313,6 +313,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     };
     const err = parsed.statements[v.index]?.error;
     if (err) info.parseError = err.message;
+    if (v.lockInfo.nonTransactional) info.nonTransactional = true;
     if (v.lockInfo.notAnalysed.length) info.notAnalysed = v.lockInfo.notAnalysed;
     if (v.lockInfo.fails) info.fails = v.lockInfo.fails;
     if (v.lockInfo.unsupported) info.unsupported = v.lockInfo.unsupported;

@@ -106,6 +106,8 @@ export interface StatementInfo {
   label: string;
   /** Runs inside a transaction block (explicit BEGIN, or the runner wraps the file). */
   transactional: boolean;
+  /** PostgreSQL refuses to run it inside a transaction block (CONCURRENTLY, VACUUM, REINDEX SCHEMA, ...). */
+  nonTransactional?: boolean;
   locks: LockEstimate[];
   /** Syntax error text when kind is "error". */
   parseError?: string;

@@ -131,7 +131,7 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
       kind,
       label: info?.label ?? kind,
       locks: info?.locks ?? [],
-      nonTransactional: isNonTransactional(a, index, kind, node),
+      nonTransactional: !!info?.nonTransactional,
     };
     let pieces = planStatement(pc, st);
     if (!pieces) {
@@ -152,16 +152,6 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
   const after = runnerAfterNote(runner);
   if (after && plan.steps.length > 1) plan.warnings.push(after);
   return plan;
-}
-
-function isNonTransactional(a: Analysis, index: number, kind: string, node: Node): boolean {
-  if (kind === 'IndexStmt') return !!node.concurrent;
-  if (kind === 'DropStmt') return !!node.concurrent;
-  if (kind === 'VacuumStmt') return !!node.is_vacuumcmd;
-  if (kind === 'ReindexStmt')
-    return JSON.stringify(node).includes('"concurrently"') || a.statements[index]?.label.includes('CONCURRENTLY') === true;
-  if (kind === 'AlterTableStmt') return JSON.stringify(node).includes('"concurrent":true');
-  return false;
 }
 
 /** Names a statement mentions, per table it touches. */

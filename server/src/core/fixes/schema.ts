@@ -5,7 +5,7 @@ import type { StatsSnapshot } from '@pg-preflight/shared';
 import { qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import type { Catalog, TableInfo } from '../schema/catalog';
 import { typeFromAst, typeText } from '../syntax/pgtypes';
-import { generatedName, indexColumnNames } from '../schema/names';
+import { generatedName, indexStatementColumnNames } from '../schema/names';
 import { clauseEnd, quoteIdent, StatementText } from './sqltext';
 
 export interface ColumnFacts {
@@ -103,7 +103,7 @@ export class SchemaFacts {
     } else if (kind === 'IndexStmt') {
       const rel = rangeVarName(node.relation);
       const schema = qualify(rel).split('.')[0];
-      const columns = indexColumnNames((node.indexParams ?? []).map((p: Node) => p?.IndexElem?.indexcolname ?? p?.IndexElem?.name));
+      const columns = indexStatementColumnNames(node);
       const name = node.idxname ?? generatedName(rel.name, columns, 'idx', (n) => this.indexes.has(`${schema}.${n}`));
       this.indexes.set(`${schema}.${name}`, text.trim().replace(/;\s*$/, ''));
     } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_INDEX') {

@@ -4,7 +4,14 @@
 import type { RelationKind, StatsSnapshot, TableStats } from '@pg-preflight/shared';
 import { calledFunctions, columnRefs, listName, walk, qualify, rangeVarName, rangeVars, strings, unwrap, type Node } from '../syntax/ast';
 import { isSerialTypeName, typeFromAst, typeFromText, type ColumnType } from '../syntax/pgtypes';
-import { generatedName, indexColumnNames, makeObjectName, type ConstraintLabel, type ResumePoints } from './names';
+import {
+  generatedName,
+  indexColumnNames,
+  indexStatementColumnNames,
+  makeObjectName,
+  type ConstraintLabel,
+  type ResumePoints,
+} from './names';
 
 export type Origin = 'snapshot' | 'earlier-file' | 'this-file';
 
@@ -110,7 +117,7 @@ export class Catalog {
   readonly volatility = new Map<string, 'i' | 's' | 'v'>();
 
   /** While a CREATE or ALTER TABLE is applied: the constraint names of its schema, and where name searches stopped. */
-  private naming?: { table: TableInfo; used: Set<string>; resume: ResumePoints };
+  private naming?: { table: TableInfo; used: Set<string>; resume: ResumePoints; merged?: MergedIndexConstraints };
 
   constructor(snapshot?: StatsSnapshot) {
     this.snapshot = snapshot;
@@ -454,12 +461,16 @@ export class Catalog {
     const t = newTable(q, node.partspec ? 'partitioned' : 'table', origin);
     if (node.partspec) t.partitionKey = (node.partspec.partParams ?? []).map((p: Node) => p?.PartitionElem?.name).filter(Boolean);
     // Names are only added while the table is created, so searches for free ones can resume.
-    this.naming = { table: t, used: this.constraintNamesOf(t), resume: new Map() };
+    this.naming = { table: t, used: this.constraintNamesOf(t), resume: new Map(), merged: mergedIndexConstraints(node) };
     try {
       for (const elt of node.tableElts ?? []) {
         const [kind, def] = unwrap(elt);
         if (kind === 'ColumnDef') this.addColumn(t, def, origin);
         else if (kind === 'Constraint') this.addConstraint(t, def, origin);
+      }
+      for (const [key, into] of this.naming.merged?.pending ?? []) {
+        const name = this.nameOf(into) ?? into.conname ?? this.naming.merged?.nameFrom.get(into);
+        if (name) this.names.set(key, name);
       }
     } finally {
       this.naming = undefined;
@@ -533,11 +544,20 @@ export class Catalog {
     const type = typeByContype[con.contype];
     if (!type) return;
     const columns = type === 'f' ? strings(con.fk_attrs) : strings(con.keys);
+    const merged = this.naming?.table === t ? this.naming.merged : undefined;
+    const into = merged?.into.get(key);
+    if (into) {
+      // PostgreSQL makes one index of the two: the name is the one the other gets.
+      merged!.pending.push([key, into]);
+      return;
+    }
     // Always chosen afresh: parsing reuses one AST for identical statement texts, and the second of
     // two identical ADD FOREIGN KEY statements gets <name>1 from PostgreSQL.
-    let name: string = con.conname;
+    let name: string = con.conname ?? merged?.nameFrom.get(key);
     if (name === undefined) {
-      name = this.constraintName(t, type, type === 'c' ? [...new Set(columnRefs(con.raw_expr))] : columns);
+      // An index's name lists its INCLUDE columns too (ChooseIndexColumnNames).
+      const named = type === 'c' ? [...new Set(columnRefs(con.raw_expr))] : [...columns, ...strings(con.including)];
+      name = this.constraintName(t, type, named);
       this.names.set(key, name);
     }
     const info: ConstraintInfo = {
@@ -633,7 +653,7 @@ export class Catalog {
   /** The name PostgreSQL gives an unnamed CREATE INDEX now (ChooseIndexName). */
   indexName(table: string, node: Node, alsoTaken: (name: string) => boolean = () => false): string {
     const [schema, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
-    const cols = indexColumnNames((node.indexParams ?? []).map((p: Node) => p?.IndexElem?.indexcolname ?? p?.IndexElem?.name));
+    const cols = indexStatementColumnNames(node);
     return generatedName(name, cols, 'idx', (n) => alsoTaken(n) || this.relationTaken(schema, n));
   }
 
@@ -872,6 +892,58 @@ function foreignKeyActionFromText(def: string, event: 'DELETE' | 'UPDATE'): stri
   return (
     ({ CASCADE: 'c', 'SET NULL': 'n', 'SET DEFAULT': 'd', RESTRICT: 'r' } as Record<string, string>)[m?.[1].toUpperCase() ?? ''] ?? 'a'
   );
+}
+
+/**
+ * The index-backed constraints of one CREATE TABLE that PostgreSQL merges into an earlier one
+ * (transformIndexConstraints: the same columns, INCLUDE, WHERE, operators, method, NULLS NOT DISTINCT and
+ * deferrability; the PRIMARY KEY is kept first): `id int PRIMARY KEY UNIQUE` makes one index. Keys are
+ * the Constraint nodes. `nameFrom`: a kept unnamed constraint takes the name of a named one merged into it.
+ */
+interface MergedIndexConstraints {
+  into: Map<object, Node>;
+  nameFrom: Map<object, string>;
+  /** Merged constraints seen while the table is created, named once their survivor is. */
+  pending: [object, Node][];
+}
+
+function mergedIndexConstraints(node: Node): MergedIndexConstraints {
+  const found: { con: Node; keys: string[] }[] = [];
+  for (const elt of node.tableElts ?? []) {
+    const [kind, def] = unwrap(elt);
+    if (kind === 'Constraint') found.push({ con: def, keys: strings(def.keys) });
+    if (kind === 'ColumnDef')
+      for (const c of def.constraints ?? []) if (c?.Constraint) found.push({ con: c.Constraint, keys: [def.colname] });
+  }
+  const indexBacked = found.filter(({ con }) => ['CONSTR_PRIMARY', 'CONSTR_UNIQUE', 'CONSTR_EXCLUSION'].includes(con.contype));
+  const out: MergedIndexConstraints = { into: new Map(), nameFrom: new Map(), pending: [] };
+  if (indexBacked.length < 2) return out;
+  const pkey = indexBacked.find(({ con }) => con.contype === 'CONSTR_PRIMARY');
+  const ordered = pkey ? [pkey, ...indexBacked.filter((x) => x !== pkey)] : indexBacked;
+  const kept = new Map<string, Node>();
+  for (const { con, keys } of ordered) {
+    const shape = JSON.stringify(
+      [
+        keys,
+        con.including,
+        con.where_clause,
+        con.exclusions,
+        con.access_method ?? 'btree',
+        !!con.nulls_not_distinct,
+        !!con.deferrable,
+        !!con.initdeferred,
+      ],
+      (k, v) => (k === 'location' ? undefined : v),
+    );
+    const prior = kept.get(shape);
+    if (!prior) {
+      kept.set(shape, con);
+      continue;
+    }
+    out.into.set(con, prior);
+    if (prior.conname === undefined && !out.nameFrom.has(prior) && con.conname !== undefined) out.nameFrom.set(prior, con.conname);
+  }
+  return out;
 }
 
 /** CHECK (col IS NOT NULL) as an AST: NullTest IS_NOT_NULL on a single column. */

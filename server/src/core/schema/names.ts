@@ -125,6 +125,14 @@ export function indexColumnNames(columns: readonly (string | undefined)[]): stri
   return out;
 }
 
+/** The column names an unnamed CREATE INDEX is named after: its key columns, then its INCLUDE columns. */
+export function indexStatementColumnNames(node: { indexParams?: unknown[]; indexIncludingParams?: unknown[] }): string[] {
+  const elems = [...(node.indexParams ?? []), ...(node.indexIncludingParams ?? [])] as {
+    IndexElem?: { indexcolname?: string; name?: string };
+  }[];
+  return indexColumnNames(elems.map((p) => p?.IndexElem?.indexcolname ?? p?.IndexElem?.name));
+}
+
 export type ConstraintLabel = 'pkey' | 'key' | 'excl' | 'idx' | 'fkey' | 'check' | 'not_null' | 'seq';
 
 /**
