@@ -3,7 +3,11 @@
 import type { CollectErrorCode } from '@pg-preflight/shared/dist/collect';
 
 export type ConnectionState =
-  | { kind: 'disconnected' /** why there is no connection when it is not just "none saved" */; note?: string }
+  | {
+      kind: 'disconnected';
+      /** Why there is no connection when it is not just "none saved". */
+      note?: string;
+    }
   | { kind: 'connecting'; name: string }
   | { kind: 'connected'; name: string; serverVersionNum: number; capturedAt: string; tables: number; refreshing?: boolean }
   | {

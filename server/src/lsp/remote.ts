@@ -31,7 +31,14 @@ export interface RemoteInput {
 }
 
 export type RemoteOutcome =
-  | { kind: 'done'; analysis: Analysis /** Violations whose fix is still in the worker. */; lazy: number[]; job: number; millis: number }
+  | {
+      kind: 'done';
+      analysis: Analysis;
+      /** Violations whose fix is still in the worker. */
+      lazy: number[];
+      job: number;
+      millis: number;
+    }
   | { kind: 'timeout'; millis: number }
   | { kind: 'superseded' }
   | { kind: 'failed'; error: string };

@@ -20,12 +20,11 @@
 // Relations created earlier in the trace are compared on mode but not on rewrite (an empty new table's
 // storage is replaced freely, e.g. TRUNCATE of a table created in the same transaction is done in place).
 import { isPlanDependent } from '../core/locks';
-import { LOCK_MODES, type LockMode } from '../core/types';
+import { lockStrength } from '../core/locks/modes';
+import type { LockMode } from '../core/types';
 import type { Disagreement, ObservedLock, PredictedLock, TraceHow } from './types';
 
 export const COMPARED_RELKINDS = new Set(['r', 'p', 'm', 'v']);
-
-const strength = (m: LockMode) => LOCK_MODES.indexOf(m);
 
 export interface CompareInput {
   statementIndex: number;
@@ -84,7 +83,7 @@ export function compareStatement(s: CompareInput, ctx: CompareContext): Disagree
       if (!sampled && !held.includes(p.mode) && !rowDependent(p))
         add(o.relation, null, p.mode, `${o.relation}: observed no new lock, the model predicts ${p.mode} (not held before)`);
     } else if (o.mode !== p.mode) {
-      if (strength(o.mode) > strength(p.mode))
+      if (lockStrength(o.mode) > lockStrength(p.mode))
         add(o.relation, o.mode, p.mode, `${o.relation}: observed ${o.mode}, the model predicts ${p.mode}`);
       else if (!sampled && !held.includes(p.mode))
         add(o.relation, o.mode, p.mode, `${o.relation}: observed ${o.mode}, the model predicts ${p.mode}`);

@@ -11,6 +11,7 @@
 // and constraint changes). A relation changes only under a lock, so relations not locked yet keep the
 // state read once at the start of the trace. The query calls no function that locks a user relation
 // (no pg_get_viewdef, pg_get_indexdef, ...): it must not add locks of its own.
+import { lockStrength } from '../core/locks/modes';
 import { LOCK_MODES, type LockMode } from '../core/types';
 import type { TraceSession } from './engine';
 import type { ObservedLock, SchemaChange } from './types';
@@ -136,8 +137,7 @@ export function lockedSnapshot(session: TraceSession): Promise<Snapshot> {
   return read(session, `EXECUTE ${PREPARED}`);
 }
 
-const strength = (m: LockMode) => LOCK_MODES.indexOf(m);
-const byStrength = (a: LockMode, b: LockMode) => strength(a) - strength(b);
+const byStrength = (a: LockMode, b: LockMode) => lockStrength(a) - lockStrength(b);
 
 /**
  * The running picture of the trace's transaction: the last known state of every relation, and the

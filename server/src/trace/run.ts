@@ -8,6 +8,7 @@ import { Catalog } from '../core/schema/catalog';
 import { statementLocks } from '../core/locks';
 import { loadParser, parseFile } from '../core/syntax/parse';
 import { detectRunner } from '../core/migrations/runners';
+import { lockStrength } from '../core/locks/modes';
 import type { Analysis, Span } from '../core/types';
 import { compareStatement } from './compare';
 import { oneLine, pgliteSession, serverSession, since, sqlErrorOf, type PgClientLike, type TraceSession } from './engine';
@@ -128,8 +129,7 @@ function buildUnits(analysis: Analysis, text: string, pgVersion: number): Unit[]
       for (const pr of predicted) {
         const prev = last.predicted.find((x) => x.relation === pr.relation);
         if (!prev) last.predicted.push(pr);
-        else if (LOCK_ORDER.indexOf(pr.mode) > LOCK_ORDER.indexOf(prev.mode))
-          Object.assign(prev, { ...pr, rewrite: prev.rewrite || pr.rewrite });
+        else if (lockStrength(pr.mode) > lockStrength(prev.mode)) Object.assign(prev, { ...pr, rewrite: prev.rewrite || pr.rewrite });
         else prev.rewrite ||= pr.rewrite;
       }
       last.nonTransactional ||= nonTransactional;
@@ -140,17 +140,6 @@ function buildUnits(analysis: Analysis, text: string, pgVersion: number): Unit[]
   });
   return units;
 }
-
-const LOCK_ORDER = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-];
 
 function notTraced(u: Unit, reason: string): TracedStatement {
   return {

@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type Settings } from '@pg-preflight/shared';
 import { qualify, rangeVarName, strings, listName, unwrap, type Node } from '../syntax/ast';
 import { analyze, type AnalyzeInput } from '../analyze';
 import { formatCount, formatDuration } from '../estimate';
-import { modeTitle } from '../locks/modes';
+import { lockStrength, modeTitle } from '../locks/modes';
 import { parseFile } from '../syntax/parse';
 import type { Analysis, LockEstimate } from '../types';
 import { addToCatalog, planSplit, priorCatalog } from './plan';
@@ -274,17 +274,7 @@ function strongestPerTable(a: Analysis): LockEstimate[] {
     for (const l of s.locks) {
       if (l.newTable || l.relation.startsWith('preflight.') || /^public\.pg_/.test(l.relation)) continue;
       const prev = m.get(l.relation);
-      const rank = (x: LockEstimate) =>
-        [
-          'AccessShareLock',
-          'RowShareLock',
-          'RowExclusiveLock',
-          'ShareUpdateExclusiveLock',
-          'ShareLock',
-          'ShareRowExclusiveLock',
-          'ExclusiveLock',
-          'AccessExclusiveLock',
-        ].indexOf(x.mode);
+      const rank = (x: LockEstimate) => lockStrength(x.mode);
       if (!prev || rank(l) > rank(prev) || (rank(l) === rank(prev) && (l.rewrite || l.scan) && !(prev.rewrite || prev.scan)))
         m.set(l.relation, l);
     }

@@ -469,7 +469,7 @@ export class Catalog {
         else if (kind === 'Constraint') this.addConstraint(t, def, origin);
       }
       for (const [key, into] of this.naming.merged?.pending ?? []) {
-        const name = this.nameOf(into) ?? into.conname ?? this.naming.merged?.nameFrom.get(into);
+        const name = this.nameOf(into) ?? into.conname;
         if (name) this.names.set(key, name);
       }
     } finally {
@@ -553,11 +553,11 @@ export class Catalog {
     }
     // Always chosen afresh: parsing reuses one AST for identical statement texts, and the second of
     // two identical ADD FOREIGN KEY statements gets <name>1 from PostgreSQL.
-    let name: string = con.conname ?? merged?.nameFrom.get(key);
+    let name: string = con.conname;
     if (name === undefined) {
       // An index's name lists its INCLUDE columns too (ChooseIndexColumnNames).
       const named = type === 'c' ? [...new Set(columnRefs(con.raw_expr))] : [...columns, ...strings(con.including)];
-      name = this.constraintName(t, type, named);
+      name = merged?.nameFrom.get(key) ?? this.constraintName(t, type, named);
       this.names.set(key, name);
     }
     const info: ConstraintInfo = {
