@@ -21,11 +21,18 @@ import { normalizeSettings, validateStatsSnapshot, type RunnerId, type StatsSnap
 import { analyze } from '../src/core/analyze';
 import { planSplit, type SplitPlan, type SplitStep } from '../src/core/fixes';
 import { unsafeLocks } from '../src/core/fixes/plan';
+import { UNUSED_IGNORE } from '../src/core/ignore';
 import { loadParser } from '../src/core/syntax/parse';
 import { splitSql } from '../src/core/syntax/split';
 import { connectPg, pgliteEngine, type SqlEngine } from './support/engine';
 import { REPO } from './support/fixtures';
-import { sharedPostgres } from './support/postgres';
+import {
+  declaredEmbeddedPostgres,
+  embeddedPostgresBinDir,
+  sharedPostgres,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from './support/postgres';
 
 const SPLIT_FIXTURES = path.join(REPO, 'test-fixtures/split');
 
@@ -41,6 +48,14 @@ interface CaseConfig {
   compare?: boolean;
   /** Text some step must contain (e.g. where the application still uses a dropped column). */
   expectInSteps?: string[];
+  /** Major versions to run on: 15 (initdb), 18 (PGlite), 11 (npm binaries); default [15, 18]. */
+  versions?: number[];
+  /**
+   * The original fails on PostgreSQL with one of these messages (the split is the fix): it is run to
+   * prove that, the steps must run, and `expectSql` (a query returning one boolean column "ok") must hold after them.
+   */
+  originalFails?: string[];
+  expectSql?: string;
 }
 
 interface Case {
@@ -214,27 +229,36 @@ interface EngineKind {
 
 let dbCounter = 0;
 
+/** A fresh database on a server cluster, with a second session for interruptions. */
+async function serverDb(serverUrl: string, label: string, force = true): Promise<Db> {
+  const admin = await connectPg(serverUrl);
+  const db = `pgpf_split_${label.replace(/[^a-z0-9]+/g, '_')}_${process.pid}_${++dbCounter}`;
+  await admin.exec(`CREATE DATABASE ${quote(db)}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${db}`;
+  const engine = await connectPg(url.toString());
+  return {
+    engine,
+    connect: () => connectPg(url.toString()),
+    async close() {
+      await engine.close();
+      // PG 11 and 12 have no DROP DATABASE ... WITH (FORCE); every session is closed by then.
+      await admin.exec(`DROP DATABASE IF EXISTS ${quote(db)}${force ? ' WITH (FORCE)' : ''}`).catch(() => undefined);
+      await admin.close();
+    },
+  };
+}
+
+// PG 11 (npm binaries), for the cases that ask for it: started on first use, stopped after the suite.
+let pg11: Promise<ThrowawayPostgres> | undefined;
+const PG11 = declaredEmbeddedPostgres().find((p) => p.major === 11);
+
 const ENGINES: EngineKind[] = [
   {
     name: 'PostgreSQL 15',
     pgVersion: 15,
     async open(label) {
-      const server = await sharedPostgres();
-      const admin = await connectPg(server.url);
-      const db = `pgpf_split_${label.replace(/[^a-z0-9]+/g, '_')}_${process.pid}_${++dbCounter}`;
-      await admin.exec(`CREATE DATABASE ${quote(db)}`);
-      const url = new URL(server.url);
-      url.pathname = `/${db}`;
-      const engine = await connectPg(url.toString());
-      return {
-        engine,
-        connect: () => connectPg(url.toString()),
-        async close() {
-          await engine.close();
-          await admin.exec(`DROP DATABASE IF EXISTS ${quote(db)} WITH (FORCE)`).catch(() => undefined);
-          await admin.close();
-        },
-      };
+      return serverDb((await sharedPostgres()).url, label);
     },
   },
   {
@@ -245,7 +269,19 @@ const ENGINES: EngineKind[] = [
       return { engine, close: () => engine.close() };
     },
   },
+  {
+    name: 'PostgreSQL 11 (npm binaries)',
+    pgVersion: 11,
+    async open(label) {
+      if (!PG11) throw new Error('package.json declares no PostgreSQL 11 binaries (optionalDependencies pg11)');
+      pg11 ??= startThrowawayPostgres({ binDir: embeddedPostgresBinDir(PG11.alias) });
+      return serverDb((await pg11).url, label, false);
+    },
+  },
 ];
+
+/** The engines a case runs on: PostgreSQL 15 and PGlite, and PG 11 when the case asks for it. */
+const enginesFor = (c: Case) => ENGINES.filter((e) => (c.config.versions ?? [15, 18]).includes(e.pgVersion));
 
 // ---------------------------------------------------------------------------------- tests
 
@@ -273,15 +309,20 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
       'drop-column',
       'drop-table',
       'no-key',
+      'user-dml',
       'mixed',
     ]) {
       assert.ok(names.has(n), `missing test-fixtures/split/${n}`);
     }
   });
 
+  after(async () => {
+    if (pg11) await (await pg11).stop();
+  });
+
   for (const kind of ENGINES) {
     describe(kind.name, () => {
-      for (const c of CASES) {
+      for (const c of CASES.filter((x) => enginesFor(x).includes(kind))) {
         describe(c.name, () => {
           let plan: SplitPlan;
           before(() => {
@@ -301,6 +342,21 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
               );
             assert.ok(!plan.warnings.some((w) => /still takes/.test(w)), plan.warnings.join('\n'));
             const prior = [{ path: 'schema.sql', text: c.schema }];
+            const settings = normalizeSettings({ runner: c.config.runner ?? 'supabase' }).settings;
+            // The steps pass check at the default --fail-on: an error there is one the original has too
+            // (a drop no rewrite makes safe), and every ignore directive the split writes is used.
+            const originalErrors = new Set(
+              analyze({
+                text: c.migration,
+                path: 'migration.sql',
+                settings,
+                stats: c.stats,
+                pgVersion: kind.pgVersion,
+                priorFiles: [...prior],
+              })
+                .violations.filter((v) => v.severity === 'error')
+                .map((v) => v.rule),
+            );
             plan.steps.forEach((step, i) => {
               const a = analyze({
                 text: step.sql,
@@ -312,6 +368,13 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
                 isMigration: false,
               });
               assert.deepEqual(unsafeLocks(a), [], `step ${i + 1} ${step.name}:\n${step.sql}`);
+              assert.deepEqual(
+                a.violations
+                  .filter((v) => (v.severity === 'error' && !originalErrors.has(v.rule)) || v.rule === UNUSED_IGNORE)
+                  .map((v) => `${v.rule}: ${v.message}`),
+                [],
+                `step ${i + 1} ${step.name} fails check`,
+              );
               assert.deepEqual(
                 a.violations.filter((v) => v.rule === 'syntax-error').map((v) => v.message),
                 [],
@@ -329,7 +392,11 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
             try {
               await original.engine.exec(c.schema);
               await split.engine.exec(c.schema);
-              await applyOriginal(original.engine, c);
+              if (c.config.originalFails) {
+                await assert.rejects(applyOriginal(original.engine, c), (err: Error) =>
+                  c.config.originalFails!.some((m) => err.message.includes(m)),
+                );
+              } else await applyOriginal(original.engine, c);
               for (const [i, step] of plan.steps.entries()) {
                 const job = jobOf(step);
                 if (job) await interruptBackfill(split, step, job);
@@ -346,7 +413,11 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
                   assert.ok(p.rows[0]?.finished_at, `backfill ${job} did not finish`);
                 }
               }
-              if (c.config.compare === false) return;
+              if (c.config.expectSql) {
+                const r = await split.engine.query<{ ok: boolean }>(c.config.expectSql);
+                assert.equal(r.rows[0]?.ok, true, `after the steps: ${c.config.expectSql}`);
+              }
+              if (c.config.compare === false || c.config.originalFails) return;
               assert.deepEqual(await dump(split.engine), await dump(original.engine), 'schema differs');
               const volatile = c.config.volatile ?? {};
               const [a, b] = [await data(original.engine, volatile), await data(split.engine, volatile)];

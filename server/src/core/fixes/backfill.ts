@@ -33,6 +33,12 @@ export interface BackfillSpec {
   pause: number;
   /** Statement giving the lock timeout each batch uses, e.g. "5s". */
   lockTimeout: string;
+  /**
+   * The migration's own UPDATE or DELETE, run in batches: `set` is its SET list (UPDATE) and `pending`
+   * its WHERE condition. One pass that waits for row locks: the statement need not be idempotent, so no
+   * row may be visited twice (the keyset and the committed progress row see to that across reruns).
+   */
+  dml?: { verb: 'UPDATE' | 'DELETE'; alias?: string };
 }
 
 /** Where progress rows live: a schema of its own, so it never shows up in an exposed API schema. */
@@ -66,18 +72,41 @@ export function backfillStatement(s: BackfillSpec): string {
   const k = quoteIdent(s.key);
   const job = quoteLiteral(s.job);
   const regclass = quoteLiteral(t);
+  // The user's own statement keeps the names its SET list and WHERE clause use for the table.
+  const alias = s.dml ? (s.dml.alias ? quoteIdent(s.dml.alias) : undefined) : 'b';
+  const from = alias ? `${t} ${s.dml ? 'AS ' : ''}${alias}` : t;
+  const row = alias ?? t;
+  const change =
+    s.dml?.verb === 'DELETE'
+      ? `DELETE FROM ${from}
+        USING batch WHERE ${row}.${k} = batch.pgpf_key`
+      : s.dml
+        ? `UPDATE ${from} SET ${s.set}
+        FROM batch WHERE ${row}.${k} = batch.pgpf_key`
+        : `UPDATE ${t} SET ${s.set}
+        FROM batch WHERE ${t}.${k} = batch.pgpf_key`;
   const batchCte = (lockClause: string) => `WITH batch AS (
-        SELECT b.${k} AS pgpf_key FROM ${t} b
-        WHERE (pgpf_last_key IS NULL OR b.${k} > pgpf_last_key) AND (${s.pending})
-        ORDER BY b.${k}
+        SELECT ${row}.${k} AS pgpf_key FROM ${from}
+        WHERE (pgpf_last_key IS NULL OR ${row}.${k} > pgpf_last_key) AND (${s.pending})
+        ORDER BY ${row}.${k}
         LIMIT pgpf_batch_size
         ${lockClause}
       ), done AS (
-        UPDATE ${t} SET ${s.set}
-        FROM batch WHERE ${t}.${k} = batch.pgpf_key
+        ${change}
         RETURNING batch.pgpf_key
       )
       SELECT count(*), (array_agg(done.pgpf_key ORDER BY done.pgpf_key DESC))[1] INTO pgpf_n, pgpf_batch_last FROM done;`;
+  const passes = s.dml ? 1 : 2;
+  const work = s.dml
+    ? `-- One pass in key order, waiting for row locks (bounded by lock_timeout): every row at most once.
+    ${batchCte('FOR UPDATE')}`
+    : `IF pgpf_pass = 1 THEN
+      -- Pass 1: rows in key order, skipping rows other sessions hold locked (pass 2 picks them up).
+      ${batchCte('FOR UPDATE SKIP LOCKED')}
+    ELSE
+      -- Pass 2: what pass 1 skipped, waiting for row locks (bounded by lock_timeout).
+      ${batchCte('FOR UPDATE')}
+    END IF;`;
   return `DO $backfill$
 DECLARE
   pgpf_job         constant text := ${job};
@@ -113,21 +142,15 @@ BEGIN
 
   LOOP
     SELECT p.last_key, p.pass INTO pgpf_last_text, pgpf_pass FROM ${PROGRESS_TABLE} p WHERE p.migration = pgpf_job;
-    EXIT WHEN pgpf_pass > 2;
+    EXIT WHEN pgpf_pass > ${passes};
     pgpf_last_key := pgpf_last_text;
     PERFORM set_config('lock_timeout', ${quoteLiteral(s.lockTimeout)}, true);
     pgpf_started := clock_timestamp();
-    IF pgpf_pass = 1 THEN
-      -- Pass 1: rows in key order, skipping rows other sessions hold locked (pass 2 picks them up).
-      ${batchCte('FOR UPDATE SKIP LOCKED')}
-    ELSE
-      -- Pass 2: what pass 1 skipped, waiting for row locks (bounded by lock_timeout).
-      ${batchCte('FOR UPDATE')}
-    END IF;
+    ${work}
     IF pgpf_n = 0 THEN
       -- This pass is done: start the next one from the beginning.
       UPDATE ${PROGRESS_TABLE} SET pass = pass + 1, last_key = NULL, updated_at = now(),
-        finished_at = CASE WHEN pass = 2 THEN now() END
+        finished_at = CASE WHEN pass = ${passes} THEN now() END
       WHERE migration = pgpf_job;
       COMMIT;
       CONTINUE;
@@ -151,7 +174,12 @@ export function backfillNotes(s: BackfillSpec, remainingQuery: string, extraChec
   const t = quoteQualified(s.table);
   return [
     `Batches of ${s.batchSize} rows on ${t} keyed by ${s.key}, one transaction each (COMMIT inside the DO block, PG 11+),`,
-    `FOR UPDATE SKIP LOCKED in pass 1, then pass 2 without SKIP LOCKED for the rows that were locked.`,
+    ...(s.dml
+      ? [
+          `one pass in key order that waits for row locks, so each row is changed at most once. The batches are not`,
+          `atomic with the schema steps, and a row inserted meanwhile is included when its key is above the last batch.`,
+        ]
+      : [`FOR UPDATE SKIP LOCKED in pass 1, then pass 2 without SKIP LOCKED for the rows that were locked.`]),
     `Resumable: progress is in ${PROGRESS_TABLE} (migration = ${quoteLiteral(s.job)}); rerun this file after a failure`,
     `or a kill and it continues after the last committed batch. Tune without editing: SET preflight.batch_size,`,
     `preflight.pause (seconds) and preflight.max_batches (stop after N batches) in the session first.`,
@@ -159,7 +187,7 @@ export function backfillNotes(s: BackfillSpec, remainingQuery: string, extraChec
     '',
     'Progress:',
     `  SELECT migration, pass, last_key, rows_done, total, updated_at, finished_at FROM ${PROGRESS_TABLE} WHERE migration = ${quoteLiteral(s.job)};`,
-    'Completion check (must return 0 before the next step):',
+    s.dml ? 'Completion check (must return true before the next step):' : 'Completion check (must return 0 before the next step):',
     `  ${remainingQuery}`,
     ...extraChecks.map((c) => `  ${c}`),
     'Lock monitoring while it runs:',

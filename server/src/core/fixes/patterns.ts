@@ -19,7 +19,7 @@ import { isVolatileExpression } from '../locks';
 import { blocksTraffic } from '../locks/modes';
 import type { RunnerConvention } from '../migrations/runners';
 import type { LockEstimate } from '../types';
-import { backfillNotes, backfillStatement, chooseBatchSize } from './backfill';
+import { backfillNotes, backfillStatement, chooseBatchSize, PROGRESS_TABLE } from './backfill';
 import { isTinyLock } from './header';
 import { batchKey, exprText, firstLocation, SchemaFacts, typeSql } from './schema';
 import {
@@ -53,7 +53,8 @@ export type PatternKind =
   | 'rename-column'
   | 'rename-table'
   | 'drop-column'
-  | 'drop-table';
+  | 'drop-table'
+  | 'batched-dml';
 
 export interface Piece {
   stage: Stage;
@@ -99,6 +100,8 @@ export interface PatternContext {
   ignoreSize?: boolean;
   /** Relations the file being fixed creates (its catalog is the one after the file): not taken by others. */
   createdHere?: Set<string>;
+  /** Statements whose UPDATE/DELETE the unbatched-dml rule reports at warning or error: run them in batches. */
+  unbatchedDml?: Set<number>;
 }
 
 /** The reason to rewrite, honouring the context's size policy. */
@@ -225,10 +228,141 @@ export function planStatement(pc: PatternContext, st: StatementInput, only?: Pat
       if (node.objectType === 'OBJECT_TABLE' && node.relation && want('rename-table') && existing(pc, qualify(rangeVarName(node.relation))))
         return setSchema(pc, st, node);
       return undefined;
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+      if (want('batched-dml') && pc.unbatchedDml?.has(st.index)) return batchedDml(pc, st, kind, node);
+      return undefined;
     default:
       if (st.nonTransactional && want('non-transactional')) return [nonTransactionalPiece(st)];
       return undefined;
   }
+}
+
+// ------------------------------------------------------------------------------ views in the way
+
+/**
+ * The views that read these columns, and the views that read those: PostgreSQL refuses to change the
+ * column's type or drop it while they exist, so they are dropped first (dependents first) and created
+ * again after, from their CREATE VIEW text, in the same transaction. Undefined when none read them, or
+ * (with a warning) when a definition is unknown or a materialized view is among them.
+ */
+export function viewsAround(
+  pc: PatternContext,
+  st: StatementInput,
+  table: string,
+  columns: string[],
+): { drop: string[]; create: string[] } | undefined {
+  const found = new Set(columns.flatMap((c) => pc.catalog.viewsReadingColumn(table, c)));
+  if (!found.size) return undefined;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const v of pc.catalog.views.values())
+      if (!found.has(v.qualified) && v.reads.some((r) => found.has(r.table))) {
+        found.add(v.qualified);
+        grew = true;
+      }
+  }
+  const unknown = [...found].filter((v) => pc.catalog.views.get(v)?.materialized || !pc.facts.viewDefinition(v));
+  if (unknown.length) {
+    pc.warnings.push(
+      `statement ${st.index + 1}: views ${[...found].join(', ')} read ${table}.${columns.join(', ')}, and the definition of ${unknown.join(', ')} is unknown (or materialized); the step with the type change or the drop fails until they are dropped and recreated by hand.`,
+    );
+    return undefined;
+  }
+  // Creation order: a view after every view of the set it reads.
+  const order: string[] = [];
+  const pending = [...found];
+  while (pending.length) {
+    const next = pending.findIndex((v) => !pc.catalog.views.get(v)?.reads.some((r) => found.has(r.table) && !order.includes(r.table)));
+    order.push(...pending.splice(Math.max(next, 0), 1)); // a cycle cannot be, but never loop
+  }
+  pc.warnings.push(
+    `statement ${st.index + 1}: views ${order.join(', ')} are dropped and created again around the change of ${table}.${columns.join(', ')}; restore their grants, owner and comments in that step.`,
+  );
+  return {
+    drop: [...order].reverse().map((v) => `DROP VIEW ${quoteQualified(v)};`),
+    create: order.map((v) => `${pc.facts.viewDefinition(v)};`),
+  };
+}
+
+// ------------------------------------------------------------------------- the migration's own DML
+
+/** The batch size for a table, from its stats or its column types. */
+function batchSizeFor(pc: PatternContext, table: string): { size: number; why: string } {
+  const info = pc.catalog.table(table);
+  const types = [...(info?.columns.values() ?? [])].map((c) => pc.facts.column(table, c.name)?.type ?? (c.type ? c.type.name : ''));
+  return chooseBatchSize(
+    pc.stats?.tables.find((t) => `${t.schema}.${t.name}` === table),
+    types,
+  );
+}
+
+/**
+ * The migration's UPDATE/DELETE of an existing table as a batched, resumable step after the expand
+ * (stage 2), so it no longer runs inside the schema transaction holding its locks. Only the plain
+ * shape (no WITH, FROM/USING, RETURNING, ONLY or WHERE CURRENT OF, key not assigned) is rewritten.
+ */
+function batchedDml(pc: PatternContext, st: StatementInput, kind: string, node: Node): Piece[] | undefined {
+  const table = qualify(rangeVarName(node.relation));
+  const verb = kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
+  const keep = (why: string) => {
+    pc.warnings.push(`statement ${st.index + 1}: ${verb} of ${table} ${why}; kept as written in its transaction.`);
+    return undefined;
+  };
+  if (!existing(pc, table)) return undefined;
+  if (node.withClause || node.returningList?.length || node.fromClause?.length || node.usingClause?.length)
+    return keep('has WITH, FROM/USING or RETURNING, which the batched form does not carry over');
+  if (node.relation?.inh === false) return keep('uses ONLY');
+  if (node.whereClause?.CurrentOfExpr) return keep('uses WHERE CURRENT OF');
+  const key = batchKey(pc.catalog, table);
+  if ('problem' in key) return keep(`cannot run in batches: ${key.problem}`);
+  if (verb === 'UPDATE' && (node.targetList ?? []).some((t: Node) => t?.ResTarget?.name === key.column))
+    return keep(`assigns the batch key ${key.column}`);
+  const body = withoutSemicolon(st.text);
+  if (body.includes('$backfill$')) return keep('contains the text $backfill$');
+  // Clause boundaries from the tokens: a top-level SET (UPDATE) and WHERE; quoted names are not keywords.
+  const top = tokens(body).filter((t) => t.depth === 0 && body[t.start] !== '"');
+  const set = verb === 'UPDATE' ? top.find((t) => t.word === 'set') : undefined;
+  const where = top.find((t) => t.word === 'where' && (!set || t.start > set.start));
+  if (verb === 'UPDATE' && !set) return keep('has no SET clause the rewrite can find');
+  const setText = set ? body.slice(set.end, where ? where.start : body.length).trim() : '';
+  const condition = where ? body.slice(where.end).trim() : 'true';
+  const batch = batchSizeFor(pc, table);
+  const suffix = `${verb.toLowerCase()}_${table.split('.')[1]}`;
+  const job = pc.jobName ? pc.jobName(suffix) : suffix;
+  const spec = {
+    table,
+    key: key.column,
+    keyType: key.type,
+    set: setText,
+    pending: condition,
+    job,
+    batchSize: batch.size,
+    pause: 0.05,
+    lockTimeout: pc.settings.lockTimeout,
+    dml: { verb, alias: node.relation?.alias?.aliasname as string | undefined },
+  } as const;
+  const done = `SELECT finished_at IS NOT NULL AS done FROM ${PROGRESS_TABLE} WHERE migration = ${quoteLiteral(job)};`;
+  return [
+    {
+      stage: 2,
+      sql: backfillStatement(spec),
+      phase: 'backfill',
+      pattern: 'batched-dml',
+      title: `the migration's ${verb} of ${table} (statement ${st.index + 1}) in batches of ${batch.size} (${batch.why})`,
+      why: "each batch locks only its own rows (ROW EXCLUSIVE on the table) and commits; it no longer holds the schema steps' locks",
+      lockLines: [
+        `${table}: ROW EXCLUSIVE per batch (plus row locks on one batch of rows until its COMMIT); blocks only SHARE and stronger table locks, not reads or writes`,
+      ],
+      reverse: `by hand: the ${verb} changed data, as the original did`,
+      suffix,
+      notes: backfillNotes(spec, done),
+      checks: [`${done}  -- must be true`],
+      source: st.index,
+      // Later statements on the table may rely on the changed rows: they wait for this step.
+      provides: [{ table, names: ['*'] }],
+    },
+  ];
 }
 
 // ------------------------------------------------------------------------------------------ indexes
@@ -920,10 +1054,7 @@ function backfillPiece(
     );
     return undefined;
   }
-  const info = pc.catalog.table(table);
-  const types = [...(info?.columns.values() ?? [])].map((c) => pc.facts.column(table, c.name)?.type ?? (c.type ? c.type.name : ''));
-  const stats = pc.stats?.tables.find((t) => `${t.schema}.${t.name}` === table);
-  const batch = chooseBatchSize(stats, types);
+  const batch = batchSizeFor(pc, table);
   const suffix = `backfill_${table.split('.')[1]}_${column}`;
   const job = pc.jobName ? pc.jobName(suffix) : suffix;
   const spec = {
@@ -1031,11 +1162,7 @@ function expandContract(pc: PatternContext, st: StatementInput, e: ExpandSpec): 
     pc.warnings.push(
       `statement ${st.index + 1}: ${others.map((k) => k.name).join(', ')} on ${table}.${e.old} ${others.length > 1 ? 'are' : 'is'} dropped with the old column in the contract step; recreate ${others.length > 1 ? 'them' : 'it'} on ${e.renameBack ? e.old : e.fresh} (NOT VALID, then VALIDATE).`,
     );
-  const views = pc.catalog.viewsReadingColumn(table, e.old);
-  if (views.length)
-    pc.warnings.push(
-      `statement ${st.index + 1}: views ${views.join(', ')} read ${table}.${e.old}; the contract step fails until they are recreated on the new column.`,
-    );
+  const views = viewsAround(pc, st, table, [e.old]);
 
   const tableText = quoteQualified(table);
   const schema = table.split('.')[0];
@@ -1163,11 +1290,18 @@ END`;
     );
   }
   const contract: string[] = [
+    ...(views?.drop ?? []),
     `DROP TRIGGER ${trigger} ON ${tableText};`,
     `DROP FUNCTION ${fn}();`,
+    // The drop and the rename back are this step's purpose: say so where check would flag them.
+    `-- pg-preflight-ignore drop-column: contract step of the split; ${e.fresh} holds the data now, deploy this once no running version uses the old ${e.old}`,
     `ALTER TABLE ${tableText} DROP COLUMN ${oldQ};`,
   ];
-  if (e.renameBack) contract.push(`ALTER TABLE ${tableText} RENAME COLUMN ${freshQ} TO ${oldQ};`);
+  if (e.renameBack)
+    contract.push(
+      `-- pg-preflight-ignore rename-column: contract step of the split; ${e.fresh} takes back the name ${e.old} that the application uses`,
+      `ALTER TABLE ${tableText} RENAME COLUMN ${freshQ} TO ${oldQ};`,
+    );
   const finalQ = quoteIdent(finalName);
   contract.push(...contractIndex);
   const dflt = facts?.default;
@@ -1188,6 +1322,7 @@ END`;
     if (pc.pgVersion >= 18 && oldNotNull !== newNotNull)
       contract.push(`ALTER TABLE ${tableText} RENAME CONSTRAINT ${quoteIdent(newNotNull)} TO ${quoteIdent(oldNotNull)};`);
   }
+  contract.push(...(views?.create ?? []));
   const refs = pc.appRefs.get(st.index);
   pieces.push({
     stage: 7,

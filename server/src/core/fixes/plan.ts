@@ -14,7 +14,7 @@ import { RUNNERS, type RunnerConvention } from '../migrations/runners';
 import type { Analysis, LockEstimate, LockMode } from '../types';
 import { lockStrength } from '../locks/modes';
 import { FileNamer, inputFileName, runnerAfterNote } from './files';
-import { keepPiece, longBlockingLock, planStatement, type PatternContext, type Piece, type StatementInput } from './patterns';
+import { keepPiece, longBlockingLock, planStatement, viewsAround, type PatternContext, type Piece, type StatementInput } from './patterns';
 import { draftsOf, JOB_MARK, jobName, renderBody, renderStep, suffixOf } from './render';
 import { SchemaFacts } from './schema';
 import type { SplitPlan, SplitStep } from './types';
@@ -61,6 +61,24 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
     appRefs.set(v.statementIndex, list);
   }
 
+  // A statement that uses an enum value added earlier in the file, or (PG 11) the ADD VALUE itself,
+  // flagged by enum-value-used-in-transaction: a commit must come before it.
+  const commitBefore = new Set(
+    a.violations
+      .filter((v) => v.rule === 'enum-value-used-in-transaction' && v.statementIndex !== undefined)
+      .map((v) => v.statementIndex as number),
+  );
+  const breaksView = new Set(
+    a.violations
+      .filter((v) => v.rule === 'type-change-breaks-view' && v.statementIndex !== undefined)
+      .map((v) => v.statementIndex as number),
+  );
+  const unbatchedDml = new Set(
+    a.violations
+      .filter((v) => v.rule === 'unbatched-dml' && v.statementIndex !== undefined && v.severity !== 'info')
+      .map((v) => v.statementIndex as number),
+  );
+
   const pc: PatternContext = {
     catalog,
     facts,
@@ -72,10 +90,12 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
     warnings,
     jobName: () => JOB_MARK,
     takenNames: new Set(),
+    unbatchedDml,
   };
   const state: PlanState = { pc, rounds: [[]], deferred: new Map() };
   const parsed = parseFile(text).statements;
   let otherSets = false;
+  let addValueRound = -1;
 
   parsed.forEach((p, index) => {
     const info = a.statements[index];
@@ -124,6 +144,9 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
         );
       otherSets = true;
     }
+    // PG 11 refuses ADD VALUE in a transaction block: it gets a file of its own, run outside one.
+    const addValueOutside = kind === 'AlterEnumStmt' && commitBefore.has(index);
+    if (addValueOutside || (commitBefore.has(index) && state.rounds.length - 1 === addValueRound)) newRound(state);
     const st: StatementInput = {
       index,
       text: p.raw.text,
@@ -131,7 +154,7 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
       kind,
       label: info?.label ?? kind,
       locks: info?.locks ?? [],
-      nonTransactional: !!info?.nonTransactional,
+      nonTransactional: !!info?.nonTransactional || addValueOutside,
     };
     let pieces = planStatement(pc, st);
     if (!pieces) {
@@ -141,8 +164,19 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
           `statement ${index + 1}: ${st.label} has no safe rewrite; it keeps ${modeTitle(long.mode)} on ${long.relation}${long.rewrite ? ' with a rewrite' : long.scan ? ' with a scan' : ''}. Run it in a quiet window with a short lock_timeout, or change it by hand.`,
         );
       pieces = [keepPiece(st)];
+      // A type change that does not rewrite is kept; views on the column still make it fail.
+      if (breaksView.has(index)) {
+        const columns = (node.cmds ?? [])
+          .map((c: Node) => c?.AlterTableCmd)
+          .filter((c: Node) => c?.subtype === 'AT_AlterColumnType')
+          .map((c: Node) => c.name);
+        const views = viewsAround(pc, st, qualify(rangeVarName(node.relation)), columns);
+        if (views) pieces[0].sql = [...views.drop, pieces[0].sql, ...views.create].join('\n');
+      }
     }
     place(state, pieces, ast);
+    if (kind === 'AlterEnumStmt') addValueRound = state.rounds.length - 1;
+    if (addValueOutside) newRound(state);
     catalog.apply(ast, 'this-file');
     facts.apply(ast, p.raw.text);
   });
@@ -183,6 +217,13 @@ function mentions(ast: Node): { tables: Set<string>; names: Set<string> } {
   return { tables, names };
 }
 
+/** Closes the current round (when it holds anything): what follows goes into later files. */
+function newRound(state: PlanState): void {
+  if (!state.rounds[state.rounds.length - 1].length) return;
+  state.rounds.push([]);
+  state.deferred.clear();
+}
+
 /** Puts a statement's pieces in the current round, or opens a new round when they depend on deferred work. */
 function place(state: PlanState, pieces: Piece[], ast: Node | undefined): void {
   const minStage = Math.min(...pieces.map((p) => p.stage));
@@ -217,10 +258,7 @@ function place(state: PlanState, pieces: Piece[], ast: Node | undefined): void {
         }
       }
     }
-    if (conflict && state.rounds[state.rounds.length - 1].length) {
-      state.rounds.push([]);
-      state.deferred.clear();
-    }
+    if (conflict) newRound(state);
   }
   state.rounds[state.rounds.length - 1].push(...pieces);
   for (const p of pieces) {

@@ -1,12 +1,12 @@
 // Column facts the rewrites need as SQL text, which the catalog does not keep: the type as written, the
 // default expression, identity/generated. Read from the stats snapshot and from the CREATE TABLE /
-// ADD COLUMN / SET DEFAULT statements seen so far. Pure.
+// ADD COLUMN / SET DEFAULT statements seen so far; the CREATE VIEW and CREATE INDEX texts, to recreate them. Pure.
 import type { StatsSnapshot } from '@pg-preflight/shared';
-import { qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
+import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import type { Catalog, TableInfo } from '../schema/catalog';
 import { typeFromAst, typeText } from '../syntax/pgtypes';
 import { generatedName, indexStatementColumnNames } from '../schema/names';
-import { clauseEnd, quoteIdent, StatementText } from './sqltext';
+import { clauseEnd, quoteIdent, StatementText, withoutSemicolon } from './sqltext';
 
 export interface ColumnFacts {
   /** SQL type text usable in ADD COLUMN, e.g. "bigint", "varchar(100)". */
@@ -38,6 +38,8 @@ export class SchemaFacts {
   private readonly tables = new Map<string, Map<string, ColumnFacts>>();
   /** Qualified index name -> its CREATE INDEX text. */
   private readonly indexes = new Map<string, string>();
+  /** Qualified view name -> its CREATE VIEW text, as a migration wrote it. */
+  private readonly views = new Map<string, string>();
 
   constructor(stats?: StatsSnapshot) {
     for (const t of stats?.tables ?? []) {
@@ -59,6 +61,11 @@ export class SchemaFacts {
   /** The CREATE INDEX statement of an index, when a migration or the stats snapshot showed it. */
   indexDefinition(qualified: string): string | undefined {
     return this.indexes.get(qualified);
+  }
+
+  /** The CREATE VIEW statement of a view, when a migration showed it (and did not rename it since). */
+  viewDefinition(qualified: string): string | undefined {
+    return this.views.get(qualified);
   }
 
   column(table: string, column: string): ColumnFacts | undefined {
@@ -106,6 +113,12 @@ export class SchemaFacts {
       const columns = indexStatementColumnNames(node);
       const name = node.idxname ?? generatedName(rel.name, columns, 'idx', (n) => this.indexes.has(`${schema}.${n}`));
       this.indexes.set(`${schema}.${name}`, text.trim().replace(/;\s*$/, ''));
+    } else if (kind === 'ViewStmt') {
+      this.views.set(qualify(rangeVarName(node.view)), withoutSemicolon(text));
+    } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_VIEW') {
+      for (const o of node.objects ?? []) this.views.delete(qualify(listName(strings(o?.List?.items ?? []))));
+    } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_VIEW') {
+      this.views.delete(qualify(rangeVarName(node.relation)));
     } else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_INDEX') {
       const from = qualify(rangeVarName(node.relation));
       const d = this.indexes.get(from);
