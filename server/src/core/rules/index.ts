@@ -54,6 +54,7 @@ import { alterTableRewrites } from './alter-table-rewrites';
 import { attachPartitionScans } from './attach-partition-scans';
 import { bulkCopyInMigration } from './bulk-copy-in-migration';
 import { statementFails } from './statement-fails';
+import { identifierTooLong } from './identifier-too-long';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -108,6 +109,7 @@ export const RULES: Rule[] = [
   attachPartitionScans,
   bulkCopyInMigration,
   statementFails,
+  identifierTooLong,
 ];
 
 /** Rule ids a suppression comment may name: the registered rules plus the core's own findings. */
