@@ -132,8 +132,9 @@ unmarked database, a connection or engine failure, or a PostgreSQL error in the 
 header; indexes are built CONCURRENTLY in their own files; FOREIGN KEY/CHECK become NOT VALID + VALIDATE;
 UNIQUE/PRIMARY KEY use an index built concurrently; SET NOT NULL goes through a validated CHECK; type
 changes and renames become expand/contract with a sync trigger and a batched, resumable backfill;
-the migration's own large UPDATE/DELETE runs in batches too; drops go into a contract file. Each file is named to sort right after the input for the runner and says
-which lock it takes, why it is safe, when to deploy it and how to reverse it. docs/split.md has the patterns.
+the migration's own large UPDATE/DELETE runs in batches too; drops go into a contract file. Each file
+is named to sort right after the input for the runner and says which lock it takes, why it is safe,
+when to deploy it and how to reverse it. docs/split.md has the patterns.
 
 The first step replaces the input. Files are written to --out (default: a new folder <name>.split beside
 the migration); an existing file is never overwritten: if any target exists, nothing is written.`,

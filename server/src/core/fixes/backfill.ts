@@ -76,15 +76,14 @@ export function backfillStatement(s: BackfillSpec): string {
   const alias = s.dml ? (s.dml.alias ? quoteIdent(s.dml.alias) : undefined) : 'b';
   const from = alias ? `${t} ${s.dml ? 'AS ' : ''}${alias}` : t;
   const row = alias ?? t;
+  // The tool's own backfill updates the table by its name; the user's statement keeps its alias.
+  const [target, targetRow] = s.dml ? [from, row] : [t, t];
   const change =
     s.dml?.verb === 'DELETE'
-      ? `DELETE FROM ${from}
-        USING batch WHERE ${row}.${k} = batch.pgpf_key`
-      : s.dml
-        ? `UPDATE ${from} SET ${s.set}
-        FROM batch WHERE ${row}.${k} = batch.pgpf_key`
-        : `UPDATE ${t} SET ${s.set}
-        FROM batch WHERE ${t}.${k} = batch.pgpf_key`;
+      ? `DELETE FROM ${target}
+        USING batch WHERE ${targetRow}.${k} = batch.pgpf_key`
+      : `UPDATE ${target} SET ${s.set}
+        FROM batch WHERE ${targetRow}.${k} = batch.pgpf_key`;
   const batchCte = (lockClause: string) => `WITH batch AS (
         SELECT ${row}.${k} AS pgpf_key FROM ${from}
         WHERE (pgpf_last_key IS NULL OR ${row}.${k} > pgpf_last_key) AND (${s.pending})

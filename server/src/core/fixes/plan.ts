@@ -63,21 +63,9 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
 
   // A statement that uses an enum value added earlier in the file, or (PG 11) the ADD VALUE itself,
   // flagged by enum-value-used-in-transaction: a commit must come before it.
-  const commitBefore = new Set(
-    a.violations
-      .filter((v) => v.rule === 'enum-value-used-in-transaction' && v.statementIndex !== undefined)
-      .map((v) => v.statementIndex as number),
-  );
-  const breaksView = new Set(
-    a.violations
-      .filter((v) => v.rule === 'type-change-breaks-view' && v.statementIndex !== undefined)
-      .map((v) => v.statementIndex as number),
-  );
-  const unbatchedDml = new Set(
-    a.violations
-      .filter((v) => v.rule === 'unbatched-dml' && v.statementIndex !== undefined && v.severity !== 'info')
-      .map((v) => v.statementIndex as number),
-  );
+  const commitBefore = flaggedStatements(a, 'enum-value-used-in-transaction');
+  const breaksView = flaggedStatements(a, 'type-change-breaks-view');
+  const unbatchedDml = flaggedStatements(a, 'unbatched-dml', true);
 
   const pc: PatternContext = {
     catalog,
@@ -215,6 +203,15 @@ function mentions(ast: Node): { tables: Set<string>; names: Set<string> } {
     }
   }
   return { tables, names };
+}
+
+/** The statements a rule reports on (at warning or error only, when `warnings` is set). */
+function flaggedStatements(a: Analysis, rule: string, warnings = false): Set<number> {
+  const out = new Set<number>();
+  for (const v of a.violations)
+    if (v.rule === rule && v.statementIndex !== undefined && (!warnings || v.severity === 'warning' || v.severity === 'error'))
+      out.add(v.statementIndex);
+  return out;
 }
 
 /** Closes the current round (when it holds anything): what follows goes into later files. */

@@ -1,6 +1,6 @@
 // A name over 63 bytes in DDL: PostgreSQL cuts it to 63 bytes with only a NOTICE, so the object gets
-// another name than the one written: code, ORMs and later migrations that compare or look up the full
-// name miss it, and two long names that share their first 63 bytes collide ("already exists"). The
+// another name than the one written: SQL finds it (it is cut the same way), but code, ORMs and schema
+// diffs that compare the full name miss it, and two long names sharing 63 bytes collide. The
 // parser has already cut the names in the tree it returns, so this rule reads the statement's tokens.
 import { tokenStream } from '../fixes/sqltext';
 import { clipBytes, MAX_IDENTIFIER_BYTES, utf8Length } from '../schema/names';
