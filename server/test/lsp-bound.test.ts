@@ -192,3 +192,44 @@ r.analyze('a', { text: 'CREATE INDEX i ON t (a);', path: 'migrations/1.sql', set
     assert.match(r.stdout, /^done .*require-concurrent-index/, r.stderr);
   });
 });
+
+describe('lsp: the worker sees the project context the request loop sees', function () {
+  this.timeout(60_000);
+  let project: Project;
+  afterEach(() => project?.remove());
+
+  for (const workerMinChars of [1_000_000, 0]) {
+    const where = workerMinChars === 0 ? 'in the worker' : 'on the request loop';
+    it(`diesel: metadata.toml's transaction and a down.sql's rollback, ${where}`, async () => {
+      await loadParser();
+      project = new Project({
+        '.git/HEAD': 'ref: refs/heads/main\n',
+        'migrations/2024-01-10-120000_create_posts/up.sql': 'create table posts (id bigint primary key, body text);\n',
+        'migrations/2024-01-10-120000_create_posts/down.sql': 'drop table posts;\n',
+        'migrations/2024-02-01-090000_index_body/up.sql': 'create index concurrently posts_body on posts (body);\n',
+        'migrations/2024-02-01-090000_index_body/metadata.toml': 'run_in_transaction = false\n',
+      });
+      const c = await LspClient.inProcess({ initializationOptions: { workerMinChars } });
+      try {
+        await c.initialize(project.uri(''));
+        const down = project.uri('migrations/2024-01-10-120000_create_posts/down.sql');
+        await c.open(down, 'drop table posts;\n');
+        const drops = (await c.diagnostics(down, 1)).filter((d) => d.code === 'drop-table');
+        // 3 is the LSP's Information severity.
+        assert.deepEqual(
+          drops.map((d) => d.severity),
+          [3],
+        );
+        const index = project.uri('migrations/2024-02-01-090000_index_body/up.sql');
+        await c.open(index, 'create index concurrently posts_body on posts (body);\n');
+        const codes = (await c.diagnostics(index, 1)).map((d) => d.code);
+        assert.ok(!codes.includes('concurrently-in-transaction'), codes.join(', '));
+        const s = await stats(c);
+        assert.equal(s.workerJobs > 0, workerMinChars === 0, `worker jobs: ${s.workerJobs}`);
+        c.assertNoErrors();
+      } finally {
+        c.dispose();
+      }
+    });
+  }
+});

@@ -92,6 +92,32 @@ describe('runner layouts: diesel', () => {
     );
   });
 
+  it("a down.sql dropping what its own up.sql created is a rollback: info, and the app's uses are not an error", () => {
+    const project = openProject(root);
+    const [loaded] = loadFiles(project, [path.join(root, 'migrations/2024-01-10-120000_create_posts/down.sql')]);
+    assert.equal(loaded.context.reverts, 'migrations/2024-01-10-120000_create_posts/up.sql');
+    const app = [{ path: 'src/posts.ts', text: "export const posts = await db.from('posts').select('id, title');\n" }];
+    // namesAtHead left out: posts still exists at the head, which alone would silence the app check.
+    const input = { ...analyzeInput(project, loaded, undefined, app), namesAtHead: undefined };
+    const analysis = analyze(input);
+    const drop = analysis.violations.find((v) => v.rule === 'drop-table');
+    assert.equal(drop?.severity, 'info', JSON.stringify(analysis.violations));
+    assert.match(
+      drop.message,
+      /DROP TABLE public\.posts undoes migrations\/2024-01-10-120000_create_posts\/up\.sql, which created it: a rollback/,
+    );
+    assert.ok(!rules(analysis).includes('app-references-removed-name'), rules(analysis).join(', '));
+    // The same drop in an up migration is the error it always was.
+    const up = analyze({ ...input, reverts: undefined });
+    assert.deepEqual(
+      up.violations
+        .filter((v) => v.severity === 'error')
+        .map((v) => v.rule)
+        .sort(),
+      ['app-references-removed-name', 'drop-table'],
+    );
+  });
+
   it('one transaction per file unless metadata.toml says run_in_transaction = false', () => {
     const inTx = check(root, path.join(root, 'migrations/2024-03-02-090000_index_title/up.sql')).analysis;
     assert.equal(inTx.wrappedInTransaction, true);
@@ -164,6 +190,15 @@ describe('runner layouts: gobuffalo pop / ory popx', () => {
     );
   });
 
+  it('a .down.sql dropping what its own .up.sql created is a rollback (info)', () => {
+    const { loaded, analysis } = check(root, path.join(root, `${dir}/20150100000001000000_networks.postgres.down.sql`));
+    assert.equal(path.basename(loaded.context.reverts ?? ''), '20150100000001000000_networks.postgres.up.sql');
+    assert.deepEqual(
+      analysis.violations.filter((v) => v.rule === 'drop-table').map((v) => v.severity),
+      ['info'],
+    );
+  });
+
   it('the generic file beside a .postgres. one of its version is not a duplicate version', () => {
     const { analysis } = check(root, path.join(root, `${dir}/20200101000000000000_identities.up.sql`));
     assert.ok(!rules(analysis).includes('duplicate-migration-version'), rules(analysis).join(', '));
@@ -227,5 +262,61 @@ describe('runner configuration: Supabase config.toml states the PostgreSQL versi
       typeof analyzeInput
     >[2];
     assert.equal(analyze(analyzeInput(p2, l2, stats, [])).pgVersion, 15);
+  });
+});
+
+describe('application references: checked against the schema at the head of the history', () => {
+  let root: string;
+  const app = [
+    { path: 'src/downloads.sql', text: 'UPDATE crate_downloads SET downloads = downloads + 1 WHERE crate_id = $1;\n' },
+    {
+      path: 'src/labels.ts',
+      text: "export const title = 'Shows keywords of each crate';\nexport const rows = db.from('crates').select('id, name');\n",
+    },
+  ];
+  const run = (file: string) => {
+    const project = openProject(root);
+    const [loaded] = loadFiles(project, [path.join(root, 'migrations', file)]);
+    return analyze(analyzeInput(project, loaded, undefined, app));
+  };
+  before(async () => {
+    await loadParser();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-head-'));
+    fs.mkdirSync(path.join(root, '.git'));
+    write(
+      root,
+      'migrations/20190101000000_init.sql',
+      'create table crates (id bigint primary key, name text, keywords text);\ncreate table crate_downloads (crate_id bigint, downloads bigint);\n',
+    );
+    write(root, 'migrations/20190301000000_remove_crate_downloads.sql', 'drop table crate_downloads;\n');
+    write(root, 'migrations/20190401000000_remove_keywords.sql', 'alter table crates drop column keywords;\n');
+    write(
+      root,
+      'migrations/20240301000000_crate_downloads_again.sql',
+      'create table crate_downloads (crate_id bigint primary key, downloads bigint not null);\n',
+    );
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('a table dropped years ago and created again later: the app uses the new one', () => {
+    const a = run('20190301000000_remove_crate_downloads.sql');
+    assert.ok(!rules(a).includes('app-references-removed-name'), rules(a).join(', '));
+    assert.ok(rules(a).includes('drop-table'), 'the drop itself is still reported');
+  });
+
+  it('a name in a sentence of the app is not a use of the column', () => {
+    const a = run('20190401000000_remove_keywords.sql');
+    assert.ok(!rules(a).includes('app-references-removed-name'), a.violations.map((v) => v.message).join('\n'));
+  });
+
+  it('without the later re-creation the same drop is an error naming the SQL that uses it', () => {
+    fs.renameSync(path.join(root, 'migrations/20240301000000_crate_downloads_again.sql'), path.join(root, 'later.sql.off'));
+    try {
+      const f = run('20190301000000_remove_crate_downloads.sql').violations.find((v) => v.rule === 'app-references-removed-name');
+      assert.equal(f?.severity, 'error');
+      assert.match(f.message, /src\/downloads\.sql:1/);
+    } finally {
+      fs.renameSync(path.join(root, 'later.sql.off'), path.join(root, 'migrations/20240301000000_crate_downloads_again.sql'));
+    }
   });
 });

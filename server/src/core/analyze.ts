@@ -49,6 +49,17 @@ export interface AnalyzeInput {
   migrationNames?: string[];
   /** Application source files to search for dropped or renamed names. */
   appFiles?: SourceFile[];
+  /**
+   * The path of the priorFiles entry this file reverts (a down migration's own up, which the project
+   * layer pairs): dropping what that file created is a rollback, not a removal of something in use.
+   */
+  reverts?: string;
+  /**
+   * Tables ("schema.table") and columns ("schema.table.column") that exist after the folder's last
+   * migration: the schema today's application code is written against. A name this file removes that
+   * exists there again was created anew later, and the application's uses are of the new object.
+   */
+  namesAtHead?: ReadonlySet<string>;
   /** The file is in a migrations folder (default true); ordering rules run only then. */
   isMigration?: boolean;
   /** Work kept between analyses of the same document (language server); never changes the result. */
@@ -79,6 +90,29 @@ export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, over
   return DEFAULT_PG_VERSION;
 }
 
+/** Applies an earlier migration's statements to the catalog. */
+function applyPrior(c: Catalog, prior: SourceFile): void {
+  for (const s of parseFile(prior.text).statements) {
+    if (!s.ast) continue;
+    c.apply(s.ast, 'earlier-file');
+  }
+}
+
+/**
+ * The tables ("schema.table") and columns ("schema.table.column") after `files` in order: a folder's
+ * whole history gives AnalyzeInput.namesAtHead.
+ */
+export function schemaNamesAfter(files: readonly SourceFile[]): Set<string> {
+  const c = new Catalog();
+  for (const f of files) applyPrior(c, f);
+  const out = new Set<string>();
+  for (const t of c.tables.values()) {
+    out.add(t.qualified);
+    for (const column of t.columns.keys()) out.add(`${t.qualified}.${column}`);
+  }
+  return out;
+}
+
 export function analyze(input: AnalyzeInput): Analysis {
   const settings = input.settings ?? DEFAULT_SETTINGS;
   const pgVersion = resolvePgVersion(settings, input.stats, input.pgVersion, input.fallbackPgVersion);
@@ -88,12 +122,6 @@ export function analyze(input: AnalyzeInput): Analysis {
   const wrapped = runner.wrapsInTransaction && !runner.hasNoTransactionDirective(text);
 
   const priorFiles = input.priorFiles ?? [];
-  const applyPrior = (c: Catalog, prior: SourceFile) => {
-    for (const s of parseFile(prior.text).statements) {
-      if (!s.ast) continue;
-      c.apply(s.ast, 'earlier-file');
-    }
-  };
   const buildBase = (): Catalog => {
     if (input.baseCatalog) return input.baseCatalog.clone();
     if (input.history) return input.history.catalogAfter(input.stats, priorFiles, applyPrior);
@@ -241,6 +269,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     siblingNames: input.siblingNames ?? [],
     migrationNames: input.migrationNames ?? [...(input.siblingNames ?? []), ...(input.path ? [input.path] : [])],
     appFiles: input.appFiles ?? [],
+    revertedFile: input.reverts !== undefined ? priorFiles.find((f) => f.path === input.reverts) : undefined,
+    namesAtHead: input.namesAtHead,
     spanAt(statementIndex: number, byteLocation: number | undefined, length = 1): Span {
       const st = views[statementIndex];
       if (!st) return { start: 0, end: 0 };

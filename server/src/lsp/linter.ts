@@ -25,7 +25,7 @@ import { LineIndex } from '../core/syntax/text';
 import type { Analysis, Violation } from '../core/types';
 import { mayDropOrRename } from '../project/context';
 import { toDiagnostics, SOURCE, type AnalysedDocument, type ConvertOptions } from './convert';
-import { RemoteAnalyzer, type RemoteOutcome } from './remote';
+import { RemoteAnalyzer, type RemoteInput, type RemoteOutcome } from './remote';
 import type { DocumentContext, Workspace } from './workspace';
 import { uriToFile } from './workspace';
 
@@ -353,16 +353,7 @@ export class Linter {
    */
   private startRemote(s: DocState, prep: Prepared): void {
     const { version, generation, context, text } = prep.base;
-    const input = {
-      text,
-      path: context.path,
-      settings: context.settings,
-      stats: context.stats,
-      priorFiles: context.priorFiles,
-      siblingNames: context.siblingNames,
-      appFiles: this.appFiles(context, text),
-      isMigration: context.isMigration,
-    };
+    const input = this.inputOf(context, text);
     const flight: NonNullable<DocState['inflight']> = { version, generation, done: Promise.resolve() };
     flight.done = this.remote.analyze(s.uri, input).then(
       (o) => this.remoteDone(s, prep, flight, o),
@@ -467,24 +458,29 @@ export class Linter {
     return { base, started };
   }
 
+  /** analyze()'s input for a document, the same on this thread and in the worker. */
+  private inputOf(context: DocumentContext, text: string): RemoteInput {
+    return {
+      text,
+      path: context.path,
+      settings: context.settings,
+      stats: context.stats,
+      priorFiles: context.priorFiles,
+      siblingNames: context.siblingNames,
+      runsInTransaction: context.runsInTransaction,
+      fallbackPgVersion: context.fallbackPgVersion,
+      reverts: context.reverts,
+      appFiles: this.appFiles(context, text),
+      isMigration: context.isMigration,
+    };
+  }
+
   /** Analyses on this thread. */
   private lintHere(s: DocState, prep: Prepared): LintResult {
     const { context, text } = prep.base;
     let analysis: Analysis;
     try {
-      analysis = analyze({
-        text,
-        path: context.path,
-        settings: context.settings,
-        stats: context.stats,
-        priorFiles: context.priorFiles,
-        siblingNames: context.siblingNames,
-        runsInTransaction: context.runsInTransaction,
-        fallbackPgVersion: context.fallbackPgVersion,
-        appFiles: this.appFiles(context, text),
-        isMigration: context.isMigration,
-        memo: s.memo,
-      });
+      analysis = analyze({ ...this.inputOf(context, text), memo: s.memo });
     } catch (err) {
       // analyze() never throws by contract; if it does, say so in the log and show nothing stale.
       this.host.log(`pg-preflight: analysis of ${s.uri} failed: ${(err as Error)?.stack ?? err}`);

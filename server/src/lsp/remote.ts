@@ -28,6 +28,9 @@ export interface RemoteInput {
   siblingNames: string[];
   appFiles: SourceFile[];
   isMigration: boolean;
+  runsInTransaction?: boolean;
+  fallbackPgVersion?: number;
+  reverts?: string;
 }
 
 export type RemoteOutcome =

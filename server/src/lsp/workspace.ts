@@ -44,6 +44,8 @@ export interface DocumentContext {
   runsInTransaction?: boolean;
   /** The PostgreSQL version the runner's configuration states, used when settings and stats give none. */
   fallbackPgVersion?: number;
+  /** The priorFiles path of the up migration this down file reverts. */
+  reverts?: string;
 }
 
 interface ConfigEntry {
@@ -325,6 +327,7 @@ export class Workspace {
       ctx.siblingNames = c.siblingNames;
       if (c.isMigration) ctx.folder = migrationUnit(file).folder;
       if (c.runsInTransaction === false) ctx.runsInTransaction = false;
+      if (c.reverts !== undefined) ctx.reverts = c.reverts;
       if (c.runner && settings.runner === 'auto') ctx.settings = { ...settings, runner: c.runner };
       if (c.runnerPgVersion && typeof settings.pgVersion !== 'number' && !stats) {
         ctx.fallbackPgVersion = c.runnerPgVersion.version;

@@ -81,6 +81,8 @@ export interface SchemaContext {
   runner?: RunnerId;
   /** The PostgreSQL version the runner's configuration states (Supabase's config.toml). */
   runnerPgVersion?: RunnerPgVersion;
+  /** A down file's own up migration: its path as it appears in priorFiles (AnalyzeInput.reverts). */
+  reverts?: string;
 }
 
 export interface ContextOptions {
@@ -165,6 +167,7 @@ export class ContextBuilder {
         .map((n) => ({ path: displayPath(abs(n), this.cwd), text: this.text(abs(n), 'an earlier migration read for schema context') }));
     }
     const out: SchemaContext = { isMigration: true, priorFiles, siblingNames, migrationNames: names };
+    if (ownUp >= 0) out.reverts = displayPath(abs(names[ownUp]), this.cwd);
     if (unit.folderPerMigration && /\/(up|down)\.sql$/.test(unit.name)) {
       const inTx = dieselRunsInTransaction(file);
       if (inTx === false) out.runsInTransaction = false;
@@ -174,6 +177,13 @@ export class ContextBuilder {
     const pg = this.pgVersionOf(unit.folder);
     if (pg) out.runnerPgVersion = pg;
     return out;
+  }
+
+  /** Every schema-defining migration of `file`'s folder (no down/undo files), in runner order. */
+  folderHistory(file: string): SourceFile[] {
+    const unit = migrationUnit(file);
+    const names = this.siblings(unit);
+    return this.priorsBefore(unit, names, names.length);
   }
 
   private readonly folderRunners = new Map<string, RunnerId>();

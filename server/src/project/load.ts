@@ -6,7 +6,7 @@
 // open buffers (lsp/workspace.ts) over the same modules.
 import * as path from 'node:path';
 import type { RunnerId, Settings, StatsSnapshot } from '@pg-preflight/shared';
-import type { AnalyzeInput, SourceFile } from '../core/analyze';
+import { schemaNamesAfter, type AnalyzeInput, type SourceFile } from '../core/analyze';
 import { SchemaHistory } from '../core/schema/history';
 import { loadConfig } from './config';
 import { collectAppFiles, ContextBuilder, mayDropOrRename, migrationUnit, type SchemaContext } from './context';
@@ -33,6 +33,8 @@ export interface Project {
   files: ContextBuilder;
   /** The schema after each folder's earlier files, built once per run (per folder). */
   histories: Map<string, SchemaHistory>;
+  /** Each folder's tables and columns after its last migration (AnalyzeInput.namesAtHead), built on first need. */
+  namesAtHead: Map<string, Set<string>>;
 }
 
 export function openProject(cwd: string, options: ProjectOptions = {}): Project {
@@ -47,6 +49,7 @@ export function openProject(cwd: string, options: ProjectOptions = {}): Project 
     settings,
     files: new ContextBuilder(cwd, config.root, globMatchers(settings.migrationGlobs)),
     histories: new Map(),
+    namesAtHead: new Map(),
   };
 }
 
@@ -104,12 +107,20 @@ export function analyzeInput(project: Project, loaded: LoadedFile, stats: StatsS
   const ctx = loaded.context;
   // The runner the folder shows stands in for 'auto' (a file name alone may not tell pop from golang-migrate).
   const settings = ctx.runner && project.settings.runner === 'auto' ? { ...project.settings, runner: ctx.runner } : project.settings;
+  // Only a file whose removals are searched in the app needs the folder's head (one pass per folder).
+  let namesAtHead: Set<string> | undefined;
+  if (folder !== undefined && appFiles.length > 0 && mayDropOrRename(loaded.text)) {
+    namesAtHead = project.namesAtHead.get(folder);
+    if (!namesAtHead) project.namesAtHead.set(folder, (namesAtHead = schemaNamesAfter(project.files.folderHistory(loaded.file))));
+  }
   return {
     history,
+    namesAtHead,
     text: loaded.text,
     path: loaded.shown,
     settings,
     runsInTransaction: ctx.runsInTransaction,
+    reverts: ctx.reverts,
     fallbackPgVersion: ctx.runnerPgVersion?.version,
     stats,
     priorFiles: loaded.context.priorFiles,

@@ -7,3 +7,6 @@ DROP TABLE audit_log;
 -- ^^^ app-references-removed-name
 ALTER TABLE small_lookup RENAME TO lookups;
 -- ^^^ app-references-removed-name
+-- Only a member access in a file that uses the table: maybe another object's field, so a warning.
+ALTER TABLE orders DROP COLUMN coupon;
+-- ^^^ app-references-removed-name

@@ -7,3 +7,10 @@ ALTER TABLE orders RENAME COLUMN status TO state;
 CREATE TABLE drafts (id bigint PRIMARY KEY, note text);
 ALTER TABLE drafts DROP COLUMN note;
 DROP TABLE drafts;
+-- refunds.sql names reason and amount only as refunds' columns (refunds.reason, r2.amount).
+ALTER TABLE payments DROP COLUMN reason, DROP COLUMN amount;
+-- orders/index.ts says "total" in a sentence, not in a query.
+ALTER TABLE orders DROP COLUMN total;
+-- invoices is dropped and created again in this file: the app's uses are of the new table.
+DROP TABLE invoices;
+CREATE TABLE invoices (id bigint PRIMARY KEY, number text);

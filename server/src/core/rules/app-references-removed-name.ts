@@ -1,7 +1,8 @@
 // A dropped or renamed table or column whose old name still appears in the application sources the
 // front end handed in (ctx.appFiles). This file also holds the removal model (removedNames) that the
 // rename-*/drop-* rules share, so all five agree on what "removed" and "new in this file" mean.
-import { listName, qualify, rangeVarName, strings, type Node } from '../syntax/ast';
+import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
+import { parseFile } from '../syntax/parse';
 import type { LockEstimate, Span, Violation } from '../types';
 import { perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
@@ -23,6 +24,11 @@ export interface RemovedName {
   span: Span;
   /** The statement's lock on the table, from the lock model. */
   lock?: LockEstimate;
+  /**
+   * The earlier migration that created the name, when this file reverts it (a down file dropping or
+   * renaming back what its own up made): a rollback, which the rules report as info.
+   */
+  revertOf?: string;
 }
 
 /**
@@ -34,7 +40,50 @@ export function removedNames(ctx: RuleContext): readonly RemovedName[] {
   return removedOnce(ctx);
 }
 
-const removedOnce = perAnalysis(computeRemovedNames);
+const removedOnce = perAnalysis((ctx) => {
+  const found = computeRemovedNames(ctx);
+  const reverted = ctx.revertedFile;
+  if (!reverted) return found;
+  const made = namesMadeBy(reverted.text);
+  for (const r of found) {
+    // DROP TABLE / DROP COLUMN of what the up created; RENAME of a table or column back from the name it gave.
+    const key =
+      r.kind === 'drop-column' && !made.has(r.table)
+        ? `${r.table}.${r.column}`
+        : r.kind === 'rename-column'
+          ? `${r.table}.${r.column}`
+          : r.table;
+    if (made.has(key)) r.revertOf = reverted.path;
+  }
+  return found;
+});
+
+/**
+ * The tables ("schema.table") and columns ("schema.table.column") a migration creates or renames into
+ * being: CREATE TABLE (AS), ADD COLUMN, the new name of RENAME and SET SCHEMA.
+ */
+function namesMadeBy(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const p of parseFile(text).statements) {
+    const [kind, node] = unwrap(p.ast);
+    if (kind === 'CreateStmt' && node.relation) out.add(qualify(rangeVarName(node.relation)));
+    else if (kind === 'CreateTableAsStmt' && node.into?.rel) out.add(qualify(rangeVarName(node.into.rel)));
+    else if (kind === 'RenameStmt' && node.relation && node.newname) {
+      const table = qualify(rangeVarName(node.relation));
+      if (node.renameType === 'OBJECT_TABLE') out.add(`${table.split('.')[0]}.${node.newname}`);
+      else if (node.renameType === 'OBJECT_COLUMN') out.add(`${table}.${node.newname}`);
+    } else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && node.relation && node.newschema) {
+      out.add(`${node.newschema}.${rangeVarName(node.relation).name}`);
+    } else if (kind === 'AlterTableStmt' && node.relation) {
+      const table = qualify(rangeVarName(node.relation));
+      for (const c of node.cmds ?? []) {
+        const column = c?.AlterTableCmd?.subtype === 'AT_AddColumn' ? c.AlterTableCmd.def?.ColumnDef?.colname : undefined;
+        if (typeof column === 'string') out.add(`${table}.${column}`);
+      }
+    }
+  }
+  return out;
+}
 
 function computeRemovedNames(ctx: RuleContext): RemovedName[] {
   const out: RemovedName[] = [];
@@ -126,6 +175,20 @@ function computeRemovedNames(ctx: RuleContext): RemovedName[] {
     }
   }
   return out;
+}
+
+/**
+ * A down file undoing its own up (r.revertOf): reported as info, because removing what the up made is
+ * what a rollback is for; `loses` says what the rollback costs.
+ */
+export function reportRollback(ctx: RuleContext, r: RemovedName, what: string, loses: string): void {
+  ctx.report({
+    statementIndex: r.statementIndex,
+    span: r.span,
+    severity: 'info',
+    message: `${what} undoes ${r.revertOf}, which created it: a rollback. ${loses}`,
+    locks: r.lock ? [r.lock] : undefined,
+  });
 }
 
 /** Index of the first ALTER TABLE ... ADD COLUMN of each column, by "<table>\u0000<column>": one pass per analysis. */
@@ -232,14 +295,39 @@ function regionAt(regions: Region[], offset: number): Region | undefined {
 
 const SQL_TABLE_KEYWORD = /\b(?:from|join|into|update|table|truncate|references)\s+(?:only\s+)?(?:"?[\w$]+"?\s*\.\s*)?"?$/i;
 
+/**
+ * A string of code that is SQL: a statement's shape, not one keyword ("Update Document" is a label,
+ * "downloads from crates owned by ..." a sentence).
+ */
+const SQL_SHAPE =
+  /(?<![\w$])(?:select(?![\w$])[\s\S]*(?<![\w$])from|insert\s+into|update\s+\S+\s+set|delete\s+from|(?:alter|create|drop)\s+(?:table|view|index)|truncate\s+(?:table\s+)?\S|merge\s+into|copy\s+\S+\s+(?:from|to))(?![\w$])/i;
+
+/** Calls whose string argument is a table name: supabase-js .from(), knex, Kysely, Drizzle's pgTable. */
+const TABLE_CALL = /(?:(?<![\w$])|\.)(?:from|table|into|selectFrom|insertInto|updateTable|deleteFrom|pgTable|knex|withSchema)\s*\(\s*$/;
+
 interface Hit {
   offset: number;
+  /**
+   * The use is certain: SQL text naming it, `table.column`, a table name passed to a query builder, or a
+   * column named in a query string of a file that certainly uses the table. Otherwise (a member access,
+   * an object key, a label that equals the name) it may be another object of the same name.
+   */
+  sure: boolean;
+}
+
+/** The literal's text without its quotes. */
+function literalBody(text: string, r: Region): string {
+  return text
+    .slice(r.start, r.end)
+    .replace(/^['"`]|['"`]$/g, '')
+    .trim();
 }
 
 /**
- * Where the app uses a table: a string that is exactly the name (`.from('orders')`, `'public.orders'`),
- * or the name right after an SQL keyword that takes a table (FROM, JOIN, INTO, UPDATE, ...) inside a
- * string or an SQL file. A variable or route that happens to share the name does not count.
+ * Where the app uses a table: the name right after an SQL keyword that takes a table (FROM, JOIN, INTO,
+ * UPDATE, ...) in an SQL file or an SQL string, or a string that is exactly the name (`.from('orders')`,
+ * `'public.orders'`; certain only as a query builder's argument). A variable or route that happens to
+ * share the name does not count.
  */
 function tableHits(file: AppFile, table: string): Hit[] {
   const { text, regions } = file;
@@ -248,13 +336,14 @@ function tableHits(file: AppFile, table: string): Hit[] {
   for (const at of occurrences(file, name)) {
     const r = regionAt(regions, at);
     if (r?.kind !== 'string') continue;
-    const literal = text
-      .slice(r.start, r.end)
-      .replace(/^['"`]|['"`]$/g, '')
-      .trim();
-    const exact = literal === name || literal === `${schema}.${name}`;
+    const body = literalBody(text, r);
+    if (body === name || body === `${schema}.${name}`) {
+      hits.push({ offset: at, sure: TABLE_CALL.test(text.slice(Math.max(0, r.start - 40), r.start)) });
+      continue;
+    }
     // Only the text just before the name matters for the keyword test; SQL files are one long region.
-    if (exact || SQL_TABLE_KEYWORD.test(text.slice(Math.max(r.start, at - 200), at))) hits.push({ offset: at });
+    const lead = text.slice(Math.max(r.start, at - 200), at);
+    if (SQL_TABLE_KEYWORD.test(lead) && (file.sql || SQL_SHAPE.test(body))) hits.push({ offset: at, sure: true });
   }
   return hits;
 }
@@ -262,29 +351,80 @@ function tableHits(file: AppFile, table: string): Hit[] {
 /**
  * Where the app uses a column. The name alone is too common (status, name, note), so a hit needs
  * context: `table.column` anywhere counts; otherwise the file must use the table (see tableHits) and
- * the name must appear inside a string (a select list, a filter, an SQL text), as a member access
- * (`row.note`) or as an object key (`{ note: ... }`, a type's field).
+ * the name must appear in SQL text, in a string that is the name or a list of names (a select list, a
+ * filter), as a member access (`row.note`) or as an object key (`{ note: ... }`, a type's field). It is
+ * certain in SQL text, or in a name string of a file that certainly uses the table.
  */
-function columnHits(file: AppFile, table: string, column: string, fileUsesTable: boolean): Hit[] {
+function columnHits(file: AppFile, table: string, column: string, tableUse: Hit[]): Hit[] {
   const { text, regions } = file;
   const name = table.split('.')[1];
   const hits: Hit[] = [];
+  if (tableUse.length === 0 && !file.words.has(name)) return hits;
+  const tableSure = tableUse.some((h) => h.sure);
   const qualifiedBy = new RegExp(`(?<![\\w$])"?${escapeRegExp(name)}"?\\.$`);
   for (const at of occurrences(file, column)) {
     const r = regionAt(regions, at);
     if (!r || r.kind === 'comment') continue;
     const before = text.slice(Math.max(0, at - name.length - 3), at);
     if (qualifiedBy.test(before)) {
-      hits.push({ offset: at });
+      hits.push({ offset: at, sure: true });
       continue;
     }
-    if (!fileUsesTable) continue;
+    if (tableUse.length === 0) continue;
+    const inString = r.kind === 'string' && (file.sql || !inInterpolation(text, r, at));
+    if (inString) {
+      // In SQL text, `other.column` is another table's column unless `other` is an alias of this table.
+      const qualifier = SQL_QUALIFIER.exec(text.slice(Math.max(r.start, at - 66), at))?.[1];
+      if (qualifier && !aliasesOf(file, name).has(qualifier.toLowerCase())) continue;
+      const body = literalBody(text, r);
+      if (file.sql || SQL_SHAPE.test(body)) hits.push({ offset: at, sure: true });
+      else if (isNameList(body)) hits.push({ offset: at, sure: tableSure });
+      continue;
+    }
     const after = text.slice(at + column.length, at + column.length + 4);
     const member = /\??\.$/.test(text.slice(Math.max(0, at - 2), at));
     const key = /^\s*\??:/.test(after);
-    if (r.kind === 'string' || member || key) hits.push({ offset: at });
+    if (member || key) hits.push({ offset: at, sure: false });
   }
   return hits;
+}
+
+/** Inside `${...}` of a template literal: code, not string. */
+function inInterpolation(text: string, r: Region, at: number): boolean {
+  if (text[r.start] !== '`') return false;
+  const open = text.lastIndexOf('${', at);
+  return open > r.start && text.lastIndexOf('}', at) < open;
+}
+
+/**
+ * A name or a list of names, as query builders take them: `'downloads'`, `'id, name, downloads'`,
+ * `'author:users(name, email)'`, `'downloads.gt.5'`; not a sentence, a label with spaces or a URL path
+ * (`'/api/v1/keywords'`, an HTTP route).
+ */
+function isNameList(body: string): boolean {
+  return body.split(',').every((item) => /^[\w$.*:()!>"-]*$/.test(item.trim()));
+}
+
+/** The identifier right before a `.` that precedes a name: `versions.` in `versions.id`. */
+const SQL_QUALIFIER = /(?<![\w$])"?([A-Za-z_][\w$]*)"?\s*\.\s*"?$/;
+/** Words that follow a table name in SQL without being its alias. */
+const NOT_AN_ALIAS = new Set(
+  'where on set join inner left right full cross natural using group order limit offset fetch as values select from returning union intersect except and or for with window having lateral default do'.split(
+    ' ',
+  ),
+);
+
+/** Lower-cased aliases the file gives the table in SQL (`FROM crates c`, `JOIN crates AS c`), the name itself included. */
+function aliasesOf(file: AppFile, table: string): ReadonlySet<string> {
+  let out = file.aliases.get(table);
+  if (out) return out;
+  file.aliases.set(table, (out = new Set([table.toLowerCase()])));
+  const re = new RegExp(`(?<![\\w$.])"?${escapeRegExp(table)}"?\\s+(?:as\\s+)?"?([A-Za-z_][\\w$]*)`, 'gi');
+  for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
+    const alias = m[1].toLowerCase();
+    if (!NOT_AN_ALIAS.has(alias)) out.add(alias);
+  }
+  return out;
 }
 
 const IDENTIFIER = /^[\w$]+$/;
@@ -305,6 +445,10 @@ function occurrences(file: AppFile, word: string): number[] {
 interface AppFile {
   path: string;
   text: string;
+  /** An .sql file: all of it is SQL text. */
+  sql: boolean;
+  /** aliasesOf per table name. */
+  aliases: Map<string, Set<string>>;
   regions: Region[];
   /** Offset of the first character of each line. */
   lineStarts: number[];
@@ -329,7 +473,17 @@ function prepare(files: RuleContext['appFiles'], words: ReadonlySet<string>): Ap
         if (list) list.push(m.index);
         else found.set(m[0], [m.index]);
       }
-      return { path: f.path, text: f.text, regions: regionsOf(f.path, f.text), lineStarts, words: found, tableHits: new Map() };
+      const sql = /\.sql$/i.test(f.path);
+      return {
+        path: f.path,
+        text: f.text,
+        sql,
+        aliases: new Map(),
+        regions: regionsOf(f.path, f.text),
+        lineStarts,
+        words: found,
+        tableHits: new Map(),
+      };
     });
 }
 
@@ -346,24 +500,37 @@ function lineOf(file: AppFile, offset: number): { line: number; text: string } {
   return { line: lo + 1, text: lineText.length > 200 ? `${lineText.slice(0, 197)}...` : lineText };
 }
 
-function findReferences(files: AppFile[], removed: RemovedName): NonNullable<Violation['related']> {
-  const related: NonNullable<Violation['related']> = [];
+/** The app's uses of the removed name, certain ones first, and whether any is certain. */
+function findReferences(files: AppFile[], removed: RemovedName): { related: NonNullable<Violation['related']>; sure: boolean } {
+  const sure: NonNullable<Violation['related']> = [];
+  const possible: NonNullable<Violation['related']> = [];
   for (const file of files) {
     let tHits = file.tableHits.get(removed.table);
     if (!tHits) file.tableHits.set(removed.table, (tHits = tableHits(file, removed.table)));
-    const hits = removed.column ? columnHits(file, removed.table, removed.column, tHits.length > 0) : [...tHits];
-    const seenLines = new Set<number>();
-    for (const h of hits.sort((a, b) => a.offset - b.offset)) {
+    const hits = removed.column ? columnHits(file, removed.table, removed.column, tHits) : [...tHits];
+    const seenLines = new Map<number, Hit>();
+    for (const h of hits) {
+      const line = lineOf(file, h.offset).line;
+      const seen = seenLines.get(line);
+      if (!seen || (h.sure && !seen.sure)) seenLines.set(line, h);
+    }
+    for (const h of [...seenLines.values()].sort((a, b) => a.offset - b.offset)) {
       const l = lineOf(file, h.offset);
-      if (seenLines.has(l.line)) continue;
-      seenLines.add(l.line);
-      related.push({ path: file.path, line: l.line, text: l.text });
+      (h.sure ? sure : possible).push({ path: file.path, line: l.line, text: l.text });
     }
   }
-  return related;
+  return { related: [...sure, ...possible], sure: sure.length > 0 };
 }
 
 const SHOWN_IN_MESSAGE = 3;
+
+/** The removed table or column exists after this file, or after the folder's last migration. */
+function existsAgain(ctx: RuleContext, r: RemovedName): boolean {
+  const key = r.column !== undefined ? `${r.table}.${r.column}` : r.table;
+  if (ctx.namesAtHead?.has(key)) return true;
+  const t = ctx.catalog.tables.get(r.table);
+  return t !== undefined && (r.column === undefined || t.columns.has(r.column));
+}
 
 export const appReferencesRemovedName: Rule = {
   id: 'app-references-removed-name',
@@ -376,7 +543,10 @@ export const appReferencesRemovedName: Rule = {
     const names = new Set(removals.flatMap((r) => [r.table.split('.')[1], r.column ?? '']));
     const files = prepare(ctx.appFiles, names);
     for (const removed of removals) {
-      const related = findReferences(files, removed);
+      // A rollback goes with the app's own rollback; a name that exists again (created anew later in
+      // this file or the folder) is what the app's uses refer to.
+      if (removed.revertOf || existsAgain(ctx, removed)) continue;
+      const { related, sure } = findReferences(files, removed);
       if (related.length === 0) continue;
       const what = removed.column ? `column ${removed.table}.${removed.column}` : `table ${removed.table}`;
       const change =
@@ -390,10 +560,14 @@ export const appReferencesRemovedName: Rule = {
         .map((r) => `${r.path}:${r.line}`)
         .join(', ');
       const more = related.length > SHOWN_IN_MESSAGE ? ` and ${related.length - SHOWN_IN_MESSAGE} more` : '';
+      const uses = sure
+        ? 'the application still uses the old name'
+        : 'the application may still use the old name (it appears in the app, though not in a query the tool can read)';
       ctx.report({
         statementIndex: removed.statementIndex,
         span: removed.span,
-        message: `${what} ${change}, but the application still uses the old name: ${where}${more}. Ship the app change that stops using it first, then remove the name in a later migration`,
+        severity: sure ? undefined : 'warning',
+        message: `${what} ${change}, but ${uses}: ${where}${more}. Ship the app change that stops using it first, then remove the name in a later migration`,
         help: 'Matches are whole identifiers in strings, SQL texts, member accesses and object keys of files that use the table; comments are skipped. See docs/rules/app-references-removed-name.md for the heuristic.',
         related,
       });

@@ -1,6 +1,6 @@
 // DROP COLUMN on an existing table: the data is gone for good, and every query and deployed app version
 // that still reads or writes the column fails.
-import { removedNames } from './app-references-removed-name';
+import { removedNames, reportRollback } from './app-references-removed-name';
 import { describeLock } from './helpers';
 import type { Rule } from './rule';
 
@@ -11,6 +11,15 @@ export const dropColumn: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'drop-column' || !r.column) continue;
+      if (r.revertOf) {
+        reportRollback(
+          ctx,
+          r,
+          `DROP COLUMN ${r.table}.${r.column}`,
+          'Its values written since are lost: keep a backup before rolling back',
+        );
+        continue;
+      }
       const views = ctx.catalog.viewsReadingColumn(r.table, r.column);
       const cascade = r.cascade
         ? ` CASCADE also drops everything that depends on the column (views, constraints, indexes${views.length ? `: ${views.join(', ')}` : ''}).`

@@ -3,7 +3,7 @@
 // need an explicit, reviewed override (a suppression comment with a reason).
 import { formatCount } from '../estimate';
 import { describeLock } from './helpers';
-import { removedNames } from './app-references-removed-name';
+import { removedNames, reportRollback } from './app-references-removed-name';
 import type { Rule, RuleContext } from './rule';
 
 export const dropTable: Rule = {
@@ -13,6 +13,10 @@ export const dropTable: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'drop-table') continue;
+      if (r.revertOf) {
+        reportRollback(ctx, r, `DROP TABLE ${r.table}`, 'Every row written to it since is lost: keep a backup before rolling back');
+        continue;
+      }
       const rows = r.lock?.rows !== undefined ? ` and its ${formatCount(r.lock.rows)} rows` : ' and every row in it';
       const dependents = referencingConstraints(ctx, r.table);
       const cascade = r.cascade

@@ -1,6 +1,6 @@
 // RENAME COLUMN on an existing table: every query and every deployed app version that uses the old
 // name fails the moment the migration commits. The lock is brief; the breakage is not.
-import { removedNames } from './app-references-removed-name';
+import { removedNames, reportRollback } from './app-references-removed-name';
 import { describeLock } from './helpers';
 import type { Rule } from './rule';
 
@@ -11,6 +11,15 @@ export const renameColumn: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'rename-column') continue;
+      if (r.revertOf) {
+        reportRollback(
+          ctx,
+          r,
+          `Renaming ${r.table}.${r.column} back to ${r.newName}`,
+          `Roll the app back first: code that uses "${r.column}" breaks`,
+        );
+        continue;
+      }
       const lock = r.lock ? ` It takes ${describeLock(r.lock)}, briefly.` : '';
       ctx.report({
         statementIndex: r.statementIndex,

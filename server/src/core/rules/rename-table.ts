@@ -1,7 +1,7 @@
 // ALTER TABLE ... RENAME TO (or SET SCHEMA) on an existing table: every query and every deployed app
 // version that uses the old name fails the moment the migration commits.
 import { qualify, rangeVarName, unwrap } from '../syntax/ast';
-import { removedNames } from './app-references-removed-name';
+import { removedNames, reportRollback } from './app-references-removed-name';
 import { describeLock } from './helpers';
 import type { Rule, StatementView } from './rule';
 
@@ -12,6 +12,10 @@ export const renameTable: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'rename-table') continue;
+      if (r.revertOf) {
+        reportRollback(ctx, r, `Renaming ${r.table} back to ${r.newName}`, `Roll the app back first: code that uses ${r.table} breaks`);
+        continue;
+      }
       // The documented safe way: the same migration leaves a view under the old name.
       if (compatibilityViewAfter(ctx.statements, r.statementIndex, r.table)) continue;
       const change = r.setSchema ? `SET SCHEMA moves ${r.table} to ${r.newName}` : `RENAME TO renames ${r.table} to ${r.newName}`;

@@ -78,6 +78,10 @@ export interface RuleContext {
   /** Every migration name of the folder, this file's included. */
   migrationNames: string[];
   appFiles: { path: string; text: string }[];
+  /** The earlier migration this file reverts (a down file's own up), when the project layer paired them. */
+  revertedFile?: { path: string; text: string };
+  /** Tables and columns after the folder's last migration (see AnalyzeInput.namesAtHead). */
+  namesAtHead?: ReadonlySet<string>;
   /** UTF-16 span in the file for a libpg-query byte location inside a statement. */
   spanAt(statementIndex: number, byteLocation: number | undefined, length?: number): Span;
   report(finding: Finding): void;

@@ -1,0 +1,5 @@
+-- reads payments and the refunds of each: refunds.reason is the refunds table's own column
+SELECT payments.id, refunds.reason, r2.amount
+FROM payments
+JOIN refunds ON refunds.payment_id = payments.id
+JOIN refunds r2 ON r2.payment_id = payments.id;
