@@ -108,7 +108,7 @@ describe('runner layouts: diesel', () => {
     );
     assert.ok(!rules(analysis).includes('app-references-removed-name'), rules(analysis).join(', '));
     // The same drop in an up migration is the error it always was.
-    const up = analyze({ ...input, reverts: undefined });
+    const up = analyze({ ...input, reverts: undefined, path: 'migrations/2024-01-10-120000_create_posts/up.sql' });
     assert.deepEqual(
       up.violations
         .filter((v) => v.severity === 'error')
@@ -197,6 +197,21 @@ describe('runner layouts: gobuffalo pop / ory popx', () => {
       analysis.violations.filter((v) => v.rule === 'drop-table').map((v) => v.severity),
       ['info'],
     );
+  });
+
+  it("a .down.sql dropping a table an earlier version's up created is a rollback too (info)", () => {
+    const file = write(root, `${dir}/20200101000000000004_drop_identities.postgres.down.sql`, 'drop table identities;\n');
+    try {
+      const { analysis } = check(root, file);
+      const drops = analysis.violations.filter((v) => v.rule === 'drop-table');
+      assert.deepEqual(
+        drops.map((v) => v.severity),
+        ['info'],
+      );
+      assert.match(drops[0].message, /DROP TABLE public\.identities is in a down migration: a rollback/);
+    } finally {
+      fs.rmSync(file);
+    }
   });
 
   it('the generic file beside a .postgres. one of its version is not a duplicate version', () => {

@@ -10,3 +10,6 @@ ALTER TABLE small_lookup RENAME TO lookups;
 -- Only a member access in a file that uses the table: maybe another object's field, so a warning.
 ALTER TABLE orders DROP COLUMN coupon;
 -- ^^^ app-references-removed-name
+-- A name string in a file that uses users in SQL text only: it may list another table's fields.
+ALTER TABLE users DROP COLUMN nickname;
+-- ^^^ app-references-removed-name

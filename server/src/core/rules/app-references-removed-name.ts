@@ -3,6 +3,7 @@
 // rename-*/drop-* rules share, so all five agree on what "removed" and "new in this file" mean.
 import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import { parseFile } from '../syntax/parse';
+import { isRevertMigration, migrationVersion } from '../migrations/naming';
 import type { LockEstimate, Span, Violation } from '../types';
 import { perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
@@ -25,10 +26,11 @@ export interface RemovedName {
   /** The statement's lock on the table, from the lock model. */
   lock?: LockEstimate;
   /**
-   * The earlier migration that created the name, when this file reverts it (a down file dropping or
-   * renaming back what its own up made): a rollback, which the rules report as info.
+   * The removal is part of a rollback: the file is a down migration (diesel's down.sql, pop's .down.sql,
+   * Flyway's U file). `of`: the earlier migration that created the name, when the file reverts it (its
+   * own up). The rules report rollbacks as info.
    */
-  revertOf?: string;
+  rollback?: { of?: string };
 }
 
 /**
@@ -43,20 +45,23 @@ export function removedNames(ctx: RuleContext): readonly RemovedName[] {
 const removedOnce = perAnalysis((ctx) => {
   const found = computeRemovedNames(ctx);
   const reverted = ctx.revertedFile;
-  if (!reverted) return found;
-  const made = namesMadeBy(reverted.text);
+  const down = reverted !== undefined || (ctx.isMigration && isDownMigration(ctx.path));
+  if (!down) return found;
+  const made = reverted ? namesMadeBy(reverted.text) : undefined;
   for (const r of found) {
     // DROP TABLE / DROP COLUMN of what the up created; RENAME of a table or column back from the name it gave.
-    const key =
-      r.kind === 'drop-column' && !made.has(r.table)
-        ? `${r.table}.${r.column}`
-        : r.kind === 'rename-column'
-          ? `${r.table}.${r.column}`
-          : r.table;
-    if (made.has(key)) r.revertOf = reverted.path;
+    const key = r.kind === 'rename-column' || (r.kind === 'drop-column' && !made?.has(r.table)) ? `${r.table}.${r.column}` : r.table;
+    r.rollback = reverted && made?.has(key) ? { of: reverted.path } : {};
   }
   return found;
 });
+
+/** A down (revert) migration by its name: the folder-per-migration form needs its folder, Flyway's its file name. */
+function isDownMigration(filePath: string | undefined): boolean {
+  if (!filePath) return false;
+  const parts = filePath.split(/[\\/]/);
+  return isRevertMigration(parts.slice(-2).join('/')) || isRevertMigration(parts[parts.length - 1]);
+}
 
 /**
  * The tables ("schema.table") and columns ("schema.table.column") a migration creates or renames into
@@ -178,15 +183,16 @@ function computeRemovedNames(ctx: RuleContext): RemovedName[] {
 }
 
 /**
- * A down file undoing its own up (r.revertOf): reported as info, because removing what the up made is
+ * A removal in a down migration (r.rollback): reported as info, because removing what the up made is
  * what a rollback is for; `loses` says what the rollback costs.
  */
 export function reportRollback(ctx: RuleContext, r: RemovedName, what: string, loses: string): void {
+  const rollback = r.rollback?.of ? `undoes ${r.rollback.of}, which created it: a rollback` : 'is in a down migration: a rollback';
   ctx.report({
     statementIndex: r.statementIndex,
     span: r.span,
     severity: 'info',
-    message: `${what} undoes ${r.revertOf}, which created it: a rollback. ${loses}`,
+    message: `${what} ${rollback}. ${loses}`,
     locks: r.lock ? [r.lock] : undefined,
   });
 }
@@ -313,6 +319,8 @@ interface Hit {
    * an object key, a label that equals the name) it may be another object of the same name.
    */
   sure: boolean;
+  /** A table name handed to a query builder (`.from('orders')`): the file's name strings are its columns. */
+  call?: boolean;
 }
 
 /** The literal's text without its quotes. */
@@ -338,7 +346,8 @@ function tableHits(file: AppFile, table: string): Hit[] {
     if (r?.kind !== 'string') continue;
     const body = literalBody(text, r);
     if (body === name || body === `${schema}.${name}`) {
-      hits.push({ offset: at, sure: TABLE_CALL.test(text.slice(Math.max(0, r.start - 40), r.start)) });
+      const call = TABLE_CALL.test(text.slice(Math.max(0, r.start - 40), r.start));
+      hits.push({ offset: at, sure: call, call });
       continue;
     }
     // Only the text just before the name matters for the keyword test; SQL files are one long region.
@@ -360,7 +369,9 @@ function columnHits(file: AppFile, table: string, column: string, tableUse: Hit[
   const name = table.split('.')[1];
   const hits: Hit[] = [];
   if (tableUse.length === 0 && !file.words.has(name)) return hits;
-  const tableSure = tableUse.some((h) => h.sure);
+  // A name string ('status', 'id, status') is certainly this table's column only in a file that hands
+  // the table to a query builder; a file that uses it in SQL text may list other tables' fields.
+  const listsAreColumns = tableUse.some((h) => h.call);
   const qualifiedBy = new RegExp(`(?<![\\w$])"?${escapeRegExp(name)}"?\\.$`);
   for (const at of occurrences(file, column)) {
     const r = regionAt(regions, at);
@@ -377,8 +388,16 @@ function columnHits(file: AppFile, table: string, column: string, tableUse: Hit[
       const qualifier = SQL_QUALIFIER.exec(text.slice(Math.max(r.start, at - 66), at))?.[1];
       if (qualifier && !aliasesOf(file, name).has(qualifier.toLowerCase())) continue;
       const body = literalBody(text, r);
-      if (file.sql || SQL_SHAPE.test(body)) hits.push({ offset: at, sure: true });
-      else if (isNameList(body)) hits.push({ offset: at, sure: tableSure });
+      if (file.sql || SQL_SHAPE.test(body)) {
+        // SQL text: the statement around the name must name the table (an INSERT INTO another table
+        // listing a column of the same name is not a use).
+        // `JOIN tag ON ...` and `tag.id` name a table called like the column, not the column.
+        const tableRef =
+          SQL_TABLE_KEYWORD.test(text.slice(Math.max(r.start, at - 60), at)) ||
+          /^"?\s*\./.test(text.slice(at + column.length, at + column.length + 3));
+        if (!tableRef && namesTableInStatement(text, r, at, tableUse)) hits.push({ offset: at, sure: true });
+        continue;
+      } else if (isNameList(body)) hits.push({ offset: at, sure: listsAreColumns });
       continue;
     }
     const after = text.slice(at + column.length, at + column.length + 4);
@@ -387,6 +406,25 @@ function columnHits(file: AppFile, table: string, column: string, tableUse: Hit[
     if (member || key) hits.push({ offset: at, sure: false });
   }
   return hits;
+}
+
+/**
+ * A table hit inside the SQL statement (between semicolons, within the string) that holds `at`, and
+ * `at` not inside one of its string literals.
+ */
+function namesTableInStatement(text: string, r: Region, at: number, tableUse: Hit[]): boolean {
+  const start = Math.max(r.start, text.lastIndexOf(';', at) + 1);
+  const semicolon = text.indexOf(';', at);
+  const end = semicolon < 0 || semicolon > r.end ? r.end : semicolon;
+  if (inSqlLiteral(text, start, at)) return false;
+  return tableUse.some((h) => h.offset >= start && h.offset < end);
+}
+
+/** Inside a '...' literal of the SQL statement that starts at `start`: a value, not a name. */
+function inSqlLiteral(text: string, start: number, at: number): boolean {
+  let open = false;
+  for (let i = text.indexOf("'", start); i >= 0 && i < at; i = text.indexOf("'", i + 1)) open = !open;
+  return open;
 }
 
 /** Inside `${...}` of a template literal: code, not string. */
@@ -402,7 +440,8 @@ function inInterpolation(text: string, r: Region, at: number): boolean {
  * (`'/api/v1/keywords'`, an HTTP route).
  */
 function isNameList(body: string): boolean {
-  return body.split(',').every((item) => /^[\w$.*:()!>"-]*$/.test(item.trim()));
+  // JSON arrows (`data->>key`) are part of a select list; other hyphens make a word ("new-code").
+  return body.split(',').every((item) => /^[\w$.*:()!"]*$/.test(item.trim().replace(/->>?/g, '.')));
 }
 
 /** The identifier right before a `.` that precedes a name: `versions.` in `versions.id`. */
@@ -524,6 +563,15 @@ function findReferences(files: AppFile[], removed: RemovedName): { related: NonN
 
 const SHOWN_IN_MESSAGE = 3;
 
+/** The file's name starts with a timestamp-like version (8+ digits) that sorts before `version`. */
+function olderSnapshot(filePath: string, version: string | undefined): boolean {
+  if (!version || !/^\d{8}/.test(version)) return false;
+  const own = /^(\d{8,})[_.-]/.exec(filePath.replace(/\\/g, '/').split('/').pop() ?? '')?.[1];
+  if (!own) return false;
+  const n = Math.min(own.length, version.length);
+  return own.slice(0, n) < version.slice(0, n);
+}
+
 /** The removed table or column exists after this file, or after the folder's last migration. */
 function existsAgain(ctx: RuleContext, r: RemovedName): boolean {
   const key = r.column !== undefined ? `${r.table}.${r.column}` : r.table;
@@ -541,11 +589,17 @@ export const appReferencesRemovedName: Rule = {
     const removals = removedNames(ctx);
     if (removals.length === 0) return;
     const names = new Set(removals.flatMap((r) => [r.table.split('.')[1], r.column ?? '']));
-    const files = prepare(ctx.appFiles, names);
+    // A file named by a version older than this migration (a migration test's data, a seed of that
+    // time) was written against the schema of then, not today's.
+    const version = ctx.path ? migrationVersion(ctx.path) : undefined;
+    const files = prepare(
+      ctx.appFiles.filter((f) => !olderSnapshot(f.path, version)),
+      names,
+    );
     for (const removed of removals) {
       // A rollback goes with the app's own rollback; a name that exists again (created anew later in
       // this file or the folder) is what the app's uses refer to.
-      if (removed.revertOf || existsAgain(ctx, removed)) continue;
+      if (removed.rollback || existsAgain(ctx, removed)) continue;
       const { related, sure } = findReferences(files, removed);
       if (related.length === 0) continue;
       const what = removed.column ? `column ${removed.table}.${removed.column}` : `table ${removed.table}`;

@@ -11,7 +11,7 @@ export const dropColumn: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'drop-column' || !r.column) continue;
-      if (r.revertOf) {
+      if (r.rollback) {
         reportRollback(
           ctx,
           r,

@@ -13,7 +13,7 @@ export const dropTable: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'drop-table') continue;
-      if (r.revertOf) {
+      if (r.rollback) {
         reportRollback(ctx, r, `DROP TABLE ${r.table}`, 'Every row written to it since is lost: keep a backup before rolling back');
         continue;
       }

@@ -11,7 +11,7 @@ export const renameColumn: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'rename-column') continue;
-      if (r.revertOf) {
+      if (r.rollback) {
         reportRollback(
           ctx,
           r,

@@ -12,7 +12,7 @@ export const renameTable: Rule = {
   check(ctx) {
     for (const r of removedNames(ctx)) {
       if (r.kind !== 'rename-table') continue;
-      if (r.revertOf) {
+      if (r.rollback) {
         reportRollback(ctx, r, `Renaming ${r.table} back to ${r.newName}`, `Roll the app back first: code that uses ${r.table} breaks`);
         continue;
       }

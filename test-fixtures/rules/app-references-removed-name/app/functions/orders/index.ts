@@ -10,3 +10,4 @@ export async function listOrders(userId: number) {
 
 export const help = 'Lists the orders of a user, with the total of each';
 export const invoices = await supabase.from('invoices').select('id, number');
+export const mode = 'express-shipping';

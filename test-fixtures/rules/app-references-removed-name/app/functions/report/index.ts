@@ -11,3 +11,4 @@ export async function report(actor: string) {
   await client.queryObject('insert into public.audit_log (actor) values ($1)', [actor]);
   return rows;
 }
+export const shown = ['nickname'];
