@@ -9,6 +9,7 @@ import { statementLocks, type LockContext, type StatementLocks } from './locks';
 import { lockStrength } from './locks/modes';
 import type { AnalysisMemo, SettingScope } from './memo';
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
+import { fillTemplates } from './syntax/templates';
 import { RULES, RULE_IDS } from './rules';
 import type { Finding, RuleContext, StatementView } from './rules/rule';
 import { detectRunner, fileConvention, RUNNERS } from './migrations/runners';
@@ -92,7 +93,7 @@ export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, over
 
 /** Applies an earlier migration's statements to the catalog. */
 function applyPrior(c: Catalog, prior: SourceFile): void {
-  for (const s of parseFile(prior.text).statements) {
+  for (const s of parseFile(fillTemplates(prior.text).text).statements) {
     if (!s.ast) continue;
     c.apply(s.ast, 'earlier-file');
   }
@@ -116,7 +117,9 @@ export function schemaNamesAfter(files: readonly SourceFile[]): Set<string> {
 export function analyze(input: AnalyzeInput): Analysis {
   const settings = input.settings ?? DEFAULT_SETTINGS;
   const pgVersion = resolvePgVersion(settings, input.stats, input.pgVersion, input.fallbackPgVersion);
-  const text = typeof input.text === 'string' ? input.text : '';
+  // Runner placeholders ({{ ... }}) read as names of the same length; restored in the result.
+  const templates = fillTemplates(typeof input.text === 'string' ? input.text : '');
+  const text = templates.text;
   const runnerId = settings.runner === 'auto' ? detectRunner(input.path, text) : settings.runner;
   const runner = fileConvention(RUNNERS[runnerId] ?? RUNNERS.plain, input.path, input.runsInTransaction);
   const wrapped = runner.wrapsInTransaction && !runner.hasNoTransactionDirective(text);
@@ -378,7 +381,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     capturedAt: input.stats?.capturedAt,
   });
 
-  return {
+  const result: Analysis = {
     pgVersion,
     runner: runner.id,
     statements,
@@ -390,6 +393,33 @@ export function analyze(input: AnalyzeInput): Analysis {
     ),
     wrappedInTransaction: wrapped,
   };
+  return templates.filled ? restoreTemplates(result, templates.restore) : result;
+}
+
+/** The analysis with the placeholders' stand-ins turned back into the placeholders (see syntax/templates). */
+function restoreTemplates(a: Analysis, restore: (s: string) => string): Analysis {
+  const deep = <T>(x: T): T => {
+    if (typeof x === 'string') return restore(x) as T;
+    if (Array.isArray(x)) return x.map(deep) as T;
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, deep(v)])) as T;
+    return x;
+  };
+  const violations = a.violations.map((v) => {
+    const out: Violation = { ...v, message: restore(v.message) };
+    if (v.help) out.help = restore(v.help);
+    if (v.locks) out.locks = deep(v.locks);
+    if (v.related) out.related = deep(v.related);
+    // Fixes stay lazy: rendered (and restored) when asked for.
+    for (const key of ['fix', 'alternativeFix'] as const) {
+      const d = Object.getOwnPropertyDescriptor(v, key);
+      if (!d) continue;
+      delete out[key];
+      if (d.get) setFix(out, () => (v[key] ? deep(v[key]) : undefined), key);
+      else if (d.value) out[key] = deep(d.value as Fix);
+    }
+    return out;
+  });
+  return { ...a, statements: deep(a.statements), lockedTables: deep(a.lockedTables), violations };
 }
 
 function makeView(
