@@ -497,33 +497,70 @@ interface AppFile {
   tableHits: Map<string, Hit[]>;
 }
 
-/** Regions, line starts and the offsets of `words` (the removed names) of each file: one scan per file. */
+/**
+ * The distinct identifiers of each application file, and its regions and line starts, kept per file
+ * object: a run hands every migration the same files, so each file is read once per run, not once per
+ * migration that drops or renames something (which made a long history's check slow). Never changes a
+ * result.
+ */
+const fileWords = new WeakMap<object, Set<string>>();
+const fileLayout = new WeakMap<object, { regions: Region[]; lineStarts: number[] }>();
+
+function wordsOf(f: { text: string }): Set<string> {
+  let words = fileWords.get(f);
+  if (!words) {
+    words = new Set<string>();
+    const re = /[\w$]+/g;
+    for (let m = re.exec(f.text); m; m = re.exec(f.text)) words.add(m[0]);
+    fileWords.set(f, words);
+  }
+  return words;
+}
+
+function layoutOf(f: { path: string; text: string }): { regions: Region[]; lineStarts: number[] } {
+  let layout = fileLayout.get(f);
+  if (!layout) {
+    const lineStarts = [0];
+    for (let i = f.text.indexOf('\n'); i >= 0; i = f.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    layout = { regions: regionsOf(f.path, f.text), lineStarts };
+    fileLayout.set(f, layout);
+  }
+  return layout;
+}
+
+/**
+ * The files that hold one of `words` (the removed names), with their regions, line starts and the
+ * offsets of those words. A file without any of them cannot hold a use.
+ */
 function prepare(files: RuleContext['appFiles'], words: ReadonlySet<string>): AppFile[] {
-  return files
-    .filter((f) => typeof f?.text === 'string' && typeof f.path === 'string')
-    .map((f) => {
-      const lineStarts = [0];
-      for (let i = f.text.indexOf('\n'); i >= 0; i = f.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-      const found = new Map<string, number[]>();
-      const re = /[\w$]+/g;
-      for (let m = re.exec(f.text); m; m = re.exec(f.text)) {
-        if (!words.has(m[0])) continue;
-        const list = found.get(m[0]);
-        if (list) list.push(m.index);
-        else found.set(m[0], [m.index]);
-      }
-      const sql = /\.sql$/i.test(f.path);
-      return {
-        path: f.path,
-        text: f.text,
-        sql,
-        aliases: new Map(),
-        regions: regionsOf(f.path, f.text),
-        lineStarts,
-        words: found,
-        tableHits: new Map(),
-      };
+  const plain = [...words].filter((w) => w !== '');
+  const odd = plain.some((w) => !IDENTIFIER.test(w));
+  const out: AppFile[] = [];
+  for (const f of files) {
+    if (typeof f?.text !== 'string' || typeof f.path !== 'string') continue;
+    const has = wordsOf(f);
+    if (!odd && !plain.some((w) => has.has(w))) continue;
+    const found = new Map<string, number[]>();
+    const re = /[\w$]+/g;
+    for (let m = re.exec(f.text); m; m = re.exec(f.text)) {
+      if (!words.has(m[0])) continue;
+      const list = found.get(m[0]);
+      if (list) list.push(m.index);
+      else found.set(m[0], [m.index]);
+    }
+    const { regions, lineStarts } = layoutOf(f);
+    out.push({
+      path: f.path,
+      text: f.text,
+      sql: /\.sql$/i.test(f.path),
+      aliases: new Map(),
+      regions,
+      lineStarts,
+      words: found,
+      tableHits: new Map(),
     });
+  }
+  return out;
 }
 
 function lineOf(file: AppFile, offset: number): { line: number; text: string } {
