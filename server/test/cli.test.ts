@@ -630,8 +630,9 @@ describe('cli', function () {
     });
 
     it('a file no statement of which parses is "not analysed", never risk 1/10 (low): text, json, markdown', async () => {
-      const file = path.join(tmp, 'templated.sql');
-      fs.writeFileSync(file, 'CREATE TABLE {{.Schema}}.users (id bigint);\nALTER TABLE {{.Schema}}.users ADD COLUMN x int;\n');
+      // Another database's dialect (runner placeholders such as {{.Schema}} are read as names and analysed).
+      const file = path.join(tmp, 'mysql.sql');
+      fs.writeFileSync(file, 'CREATE TABLE `users` (`id` BIGINT) ENGINE=InnoDB;\nALTER TABLE `users` ADD COLUMN `x` INT;\n');
       const text = (await runMain(['check', file, '--fail-on', 'never'])).stdout;
       assert.match(text, /\nRisk score: not analysed\n/);
       assert.match(text, /Checked 1 file: 2 errors, 0 warnings; not analysed\.\n$/);
@@ -641,9 +642,9 @@ describe('cli', function () {
       assert.deepEqual(check(SCHEMA, json), []);
       const md = (await runMain(['check', file, '--format', 'markdown', '--fail-on', 'never'])).stdout;
       assert.match(md, /^## pg-preflight: risk ⚪ not analysed\n/);
-      // One parsed statement is enough for a score: the file with the template and a plain statement gets one.
-      const mixed = path.join(tmp, 'half-templated.sql');
-      fs.writeFileSync(mixed, 'CREATE TABLE plain (id bigint);\nALTER TABLE {{.Schema}}.users ADD COLUMN x int;\n');
+      // One parsed statement is enough for a score: the file with the MySQL statement and a plain one gets one.
+      const mixed = path.join(tmp, 'half-mysql.sql');
+      fs.writeFileSync(mixed, 'CREATE TABLE plain (id bigint);\nALTER TABLE `users` ADD COLUMN `x` INT;\n');
       assert.match((await runMain(['check', mixed, '--fail-on', 'never'])).stdout, /\nRisk score: \d+\/10 \(low\)\n/);
     });
 

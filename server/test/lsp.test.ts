@@ -301,8 +301,8 @@ describe('lsp: the language server', function () {
     });
 
     it('a document no statement of which parses: the lens and the lock analysis say "not analysed", no score', async () => {
-      const uri = project.uri('supabase/migrations/20240302000000_templated.sql');
-      await c.open(uri, 'ALTER TABLE {{.Schema}}.orders ADD COLUMN x int;\n');
+      const uri = project.uri('supabase/migrations/20240302000000_mysql.sql');
+      await c.open(uri, 'ALTER TABLE `orders` ADD COLUMN `x` INT;\n');
       await c.diagnostics(uri);
       const lenses = await c.codeLens(uri);
       assert.equal(lenses[0].command?.title, 'Risk not analysed · no tables locked');

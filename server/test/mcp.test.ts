@@ -124,12 +124,12 @@ describe('mcp: the MCP server over stdio (the SDK client)', function () {
   });
 
   it('check_migration and plan_migration on SQL no statement of which parses: riskScore null, "not analysed"', async () => {
-    const r = await call('check_migration', { sql: 'ALTER TABLE {{.Schema}}.orders ADD COLUMN x int;' });
+    const r = await call('check_migration', { sql: 'ALTER TABLE `orders` ADD COLUMN `x` INT;' });
     assert.ok(!r.isError, text(r));
     assert.equal((r.structuredContent as { riskScore: number | null }).riskScore, null);
     assert.match(text(r), /: risk not analysed \(no statement parsed\)/);
-    fs.writeFileSync(path.join(dir, 'templated.sql'), 'ALTER TABLE {{.Schema}}.orders ADD COLUMN x int;\n');
-    const p = await call('plan_migration', { path: 'templated.sql' });
+    fs.writeFileSync(path.join(dir, 'mysql.sql'), 'ALTER TABLE `orders` ADD COLUMN `x` INT;\n');
+    const p = await call('plan_migration', { path: 'mysql.sql' });
     assert.ok(!p.isError, text(p));
     assert.equal((p.structuredContent as { riskScore: number | null }).riskScore, null);
     assert.match(text(p), /Risk as written: not analysed/);

@@ -386,7 +386,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     runner: runner.id,
     statements,
     violations: filtered,
-    // A file none of whose statements parsed (a template, another dialect) was not analysed: its risk is unknown, not low.
+    // A file none of whose statements parsed (another dialect, template control blocks) was not analysed: its risk is unknown, not low.
     riskScore: views.length > 0 && views.every((v) => v.kind === 'error') ? null : score,
     lockedTables: [...lockedTables.values()].map(({ unknown, ...t }) =>
       unknown ? { relation: t.relation, strongestMode: t.strongestMode } : t,
