@@ -17,6 +17,9 @@ import {
   scrubPasswords,
 } from '@pg-preflight/shared/dist/collect';
 import { freePort, openPglite, sharedPostgres, ThrowawayPostgres } from './support/postgres';
+import { analyze } from '../src/core/analyze';
+import { planSplit } from '../src/core/fixes/plan';
+import { loadParser } from '../src/core/syntax/parse';
 
 const SCHEMA = `pgpf_collect_${process.pid}`;
 const q = (name: string) => `"${name}"`;
@@ -87,6 +90,7 @@ describe('collectStats on a real PostgreSQL', function () {
   let serverVersionNum: number;
 
   before(async function () {
+    await loadParser();
     pg = await sharedPostgres();
     admin = await connect(pg.url);
     serverVersionNum = Number((await admin.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
@@ -110,6 +114,8 @@ describe('collectStats on a real PostgreSQL', function () {
       CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
       CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
       CREATE VIEW open_orders AS SELECT id, status FROM orders WHERE status = 'new';
+      CREATE MATERIALIZED VIEW order_totals AS SELECT o.customer_id, sum(o.amount) AS total FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY 1;
+      CREATE VIEW open_order_ids AS SELECT id FROM open_orders;
       RESET search_path;`);
 
     // Writes from a separate session that then disconnects: a backend flushes its statistics on exit,
@@ -222,9 +228,16 @@ describe('collectStats on a real PostgreSQL', function () {
     it('holds exactly the relations of the requested schema, sorted by name', () => {
       assert.deepEqual(
         snap.tables.map((t) => `${t.schema}.${t.name}:${t.kind}`),
-        ['customers:table', 'events:partitioned', 'events_2024:table', 'events_2025:table', 'open_orders:view', 'orders:table'].map(
-          (s) => `${SCHEMA}.${s}`,
-        ),
+        [
+          'customers:table',
+          'events:partitioned',
+          'events_2024:table',
+          'events_2025:table',
+          'open_order_ids:view',
+          'open_orders:view',
+          'order_totals:matview',
+          'orders:table',
+        ].map((s) => `${SCHEMA}.${s}`),
       );
     });
 
@@ -331,6 +344,35 @@ describe('collectStats on a real PostgreSQL', function () {
       assert.deepEqual(customers, { customers_email_key: 'u', customers_pkey: 'p' });
     });
 
+    it("reads what each view reads, as PostgreSQL's dependencies record it, and its query", async () => {
+      const reads = (name: string) => table(name).reads;
+      assert.deepEqual(reads('open_orders'), [{ table: `${SCHEMA}.orders`, columns: ['id', 'status'] }]);
+      assert.deepEqual(reads('open_order_ids'), [{ table: `${SCHEMA}.open_orders`, columns: ['id'] }]);
+      assert.deepEqual(reads('order_totals'), [
+        { table: `${SCHEMA}.customers`, columns: ['id'] },
+        { table: `${SCHEMA}.orders`, columns: ['amount', 'customer_id'] },
+      ]);
+      assert.equal(table('orders').reads, undefined, 'only views and materialized views have reads');
+      // The server agrees: every column listed blocks a type change while the view exists.
+      for (const [view, read] of [
+        ['open_orders', 'orders.status'],
+        ['order_totals', 'orders.amount'],
+        ['order_totals', 'customers.id'],
+      ]) {
+        const [t, c] = read.split('.');
+        await assert.rejects(
+          admin.query(`ALTER TABLE ${q(SCHEMA)}.${t} ALTER COLUMN ${c} TYPE text`),
+          /cannot alter type of a column used by a view or rule/,
+          `${view} reads ${read}`,
+        );
+      }
+      assert.match(
+        table('open_orders').viewDefinition ?? '',
+        /^ SELECT orders\.id,\s+orders\.status\s+FROM .*orders\s+WHERE orders\.status::text = 'new'/s,
+      );
+      assert.match(table('order_totals').viewDefinition ?? '', /sum\(o\.amount\)/);
+    });
+
     it('ran read-only: BEGIN READ ONLY first, ROLLBACK last, no transaction id ever assigned', () => {
       assert.ok(trace.length >= 8, `traced ${trace.length} statements`);
       assert.equal(trace[0].sql, 'BEGIN READ ONLY');
@@ -366,6 +408,41 @@ describe('collectStats on a real PostgreSQL', function () {
       assert.ok(schemas.has(SCHEMA));
       for (const s of schemas) assert.ok(!/^(pg_catalog|information_schema|pg_toast.*|pg_temp.*)$/.test(s), `system schema ${s}`);
       assert.ok(validateStatsSnapshot(all).ok);
+    });
+  });
+
+  describe('a view only production has: from the snapshot to a split that runs', () => {
+    const S = `${SCHEMA}_views`;
+    after(() => admin.query(`DROP SCHEMA IF EXISTS ${q(S)} CASCADE`));
+
+    it('type-change-breaks-view from the snapshot, and split drops and recreates the view from its definition', async () => {
+      await admin.query(`
+        CREATE SCHEMA ${q(S)};
+        CREATE TABLE ${q(S)}.users (id int PRIMARY KEY, nickname varchar(30), score int);
+        INSERT INTO ${q(S)}.users SELECT g, 'n' || g, g % 7 FROM generate_series(1, 500) g;
+        CREATE VIEW ${q(S)}.high_scores AS SELECT id, nickname FROM ${q(S)}.users WHERE score > 3;`);
+      const snap = await collectStats(pg.url, { schemas: [S] });
+      const migration = `ALTER TABLE ${q(S)}.users ALTER COLUMN nickname TYPE varchar(60);\n`;
+      // No earlier migration knows the view: only the snapshot does.
+      const a = analyze({ text: migration, path: 'supabase/migrations/20240101000000_widen.sql', stats: snap, pgVersion: 15 });
+      const f = a.violations.find((v) => v.rule === 'type-change-breaks-view');
+      assert.ok(f, a.violations.map((v) => `${v.rule}: ${v.message}`).join('\n'));
+      assert.match(f.message, /high_scores/);
+      await assert.rejects(admin.query(migration), /cannot alter type of a column used by a view or rule/, 'the server agrees');
+      const plan = planSplit({ text: migration, path: 'supabase/migrations/20240101000000_widen.sql', stats: snap, pgVersion: 15 });
+      const sql = plan.steps.map((st) => st.sql).join('\n');
+      assert.match(sql, /DROP VIEW/i, sql);
+      assert.match(sql, /CREATE VIEW/i, sql);
+      const before = (await admin.query(`SELECT * FROM ${q(S)}.high_scores ORDER BY id`)).rows;
+      for (const st of plan.steps) {
+        assert.ok(st.transactional, st.sql);
+        await admin.query(`BEGIN;\n${st.sql}\nCOMMIT;`);
+      }
+      const type = await admin.query(
+        `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = '${q(S)}.users'::regclass AND attname = 'nickname'`,
+      );
+      assert.equal(type.rows[0].t, 'character varying(60)');
+      assert.deepEqual((await admin.query(`SELECT * FROM ${q(S)}.high_scores ORDER BY id`)).rows, before, 'the view returns the same rows');
     });
   });
 
@@ -406,6 +483,12 @@ describe('collectStats on a real PostgreSQL', function () {
         const customers = snap.tables.find((t) => t.name === 'customers')!;
         assert.equal(customers.totalBytes, customersTotal.rows[0].total);
         assert.equal(customers.incomplete, undefined);
+        // A view reading the locked table: its query is not deparsed (that locks what it reads), what it reads still is.
+        const open = snap.tables.find((t) => t.name === 'open_orders')!;
+        assert.deepEqual(
+          [open.viewDefinition, open.incomplete, open.reads],
+          ['', true, [{ table: `${SCHEMA}.orders`, columns: ['id', 'status'] }]],
+        );
         assert.match(customers.indexes.find((i) => i.name === 'customers_pkey')!.definition, /^CREATE UNIQUE INDEX customers_pkey /);
       } finally {
         await locker.query('ROLLBACK').catch(() => undefined);

@@ -372,6 +372,32 @@ LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE ${USER_REL}
 ORDER BY co.conrelid, co.conname`;
 
+// What each view reads: the columns its rewrite rule depends on, as PostgreSQL records them (the
+// dependencies that make ALTER COLUMN ... TYPE fail). Catalog rows only, no lock. refobjsubid 0 is a
+// dependency on the whole relation (no column).
+const VIEW_READS_SQL = `SELECT DISTINCT r.ev_class::int8 AS oid, tn.nspname || '.' || t.relname AS read, a.attname::text AS column_name
+FROM pg_rewrite r
+JOIN pg_class c ON c.oid = r.ev_class
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+JOIN pg_class t ON t.oid = d.refobjid
+JOIN pg_namespace tn ON tn.oid = t.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
+WHERE c.relkind IN ('v', 'm') AND d.refobjid <> r.ev_class AND ${USER_REL}
+ORDER BY 1, 2, 3`;
+
+// The views' queries. pg_get_viewdef takes ACCESS SHARE on the view and on every relation its query reads
+// (AcquireRewriteLocks): skipped for views that are, or read, an oid in $2, or all when $3.
+const VIEW_DEFS_SQL = `SELECT c.oid::int8 AS oid,
+  CASE WHEN $3::bool OR c.oid::int8 = ANY ($2::int8[]) OR EXISTS (
+      SELECT 1 FROM pg_rewrite r
+      JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+      WHERE r.ev_class = c.oid AND d.refobjid::int8 = ANY ($2::int8[]))
+    THEN '' ELSE pg_get_viewdef(c.oid, true) END AS definition
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND ${USER_REL}`;
+
 const KIND: Record<string, RelationKind> = { r: 'table', p: 'partitioned', m: 'matview', v: 'view', f: 'foreign' };
 
 // ---------------------------------------------------------------------------------------------------
@@ -526,6 +552,14 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
     async (skip, skipAll) => (await client.query(CONSTRAINTS_SQL, [schemas, skip, skipAll])).rows as Row[],
   );
 
+  const viewReadRows = (await client.query(VIEW_READS_SQL, [schemas])).rows as Row[];
+  const viewDefRows = await lockTolerant(
+    client,
+    'view_definitions',
+    locks,
+    async (skip, skipAll) => (await client.query(VIEW_DEFS_SQL, [schemas, skip, skipAll])).rows as Row[],
+  );
+
   const byOid = new Map<string, TableStats>();
   const tables: TableStats[] = [];
   for (const r of tableRows) {
@@ -655,12 +689,27 @@ async function readSnapshot(client: Client, schemas: string[] | null, source: st
     t.constraints.push(c);
   }
 
+  for (const t of byOid.values()) if (t.kind === 'view' || t.kind === 'matview') t.reads = [];
+  for (const r of viewReadRows) {
+    const reads = byOid.get(String(r.oid))?.reads;
+    if (!reads) continue;
+    const table = String(r.read);
+    let read = reads.find((x) => x.table === table);
+    if (!read) reads.push((read = { table, columns: [] }));
+    if (typeof r.column_name === 'string') read.columns.push(r.column_name);
+  }
+  for (const r of viewDefRows) {
+    const t = byOid.get(String(r.oid));
+    if (t) t.viewDefinition = typeof r.definition === 'string' ? r.definition : null;
+  }
+
   // Values that need a lock were skipped for tables another session held ACCESS EXCLUSIVE on (see lockTolerant).
   for (const [oid, t] of byOid) {
     const incomplete =
       locks.isIncomplete(oid) ||
       t.indexes.some((i) => i.definition === '') ||
       t.constraints.some((c) => c.definition === '') ||
+      t.viewDefinition === '' ||
       (t.kind === 'partitioned' && leafPartitions(oid, children).some((leaf) => locks.isIncomplete(leaf)));
     if (incomplete) t.incomplete = true;
   }

@@ -114,6 +114,20 @@ export interface TableStats {
   columns: ColumnStats[];
   indexes: IndexStats[];
   constraints: ConstraintStats[];
+  /**
+   * For a view or materialized view: the columns of other relations its query reads, from its rule's
+   * dependencies (pg_depend), as PostgreSQL records them: ALTER COLUMN ... TYPE of one of them fails, and
+   * a whole-relation dependency has no columns. Absent for other kinds and in older snapshots.
+   */
+  reads?: ViewRead[];
+  /** For a view or materialized view: pg_get_viewdef, the query (`SELECT ...`); '' when a lock kept it from being read. */
+  viewDefinition?: string | null;
+}
+
+export interface ViewRead {
+  /** Schema-qualified relation the view reads. */
+  table: string;
+  columns: string[];
 }
 
 export interface ColumnStats {
@@ -212,6 +226,17 @@ export function validateStatsSnapshot(value: unknown): { ok: true; snapshot: Sta
       if (!Array.isArray(t[k])) return fail(`${where}.${k} must be an array`);
     }
     if (t.incomplete !== undefined && typeof t.incomplete !== 'boolean') return fail(`${where}.incomplete must be true or false`);
+    if (t.reads !== undefined) {
+      if (!Array.isArray(t.reads)) return fail(`${where}.reads must be an array`);
+      for (const [j, r] of t.reads.entries()) {
+        if (!isObject(r) || typeof r.table !== 'string' || !isStringArray(r.columns)) {
+          return fail(`${where}.reads[${j}] needs a string table and a columns array of strings`);
+        }
+      }
+    }
+    if (t.viewDefinition !== undefined && t.viewDefinition !== null && typeof t.viewDefinition !== 'string') {
+      return fail(`${where}.viewDefinition must be a string or null`);
+    }
     if (
       t.statsSince !== undefined &&
       t.statsSince !== null &&

@@ -6,7 +6,7 @@ import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../
 import type { Catalog, TableInfo } from '../schema/catalog';
 import { typeFromAst, typeText } from '../syntax/pgtypes';
 import { generatedName, indexStatementColumnNames } from '../schema/names';
-import { clauseEnd, quoteIdent, StatementText, withoutSemicolon } from './sqltext';
+import { clauseEnd, quoteIdent, quoteQualified, StatementText, withoutSemicolon } from './sqltext';
 
 export interface ColumnFacts {
   /** SQL type text usable in ADD COLUMN, e.g. "bigint", "varchar(100)". */
@@ -55,6 +55,13 @@ export class SchemaFacts {
       }
       this.tables.set(`${t.schema}.${t.name}`, cols);
       for (const i of t.indexes) if (i.definition) this.indexes.set(`${t.schema}.${i.name}`, i.definition);
+      // A view in production: its query, as the server deparses it, makes the CREATE VIEW to restore it with.
+      if (t.kind === 'view' && t.viewDefinition) {
+        this.views.set(
+          `${t.schema}.${t.name}`,
+          `CREATE VIEW ${quoteQualified(`${t.schema}.${t.name}`)} AS${withoutSemicolon(t.viewDefinition).replace(/^(?!\s)/, ' ')}`,
+        );
+      }
     }
   }
 
@@ -63,7 +70,7 @@ export class SchemaFacts {
     return this.indexes.get(qualified);
   }
 
-  /** The CREATE VIEW statement of a view, when a migration showed it (and did not rename it since). */
+  /** The CREATE VIEW statement of a view, when a migration or the stats snapshot showed it (and no migration renamed it since). */
   viewDefinition(qualified: string): string | undefined {
     return this.views.get(qualified);
   }

@@ -267,7 +267,9 @@ export class Catalog {
   private addSnapshotTable(t: TableStats): void {
     const qualified = `${t.schema}.${t.name}`;
     if (t.kind === 'view' || t.kind === 'matview') {
-      this.views.set(qualified, { qualified, materialized: t.kind === 'matview', reads: [] });
+      // What it reads (the snapshot's pg_depend rows; none in older snapshots): type changes of those columns fail.
+      const reads = (t.reads ?? []).map((r) => ({ table: r.table, columns: [...r.columns] }));
+      this.views.set(qualified, { qualified, materialized: t.kind === 'matview', reads });
       if (t.kind === 'view') return;
     }
     const columns = new Map<string, ColumnInfo>();
