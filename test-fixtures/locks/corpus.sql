@@ -1207,3 +1207,34 @@ ALTER TABLE public.users ALTER COLUMN code TYPE text USING code;
 -- form: alter-type-same-enum-using
 ALTER TABLE public.users ALTER COLUMN kind TYPE public.user_status USING kind;
 
+
+-- ===================================================================== SET search_path (issue 13)
+-- form: search-path-app-first
+SET search_path = app, public;
+ALTER TABLE users ADD COLUMN nickname text;
+
+-- form: search-path-falls-through
+SET search_path = app, public;
+ALTER TABLE orders ADD COLUMN note2 text;
+
+-- form: search-path-set-local
+SET LOCAL search_path TO app;
+CREATE INDEX ON users (name);
+
+-- form: search-path-user-and-literal
+SET search_path = "$user", 'app', public;
+TRUNCATE users;
+
+-- form: search-path-reset
+SET search_path = app;
+RESET search_path;
+ALTER TABLE users ADD COLUMN nickname2 text;
+
+-- form: search-path-create-in-first
+SET search_path = app, public;
+CREATE TABLE orders (id int);
+INSERT INTO orders SELECT id FROM public.orders;
+
+-- form: search-path-drop-unqualified
+SET search_path = app, public;
+DROP TABLE users;

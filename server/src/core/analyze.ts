@@ -8,6 +8,7 @@ import { applyIgnores, readIgnores } from './ignore';
 import { statementLocks, type LockContext, type StatementLocks } from './locks';
 import { lockStrength } from './locks/modes';
 import type { AnalysisMemo, SettingScope } from './memo';
+import { DEFAULT_PATH_STATE, isDefaultPath, pathAfter, pathInForce, qualifyThroughPath, type PathState } from './schema/search-path';
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
 import { fillTemplates } from './syntax/templates';
 import { RULES, RULE_IDS } from './rules';
@@ -93,9 +94,16 @@ export function resolvePgVersion(settings: Settings, stats?: StatsSnapshot, over
 
 /** Applies an earlier migration's statements to the catalog. */
 function applyPrior(c: Catalog, prior: SourceFile): void {
+  // Each file runs in a session of its own: its SET search_path ends with it. Taken as one transaction
+  // (the runners' usual wrapping), so a SET LOCAL lasts to its COMMIT.
+  let path = DEFAULT_PATH_STATE;
   for (const s of parseFile(fillTemplates(prior.text).text).statements) {
     if (!s.ast) continue;
-    c.apply(s.ast, 'earlier-file');
+    const inForce = pathInForce(path);
+    const ast = isDefaultPath(inForce) ? s.ast : qualifyThroughPath(s.ast, inForce, (q) => c.hasRelation(q));
+    c.apply(ast, 'earlier-file');
+    const [kind, node] = unwrap(s.ast);
+    path = pathAfter(path, kind, node, true);
   }
 }
 
@@ -153,6 +161,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   let firstIndex = 0;
   let checkpointAt = -1;
   let timeZoneUtc: boolean | undefined;
+  let searchPath: PathState = DEFAULT_PATH_STATE;
   if (memo) {
     const plan = memo.plan(
       input.stats,
@@ -166,7 +175,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     const cp = plan.checkpoint;
     if (cp) {
       catalog = cp.catalog.clone();
-      ({ inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc } = cp.state);
+      ({ inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc, searchPath } = cp.state);
       for (const v of cp.views) views.push(v);
       for (const v of cp.violations) violations.push(v);
       firstIndex = cp.index;
@@ -178,10 +187,16 @@ export function analyze(input: AnalyzeInput): Analysis {
   const lockCtx: LockContext = { catalog, pgVersion, parseNested, readPlpgsql };
   if (timeZoneUtc !== undefined) lockCtx.timeZoneUtc = timeZoneUtc;
 
-  parsed.statements.forEach((p: ParsedStatement, index: number) => {
+  parsed.statements.forEach((parsedStatement: ParsedStatement, index: number) => {
     if (index < firstIndex) return;
+    // Under a SET search_path other than the default, the statement's unqualified names are resolved first.
+    const path = pathInForce(searchPath);
+    const p =
+      parsedStatement.ast && !isDefaultPath(path)
+        ? { ...parsedStatement, ast: qualifyThroughPath(parsedStatement.ast, path, (q) => catalog.hasRelation(q)) }
+        : parsedStatement;
     if (memo && index === checkpointAt) {
-      const state = { inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc: lockCtx.timeZoneUtc };
+      const state = { inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc: lockCtx.timeZoneUtc, searchPath };
       memo.save(index, catalog, state, views, violations);
     }
     const ast = p.ast;
@@ -228,6 +243,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         if (sets.includes('lock_timeout')) lockTimeout = setScope(lockTimeout, true, false, inTx);
         if (sets.includes('statement_timeout')) statementTimeout = setScope(statementTimeout, true, false, inTx);
       }
+      searchPath = pathAfter(searchPath, kind, node, inTx);
       if (kind === 'TransactionStmt') {
         const k = String(node.kind);
         // COMMIT ends the runner's transaction too: what follows runs on its own.

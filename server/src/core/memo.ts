@@ -8,6 +8,7 @@
 //     the pass reads changed, the state after them (catalog, transaction and timeout state, statement
 //     views) is restored instead of recomputed.
 // Pure data, no I/O; one memo per document.
+import type { PathState } from './schema/search-path';
 import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
 import type { Catalog } from './schema/catalog';
 import { parseFile, parserLoaded, parseSplit, type ParsedFile, type ParsedStatement } from './syntax/parse';
@@ -29,6 +30,8 @@ export interface PassState {
   lockTimeout: SettingScope;
   statementTimeout: SettingScope;
   timeZoneUtc?: boolean;
+  /** SET search_path in force: the session's, and a SET LOCAL's until the transaction ends (never mutated). */
+  searchPath: PathState;
 }
 
 /**

@@ -29,7 +29,9 @@ let schemaText: string | undefined;
 export function predictForm(form: CorpusForm, pgVersion: number): { locks: Predicted[]; notAnalysed: string[] } {
   schemaText ??= fs.readFileSync(locksFixturePath('schema.sql'), 'utf8');
   const setup = form.setup.map((s) => (s.trim().endsWith(';') ? s : `${s};`)).join('\n');
-  const prefix = setup ? `${setup}\n` : '';
+  // The observer runs a form inside a transaction block unless it cannot run in one: so does the model
+  // (SET LOCAL, for one, only lasts inside it).
+  const prefix = (form.noTransaction ? '' : 'BEGIN;\n') + (setup ? `${setup}\n` : '');
   const a = analyze({ text: prefix + form.sql, path: 'corpus.sql', pgVersion, priorFiles: [{ path: 'schema.sql', text: schemaText }] });
   const byRelation = new Map<string, Predicted>();
   const notAnalysed: string[] = [];

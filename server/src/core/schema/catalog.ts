@@ -155,6 +155,11 @@ export class Catalog {
     return c;
   }
 
+  /** A table, view or index of that schema-qualified name is known (search_path resolution). */
+  hasRelation(qualified: string): boolean {
+    return this.tables.has(qualified) || this.views.has(qualified) || this.indexes.has(qualified);
+  }
+
   table(name: string): TableInfo | undefined {
     return this.tables.get(name);
   }
