@@ -438,21 +438,19 @@ describe('trace: the dry run on real engines', function () {
       assert.equal(empty.syntheticRows, undefined);
     });
 
-    // A genuine gap of the model, kept as the live proof that disagreements reach the user: DROP FUNCTION
-    // ... CASCADE drops a CHECK constraint and an index that call the function, which takes ACCESS
-    // EXCLUSIVE on their table; the model follows functions into column defaults and triggers but not
-    // into constraints and index expressions yet.
-    it('reports a disagreement the model really has (SET search_path moves an unqualified name to another schema)', async () => {
+    // A genuine gap of the model, kept as the live proof that disagreements reach the user: the model
+    // follows SET search_path, but not the same setting made through set_config() in a SELECT.
+    it("reports a disagreement the model really has (set_config('search_path') moves an unqualified name to another schema)", async () => {
       const m = migrationContext(TARGET);
       const setup = 'CREATE SCHEMA app;\nCREATE TABLE app.orders (id bigint PRIMARY KEY);\n';
       const priorFiles = [...m.priorFiles, { path: 'migrations/20240201500000_app.sql', text: setup }];
       const text =
-        'SELECT 1;\nDROP INDEX IF EXISTS public.orders_legacy_idx;\nSET search_path = app, public;\nALTER TABLE orders ADD COLUMN note text;\n';
+        "SELECT 1;\nDROP INDEX IF EXISTS public.orders_legacy_idx;\nSELECT set_config('search_path', 'app, public', false);\nALTER TABLE orders ADD COLUMN note text;\n";
       const r = await traceDocument({ text, path: m.path, priorFiles });
       const gaps = r.disagreements.map((d) => [d.relation, d.observed, d.predicted]);
       assert.ok(
         gaps.some(([rel, observed, predicted]) => rel === 'app.orders' && observed === 'AccessExclusiveLock' && predicted === null),
-        `if the model learned search_path, pick another form it gets wrong (the comparator tests above cover the logic); the DROP INDEX IF EXISTS of a missing index is not one: ${JSON.stringify(gaps)}`,
+        `if the model learned set_config('search_path'), pick another form it gets wrong (the comparator tests above cover the logic); the DROP INDEX IF EXISTS of a missing index is not one: ${JSON.stringify(gaps)}`,
       );
       const alter = text.indexOf('ALTER TABLE');
       assert.ok(
@@ -500,6 +498,41 @@ describe('trace: the dry run on real engines', function () {
         assert.equal(r.statements[0].observed.find((o) => o.relation === child)?.mode, mode, `${text}: observed on ${child}`);
         assert.equal(r.statements[0].predicted.find((p) => p.relation === child)?.mode, mode, `${text}: predicted on ${child}`);
       }
+    });
+
+    it('TRUNCATE of a table rewritten or created earlier in the transaction empties it in place: no disagreement (was one)', async () => {
+      // A Supabase migration: one transaction, as the trace runs it.
+      const priorFiles = [
+        {
+          path: 'supabase/migrations/20240101000000_tags.sql',
+          text: "CREATE TABLE public.tags (id int, label text);\nINSERT INTO public.tags SELECT g, 'x' FROM generate_series(1, 500) g;\n",
+        },
+      ];
+      for (const text of [
+        'ALTER TABLE public.tags ALTER COLUMN label TYPE varchar(20);\nTRUNCATE public.tags;\n',
+        'CREATE TABLE public.scratch (id int);\nINSERT INTO public.scratch VALUES (1);\nTRUNCATE public.scratch;\n',
+      ]) {
+        const r = await traceDocument({ text, path: 'supabase/migrations/20240102000000_truncate.sql', priorFiles });
+        assert.deepEqual(
+          r.disagreements.map((d) => d.message),
+          [],
+          text,
+        );
+        const truncate = r.statements[r.statements.length - 1];
+        assert.equal(truncate.traced, true);
+        assert.ok(
+          truncate.predicted.every((p) => !p.rewrite),
+          JSON.stringify(truncate.predicted),
+        );
+      }
+      // Without the earlier rewrite, TRUNCATE gives the table a new file, and the model says so.
+      const plain = await traceDocument({
+        text: 'TRUNCATE public.tags;\n',
+        path: 'supabase/migrations/20240102000000_truncate.sql',
+        priorFiles,
+      });
+      assert.deepEqual(plain.disagreements, []);
+      assert.ok(plain.statements[0].predicted.some((p) => p.relation === 'public.tags' && p.rewrite));
     });
 
     it('a partition the plan prunes, or that no inserted row is routed to, is not a disagreement; the partitions it does lock are predicted', async () => {

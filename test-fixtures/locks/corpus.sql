@@ -1238,3 +1238,19 @@ INSERT INTO orders SELECT id FROM public.orders;
 -- form: search-path-drop-unqualified
 SET search_path = app, public;
 DROP TABLE users;
+
+-- ===================================================================== type changes that keep the data (issue 13)
+-- form: alter-type-text-to-domain-no-check
+ALTER TABLE public.users ALTER COLUMN bio TYPE public.plain_text;
+
+-- form: alter-type-text-to-domain-check
+ALTER TABLE public.users ALTER COLUMN code TYPE public.positive USING code::int;
+
+-- form: truncate-after-rewrite
+ALTER TABLE public.tags ALTER COLUMN label TYPE varchar(20);
+TRUNCATE public.tags;
+
+-- form: truncate-created-in-transaction
+CREATE TABLE public.scratch (id int);
+INSERT INTO public.scratch SELECT generate_series(1, 100);
+TRUNCATE public.scratch;

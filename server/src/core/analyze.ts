@@ -162,6 +162,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   let checkpointAt = -1;
   let timeZoneUtc: boolean | undefined;
   let searchPath: PathState = DEFAULT_PATH_STATE;
+  let renewedInTx: readonly string[] = [];
   if (memo) {
     const plan = memo.plan(
       input.stats,
@@ -175,7 +176,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     const cp = plan.checkpoint;
     if (cp) {
       catalog = cp.catalog.clone();
-      ({ inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc, searchPath } = cp.state);
+      ({ inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc, searchPath, renewedInTx } = cp.state);
       for (const v of cp.views) views.push(v);
       for (const v of cp.violations) violations.push(v);
       firstIndex = cp.index;
@@ -196,7 +197,17 @@ export function analyze(input: AnalyzeInput): Analysis {
         ? { ...parsedStatement, ast: qualifyThroughPath(parsedStatement.ast, path, (q) => catalog.hasRelation(q)) }
         : parsedStatement;
     if (memo && index === checkpointAt) {
-      const state = { inTx, explicitTx, txId, nextTxId, lockTimeout, statementTimeout, timeZoneUtc: lockCtx.timeZoneUtc, searchPath };
+      const state = {
+        inTx,
+        explicitTx,
+        txId,
+        nextTxId,
+        lockTimeout,
+        statementTimeout,
+        timeZoneUtc: lockCtx.timeZoneUtc,
+        searchPath,
+        renewedInTx,
+      };
       memo.save(index, catalog, state, views, violations);
     }
     const ast = p.ast;
@@ -215,6 +226,13 @@ export function analyze(input: AnalyzeInput): Analysis {
       const created = createdName && !(node.if_not_exists && catalog.table(createdName)) ? createdName : undefined;
       const isNew = (rel: string) => rel === created || catalog.isNewTable(rel);
       lockInfo = statementLocks(ast, lockCtx);
+      if (kind === 'TruncateStmt' && inTx) lockInfo = truncatedInPlace(lockInfo, renewedInTx);
+      // What got a new file in this transaction (created, or rewritten): a later TRUNCATE of it reuses the file.
+      if (inTx) {
+        const renewed = lockInfo.effects.filter((e) => e.rewrite && !e.emptiesTable).map((e) => e.relation);
+        if (created) renewed.push(created);
+        if (renewed.length) renewedInTx = [...renewedInTx, ...renewed];
+      }
       const locks = lockInfo.effects.map((e) =>
         withEstimate(e, statsByTable.get(e.relation), isNew(e.relation), settings.throughput, (r) =>
           isNew(r) ? undefined : statsByTable.get(r),
@@ -256,7 +274,10 @@ export function analyze(input: AnalyzeInput): Analysis {
           txId = -1;
         }
       }
-      if (!inTx) txId = -1;
+      if (!inTx) {
+        txId = -1;
+        renewedInTx = [];
+      }
     } else {
       views.push(makeView(p, index, kind, [], lockInfo, inTx, txId, explicitTx, isOn(lockTimeout), isOn(statementTimeout)));
       if (p.error) {
@@ -410,6 +431,22 @@ export function analyze(input: AnalyzeInput): Analysis {
     wrappedInTransaction: wrapped,
   };
   return templates.filled ? restoreTemplates(result, templates.restore) : result;
+}
+
+/**
+ * TRUNCATE of a table created or rewritten earlier in the same transaction empties its file in place:
+ * PostgreSQL gives it no new relfilenode (ExecuteTruncateGuts, rd_createSubid / rd_newRelfilelocatorSubid).
+ */
+function truncatedInPlace(locks: StatementLocks, renewed: readonly string[]): StatementLocks {
+  if (renewed.length === 0) return locks;
+  return {
+    ...locks,
+    effects: locks.effects.map((e) =>
+      e.emptiesTable && e.rewrite && renewed.includes(e.relation)
+        ? { ...e, rewrite: false, why: `${e.why}; the table got a new file earlier in this transaction, which TRUNCATE empties in place` }
+        : e,
+    ),
+  };
 }
 
 /** The analysis with the placeholders' stand-ins turned back into the placeholders (see syntax/templates). */

@@ -32,6 +32,8 @@ export interface PassState {
   timeZoneUtc?: boolean;
   /** SET search_path in force: the session's, and a SET LOCAL's until the transaction ends (never mutated). */
   searchPath: PathState;
+  /** Tables created or rewritten in the open transaction: a TRUNCATE of one empties it in place (never mutated). */
+  renewedInTx: readonly string[];
 }
 
 /**

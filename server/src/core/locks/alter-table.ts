@@ -8,7 +8,15 @@
 import type { AlterTableType } from '@pgsql/types';
 import { calledFunctions, qualify, rangeVarName, strings, type Node } from '../syntax/ast';
 import type { TableInfo } from '../schema/catalog';
-import { isSerialTypeName, typeChangeEffect, typeFromAst, usingIsColumnItself } from '../syntax/pgtypes';
+import {
+  isSerialTypeName,
+  typeChangeEffect,
+  typeFromAst,
+  typeText,
+  usingIsColumnItself,
+  type ColumnType,
+  type TypeChange,
+} from '../syntax/pgtypes';
 import type { LockEffect, LockMode } from '../types';
 import {
   addFailure,
@@ -584,13 +592,9 @@ function alterColumnTypeEffects({ cmd, table, info, ctx, out, add }: Subcommand,
   const def = cmd.def?.ColumnDef ?? {};
   const from = info?.columns.get(col ?? '')?.type;
   const to = typeFromAst(def.typeName);
-  const change = typeChangeEffect(
-    from,
-    to,
-    ctx.pgVersion,
-    !!def.raw_default && !usingIsColumnItself(def.raw_default, col, to),
-    ctx.timeZoneUtc !== false,
-  );
+  const hasUsing = !!def.raw_default && !usingIsColumnItself(def.raw_default, col, to);
+  const change =
+    domainTypeChange(ctx, from, to, hasUsing) ?? typeChangeEffect(from, to, ctx.pgVersion, hasUsing, ctx.timeZoneUtc !== false);
   // Without a rewrite, indexes on the column are still rebuilt when their sort order may change.
   const indexed = [...ctx.catalog.indexes.values()].some((i) => i.table === table && i.columns.includes(col ?? ''));
   const rebuild = !change.rewrite && change.rebuildsIndexes && indexed;
@@ -611,6 +615,24 @@ function alterColumnTypeEffects({ cmd, table, info, ctx, out, add }: Subcommand,
   // A foreign key on the column (either side) is dropped and added again; when the column is
   // rewritten it is validated again too, which reads the other table (observed on 11 to 18).
   if (col) foreignKeysOfColumn(table, col, ctx, add, change.rewrite ? 'revalidate' : 'rebuild', out);
+}
+
+/**
+ * A change to or from a domain the migrations created: PostgreSQL coerces to a domain with constraints
+ * by checking every value, which rewrites the table; to one without constraints (or from a domain to
+ * another type) the domain stands for its base type (ATColumnChangeRequiresRewrite looks through the
+ * CoerceToDomain). Undefined when neither side is a known domain.
+ */
+function domainTypeChange(ctx: LockContext, from: ColumnType | undefined, to: ColumnType, hasUsing: boolean): TypeChange | undefined {
+  if (hasUsing || to.array || from?.array) return undefined;
+  const toDomain = ctx.catalog.domains.get(to.name);
+  const fromDomain = from ? ctx.catalog.domains.get(from.name) : undefined;
+  if (!toDomain?.base && !fromDomain?.base) return undefined;
+  if (toDomain?.constrained)
+    return { rewrite: true, scan: false, why: `the domain ${to.name} has constraints: every value is checked, which rewrites the table` };
+  const base = typeChangeEffect(fromDomain?.base ?? from, toDomain?.base ?? to, ctx.pgVersion, false, ctx.timeZoneUtc !== false);
+  const what = toDomain ? `to the domain ${to.name} (no constraints, over ${typeText(toDomain.base!)})` : `from the domain ${from!.name}`;
+  return { ...base, why: `${what}: ${base.why}` };
 }
 
 function setNotNullEffects({ cmd, table, info, ctx, add }: Subcommand, mode: LockMode): void {

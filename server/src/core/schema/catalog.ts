@@ -111,8 +111,8 @@ export class Catalog {
   readonly typedTables = new Map<string, string[]>();
   /** Function (lower-cased, unqualified) -> tables whose CHECK constraints or index expressions call it. */
   readonly functionUsers = new Map<string, string[]>();
-  /** Domains (lower-cased, unqualified) -> whether they have a CHECK (or NOT NULL) constraint. */
-  readonly domains = new Map<string, { constrained: boolean }>();
+  /** Domains (lower-cased, unqualified) -> whether they have a CHECK (or NOT NULL) constraint, and their base type. */
+  readonly domains = new Map<string, { constrained: boolean; base?: ColumnType }>();
   /** Functions (lower-cased, unqualified) -> provolatile as pg_proc spells it (i, s, v). */
   readonly volatility = new Map<string, 'i' | 's' | 'v'>();
 
@@ -434,12 +434,13 @@ export class Catalog {
       case 'CreateDomainStmt': {
         const name = strings(node.domainname).pop()?.toLowerCase() ?? '';
         const constrained = (node.constraints ?? []).some((c: Node) => ['CONSTR_CHECK', 'CONSTR_NOTNULL'].includes(c?.Constraint?.contype));
-        this.domains.set(name, { constrained });
+        this.domains.set(name, { constrained, base: typeFromAst(node.typeName) });
         return;
       }
       case 'AlterDomainStmt': {
         const name = strings(node.typeName).pop()?.toLowerCase() ?? '';
-        if ((node.subtype === 'C' || node.subtype === 'O') && this.domains.has(name)) this.domains.set(name, { constrained: true });
+        const known = this.domains.get(name);
+        if ((node.subtype === 'C' || node.subtype === 'O') && known) this.domains.set(name, { ...known, constrained: true });
         return;
       }
       case 'CreateStatsStmt': {
