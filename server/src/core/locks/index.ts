@@ -23,7 +23,7 @@ export { isVolatileExpression, resolveTable, type LockContext, type StatementLoc
  * keeps that child (the planner prunes partitions a WHERE clause excludes) or, for INSERT, when a row
  * is routed to it. The prediction is the upper bound; isPlanDependent() lets the dry run tell.
  */
-const PLAN_DEPENDENT = ' (unless the plan prunes it, or no row is routed to it)';
+const PLAN_DEPENDENT = ' (an upper bound: not taken when the plan prunes it, or no row is routed to it)';
 
 export function isPlanDependent(why: string): boolean {
   return why.split('; ').every((part) => part.endsWith(PLAN_DEPENDENT));
