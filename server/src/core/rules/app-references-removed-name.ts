@@ -517,6 +517,11 @@ function wordsOf(f: { text: string }): Set<string> {
   return words;
 }
 
+/** [A-Za-z0-9_$] (what \\w and $ match); NaN (out of range) is not. */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
 function layoutOf(f: { path: string; text: string }): { regions: Region[]; lineStarts: number[] } {
   let layout = fileLayout.get(f);
   if (!layout) {
@@ -540,13 +545,16 @@ function prepare(files: RuleContext['appFiles'], words: ReadonlySet<string>): Ap
     if (typeof f?.text !== 'string' || typeof f.path !== 'string') continue;
     const has = wordsOf(f);
     if (!odd && !plain.some((w) => has.has(w))) continue;
+    // Offsets of the words the file holds: indexOf with a check of the characters around each hit,
+    // cheaper than tokenizing the whole file again.
     const found = new Map<string, number[]>();
-    const re = /[\w$]+/g;
-    for (let m = re.exec(f.text); m; m = re.exec(f.text)) {
-      if (!words.has(m[0])) continue;
-      const list = found.get(m[0]);
-      if (list) list.push(m.index);
-      else found.set(m[0], [m.index]);
+    for (const w of plain) {
+      if (!has.has(w)) continue;
+      const list: number[] = [];
+      for (let at = f.text.indexOf(w); at >= 0; at = f.text.indexOf(w, at + w.length)) {
+        if (!isWordChar(f.text.charCodeAt(at - 1)) && !isWordChar(f.text.charCodeAt(at + w.length))) list.push(at);
+      }
+      if (list.length) found.set(w, list);
     }
     const { regions, lineStarts } = layoutOf(f);
     out.push({
@@ -600,10 +608,18 @@ function findReferences(files: AppFile[], removed: RemovedName): { related: NonN
 
 const SHOWN_IN_MESSAGE = 3;
 
+/** The version an application file's name starts with (8+ digits), by path: read once. */
+const fileVersions = new Map<string, string | null>();
+
 /** The file's name starts with a timestamp-like version (8+ digits) that sorts before `version`. */
 function olderSnapshot(filePath: string, version: string | undefined): boolean {
   if (!version || !/^\d{8}/.test(version)) return false;
-  const own = /^(\d{8,})[_.-]/.exec(filePath.replace(/\\/g, '/').split('/').pop() ?? '')?.[1];
+  let own = fileVersions.get(filePath);
+  if (own === undefined) {
+    if (fileVersions.size > 100_000) fileVersions.clear();
+    own = /^(\d{8,})[_.-]/.exec(filePath.replace(/\\/g, '/').split('/').pop() ?? '')?.[1] ?? null;
+    fileVersions.set(filePath, own);
+  }
   if (!own) return false;
   const n = Math.min(own.length, version.length);
   return own.slice(0, n) < version.slice(0, n);
