@@ -217,6 +217,8 @@ export function planStatement(pc: PatternContext, st: StatementInput, only?: Pat
     }
     case 'AlterTableStmt':
       if (node.objtype === 'OBJECT_INDEX') return undefined;
+      // DETACH PARTITION ... CONCURRENTLY (its only subcommand) cannot run in a transaction block: a step of its own.
+      if (st.nonTransactional && want('non-transactional')) return [nonTransactionalPiece(st)];
       return alterTable(pc, st, node, only);
     case 'RenameStmt':
       if (node.renameType === 'OBJECT_COLUMN' && want('rename-column') && existing(pc, qualify(rangeVarName(node.relation))))
