@@ -9,7 +9,10 @@
 //       with the slowest response (PG_PREFLIGHT_BENCH_SWEEP=0 skips it, it takes a few minutes).
 // Also asks the server for its own analysis times (pgPreflight/internalStats): the part of the latency
 // spent analysing, without the pipe and JSON-RPC.
-// Goals (issue 3): (a) p99 <= 5 ms, (b) p99 <= 30 ms, (c) <= 400 ms, sweep max <= 100 ms.
+//   (e) the keystroke matrix: 200 and 2,000 statements, incremental and full-text changes, push and
+//       pull, beside squawk's own language server (`squawk server`, pull only) on the same keystrokes.
+// Goals (issue 3): (a) p99 <= 5 ms, (b) p99 <= 30 ms, (c) <= 400 ms, sweep max <= 100 ms; (issue 14):
+// (e) p99 <= 10 ms at 200 statements and <= 20 ms at 2,000.
 // Prints a table and writes .bench/lsp.json (gitignored). Figures only, no assertions.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -181,6 +184,79 @@ async function typing(root: string, name: string, base: string): Promise<{ clien
   }
 }
 
+const SQUAWK = path.join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
+
+type Sync = 'incremental' | 'full';
+type Delivery = 'push' | 'pull';
+
+/**
+ * Keystroke to diagnostics for one server, sync kind and delivery: each character of TYPED is sent as a
+ * didChange (the typed range, or the whole text), then the diagnostics of that version are awaited
+ * (push: publishDiagnostics; pull: a textDocument/diagnostic request answered). squawk's server only
+ * answers pulls.
+ */
+async function keystrokes(
+  server: 'pg-preflight' | 'squawk',
+  root: string,
+  name: string,
+  base: string,
+  sync: Sync,
+  delivery: Delivery,
+): Promise<Figures> {
+  const c = server === 'squawk' ? LspClient.spawnServer(SQUAWK, ['server'], {}, root) : LspClient.spawnStdio(BIN, {}, root);
+  await c.initialize(uriOf(root));
+  try {
+    const uri = uriOf(path.join(root, 'supabase/migrations', name));
+    await c.open(uri, base);
+    const settle = async (v: number) => {
+      if (delivery === 'pull') await c.pull(uri);
+      else await c.diagnostics(uri, v);
+    };
+    await settle(1);
+    const type = async (ch: string) => {
+      if (sync === 'incremental') return c.append(uri, ch);
+      return c.replaceAll(uri, c.text(uri) + ch);
+    };
+    for (const ch of '\n-- warm up') await settle(await type(ch));
+    const ms: number[] = [];
+    for (const ch of TYPED) {
+      const t = performance.now();
+      await settle(await type(ch));
+      ms.push(performance.now() - t);
+    }
+    return figures(ms);
+  } finally {
+    await stop(c);
+  }
+}
+
+/** The keystroke matrix: 200 and 2,000 statements, incremental and full-text changes, push and pull, squawk's server beside. */
+async function matrix(root: string): Promise<Record<string, Record<string, Figures>>> {
+  const out: Record<string, Record<string, Figures>> = {};
+  const squawk = fs.existsSync(SQUAWK);
+  const cell = (f: Figures) => `${f.p50.toFixed(1)} / ${f.p99.toFixed(1)}`;
+  process.stdout.write('(e) keystroke to diagnostics, p50 / p99 ms (goal p99: 10 ms at 200 statements, 20 ms at 2,000)\n');
+  process.stdout.write('    case                          pg-preflight push   pg-preflight pull   squawk server pull   p99 ratio (pull)\n');
+  for (const n of [200, 2000]) {
+    const base = generateMigration(n, `m${n}`);
+    for (const sync of ['incremental', 'full'] as const) {
+      const key = `${n} statements, ${sync}`;
+      const name = `2024020${n === 200 ? 3 : 4}000000_${sync}.sql`;
+      const row: Record<string, Figures> = {
+        push: await keystrokes('pg-preflight', root, name, base, sync, 'push'),
+        pull: await keystrokes('pg-preflight', root, name, base, sync, 'pull'),
+      };
+      if (squawk) row.squawk = await keystrokes('squawk', root, name, base, sync, 'pull');
+      out[key] = row;
+      const ratio = row.squawk ? `${(row.pull.p99 / Math.max(row.squawk.p99, 0.01)).toFixed(2)}x` : 'n/a';
+      process.stdout.write(
+        `    ${key.padEnd(30)}${cell(row.push).padEnd(20)}${cell(row.pull).padEnd(20)}${(row.squawk ? cell(row.squawk) : 'not installed').padEnd(21)}${ratio}\n`,
+      );
+    }
+  }
+  return out;
+}
+
 async function coldStart(root: string, runs: number): Promise<Figures> {
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -256,6 +332,7 @@ async function main(): Promise<void> {
       `(c) cold start (spawn -> initialize -> didOpen -> first diagnostics): median ${cold.p50.toFixed(0)} ms, max ${cold.max.toFixed(0)} ms   goal <= 400 ms\n`,
     );
     Object.assign(results, { twoHundred: a, dump: b, coldStart: cold });
+    results.keystrokes = await matrix(root);
     if (process.env.PG_PREFLIGHT_BENCH_SWEEP !== '0') {
       const s = await sweep(root);
       process.stdout.write(

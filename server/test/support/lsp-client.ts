@@ -155,7 +155,12 @@ export class LspClient {
   static spawnStdio(bin: string, options: ClientOptions = {}, cwd?: string): LspClient {
     // PG_PREFLIGHT_LSP_NODE_ARGS: extra node flags for the server process (e.g. --cpu-prof when profiling the bench).
     const nodeArgs = (process.env.PG_PREFLIGHT_LSP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child: ChildProcess = spawn(process.execPath, [...nodeArgs, bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd });
+    return LspClient.spawnServer(process.execPath, [...nodeArgs, bin, 'lsp', '--stdio'], options, cwd);
+  }
+
+  /** Any language server over stdio (`squawk server`, for the benchmark's side-by-side rows). */
+  static spawnServer(command: string, args: string[], options: ClientOptions = {}, cwd?: string): LspClient {
+    const child: ChildProcess = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(conn, options);
     client.child = child;

@@ -3,6 +3,7 @@
 import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { describeBlocks, describeLock, lockSentence, sizeScaledSeverity } from './helpers';
+import { perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
 
 export const constraintMissingNotValid: Rule = {
@@ -25,9 +26,9 @@ export const constraintMissingNotValid: Rule = {
         if (con.skip_validation) continue;
         // A table this file created and has not filled is empty: validating reads nothing, and NOT VALID would
         // not shorten the lock on the referenced table either (Prisma writes CREATE TABLE, then ADD FOREIGN KEY).
-        if (createdEmptyEarlier(ctx, st.index, qualify(rangeVarName(node.relation)))) continue;
         const lock = st.locks.find((l) => l.scan && !l.newTable);
         if (!lock) continue;
+        if (createdEmptyEarlier(ctx, st.index, qualify(rangeVarName(node.relation)))) continue;
         const severity = sizeScaledSeverity([lock], ctx.settings);
         if (!severity) continue;
         const what = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
@@ -51,21 +52,34 @@ export const constraintMissingNotValid: Rule = {
 /** Whether an earlier statement of this file created the table with CREATE TABLE and none since put rows in it. */
 function createdEmptyEarlier(ctx: RuleContext, index: number, table: string): boolean {
   let empty = false;
-  for (const st of ctx.statements) {
-    if (st.index >= index) break;
-    const [kind, node] = unwrap(st.ast);
-    if (kind === 'CreateStmt' && qualify(rangeVarName(node.relation)) === table) empty = true;
-    else if (
-      (kind === 'CreateTableAsStmt' || (kind === 'SelectStmt' && node.intoClause)) &&
-      qualify(rangeVarName((node.into ?? node.intoClause)?.rel)) === table
-    )
-      empty = false;
-    else if (kind === 'InsertStmt' && qualify(rangeVarName(node.relation)) === table && !node.selectStmt?.SelectStmt?.valuesLists)
-      empty = false;
-    else if (kind === 'CopyStmt' && node.is_from && qualify(rangeVarName(node.relation)) === table) empty = false;
+  for (const [at, what] of fillings(ctx).get(table) ?? []) {
+    if (at >= index) break;
+    empty = what === 'created';
   }
   return empty;
 }
+
+/**
+ * Per table, in file order: where this file created it empty (CREATE TABLE) and where it put rows in it
+ * (CREATE TABLE AS, SELECT INTO, INSERT ... SELECT, COPY FROM). Built once per analysis: a schema dump
+ * asks for every one of its foreign keys.
+ */
+const fillings = perAnalysis((ctx): ReadonlyMap<string, [number, 'created' | 'filled'][]> => {
+  const out = new Map<string, [number, 'created' | 'filled'][]>();
+  const add = (table: string, index: number, what: 'created' | 'filled') => {
+    const list = out.get(table) ?? [];
+    list.push([index, what]);
+    out.set(table, list);
+  };
+  unwrapped(ctx).forEach(([kind, node], index) => {
+    if (kind === 'CreateStmt') add(qualify(rangeVarName(node.relation)), index, 'created');
+    else if (kind === 'CreateTableAsStmt' || (kind === 'SelectStmt' && node.intoClause))
+      add(qualify(rangeVarName((node.into ?? node.intoClause)?.rel)), index, 'filled');
+    else if (kind === 'InsertStmt' && !node.selectStmt?.SelectStmt?.valuesLists) add(qualify(rangeVarName(node.relation)), index, 'filled');
+    else if (kind === 'CopyStmt' && node.is_from) add(qualify(rangeVarName(node.relation)), index, 'filled');
+  });
+  return out;
+});
 
 /**
  * ADD COLUMN with an inline CHECK, or an inline REFERENCES on a column given a default: PostgreSQL

@@ -5,7 +5,7 @@
 import { tokenStream } from '../fixes/sqltext';
 import { clipBytes, MAX_IDENTIFIER_BYTES, utf8Length } from '../schema/names';
 import { unwrap } from '../syntax/ast';
-import type { Rule } from './rule';
+import type { Rule, StatementView } from './rule';
 
 /** Queries and data changes name existing objects, cut the same way each time: harmless. */
 const NOT_DDL = new Set([
@@ -19,9 +19,45 @@ const NOT_DDL = new Set([
   'TransactionStmt',
 ]);
 
-// A quick test before tokenizing: some run of 22+ characters that could be one name (a 64-byte name
-// has at least 22 UTF-16 code units: a code unit is at most 3 bytes of UTF-8).
-const LONG_RUN = /[^\s,;()'"=<>+*/|.:[\]-]{22,}|"[^"]{22,}"/;
+// A quick test before tokenizing: some run of characters that could be one name and is over 63 bytes
+// (a 64-byte name has at least 22 UTF-16 code units: a code unit is at most 3 bytes of UTF-8, so
+// shorter runs are not measured). A quoted run counts without its quotes; a doubled quote inside one
+// counts twice, which only ever sends a statement to the tokenizer that did not need it.
+const LONG_RUNS = /[^\s,;()'"=<>+*/|.:[\]-]{22,}|"(?:[^"]|""){22,}"/g;
+
+function mayHoldLongName(text: string): boolean {
+  LONG_RUNS.lastIndex = 0;
+  for (let m = LONG_RUNS.exec(text); m; m = LONG_RUNS.exec(text)) {
+    const run = m[0].startsWith('"') ? m[0].slice(1, -1) : m[0];
+    if (utf8Length(run) > MAX_IDENTIFIER_BYTES) return true;
+  }
+  return false;
+}
+
+/**
+ * The distinct names over 63 bytes in a DDL statement, with their offsets in it. Kept per statement
+ * view: the editor's memo hands back the same views for the statements before an edit, so a keystroke
+ * reads only the statements it changed.
+ */
+const namesOfView = new WeakMap<StatementView, { word: string; start: number; end: number }[]>();
+
+function longNames(st: StatementView): { word: string; start: number; end: number }[] {
+  const known = namesOfView.get(st);
+  if (known) return known;
+  const out: { word: string; start: number; end: number }[] = [];
+  const [kind] = unwrap(st.ast);
+  if (kind && !NOT_DDL.has(kind) && mayHoldLongName(st.text)) {
+    const seen = new Set<string>();
+    for (const t of tokenStream(st.text)) {
+      // Literals, comments and dollar-quoted bodies have no word; keywords are short.
+      if (!t.word || seen.has(t.word) || utf8Length(t.word) <= MAX_IDENTIFIER_BYTES) continue;
+      seen.add(t.word);
+      out.push({ word: t.word, start: t.start, end: t.end });
+    }
+  }
+  namesOfView.set(st, out);
+  return out;
+}
 
 export const identifierTooLong: Rule = {
   id: 'identifier-too-long',
@@ -29,13 +65,7 @@ export const identifierTooLong: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind] = unwrap(st.ast);
-      if (!kind || NOT_DDL.has(kind) || !LONG_RUN.test(st.text)) continue;
-      const seen = new Set<string>();
-      for (const t of tokenStream(st.text)) {
-        // Literals, comments and dollar-quoted bodies have no word; keywords are short.
-        if (!t.word || seen.has(t.word) || utf8Length(t.word) <= MAX_IDENTIFIER_BYTES) continue;
-        seen.add(t.word);
+      for (const t of longNames(st)) {
         ctx.report({
           statementIndex: st.index,
           span: { start: st.span.start + t.start, end: st.span.start + t.end },
