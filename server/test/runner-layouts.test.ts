@@ -335,3 +335,34 @@ describe('application references: checked against the schema at the head of the 
     }
   });
 });
+
+describe("runner conventions: Flyway's own detection of statements that cannot run in a transaction", () => {
+  before(loadParser);
+  const run = (text: string) => analyze({ text, path: 'src/main/resources/db/migration/V9__indexes.sql', pgVersion: 15 });
+
+  it('a migration made only of such statements runs outside a transaction (what Flyway does): no finding', () => {
+    const a = run(
+      '-- drop the old index\nDROP INDEX CONCURRENTLY IF EXISTS t_a_idx;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_b_idx ON t (b);\ncreate unique index concurrently t_c_key on t (c);\n',
+    );
+    assert.equal(a.runner, 'flyway');
+    assert.equal(a.wrappedInTransaction, false);
+    assert.ok(!rules(a).includes('concurrently-in-transaction'), rules(a).join(', '));
+  });
+
+  it('mixed with other statements, Flyway refuses the migration: an error that says so', () => {
+    const a = run('SET lock_timeout = 5000;\nCREATE INDEX CONCURRENTLY t_b_idx ON t (b);\n');
+    assert.equal(a.wrappedInTransaction, true);
+    const f = a.violations.find((v) => v.rule === 'concurrently-in-transaction');
+    assert.equal(f?.severity, 'error');
+    assert.match(f.message, /Flyway refuses a migration that mixes it with statements that can run in a transaction/);
+  });
+
+  it('a CONCURRENTLY form Flyway does not detect (REINDEX INDEX CONCURRENTLY) beside another statement runs in its transaction', () => {
+    const a = run('SET lock_timeout = 5000;\nREINDEX INDEX CONCURRENTLY t_b_idx;\n');
+    assert.equal(a.wrappedInTransaction, true);
+    assert.match(
+      a.violations.find((v) => v.rule === 'concurrently-in-transaction')?.message ?? '',
+      /Flyway runs this file in a transaction/,
+    );
+  });
+});

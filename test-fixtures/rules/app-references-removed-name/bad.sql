@@ -13,3 +13,6 @@ ALTER TABLE orders DROP COLUMN coupon;
 -- A name string in a file that uses users in SQL text only: it may list another table's fields.
 ALTER TABLE users DROP COLUMN nickname;
 -- ^^^ app-references-removed-name
+-- Only `shipments.carrier` in code (a variable called like the table): a possible use, a warning.
+ALTER TABLE shipments DROP COLUMN carrier;
+-- ^^^ app-references-removed-name

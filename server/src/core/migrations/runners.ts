@@ -1,6 +1,7 @@
 // Migration runner conventions: how each runner names files, whether it wraps a file in a
 // transaction, how a file opts out, and the name of the file that sorts right after another.
 import type { RunnerId } from '@pg-preflight/shared';
+import { splitSql } from '../syntax/split';
 import { isFlywayPath, popName } from './naming';
 
 export { compareVersions, migrationVersion, nextMigrationName } from './naming';
@@ -28,10 +29,52 @@ export interface RunnerConvention {
 
 const never = () => false;
 
+/**
+ * The statements Flyway's PostgreSQL parser knows cannot run in a transaction, read as it reads them:
+ * the statement's first keywords, upper-cased, comments and runs of blanks gone (PostgreSQLParser's
+ * detectCanExecuteInTransaction). It runs a migration made only of such statements outside a
+ * transaction; one that mixes them with others it refuses, unless `mixed` is set.
+ */
+const FLYWAY_OUTSIDE_TRANSACTION = [
+  /^(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)\b/,
+  /^ALTER SYSTEM\b/,
+  /^(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY\b/,
+  /^REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)\b/,
+  /^VACUUM\b/,
+  /^DISCARD ALL\b/,
+];
+
+/** Flyway takes this statement for one that must run outside a transaction. */
+export function flywayRunsAlone(statement: string): boolean {
+  const simplified = statement
+    .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
+  return FLYWAY_OUTSIDE_TRANSACTION.some((re) => re.test(simplified));
+}
+
+let flywayLast: { text: string; outside: boolean } | undefined;
+
+/** Every statement of the file is one Flyway runs outside a transaction, so it runs the file without one. */
+function flywayRunsOutsideTransaction(text: string): boolean {
+  if (flywayLast?.text === text) return flywayLast.outside;
+  const statements = splitSql(text).statements.filter((st) => st.kind === 'sql');
+  const outside = statements.length > 0 && statements.every((st) => flywayRunsAlone(st.text));
+  flywayLast = { text, outside };
+  return outside;
+}
+
 export const RUNNERS: Record<RunnerId, RunnerConvention> = {
   supabase: { id: 'supabase', sendsOneBatch: true, title: 'Supabase CLI', wrapsInTransaction: true, hasNoTransactionDirective: never },
   prisma: { id: 'prisma', sendsOneBatch: true, title: 'Prisma Migrate', wrapsInTransaction: true, hasNoTransactionDirective: never },
-  flyway: { id: 'flyway', sendsOneBatch: false, title: 'Flyway', wrapsInTransaction: true, hasNoTransactionDirective: never },
+  flyway: {
+    id: 'flyway',
+    sendsOneBatch: false,
+    title: 'Flyway',
+    wrapsInTransaction: true,
+    hasNoTransactionDirective: flywayRunsOutsideTransaction,
+  },
   dbmate: {
     id: 'dbmate',
     sendsOneBatch: false,

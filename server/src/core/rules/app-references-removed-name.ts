@@ -378,7 +378,8 @@ function columnHits(file: AppFile, table: string, column: string, tableUse: Hit[
     if (!r || r.kind === 'comment') continue;
     const before = text.slice(Math.max(0, at - name.length - 3), at);
     if (qualifiedBy.test(before)) {
-      hits.push({ offset: at, sure: true });
+      // In SQL (or any string) `orders.note` names the column; in code it may be a variable called like the table.
+      hits.push({ offset: at, sure: file.sql || r.kind === 'string' });
       continue;
     }
     if (tableUse.length === 0) continue;

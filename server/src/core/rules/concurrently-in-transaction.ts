@@ -1,6 +1,7 @@
 // CONCURRENTLY operations and VACUUM manage their own transactions, so PostgreSQL refuses them inside a
 // transaction block: the migration fails with "cannot run inside a transaction block".
 import { concurrentlyFix } from '../fixes/quick';
+import { flywayRunsAlone } from '../migrations/runners';
 import type { Rule, RuleContext, StatementView } from './rule';
 
 export const concurrentlyInTransaction: Rule = {
@@ -18,7 +19,9 @@ export const concurrentlyInTransaction: Rule = {
       if (!st.explicitTransaction && !ctx.runner.noTransactionDirective && !ctx.runner.noTransactionSwitch && alone) continue;
       const where = st.explicitTransaction
         ? 'it is inside the BEGIN ... COMMIT written in this file'
-        : `${ctx.runner.title} runs this file in a transaction`;
+        : ctx.runner.id === 'flyway' && flywayRunsAlone(st.text)
+          ? 'Flyway refuses a migration that mixes it with statements that can run in a transaction (unless its mixed setting is on, which runs the whole file outside one)'
+          : `${ctx.runner.title} runs this file in a transaction`;
       ctx.report({
         statementIndex: st.index,
         message: `${st.label} cannot run inside a transaction block, and ${where}: the migration will fail. ${howToFix(ctx, st, alone)}`,
