@@ -357,6 +357,29 @@ describe("runner conventions: Flyway's own detection of statements that cannot r
     assert.match(f.message, /Flyway refuses a migration that mixes it with statements that can run in a transaction/);
   });
 
+  it("a form Flyway does not detect, alone in its file, fails in Flyway's transaction unless the script's .conf turns it off", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgp-flyway-'));
+    try {
+      fs.mkdirSync(path.join(root, '.git'));
+      const dir = 'src/main/resources/db/migration';
+      write(root, `${dir}/V1__init.sql`, 'CREATE TABLE t (id int, b int);\nCREATE INDEX t_b_idx ON t (b);\n');
+      const file = write(root, `${dir}/V2__reindex.sql`, 'REINDEX INDEX CONCURRENTLY t_b_idx;\n');
+      const before = check(root, file).analysis;
+      const f = before.violations.find((v) => v.rule === 'concurrently-in-transaction');
+      assert.match(
+        f?.message ?? '',
+        /Flyway runs this file in a transaction.*V2__reindex\.sql\.conf|<script>\.sql\.conf beside it holding executeInTransaction=false/,
+      );
+      write(root, `${dir}/V2__reindex.sql.conf`, '# Flyway script configuration\nexecuteInTransaction=false\n');
+      const after = check(root, file);
+      assert.equal(after.loaded.context.runsInTransaction, false);
+      assert.equal(after.analysis.wrappedInTransaction, false);
+      assert.ok(!rules(after.analysis).includes('concurrently-in-transaction'), rules(after.analysis).join(', '));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('a CONCURRENTLY form Flyway does not detect (REINDEX INDEX CONCURRENTLY) beside another statement runs in its transaction', () => {
     const a = run('SET lock_timeout = 5000;\nREINDEX INDEX CONCURRENTLY t_b_idx;\n');
     assert.equal(a.wrappedInTransaction, true);

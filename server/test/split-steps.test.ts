@@ -366,6 +366,8 @@ describe('split into zero-downtime steps (real PostgreSQL)', function () {
                 pgVersion: kind.pgVersion,
                 priorFiles: [...prior],
                 isMigration: false,
+                // The runner's switch outside the file (Flyway's <script>.sql.conf), as the project layer reads it.
+                runsInTransaction: step.companionFiles?.some((f) => /^executeInTransaction=false$/m.test(f.text)) ? false : undefined,
               });
               assert.deepEqual(unsafeLocks(a), [], `step ${i + 1} ${step.name}:\n${step.sql}`);
               assert.deepEqual(

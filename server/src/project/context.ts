@@ -16,6 +16,7 @@ import type { SourceFile } from '../core/analyze';
 import type { RunnerId } from '@pg-preflight/shared';
 import {
   compareVersions,
+  isFlywayPath,
   isOtherDialectMigration,
   isPostgresDialectMigration,
   isRevertMigration,
@@ -25,7 +26,7 @@ import {
 import { InputError } from './errors';
 import { ALWAYS_SKIPPED_DIRS, displayPath, readTextFile, walk } from './fsutil';
 import { matchesAny, toSlashes, type Glob } from './glob';
-import { dieselRunsInTransaction, supabasePgVersion, type RunnerPgVersion } from './runner-config';
+import { dieselRunsInTransaction, flywayRunsInTransaction, supabasePgVersion, type RunnerPgVersion } from './runner-config';
 
 /** Where a migration file sits: its folder, and its name within that folder. */
 export interface MigrationUnit {
@@ -172,6 +173,7 @@ export class ContextBuilder {
       const inTx = dieselRunsInTransaction(file);
       if (inTx === false) out.runsInTransaction = false;
     }
+    if (isFlywayPath(path.basename(file)) && flywayRunsInTransaction(file) === false) out.runsInTransaction = false;
     const folderRunner = this.folderRunners.get(this.listingKey(unit));
     if (folderRunner) out.runner = folderRunner;
     const pg = this.pgVersionOf(unit.folder);

@@ -2,6 +2,8 @@
 // to analyze() as data:
 //   - diesel: <version>_<name>/metadata.toml beside up.sql, `run_in_transaction = false` runs the file
 //     outside diesel's transaction;
+//   - Flyway: <script>.sql.conf beside the script (a script configuration file, Flyway 6.1+),
+//     `executeInTransaction=false` runs the script outside Flyway's transaction;
 //   - Supabase: supabase/config.toml, `[db] major_version`, the PostgreSQL the project runs on.
 // Each needs one plain key (a boolean, an integer), so a small line reader does, not a TOML parser.
 import * as path from 'node:path';
@@ -51,6 +53,17 @@ export function dieselRunsInTransaction(upSql: string): boolean | undefined {
   const text = readSmall(path.join(path.dirname(upSql), 'metadata.toml'));
   if (text === undefined) return undefined;
   return tomlValue(text, '', 'run_in_transaction') === 'true';
+}
+
+/**
+ * Whether Flyway runs `script` in a transaction, from its script configuration file `<script>.conf`
+ * (Java properties: `executeInTransaction=false`): undefined when there is none or it does not say.
+ */
+export function flywayRunsInTransaction(script: string): boolean | undefined {
+  const text = readSmall(`${script}.conf`);
+  if (text === undefined) return undefined;
+  const m = /^\s*executeInTransaction\s*[=:]\s*(true|false)\s*$/im.exec(text);
+  return m ? m[1].toLowerCase() === 'true' : undefined;
 }
 
 export interface RunnerPgVersion {

@@ -74,6 +74,7 @@ export const RUNNERS: Record<RunnerId, RunnerConvention> = {
     title: 'Flyway',
     wrapsInTransaction: true,
     hasNoTransactionDirective: flywayRunsOutsideTransaction,
+    noTransactionSwitch: 'a script configuration file <script>.sql.conf beside it holding executeInTransaction=false',
   },
   dbmate: {
     id: 'dbmate',
