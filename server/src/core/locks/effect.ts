@@ -27,21 +27,34 @@ export function effect(relation: string, mode: LockMode, detail: EffectDetail): 
 /** Folds several effects into one per relation, keeping first-seen order. */
 export function mergeEffects(effects: LockEffect[]): LockEffect[] {
   const byRelation = new Map<string, LockEffect>();
+  // The reasons of each relation, distinct, kept apart until the end: joining them on every merge made
+  // an ALTER TABLE with thousands of subcommands quadratic.
+  const reasons = new Map<string, { parts: string[]; seen: Set<string> }>();
   for (const e of effects) {
     const prev = byRelation.get(e.relation);
     if (!prev) {
       byRelation.set(e.relation, { ...e });
+      reasons.set(e.relation, { parts: [e.why], seen: new Set([e.why]) });
       continue;
     }
     const stronger = lockStrength(e.mode) > lockStrength(prev.mode);
-    const whys = stronger ? [e.why, prev.why] : [prev.why, e.why];
+    const r = reasons.get(e.relation)!;
+    if (!r.seen.has(e.why)) {
+      r.seen.add(e.why);
+      // The strongest lock's reason comes first.
+      if (stronger) r.parts.unshift(e.why);
+      else r.parts.push(e.why);
+    } else if (stronger) {
+      r.parts.splice(r.parts.indexOf(e.why), 1);
+      r.parts.unshift(e.why);
+    }
     const merged: LockEffect = {
       relation: e.relation,
       mode: stronger ? e.mode : prev.mode,
       blocks: stronger ? e.blocks : prev.blocks,
       rewrite: prev.rewrite || e.rewrite,
       scan: prev.scan || e.scan,
-      why: [...new Set(whys)].join('; '),
+      why: '',
     };
     if (prev.indexBuild || e.indexBuild) merged.indexBuild = true;
     // Two index builds on one relation: no keys, so the estimate falls back to the table's size.
@@ -55,5 +68,6 @@ export function mergeEffects(effects: LockEffect[]): LockEffect[] {
       merged.emptiesTable = true;
     byRelation.set(e.relation, merged);
   }
+  for (const [relation, e] of byRelation) e.why = reasons.get(relation)!.parts.join('; ');
   return [...byRelation.values()];
 }
