@@ -33,8 +33,11 @@ export interface Project {
   files: ContextBuilder;
   /** The schema after each folder's earlier files, built once per run (per folder). */
   histories: Map<string, SchemaHistory>;
-  /** Each folder's tables and columns after its last migration (AnalyzeInput.namesAtHead), built on first need. */
-  namesAtHead: Map<string, Set<string>>;
+  /**
+   * Each folder's tables and columns after its last migration (AnalyzeInput.namesAtHead), built on first
+   * need; null when a migration of the folder could not be read (the check goes on without it).
+   */
+  namesAtHead: Map<string, Set<string> | null>;
 }
 
 export function openProject(cwd: string, options: ProjectOptions = {}): Project {
@@ -110,8 +113,17 @@ export function analyzeInput(project: Project, loaded: LoadedFile, stats: StatsS
   // Only a file whose removals are searched in the app needs the folder's head (one pass per folder).
   let namesAtHead: Set<string> | undefined;
   if (folder !== undefined && appFiles.length > 0 && mayDropOrRename(loaded.text)) {
-    namesAtHead = project.namesAtHead.get(folder);
-    if (!namesAtHead) project.namesAtHead.set(folder, (namesAtHead = schemaNamesAfter(project.files.folderHistory(loaded.file))));
+    let head = project.namesAtHead.get(folder);
+    if (head === undefined) {
+      // Later migrations are read only for this: one that cannot be read must not stop the check of another.
+      try {
+        head = schemaNamesAfter(project.files.folderHistory(loaded.file));
+      } catch {
+        head = null;
+      }
+      project.namesAtHead.set(folder, head);
+    }
+    namesAtHead = head ?? undefined;
   }
   return {
     history,
