@@ -19,6 +19,11 @@ const SETTINGS: { sql: string; path?: string[]; local?: boolean }[] = [
   { sql: 'SET search_path = "$user"', path: ['public'], local: false },
   { sql: 'RESET search_path', path: ['public'], local: false },
   { sql: 'SET search_path TO DEFAULT', path: ['public'], local: false },
+  { sql: "SELECT set_config('search_path', 'app, public', false)", path: ['app', 'public'], local: false },
+  { sql: `SELECT pg_catalog.set_config('search_path', '"App", x', true)`, path: ['App', 'x'], local: true },
+  // pg_dump's: every name of the file is qualified, the default stays.
+  { sql: "SELECT pg_catalog.set_config('search_path', '', false)", path: ['public'], local: false },
+  { sql: "SELECT set_config('work_mem', '64MB', false)" },
   { sql: "SET lock_timeout = '1s'" },
 ];
 

@@ -438,24 +438,24 @@ describe('trace: the dry run on real engines', function () {
       assert.equal(empty.syntheticRows, undefined);
     });
 
-    // A genuine gap of the model, kept as the live proof that disagreements reach the user: the model
-    // follows SET search_path, but not the same setting made through set_config() in a SELECT.
-    it("reports a disagreement the model really has (set_config('search_path') moves an unqualified name to another schema)", async () => {
+    // A genuine gap of the model, kept as the live proof that disagreements reach the user: CREATE RULE
+    // locks the tables its action writes (ROW EXCLUSIVE on orders here), which the model does not follow.
+    it('reports a disagreement the model really has (CREATE RULE locks the table its action writes)', async () => {
       const m = migrationContext(TARGET);
-      const setup = 'CREATE SCHEMA app;\nCREATE TABLE app.orders (id bigint PRIMARY KEY);\n';
-      const priorFiles = [...m.priorFiles, { path: 'migrations/20240201500000_app.sql', text: setup }];
+      const setup = 'CREATE VIEW public.orders_v AS SELECT * FROM public.orders;\n';
+      const priorFiles = [...m.priorFiles, { path: 'migrations/20240201500000_view.sql', text: setup }];
       const text =
-        "SELECT 1;\nDROP INDEX IF EXISTS public.orders_legacy_idx;\nSELECT set_config('search_path', 'app, public', false);\nALTER TABLE orders ADD COLUMN note text;\n";
+        'SELECT 1;\nDROP INDEX IF EXISTS public.orders_legacy_idx;\nSELECT 2;\nCREATE RULE orders_v_ins AS ON INSERT TO public.orders_v DO INSTEAD INSERT INTO public.orders (customer_id, total, note) VALUES (NEW.customer_id, NEW.total, NEW.note);\n';
       const r = await traceDocument({ text, path: m.path, priorFiles });
       const gaps = r.disagreements.map((d) => [d.relation, d.observed, d.predicted]);
       assert.ok(
-        gaps.some(([rel, observed, predicted]) => rel === 'app.orders' && observed === 'AccessExclusiveLock' && predicted === null),
-        `if the model learned set_config('search_path'), pick another form it gets wrong (the comparator tests above cover the logic); the DROP INDEX IF EXISTS of a missing index is not one: ${JSON.stringify(gaps)}`,
+        gaps.some(([rel, observed, predicted]) => rel === 'public.orders' && observed === 'RowExclusiveLock' && predicted === null),
+        `if the model learned CREATE RULE's action, pick another form it gets wrong (the comparator tests above cover the logic); the DROP INDEX IF EXISTS of a missing index is not one: ${JSON.stringify(gaps)}`,
       );
-      const alter = text.indexOf('ALTER TABLE');
+      const rule = text.indexOf('CREATE RULE');
       assert.ok(
-        r.disagreements.every((d) => d.span.start === alter),
-        'every disagreement is on the ALTER TABLE',
+        r.disagreements.every((d) => d.span.start === rule),
+        'every disagreement is on the CREATE RULE',
       );
       assert.ok(r.diagnostics.some((d) => d.code === 'trace-disagreement' && d.severity === 'warning'));
       const dir = tempProject({ 'migrations/001_init.sql': priorFiles.map((f) => f.text).join('\n'), 'migrations/002_rule.sql': text });

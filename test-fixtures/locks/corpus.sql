@@ -1254,3 +1254,11 @@ TRUNCATE public.tags;
 CREATE TABLE public.scratch (id int);
 INSERT INTO public.scratch SELECT generate_series(1, 100);
 TRUNCATE public.scratch;
+
+-- form: search-path-set-config
+SELECT set_config('search_path', 'app, public', false);
+ALTER TABLE users ADD COLUMN nickname3 text;
+
+-- form: search-path-set-config-local-quoted
+SELECT pg_catalog.set_config('search_path', '"app", public', true);
+CREATE INDEX ON users (name);

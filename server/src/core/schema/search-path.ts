@@ -27,6 +27,7 @@ const RELATION_DROPS = new Set([
  * for SET ... TO DEFAULT and RESET; undefined when the statement sets something else.
  */
 export function searchPathSetBy(kind: string, node: Node): { path: SearchPath; local: boolean } | undefined {
+  if (kind === 'SelectStmt') return setConfigSearchPath(node);
   if (kind !== 'VariableSetStmt' || String(node.name ?? '').toLowerCase() !== 'search_path') return undefined;
   const local = node.is_local === true;
   if (node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT') return { path: DEFAULT_SEARCH_PATH, local };
@@ -39,6 +40,29 @@ export function searchPathSetBy(kind: string, node: Node): { path: SearchPath; l
     if (typeof name === 'string' && name !== '$user' && name !== 'pg_catalog' && !name.startsWith('pg_temp')) names.push(name);
   }
   return { path: names.length > 0 ? names : DEFAULT_SEARCH_PATH, local };
+}
+
+/**
+ * `SELECT set_config('search_path', '<list>', <is_local>)` at the top of a query: the value is the
+ * setting's own text, a comma-separated list in which a double-quoted name keeps its case. The last call
+ * wins; an empty list (pg_dump's) leaves the default, as every name of such a file is qualified.
+ */
+function setConfigSearchPath(node: Node): { path: SearchPath; local: boolean } | undefined {
+  let found: { path: SearchPath; local: boolean } | undefined;
+  for (const t of node.targetList ?? []) {
+    const call = t?.ResTarget?.val?.FuncCall;
+    const name = (call?.funcname ?? []).map((n: Node) => n?.String?.sval).pop();
+    const [setting, value, local] = call?.args ?? [];
+    if (name !== 'set_config' || setting?.A_Const?.sval?.sval !== 'search_path') continue;
+    const text = value?.A_Const?.sval?.sval;
+    if (typeof text !== 'string') continue;
+    const names = (text.match(/"(?:[^"]|"")*"|[^,]+/g) ?? [])
+      .map((part) => part.trim())
+      .map((part) => (/^".*"$/.test(part) ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase()))
+      .filter((n) => n && n !== '$user' && n !== 'pg_catalog' && !n.startsWith('pg_temp'));
+    found = { path: names.length > 0 ? names : DEFAULT_SEARCH_PATH, local: local?.A_Const?.boolval?.boolval === true };
+  }
+  return found;
 }
 
 /** The search_path in force: the session's, and a SET LOCAL's until its transaction ends. */
