@@ -21,3 +21,5 @@ ALTER TABLE orders DROP COLUMN legacy_code;
 ALTER TABLE payments DROP COLUMN channel, DROP COLUMN refunds;
 -- 'express-shipping' is a word, not a list of names.
 ALTER TABLE orders DROP COLUMN shipping;
+-- analytics.sql names only analytics.sessions, another schema's table.
+ALTER TABLE sessions DROP COLUMN token;

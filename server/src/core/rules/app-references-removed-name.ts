@@ -352,6 +352,9 @@ function tableHits(file: AppFile, table: string): Hit[] {
     }
     // Only the text just before the name matters for the keyword test; SQL files are one long region.
     const lead = text.slice(Math.max(r.start, at - 200), at);
+    // `other_schema.orders` is another schema's table (a ClickHouse schema file beside the app, say).
+    const qualifier = SQL_QUALIFIER.exec(lead)?.[1];
+    if (qualifier && qualifier.toLowerCase() !== schema.toLowerCase()) continue;
     if (SQL_TABLE_KEYWORD.test(lead) && (file.sql || SQL_SHAPE.test(body))) hits.push({ offset: at, sure: true });
   }
   return hits;
