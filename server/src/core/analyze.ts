@@ -10,7 +10,7 @@ import { lockStrength } from './locks/modes';
 import type { AnalysisMemo, SettingScope } from './memo';
 import { DEFAULT_PATH_STATE, isDefaultPath, pathAfter, pathInForce, qualifyThroughPath, type PathState } from './schema/search-path';
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
-import { fillTemplates } from './syntax/templates';
+import { fillTemplates, restoreIn } from './syntax/templates';
 import { RULES, RULE_IDS } from './rules';
 import type { Finding, RuleContext, StatementView } from './rules/rule';
 import { detectRunner, fileConvention, RUNNERS } from './migrations/runners';
@@ -225,8 +225,8 @@ export function analyze(input: AnalyzeInput): Analysis {
       const createdName = createdRelation(ast);
       const created = createdName && !(node.if_not_exists && catalog.table(createdName)) ? createdName : undefined;
       const isNew = (rel: string) => rel === created || catalog.isNewTable(rel);
+      lockCtx.renewedInTransaction = inTx ? renewedInTx : undefined;
       lockInfo = statementLocks(ast, lockCtx);
-      if (kind === 'TruncateStmt' && inTx) lockInfo = truncatedInPlace(lockInfo, renewedInTx);
       // What got a new file in this transaction (created, or rewritten): a later TRUNCATE of it reuses the file.
       if (inTx) {
         const renewed = lockInfo.effects.filter((e) => e.rewrite && !e.emptiesTable).map((e) => e.relation);
@@ -433,30 +433,9 @@ export function analyze(input: AnalyzeInput): Analysis {
   return templates.filled ? restoreTemplates(result, templates.restore) : result;
 }
 
-/**
- * TRUNCATE of a table created or rewritten earlier in the same transaction empties its file in place:
- * PostgreSQL gives it no new relfilenode (ExecuteTruncateGuts, rd_createSubid / rd_newRelfilelocatorSubid).
- */
-function truncatedInPlace(locks: StatementLocks, renewed: readonly string[]): StatementLocks {
-  if (renewed.length === 0) return locks;
-  return {
-    ...locks,
-    effects: locks.effects.map((e) =>
-      e.emptiesTable && e.rewrite && renewed.includes(e.relation)
-        ? { ...e, rewrite: false, why: `${e.why}; the table got a new file earlier in this transaction, which TRUNCATE empties in place` }
-        : e,
-    ),
-  };
-}
-
 /** The analysis with the placeholders' stand-ins turned back into the placeholders (see syntax/templates). */
 function restoreTemplates(a: Analysis, restore: (s: string) => string): Analysis {
-  const deep = <T>(x: T): T => {
-    if (typeof x === 'string') return restore(x) as T;
-    if (Array.isArray(x)) return x.map(deep) as T;
-    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, deep(v)])) as T;
-    return x;
-  };
+  const deep = <T>(x: T): T => restoreIn(x, restore);
   const violations = a.violations.map((v) => {
     const out: Violation = { ...v, message: restore(v.message) };
     if (v.help) out.help = restore(v.help);

@@ -9,7 +9,7 @@ import { qualify, rangeVarName, unwrap, walk, type Node } from '../syntax/ast';
 import { analyze, type AnalyzeInput, type SourceFile } from '../analyze';
 import { Catalog } from '../schema/catalog';
 import { modeTitle } from '../locks/modes';
-import { fillTemplates } from '../syntax/templates';
+import { fillTemplates, restoreIn } from '../syntax/templates';
 import { parseFile } from '../syntax/parse';
 import { RUNNERS, type RunnerConvention } from '../migrations/runners';
 import type { Analysis, LockEstimate, LockMode } from '../types';
@@ -32,22 +32,8 @@ export function planSplit(input: AnalyzeInput, analysis?: Analysis): SplitPlan {
   const templates = fillTemplates(typeof input.text === 'string' ? input.text : '');
   if (!templates.filled) return planFilled(input, analysis);
   const priorFiles = input.priorFiles?.map((f) => ({ ...f, text: fillTemplates(f.text).text }));
-  const plan = planFilled({ ...input, text: templates.text, priorFiles });
-  const restore = templates.restore;
-  return {
-    ...plan,
-    warnings: plan.warnings.map(restore),
-    steps: plan.steps.map((st) => ({
-      ...st,
-      sql: restore(st.sql),
-      locks: restore(st.locks),
-      reverse: restore(st.reverse),
-      ...(st.directive !== undefined ? { directive: restore(st.directive) } : {}),
-      ...(st.deployNote !== undefined ? { deployNote: restore(st.deployNote) } : {}),
-      ...(st.checks ? { checks: st.checks.map(restore) } : {}),
-      ...(st.companionFiles ? { companionFiles: st.companionFiles.map((c) => ({ ...c, text: restore(c.text) })) } : {}),
-    })),
-  };
+  // A plan is plain data (file names, SQL, notes): every string of it gets the placeholders back.
+  return restoreIn(planFilled({ ...input, text: templates.text, priorFiles }), templates.restore);
 }
 
 function planFilled(input: AnalyzeInput, analysis?: Analysis): SplitPlan {

@@ -13,6 +13,11 @@ export interface LockContext {
   readPlpgsql?: (sql: string) => { queries: string[]; dynamic: string[] } | undefined;
   /** The session TimeZone is UTC (the default assumption; a SET TimeZone in the file changes it). */
   timeZoneUtc?: boolean;
+  /**
+   * Tables created or rewritten earlier in the open transaction block (set by the sequential pass): a
+   * TRUNCATE of one empties its file in place instead of giving it a new one.
+   */
+  renewedInTransaction?: readonly string[];
   /** Names of the enclosing statement's CTEs, while a data-modifying CTE is read on its own: not tables. */
   outerCtes?: ReadonlySet<string>;
 }

@@ -229,15 +229,19 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
           for (const p of ctx.catalog.parentsOf(table).filter((x) => ctx.catalog.partitionsOf(x).includes(table)))
             add(effect(p, 'AccessShareLock', { why: 'TRUNCATE of a partition reads its parent before PG 14' }));
       }
-      for (const table of named) {
+      // A file created in this transaction is emptied in place: no new relfilenode (ExecuteTruncateGuts,
+      // rd_createSubid / rd_newRelfilelocatorSubid).
+      const emptied = (table: string, why: string) => {
+        const inPlace = ctx.renewedInTransaction?.includes(table) === true;
         add(
           effect(table, 'AccessExclusiveLock', {
-            rewrite: true,
+            rewrite: !inPlace,
             emptiesTable: true,
-            why: 'TRUNCATE deletes every row and blocks reads and writes until commit',
+            why: inPlace ? `${why}; the table got a new file earlier in this transaction, which TRUNCATE empties in place` : why,
           }),
         );
-      }
+      };
+      for (const table of named) emptied(table, 'TRUNCATE deletes every row and blocks reads and writes until commit');
       // CASCADE empties every table whose foreign key points at a truncated one, transitively.
       const queue = cascade ? [...named] : [];
       const seen = new Set<string>(named);
@@ -246,13 +250,7 @@ function collect(stmt: Node, ctx: LockContext, out: StatementLocks, depth: numbe
           if (seen.has(t)) continue;
           seen.add(t);
           queue.push(t);
-          add(
-            effect(t, 'AccessExclusiveLock', {
-              rewrite: true,
-              emptiesTable: true,
-              why: 'TRUNCATE ... CASCADE also empties this table through its foreign key',
-            }),
-          );
+          emptied(t, 'TRUNCATE ... CASCADE also empties this table through its foreign key');
         }
       }
       if (!cascade) {

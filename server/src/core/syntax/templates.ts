@@ -61,3 +61,11 @@ export function fillTemplates(text: string): FilledTemplates {
   const restore = (s: string): string => (typeof s === 'string' && s.includes('{') ? s.replace(standIns, (k) => back.get(k) ?? k) : s);
   return { text: out, restore, filled: out !== text };
 }
+
+/** `value` (plain data: strings, arrays, objects) with `restore` applied to every string in it. */
+export function restoreIn<T>(value: T, restore: (s: string) => string): T {
+  if (typeof value === 'string') return restore(value) as T;
+  if (Array.isArray(value)) return value.map((v) => restoreIn(v, restore)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreIn(v, restore)])) as T;
+  return value;
+}
