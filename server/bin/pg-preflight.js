@@ -6,16 +6,21 @@
 // enough to profit from the optimised code, so `pg-preflight lsp` and `mcp` keep the default.
 const command = process.argv[2];
 if (command !== 'lsp' && command !== 'mcp') require('v8').setFlagsFromString('--liftoff-only');
-// `lsp` and `mcp` start without loading the other commands and their reporters (cold start).
+// `lsp` and `mcp` start without loading the other commands and their reporters (cold start); the
+// others run from the CLI's bundle and its code cache when the build made them (dist/src/cli/bundle.js).
 const run =
   command === 'lsp'
     ? require('../dist/src/cli/lsp.js').lspCommand(process.argv.slice(3))
     : command === 'mcp'
       ? require('../dist/src/cli/mcp.js').mcpCommand(process.argv.slice(3))
-      : require('../dist/src/cli/main.js').main(process.argv.slice(2));
+      : require('../dist/src/cli/bundle.js').loadCli().main(process.argv.slice(2));
 run.then(
   (code) => {
     process.exitCode = code;
+    // A one-shot command has finished its work (every write and connection is awaited in main()): once
+    // the output has left the process, exit now instead of waiting for node's teardown (a few ms).
+    const oneShot = command !== 'lsp' && command !== 'mcp';
+    if (oneShot && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
   },
   (err) => {
     process.stderr.write(`pg-preflight: internal error: ${err?.stack || err}\n`);

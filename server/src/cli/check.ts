@@ -83,6 +83,9 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   const output = opts.output !== undefined ? path.resolve(cwd, opts.output) : undefined;
   if (output) checkWritable(output, opts.output as string);
 
+  // The parser's WASM compiles in the background while the inputs are read (not awaited before it is needed).
+  const parserReady = loadParser();
+  parserReady.catch(() => undefined);
   const project = openProject(cwd, opts);
   let files = opts.paths.length ? resolveInputs(opts.paths, cwd) : defaultInputs(project.settings.migrationGlobs, project.root, cwd);
   if (opts.changedSince !== undefined) {
@@ -101,7 +104,7 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   // The network last: every local input is known to be good by now.
   stats = (await databaseStats(opts)) ?? stats;
 
-  await loadParser();
+  await parserReady;
   const results: FileResult[] = loaded.map((l) => ({
     path: l.shown,
     text: l.text,

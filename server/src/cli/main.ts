@@ -7,8 +7,6 @@ import { parseArgs, type ParsedArgs } from './args';
 import { COMMAND_NAMES, COMMANDS, commandList, mainUsage, usage, type CommandName } from './commands';
 import { CliError, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './errors';
 import { processIo, type Io } from './io';
-import { lspArgs, runLsp } from './lsp';
-import { mcpArgs, runMcp } from './mcp';
 import { toolVersion } from './usage';
 
 export type { Io } from './io';
@@ -66,11 +64,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     if (command.startsWith('-')) throw new UsageError(command.replace(/=.*/s, ''), 'unknown option');
     throw new UsageError(`unknown command '${command}'`, `expected ${commandList()}`);
   }
+  // The servers' modules load only when one starts: the other commands never pay for them.
   if (command === 'lsp') {
+    const { lspArgs, runLsp } = await import('./lsp');
     if (lspArgs(rest) === 'help') return help(io, usage('lsp'));
     return runLsp();
   }
   if (command === 'mcp') {
+    const { mcpArgs, runMcp } = await import('./mcp');
     const what = mcpArgs(rest, io.cwd);
     return what === 'help' ? help(io, usage('mcp')) : runMcp(what);
   }

@@ -1,7 +1,6 @@
 // File I/O at the CLI's edge: careful reads (size limit before reading, binary and UTF-8 checks),
 // atomic writes (temp file in the same folder, then rename), and a directory walk that never
 // follows symbolic links.
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fsReason, InputError } from './errors';
@@ -115,14 +114,20 @@ export function checkWritable(file: string, shownAs: string): void {
   }
 }
 
+/** A fresh temp file name beside `file` (the same folder, so the rename is atomic). */
+export function tempPathBeside(file: string): string {
+  // node:crypto is loaded on the first write: a run that only reads never pays for it (~5 ms).
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
 /**
  * Writes `data` (a string, or pieces written as they come, so a report larger than one string can be
  * fits) to `file` atomically: a temp file in the same folder, then a rename over the target. On any
  * failure the temp file is removed and the target is left as it was.
  */
 export function writeFileAtomic(file: string, data: string | Iterable<string>, shownAs: string): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathBeside(file);
   try {
     if (typeof data === 'string') fs.writeFileSync(tmp, data, { flag: 'wx' });
     else {
@@ -151,7 +156,7 @@ export function writeFileAtomic(file: string, data: string | Iterable<string>, s
  */
 export function writeNewFile(file: string, data: string, shownAs: string): void {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathBeside(file);
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(tmp, data, { flag: 'wx' });

@@ -2,13 +2,12 @@
 // the MCP server's split_migration. A step file never overwrites anything: every target is checked
 // before any is written, each file is written to a temporary name and linked into place (link(2) fails
 // when the name was taken since), and on any failure what this call wrote is removed again.
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SplitPlan } from '../core/fixes';
 import { migrationUnit } from './context';
 import { fsReason, InputError } from './errors';
-import { makeDirs } from './fsutil';
+import { makeDirs, tempPathBeside } from './fsutil';
 
 export interface SplitTarget {
   /** Absolute path of the file to write. */
@@ -92,7 +91,7 @@ export function writeSplitFiles(targets: SplitTarget[], input: string, shown: (a
 
 /** Writes a new file atomically and never over an existing one (link(2) fails when the name exists). */
 function writeNewFile(file: string, data: string, shownAs: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathBeside(file);
   try {
     fs.writeFileSync(tmp, data, { flag: 'wx' });
     fs.linkSync(tmp, file);
