@@ -6,6 +6,8 @@
 //   pg-preflight   node server/bin/pg-preflight.js check <folder> --format json --fail-on never (cwd: the project)
 //   squawk         the native binary on the same files (--reporter json <files...>)
 //   PGLS           postgres-language-server check <folder> (the native binary, when installed)
+//   parse only     node server/dist/bench/parse-floor.js <files...>: node, libpg-query's WASM and one parse of
+//                  every file, no analysis: the floor under pg-preflight's own work
 //
 // Wall time (median) and CPU time (user + sys, median; steadier than wall time on a loaded machine), the
 // cost per file, and pg-preflight's ratio to squawk. Linear means the cost per file stays flat as the
@@ -20,6 +22,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'server/bin/pg-preflight.js');
 const SQUAWK = path.join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
 const PGLS = path.join(ROOT, 'node_modules/@postgres-language-server/cli-x86_64-linux-gnu/postgres-language-server');
+const PARSE_FLOOR = path.join(__dirname, 'parse-floor.js');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 export const HISTORY_SIZES = [100, 200, 400, 800];
 
@@ -122,6 +125,7 @@ export function benchHistory(runs = Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?
           ['pg-preflight', process.execPath, [CLI, 'check', folder, '--format', 'json', '--fail-on', 'never'], true],
           ['squawk', SQUAWK, ['--reporter', 'json', ...files], fs.existsSync(SQUAWK)],
           ['PGLS', PGLS, ['check', folder], fs.existsSync(PGLS)],
+          ['parse only', process.execPath, [PARSE_FLOOR, ...files], true],
         ];
         const samples = new Map<string, Sample[]>();
         for (let round = 0; round <= runs; round++) {
@@ -156,17 +160,19 @@ export function benchHistory(runs = Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?
 export function renderHistory(rows: HistoryRow[]): string {
   const f = (ms: number | undefined) => (ms === undefined ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
   const lines = [
-    '| layout | files | pg-preflight wall / CPU | per file (CPU) | squawk wall / CPU | PGLS wall / CPU | pg-preflight / squawk (CPU) |',
-    '|---|---|---|---|---|---|---|',
+    '| layout | files | pg-preflight wall / CPU | per file (CPU) | squawk wall / CPU | PGLS wall / CPU | pg-preflight / squawk (CPU) | parse only wall / CPU | parse only / squawk (CPU) |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const p = r.tools['pg-preflight'];
     const s = r.tools.squawk;
     const g = r.tools.PGLS;
     const cell = (t: HistoryRow['tools'][string]) => (t ? `${f(t.wallMs)} / ${f(t.cpuMs)}${t.failed ? ' (failed)' : ''}` : 'not installed');
-    const ratio = p?.cpuMs !== undefined && s?.cpuMs ? `${(p.cpuMs / s.cpuMs).toFixed(1)}x` : 'n/a';
+    const floor = r.tools['parse only'];
+    const toSquawk = (t: HistoryRow['tools'][string]) =>
+      t?.cpuMs !== undefined && s?.cpuMs ? `${(t.cpuMs / s.cpuMs).toFixed(1)}x` : 'n/a';
     lines.push(
-      `| ${r.layout} | ${r.files} | ${cell(p)} | ${p?.cpuMs !== undefined ? `${(p.cpuMs / r.files).toFixed(2)} ms` : 'n/a'} | ${cell(s)} | ${cell(g)} | ${ratio} |`,
+      `| ${r.layout} | ${r.files} | ${cell(p)} | ${p?.cpuMs !== undefined ? `${(p.cpuMs / r.files).toFixed(2)} ms` : 'n/a'} | ${cell(s)} | ${cell(g)} | ${toSquawk(p)} | ${cell(floor)} | ${toSquawk(floor)} |`,
     );
   }
   return `${lines.join('\n')}\n`;
