@@ -256,26 +256,33 @@ function regionsOf(path: string, text: string): Region[] {
     out.push({ start, end, kind });
     codeStart = end;
   };
-  while (i < text.length) {
-    const ch = text[i];
-    if (text.startsWith(lineComment, i)) {
+  // Character codes, not one-character strings: this loop runs over every character of every app file.
+  const commentStart = lineComment.charCodeAt(0);
+  const blockComments = lineComment !== '#';
+  const isQuote = (c: number) => (c === 39 ? quotes.includes("'") : c === 34 ? quotes.includes('"') : c === 96 && quotes.includes('`'));
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === commentStart && text.startsWith(lineComment, i)) {
       const nl = text.indexOf('\n', i);
-      const end = nl < 0 ? text.length : nl;
+      const end = nl < 0 ? n : nl;
       push(i, end, 'comment');
       i = end;
-    } else if (lineComment !== '#' && text.startsWith('/*', i)) {
+    } else if (blockComments && c === 47 && text.charCodeAt(i + 1) === 42) {
       const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? text.length : close + 2;
+      const end = close < 0 ? n : close + 2;
       push(i, end, 'comment');
       i = end;
-    } else if (quotes.includes(ch)) {
+    } else if (isQuote(c)) {
       let j = i + 1;
-      while (j < text.length && text[j] !== ch) {
-        if (text[j] === '\\') j++;
-        else if (text[j] === '\n' && ch !== '`') break;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === c) break;
+        if (d === 92) j++;
+        else if (d === 10 && c !== 96) break;
         j++;
       }
-      const end = Math.min(text.length, j + 1);
+      const end = Math.min(n, j + 1);
       push(i, end, 'string');
       i = end;
     } else {
