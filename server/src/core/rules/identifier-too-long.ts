@@ -35,15 +35,16 @@ function mayHoldLongName(text: string): boolean {
 }
 
 /**
- * The distinct names over 63 bytes in a DDL statement, with their offsets in it. Kept per statement
- * view: the editor's memo hands back the same views for the statements before an edit, so a keystroke
- * reads only the statements it changed.
+ * The distinct names over 63 bytes in a DDL statement, with their offsets in it. Kept per parse tree (the
+ * parse cache hands back the same tree for the same statement text, before and after an edit), with
+ * the text it was read from: a keystroke reads only the statements it changed.
  */
-const namesOfView = new WeakMap<StatementView, { word: string; start: number; end: number }[]>();
+const namesOfTree = new WeakMap<object, { text: string; names: { word: string; start: number; end: number }[] }>();
 
 function longNames(st: StatementView): { word: string; start: number; end: number }[] {
-  const known = namesOfView.get(st);
-  if (known) return known;
+  if (!st.ast) return [];
+  const known = namesOfTree.get(st.ast);
+  if (known && known.text === st.text) return known.names;
   const out: { word: string; start: number; end: number }[] = [];
   const [kind] = unwrap(st.ast);
   if (kind && !NOT_DDL.has(kind) && mayHoldLongName(st.text)) {
@@ -55,7 +56,7 @@ function longNames(st: StatementView): { word: string; start: number; end: numbe
       out.push({ word: t.word, start: t.start, end: t.end });
     }
   }
-  namesOfView.set(st, out);
+  namesOfTree.set(st.ast, { text: st.text, names: out });
   return out;
 }
 
