@@ -117,7 +117,7 @@ export class Catalog {
   readonly volatility = new Map<string, 'i' | 's' | 'v'>();
 
   /** While a CREATE or ALTER TABLE is applied: the constraint names of its schema, and where name searches stopped. */
-  private naming?: { table: TableInfo; used: Set<string>; resume: ResumePoints; merged?: MergedIndexConstraints };
+  private naming?: { table: TableInfo; used: ConstraintNamesInUse; resume: ResumePoints; merged?: MergedIndexConstraints };
 
   constructor(snapshot?: StatsSnapshot) {
     this.snapshot = snapshot;
@@ -641,9 +641,8 @@ export class Catalog {
       t: 'check',
     };
     const byIndex = type === 'p' || type === 'u' || type === 'x';
-    // The names in use are collected once per call, or once per CREATE TABLE: PostgreSQL tries name,
-    // name1, name2, ... and a table of 5,000 unnamed UNIQUE columns would otherwise scan every constraint
-    // of the schema for every try, and again for every constraint.
+    // The names in use are looked up per try, and collected once per call or per CREATE TABLE after a few
+    // tries (ConstraintNamesInUse): PostgreSQL tries name, name1, name2, ...
     const scope = this.naming?.table === t ? this.naming : undefined;
     const used = scope?.used ?? this.constraintNamesOf(t);
     const taken = (n: string) => alsoTaken(n) || used.has(n) || (byIndex && this.relationTaken(t.schema, n));
@@ -651,11 +650,8 @@ export class Catalog {
   }
 
   /** The constraint names of t's schema, t's own included (a table being created is not in the catalog yet). */
-  private constraintNamesOf(t: { schema: string; constraints?: ConstraintInfo[] }): Set<string> {
-    const used = new Set<string>();
-    for (const k of t.constraints ?? []) used.add(k.name);
-    for (const other of this.tables.values()) if (other.schema === t.schema) for (const k of other.constraints) used.add(k.name);
-    return used;
+  private constraintNamesOf(t: { schema: string; constraints?: ConstraintInfo[] }): ConstraintNamesInUse {
+    return new ConstraintNamesInUse(this.tables, t);
   }
 
   /** The name PostgreSQL gives an unnamed CREATE INDEX now (ChooseIndexName). */
@@ -854,6 +850,49 @@ export class Catalog {
     }
     for (const [k, v] of this.defaultPartitions) if (v === from) this.defaultPartitions.set(k, to);
     for (const m of [this.typedTables, this.functionUsers]) for (const [k, list] of m) if (list.includes(from)) m.set(k, list.map(swap));
+  }
+}
+
+/** Lookups by scanning before the names in use are collected into a set. */
+const SCANS_BEFORE_COLLECTING = 4;
+
+/**
+ * The constraint names in use in a table's schema while names are chosen for it, the table's own included
+ * (a table being created is not in the catalog yet), plus the names handed out meanwhile (add). Looked up
+ * by scanning when a name is tried: most generated names are free at the first try, and collecting every
+ * name of the schema for each of them was quadratic in a long history (a constraint per CREATE TABLE).
+ * A statement that tries many names (a CREATE TABLE of thousands of unnamed UNIQUE columns) collects
+ * them into a set after a few lookups instead.
+ */
+class ConstraintNamesInUse {
+  private readonly added = new Set<string>();
+  private collected?: Set<string>;
+  private lookups = 0;
+
+  constructor(
+    private readonly tables: ReadonlyMap<string, TableInfo>,
+    private readonly table: { schema: string; constraints?: ConstraintInfo[] },
+  ) {}
+
+  has(name: string): boolean {
+    if (this.added.has(name)) return true;
+    if (!this.collected && ++this.lookups > SCANS_BEFORE_COLLECTING) this.collected = this.collect();
+    if (this.collected) return this.collected.has(name);
+    if (this.table.constraints?.some((k) => k.name === name)) return true;
+    const schema = this.table.schema;
+    for (const other of this.tables.values()) if (other.schema === schema && other.constraints.some((k) => k.name === name)) return true;
+    return false;
+  }
+
+  add(name: string): void {
+    this.added.add(name);
+  }
+
+  private collect(): Set<string> {
+    const used = new Set<string>();
+    for (const k of this.table.constraints ?? []) used.add(k.name);
+    for (const other of this.tables.values()) if (other.schema === this.table.schema) for (const k of other.constraints) used.add(k.name);
+    return used;
   }
 }
 
