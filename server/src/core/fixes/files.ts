@@ -42,6 +42,26 @@ function versionOf(name: string): string | undefined {
  * Picks names for new files: the first `step` (from `start`) whose version is not taken by a sibling or
  * by a name already picked. Returns the name and the step used, so the caller continues from there.
  */
+/**
+ * The siblings' names as the runner sees them and their versions, read once per list: every fix of a
+ * file makes a FileNamer over the same list, and a long history has hundreds of siblings.
+ */
+const siblingLists = new WeakMap<readonly string[], { name: string; version: string | undefined }[]>();
+
+function siblingsOf(siblingNames: readonly string[]): { name: string; version: string | undefined }[] {
+  let list = siblingLists.get(siblingNames);
+  if (!list) {
+    list = siblingNames.map((s) => {
+      const base = s.replace(/\\/g, '/').split('/').pop() ?? s;
+      const name = base === 'migration.sql' ? s.replace(/\\/g, '/').split('/').slice(-2).join('/') : base;
+      const version = versionOf(name.includes('/') ? `${name.split('/')[0]}/migration.sql` : name) ?? versionOf(name.split('/')[0]);
+      return { name, version };
+    });
+    siblingLists.set(siblingNames, list);
+  }
+  return list;
+}
+
 export class FileNamer {
   private readonly versions = new Set<string>();
   private readonly names = new Set<string>();
@@ -54,14 +74,11 @@ export class FileNamer {
     siblingNames: readonly string[] = [],
   ) {
     const own = versionOf(inputFileName(path));
-    for (const s of siblingNames) {
-      const base = s.replace(/\\/g, '/').split('/').pop() ?? s;
-      const name = base === 'migration.sql' ? s.replace(/\\/g, '/').split('/').slice(-2).join('/') : base;
+    for (const { name, version } of siblingsOf(siblingNames)) {
       this.names.add(name);
-      const v = versionOf(name.includes('/') ? `${name.split('/')[0]}/migration.sql` : name) ?? versionOf(name.split('/')[0]);
-      if (v) {
-        this.versions.add(v);
-        if (own && v !== own && safeCompare(v, own) > 0) this.laterSiblings.push(name);
+      if (version) {
+        this.versions.add(version);
+        if (own && version !== own && safeCompare(version, own) > 0) this.laterSiblings.push(name);
       }
     }
     if (own) this.versions.add(own);
