@@ -38,49 +38,82 @@ function versionOf(name: string): string | undefined {
   return migrationVersion(name.replace(/^\.\.\//, ''));
 }
 
+/** The siblings of one list as the runner sees them, read once per list (and per input file for the later ones). */
+interface SiblingSet {
+  entries: { name: string; version: string | undefined }[];
+  names: Set<string>;
+  versions: Set<string>;
+  /** Per version of the input file: the siblings that sort after it. */
+  later: Map<string, string[]>;
+}
+
+/**
+ * Every fix of a file makes a FileNamer over the same sibling list, and a long history has hundreds of
+ * siblings: their names and versions are read once per list, and a namer adds its own picks beside them.
+ */
+const siblingSets = new WeakMap<readonly string[], SiblingSet>();
+
+/** A sibling's name as the runner sees it and its version, by path: each file of a folder has the others as siblings. */
+const siblingEntries = new Map<string, { name: string; version: string | undefined }>();
+const SIBLING_ENTRIES_LIMIT = 100_000;
+
+function siblingEntry(s: string): { name: string; version: string | undefined } {
+  let entry = siblingEntries.get(s);
+  if (!entry) {
+    const base = s.replace(/\\/g, '/').split('/').pop() ?? s;
+    const name = base === 'migration.sql' ? s.replace(/\\/g, '/').split('/').slice(-2).join('/') : base;
+    const version = versionOf(name.includes('/') ? `${name.split('/')[0]}/migration.sql` : name) ?? versionOf(name.split('/')[0]);
+    if (siblingEntries.size >= SIBLING_ENTRIES_LIMIT) siblingEntries.clear();
+    siblingEntries.set(s, (entry = { name, version }));
+  }
+  return entry;
+}
+
+function siblingsOf(siblingNames: readonly string[]): SiblingSet {
+  let set = siblingSets.get(siblingNames);
+  if (!set) {
+    set = { entries: [], names: new Set(), versions: new Set(), later: new Map() };
+    for (const s of siblingNames) {
+      const entry = siblingEntry(s);
+      set.names.add(entry.name);
+      if (entry.version) set.versions.add(entry.version);
+      set.entries.push(entry);
+    }
+    siblingSets.set(siblingNames, set);
+  }
+  return set;
+}
+
+function laterThan(siblingNames: readonly string[], own: string): string[] {
+  const set = siblingsOf(siblingNames);
+  let later = set.later.get(own);
+  if (!later) {
+    later = set.entries.filter(({ version: v }) => v && v !== own && safeCompare(v, own) > 0).map((e) => e.name);
+    set.later.set(own, later);
+  }
+  return later;
+}
+
 /**
  * Picks names for new files: the first `step` (from `start`) whose version is not taken by a sibling or
  * by a name already picked. Returns the name and the step used, so the caller continues from there.
  */
-/**
- * The siblings' names as the runner sees them and their versions, read once per list: every fix of a
- * file makes a FileNamer over the same list, and a long history has hundreds of siblings.
- */
-const siblingLists = new WeakMap<readonly string[], { name: string; version: string | undefined }[]>();
-
-function siblingsOf(siblingNames: readonly string[]): { name: string; version: string | undefined }[] {
-  let list = siblingLists.get(siblingNames);
-  if (!list) {
-    list = siblingNames.map((s) => {
-      const base = s.replace(/\\/g, '/').split('/').pop() ?? s;
-      const name = base === 'migration.sql' ? s.replace(/\\/g, '/').split('/').slice(-2).join('/') : base;
-      const version = versionOf(name.includes('/') ? `${name.split('/')[0]}/migration.sql` : name) ?? versionOf(name.split('/')[0]);
-      return { name, version };
-    });
-    siblingLists.set(siblingNames, list);
-  }
-  return list;
-}
-
 export class FileNamer {
+  private readonly siblings: SiblingSet;
+  /** Names and versions picked by this namer (and the input's own version), beside the siblings'. */
   private readonly versions = new Set<string>();
   private readonly names = new Set<string>();
   private step = 1;
   /** Siblings that sort after the input: new files land between, which the runner may refuse. */
-  readonly laterSiblings: string[] = [];
+  readonly laterSiblings: string[];
 
   constructor(
     private readonly path: string | undefined,
     siblingNames: readonly string[] = [],
   ) {
+    this.siblings = siblingsOf(siblingNames);
     const own = versionOf(inputFileName(path));
-    for (const { name, version } of siblingsOf(siblingNames)) {
-      this.names.add(name);
-      if (version) {
-        this.versions.add(version);
-        if (own && version !== own && safeCompare(version, own) > 0) this.laterSiblings.push(name);
-      }
-    }
+    this.laterSiblings = own ? [...laterThan(siblingNames, own)] : [];
     if (own) this.versions.add(own);
   }
 
@@ -88,8 +121,8 @@ export class FileNamer {
     for (let guard = 0; guard < 10_000; guard++) {
       const name = candidateName(this.path, suffix, this.step++);
       const v = versionOf(name.startsWith('../') ? name.slice(3).split('/')[0] : name);
-      if (v && this.versions.has(v)) continue;
-      if (this.names.has(name)) continue;
+      if (v && (this.versions.has(v) || this.siblings.versions.has(v))) continue;
+      if (this.names.has(name) || this.siblings.names.has(name)) continue;
       if (v) this.versions.add(v);
       this.names.add(name);
       return name;

@@ -96,9 +96,9 @@ function foreignKeys(ctx: RuleContext): ForeignKey[] {
  * constraints) plus each CREATE INDEX of this file read directly, because the catalog keys unnamed
  * indexes by a shared default name. Expression columns end the usable prefix.
  */
-function indexedColumnLists(ctx: RuleContext): Map<string, string[][]> {
-  const out = new Map<string, string[][]>();
-  const add = (table: string, cols: string[]) => {
+function indexedColumnLists(ctx: RuleContext): Map<string, (readonly string[])[]> {
+  const out = new Map<string, (readonly string[])[]>();
+  const add = (table: string, cols: readonly string[]) => {
     const list = out.get(table) ?? [];
     list.push(cols);
     out.set(table, list);
@@ -120,7 +120,7 @@ function indexedColumnLists(ctx: RuleContext): Map<string, string[][]> {
 }
 
 /** The index's first columns are exactly the key columns, in any order. */
-function leads(indexColumns: string[], keyColumns: string[]): boolean {
+function leads(indexColumns: readonly string[], keyColumns: readonly string[]): boolean {
   if (indexColumns.length < keyColumns.length) return false;
   const prefix = new Set(indexColumns.slice(0, keyColumns.length));
   return keyColumns.every((c) => prefix.has(c));

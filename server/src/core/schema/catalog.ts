@@ -42,14 +42,15 @@ export interface ConstraintInfo {
   origin: Origin;
 }
 
+/** Never changed in place (clone() shares them): a change replaces the entry. */
 export interface IndexInfo {
-  qualified: string;
-  table: string;
-  columns: string[];
-  unique: boolean;
-  valid: boolean;
+  readonly qualified: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly valid: boolean;
   /** Has a WHERE clause: it cannot serve lookups of rows outside it (a foreign key's, for one). */
-  partial?: boolean;
+  readonly partial?: boolean;
 }
 
 export interface TableInfo {
@@ -137,7 +138,7 @@ export class Catalog {
       sharedTables.add(t);
       c.tables.set(k, t);
     }
-    for (const [k, i] of this.indexes) c.indexes.set(k, { ...i });
+    for (const [k, i] of this.indexes) c.indexes.set(k, i);
     for (const [k, v] of this.views) c.views.set(k, v);
     for (const [k, s] of this.enumValuesAddedHere) c.enumValuesAddedHere.set(k, new Set(s));
     for (const [k, f] of this.functions) c.functions.set(k, f);
@@ -769,7 +770,7 @@ export class Catalog {
       t.name = node.newname;
       t.qualified = `${t.schema}.${t.name}`;
       this.tables.set(t.qualified, t);
-      for (const i of this.indexes.values()) if (i.table === q) i.table = t.qualified;
+      for (const [k, i] of this.indexes) if (i.table === q) this.indexes.set(k, { ...i, table: t.qualified });
       for (const m of [this.partitions, this.inheritors]) {
         const children = m.get(q);
         if (children) {
@@ -797,7 +798,7 @@ export class Catalog {
           if (k.checkColumns) k.checkColumns = k.checkColumns.map(ren);
           if (k.notNullCheckColumn) k.notNullCheckColumn = ren(k.notNullCheckColumn);
         }
-        for (const i of this.indexes.values()) if (i.table === q) i.columns = i.columns.map(ren);
+        for (const [k, i] of this.indexes) if (i.table === q) this.indexes.set(k, { ...i, columns: i.columns.map(ren) });
         // Foreign keys that point at the column, and views that read it, follow it too (PostgreSQL keeps them by number).
         for (const [name, other] of this.tables) {
           if (!other.constraints.some((k) => k.references === q && k.referencedColumns?.includes(node.subname))) continue;
@@ -814,8 +815,8 @@ export class Catalog {
       const idx = this.indexes.get(q);
       if (idx) {
         this.indexes.delete(q);
-        idx.qualified = `${q.split('.')[0]}.${node.newname}`;
-        this.indexes.set(idx.qualified, idx);
+        const qualified = `${q.split('.')[0]}.${node.newname}`;
+        this.indexes.set(qualified, { ...idx, qualified });
       }
     } else if (node.renameType === 'OBJECT_TABCONSTRAINT' && t) {
       for (const k of t.constraints) if (k.name === node.subname) k.name = node.newname;

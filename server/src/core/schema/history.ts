@@ -2,8 +2,9 @@
 // in order, and file k's earlier files are file k-1's plus one. Without this, each file would replay all
 // of its earlier files again (quadratic in the history's length). Where up and down files alternate
 // (diesel's <version>/down.sql before its up.sql, pop's .down.sql), a down's earlier files hold its own
-// up and the next up's do not: the state before the last file of a call is kept too, so that call
-// continues from it. Pure; never changes a result: the catalog after a prefix of earlier files is the
+// up and the next up's do not: once a call has asked for less than the call before it, the state before
+// the last file of each call is kept too, so that the next such call continues from it (a folder that
+// only ever grows pays for no extra copies). Pure; never changes a result: the catalog after a prefix of earlier files is the
 // same however it was reached.
 import type { StatsSnapshot } from '@pg-preflight/shared';
 import { Catalog } from './catalog';
@@ -27,6 +28,8 @@ export class SchemaHistory {
   private working?: State;
   /** Earlier states, never changed: a call that starts from one starts from a copy. */
   private kept: State[] = [];
+  /** A call asked for fewer files than the call before it (up and down files alternate). */
+  private stepsBack = false;
   /** Work done, for tests that keep the history linear. */
   readonly counters = { filesApplied: 0, prefixesReused: 0 };
 
@@ -42,6 +45,7 @@ export class SchemaHistory {
     const continues = (s: State) =>
       s.stats === stats && s.files.length <= files.length && s.files.every((f, i) => f.path === files[i].path && f.text === files[i].text);
     let from = this.working && continues(this.working) ? this.working : undefined;
+    if (!from && this.working) this.stepsBack = true;
     for (const s of this.kept) if (continues(s) && (!from || s.files.length > from.files.length)) from = s;
     let catalog: Catalog;
     let start = 0;
@@ -54,7 +58,8 @@ export class SchemaHistory {
     // Half-applied while this runs: never continued from if it throws.
     this.working = undefined;
     for (let i = start; i < files.length; i++) {
-      if (i === files.length - 1 && !(i === start && keptAlready)) this.keep({ stats, files: copyOf(files, i), catalog: catalog.clone() });
+      if (this.stepsBack && i === files.length - 1 && !(i === start && keptAlready))
+        this.keep({ stats, files: copyOf(files, i), catalog: catalog.clone() });
       apply(catalog, files[i]);
       this.counters.filesApplied++;
     }
