@@ -51,6 +51,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathological } from './pathological';
+import { PARSE_FLOOR_SCRIPT, PGLS, SQUAWK, SQUAWK_PACKAGE } from './peers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const RUNS = Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?? 5);
@@ -63,13 +64,9 @@ const PARSE_FLOOR = 'libpg-query parse only';
 const PGLS_NAME = 'PGLS (native)';
 /** The goals of the speed issue, each judged against a row measured in the same run. */
 const GOALS = { bareNodeRatio200: 2.5, squawkRatio5000: 2, maxRssMB5000: 100 };
-const PARSE_FLOOR_SCRIPT = path.join(__dirname, 'parse-floor.js');
-const PGLS = path.join(ROOT, 'node_modules/@postgres-language-server/cli-x86_64-linux-gnu/postgres-language-server');
 const CLI = path.join(ROOT, 'server/bin/pg-preflight.js');
 const CLI_MAIN = path.join(ROOT, 'server/dist/src/cli/main.js');
 /** squawk's native binary, from the optional dependency @squawk-cli/linux-x64 (root package.json). */
-const SQUAWK_PACKAGE = '@squawk-cli/linux-x64';
-const SQUAWK_NATIVE = path.join(ROOT, 'node_modules', SQUAWK_PACKAGE, 'bin/squawk');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 // ---------------------------------------------------------------------------------------------
@@ -204,11 +201,11 @@ function countPreflightFindings(stdout: string): number | string {
 
 /** The native squawk binary, or why it is not there. */
 function squawkBinary(): { path: string } | { missing: string } {
-  if (fs.existsSync(SQUAWK_NATIVE)) return { path: SQUAWK_NATIVE };
+  if (fs.existsSync(SQUAWK)) return { path: SQUAWK };
   const platform = `${process.platform}-${process.arch}`;
   return {
     missing:
-      `${path.relative(ROOT, SQUAWK_NATIVE)} is not installed` +
+      `${path.relative(ROOT, SQUAWK)} is not installed` +
       (platform === 'linux-x64'
         ? ` (run npm ci; it is an optional dependency of the root package.json)`
         : ` (${SQUAWK_PACKAGE} is installed on linux-x64 only; this is ${platform})`),

@@ -17,12 +17,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { PARSE_FLOOR_SCRIPT, PGLS, SQUAWK } from './peers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'server/bin/pg-preflight.js');
-const SQUAWK = path.join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
-const PGLS = path.join(ROOT, 'node_modules/@postgres-language-server/cli-x86_64-linux-gnu/postgres-language-server');
-const PARSE_FLOOR = path.join(__dirname, 'parse-floor.js');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 export const HISTORY_SIZES = [100, 200, 400, 800];
 
@@ -125,7 +123,7 @@ export function benchHistory(runs = Number(process.env.PG_PREFLIGHT_BENCH_RUNS ?
           ['pg-preflight', process.execPath, [CLI, 'check', folder, '--format', 'json', '--fail-on', 'never'], true],
           ['squawk', SQUAWK, ['--reporter', 'json', ...files], fs.existsSync(SQUAWK)],
           ['PGLS', PGLS, ['check', folder], fs.existsSync(PGLS)],
-          ['parse only', process.execPath, [PARSE_FLOOR, ...files], true],
+          ['parse only', process.execPath, [PARSE_FLOOR_SCRIPT, ...files], true],
         ];
         const samples = new Map<string, Sample[]>();
         for (let round = 0; round <= runs; round++) {

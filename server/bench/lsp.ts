@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateMigration } from './bench';
+import { SQUAWK } from './peers';
 import { LspClient } from '../test/support/lsp-client';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -183,8 +184,6 @@ async function typing(root: string, name: string, base: string): Promise<{ clien
     await stop(c);
   }
 }
-
-const SQUAWK = path.join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
 
 type Sync = 'incremental' | 'full';
 type Delivery = 'push' | 'pull';

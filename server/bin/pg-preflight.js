@@ -5,7 +5,8 @@
 // run, twice the memory; findings are the same). The language server and the MCP server live long
 // enough to profit from the optimised code, so `pg-preflight lsp` and `mcp` keep the default.
 const command = process.argv[2];
-if (command !== 'lsp' && command !== 'mcp') require('v8').setFlagsFromString('--liftoff-only');
+const oneShot = command !== 'lsp' && command !== 'mcp';
+if (oneShot) require('v8').setFlagsFromString('--liftoff-only');
 // `lsp` and `mcp` start without loading the other commands and their reporters (cold start); the
 // others run from the CLI's bundle and its code cache when the build made them (dist/src/cli/bundle.js).
 const run =
@@ -19,7 +20,6 @@ run.then(
     process.exitCode = code;
     // A one-shot command has finished its work (every write and connection is awaited in main()): once
     // the output has left the process, exit now instead of waiting for node's teardown (a few ms).
-    const oneShot = command !== 'lsp' && command !== 'mcp';
     if (oneShot && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
   },
   (err) => {

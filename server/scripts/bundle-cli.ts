@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { BUNDLE_FILE, loadCli, writeCodeCache } from '../src/cli/bundle';
+import { BUNDLE_FILE, CODE_CACHE_FILE, loadCli, writeCodeCache } from '../src/cli/bundle';
 
 // As bin/pg-preflight.js does for every command but lsp and mcp; a cache made under other flags is rejected.
 v8.setFlagsFromString('--liftoff-only');
@@ -78,7 +78,7 @@ async function warmUpAndCache(): Promise<number> {
 }
 
 async function run(): Promise<void> {
-  fs.rmSync(`${BUNDLE_FILE}.code-cache`, { force: true });
+  fs.rmSync(CODE_CACHE_FILE, { force: true });
   const bytes = await bundle();
   const cacheBytes = await warmUpAndCache();
   if (process.env.PG_PREFLIGHT_BUILD_VERBOSE)

@@ -8,6 +8,24 @@ import { analyze } from '../src/core/analyze';
 import { loadParser } from '../src/core/syntax/parse';
 import { analyzeInput, loadFiles, openProject } from '../src/project/load';
 
+type Loaded = ReturnType<typeof loadFiles>[number];
+
+/** One file analysed in a fresh project of its own (no shared history), the others of `files` as its folder. */
+function analysedAlone(root: string, files: string[], l: Loaded): { analysis: ReturnType<typeof analyze>; own: Loaded } {
+  const alone = openProject(root);
+  const [own] = loadFiles(alone, [l.file], new Set(files));
+  return { analysis: analyze({ ...analyzeInput(alone, own, undefined, []), history: undefined }), own };
+}
+
+const findingsOf = (a: ReturnType<typeof analyze>) => a.violations.map((v) => `${v.rule}: ${v.message}`);
+
+function assertEarlierFilesGaveTheSchema(together: ReturnType<typeof analyze>[]): void {
+  assert.ok(
+    together.some((a) => a.violations.some((v) => v.rule === 'rewriting-type-change')),
+    'the earlier files gave the schema: the type change is known to rewrite',
+  );
+}
+
 describe('schema history: linear in the number of migrations', () => {
   let root: string;
   const N = 60;
@@ -48,23 +66,14 @@ describe('schema history: linear in the number of migrations', () => {
     assert.ok(history.counters.prefixesReused >= N - 1, `prefixes reused: ${history.counters.prefixesReused}`);
     // The same files, each analysed in a fresh project of its own (no shared history).
     for (const [i, l] of loaded.entries()) {
-      const alone = openProject(root);
-      const [own] = loadFiles(alone, [l.file], new Set(files));
-      const a = analyze({ ...analyzeInput(alone, own, undefined, []), history: undefined });
-      assert.deepEqual(
-        together[i].violations.map((v) => `${v.rule}: ${v.message}`),
-        a.violations.map((v) => `${v.rule}: ${v.message}`),
-        l.shown,
-      );
+      const { analysis, own } = analysedAlone(root, files, l);
+      assert.deepEqual(findingsOf(together[i]), findingsOf(analysis), l.shown);
       assert.ok(
         own.context.priorFiles.length === i && own.context.priorFiles.every((p) => !p.path.includes('.down.')),
         `${l.shown}: ${i} earlier files`,
       );
     }
-    assert.ok(
-      together.some((a) => a.violations.some((v) => v.rule === 'rewriting-type-change')),
-      'the earlier files gave the schema: the type change is known to rewrite',
-    );
+    assertEarlierFilesGaveTheSchema(together);
   });
 });
 
@@ -99,19 +108,8 @@ describe('schema history: up and down files alternating (diesel)', () => {
     assert.ok(history, 'the folder has a history');
     // Replaying from scratch for every up file would be about N^2/2 applications.
     assert.ok(history.counters.filesApplied <= 2 * N, `files applied: ${history.counters.filesApplied} for ${N} migrations`);
-    for (const [i, l] of loaded.entries()) {
-      const alone = openProject(root);
-      const [own] = loadFiles(alone, [l.file], new Set(files));
-      const a = analyze({ ...analyzeInput(alone, own, undefined, []), history: undefined });
-      assert.deepEqual(
-        together[i].violations.map((v) => `${v.rule}: ${v.message}`),
-        a.violations.map((v) => `${v.rule}: ${v.message}`),
-        l.shown,
-      );
-    }
-    assert.ok(
-      together.some((a) => a.violations.some((v) => v.rule === 'rewriting-type-change')),
-      'the earlier files gave the schema: the type change is known to rewrite',
-    );
+    for (const [i, l] of loaded.entries())
+      assert.deepEqual(findingsOf(together[i]), findingsOf(analysedAlone(root, files, l).analysis), l.shown);
+    assertEarlierFilesGaveTheSchema(together);
   });
 });

@@ -652,7 +652,7 @@ export class Catalog {
 
   /** The constraint names of t's schema, t's own included (a table being created is not in the catalog yet). */
   private constraintNamesOf(t: { schema: string; constraints?: ConstraintInfo[] }): ConstraintNamesInUse {
-    return new ConstraintNamesInUse(this.tables, t);
+    return new ConstraintNamesInUse(this, t);
   }
 
   /** The name PostgreSQL gives an unnamed CREATE INDEX now (ChooseIndexName). */
@@ -871,7 +871,7 @@ class ConstraintNamesInUse {
   private lookups = 0;
 
   constructor(
-    private readonly tables: ReadonlyMap<string, TableInfo>,
+    private readonly catalog: Catalog,
     private readonly table: { schema: string; constraints?: ConstraintInfo[] },
   ) {}
 
@@ -879,10 +879,7 @@ class ConstraintNamesInUse {
     if (this.added.has(name)) return true;
     if (!this.collected && ++this.lookups > SCANS_BEFORE_COLLECTING) this.collected = this.collect();
     if (this.collected) return this.collected.has(name);
-    if (this.table.constraints?.some((k) => k.name === name)) return true;
-    const schema = this.table.schema;
-    for (const other of this.tables.values()) if (other.schema === schema && other.constraints.some((k) => k.name === name)) return true;
-    return false;
+    return !!this.table.constraints?.some((k) => k.name === name) || this.catalog.constraintTaken(this.table.schema, name);
   }
 
   add(name: string): void {
@@ -892,7 +889,8 @@ class ConstraintNamesInUse {
   private collect(): Set<string> {
     const used = new Set<string>();
     for (const k of this.table.constraints ?? []) used.add(k.name);
-    for (const other of this.tables.values()) if (other.schema === this.table.schema) for (const k of other.constraints) used.add(k.name);
+    for (const other of this.catalog.tables.values())
+      if (other.schema === this.table.schema) for (const k of other.constraints) used.add(k.name);
     return used;
   }
 }

@@ -4,8 +4,8 @@
 // (diesel's <version>/down.sql before its up.sql, pop's .down.sql), a down's earlier files hold its own
 // up and the next up's do not: once a call has asked for less than the call before it, the state before
 // the last file of each call is kept too, so that the next such call continues from it (a folder that
-// only ever grows pays for no extra copies). Pure; never changes a result: the catalog after a prefix of earlier files is the
-// same however it was reached.
+// only ever grows pays for no extra copies). Pure; never changes a result: the catalog after a prefix of
+// earlier files is the same however it was reached.
 import type { StatsSnapshot } from '@pg-preflight/shared';
 import { Catalog } from './catalog';
 
