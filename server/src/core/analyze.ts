@@ -80,7 +80,6 @@ export interface AnalyzeInput {
   fallbackPgVersion?: number;
 }
 
-const SUE = lockStrength('ShareUpdateExclusiveLock');
 /** StatementInfo per statement view, for views a memo reuses (the info is a function of the view). */
 const infoOfView = new WeakMap<StatementView, StatementInfo>();
 
@@ -407,10 +406,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   const destructive = views.filter((v) => isDestructive(v.ast)).length;
   const failures = views.filter((v) => v.lockInfo.fails).length;
   const score = riskScore({
-    // Locks on new tables and locks weaker than SHARE UPDATE EXCLUSIVE score 0: left out (a schema dump has thousands).
-    locks: views.flatMap((v) =>
-      v.locks.filter((l) => !l.newTable && lockStrength(l.mode) >= SUE).map((l) => ({ ...l, statementHasLockTimeout: v.hasLockTimeout })),
-    ),
+    // (Locks on new tables and locks weaker than SHARE UPDATE EXCLUSIVE score 0.)
+    statements: views,
     destructive,
     failures,
     settings,

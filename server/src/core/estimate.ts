@@ -127,7 +127,8 @@ export function withEstimate(
 }
 
 export interface RiskInput {
-  locks: (LockEstimate & { statementHasLockTimeout: boolean })[];
+  /** The file's statements: their locks, and whether a lock_timeout guards them. */
+  statements: readonly { locks: readonly LockEstimate[]; hasLockTimeout: boolean }[];
   destructive: number;
   failures: number;
   settings: Settings;
@@ -144,24 +145,25 @@ export interface RiskInput {
  */
 export function riskScore(input: RiskInput): number {
   let worst = 0;
-  for (const l of input.locks) {
-    if (l.newTable) continue;
-    const strength = lockStrength(l.mode);
-    let points =
-      l.mode === 'AccessExclusiveLock' ? 3 : blocksTraffic(l.mode) ? 2 : strength >= lockStrength('ShareUpdateExclusiveLock') ? 0.5 : 0;
-    if (points === 0) continue;
-    // Duration only matters for locks that make traffic wait; a long CONCURRENTLY build blocks only DDL.
-    const sizeBound = l.rewrite || l.scan || l.indexBuild;
-    if (blocksTraffic(l.mode)) {
-      if (l.estimatedSeconds !== undefined) points += Math.min(4, Math.log10(1 + l.estimatedSeconds) * 1.5);
-      else if (sizeBound) points += 1.5;
+  for (const st of input.statements)
+    for (const l of st.locks) {
+      if (l.newTable) continue;
+      const strength = lockStrength(l.mode);
+      let points =
+        l.mode === 'AccessExclusiveLock' ? 3 : blocksTraffic(l.mode) ? 2 : strength >= lockStrength('ShareUpdateExclusiveLock') ? 0.5 : 0;
+      if (points === 0) continue;
+      // Duration only matters for locks that make traffic wait; a long CONCURRENTLY build blocks only DDL.
+      const sizeBound = l.rewrite || l.scan || l.indexBuild;
+      if (blocksTraffic(l.mode)) {
+        if (l.estimatedSeconds !== undefined) points += Math.min(4, Math.log10(1 + l.estimatedSeconds) * 1.5);
+        else if (sizeBound) points += 1.5;
+      }
+      const t = input.stats.get(l.relation);
+      const wps = t && input.capturedAt ? writesPerSecond(t, input.capturedAt) : undefined;
+      if (wps !== undefined && wps >= 10 && blocksTraffic(l.mode)) points += 1;
+      if (!st.hasLockTimeout && blocksTraffic(l.mode)) points += 1;
+      worst = Math.max(worst, points);
     }
-    const t = input.stats.get(l.relation);
-    const wps = t && input.capturedAt ? writesPerSecond(t, input.capturedAt) : undefined;
-    if (wps !== undefined && wps >= 10 && blocksTraffic(l.mode)) points += 1;
-    if (!l.statementHasLockTimeout && blocksTraffic(l.mode)) points += 1;
-    worst = Math.max(worst, points);
-  }
   const score = 1 + worst + Math.min(4, 2 * input.destructive) + (input.failures > 0 ? 3 : 0);
   return Math.max(1, Math.min(10, Math.round(score)));
 }

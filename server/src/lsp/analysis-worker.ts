@@ -6,8 +6,9 @@ import type { StatsSnapshot } from '@pg-preflight/shared';
 import { analyze } from '../core/analyze';
 import { AnalysisMemo } from '../core/memo';
 import { loadParser } from '../core/syntax/parse';
-import type { Analysis, Violation } from '../core/types';
+import type { Analysis } from '../core/types';
 import type { FromWorker, ToWorker } from './remote';
+import { encodeAnalysis, withoutLazyFixes, type Crossed } from './wire';
 
 const port = parentPort;
 if (port) {
@@ -15,6 +16,8 @@ if (port) {
   let chain: Promise<void> = Promise.resolve();
   const memos = new Map<string, AnalysisMemo>();
   const last = new Map<string, { job: number; analysis: Analysis }>();
+  /** Per document, the analysis last sent (as sent): the next one goes as the difference from it (wire.ts). */
+  const sent = new Map<string, Crossed>();
   let stats: { id: number; snapshot?: StatsSnapshot } = { id: 0 };
   // Told once the parser is in (or failed to load: analyze() then reports it per file).
   const ready = loadParser().then(
@@ -23,9 +26,14 @@ if (port) {
   );
 
   const handle = async (m: ToWorker): Promise<void> => {
+    if (m.t === 'resync') {
+      sent.delete(m.key);
+      return;
+    }
     if (m.t === 'forget') {
       memos.delete(m.key);
       last.delete(m.key);
+      sent.delete(m.key);
       return;
     }
     if (m.t === 'fixes') {
@@ -49,29 +57,17 @@ if (port) {
       const analysis = analyze({ ...m.input, stats: stats.snapshot, memo });
       last.set(m.key, { job: m.job, analysis });
       const { violations, lazy } = withoutLazyFixes(analysis.violations);
-      reply({ t: 'analysed', job: m.job, analysis: { ...analysis, violations }, lazy, millis: performance.now() - started });
+      const outgoing = { ...analysis, violations };
+      const wire = encodeAnalysis(outgoing, sent.get(m.key));
+      sent.set(m.key, { job: m.job, analysis: outgoing });
+      reply({ t: 'analysed', job: m.job, key: m.key, analysis: wire, lazy, millis: performance.now() - started });
     } catch (err) {
-      reply({ t: 'analysed', job: m.job, millis: performance.now() - started, error: (err as Error)?.stack ?? String(err) });
+      // The server drops what it holds for the document on an error: so does the worker.
+      sent.delete(m.key);
+      reply({ t: 'analysed', job: m.job, key: m.key, millis: performance.now() - started, error: (err as Error)?.stack ?? String(err) });
     }
   };
   port.on('message', (m: ToWorker) => {
     chain = chain.then(() => handle(m));
   });
-}
-
-/**
- * The violations as structured clone may copy them: a lazy fix (a getter) is left out, not rendered, and
- * its index listed; a fix that is a plain value travels with its violation.
- */
-function withoutLazyFixes(vs: Violation[]): { violations: Violation[]; lazy: number[] } {
-  const lazy: number[] = [];
-  const violations = vs.map((v, i) => {
-    const d = Object.getOwnPropertyDescriptor(v, 'fix');
-    if (!d?.get) return v;
-    lazy.push(i);
-    const copy = {} as Record<string, unknown>;
-    for (const k of Object.keys(v)) if (k !== 'fix') copy[k] = (v as unknown as Record<string, unknown>)[k];
-    return copy as unknown as Violation;
-  });
-  return { violations, lazy };
 }

@@ -10,12 +10,15 @@
 //     thread) and the last analysis of each, whose lazy fixes (Violation.fix renders on first read) it
 //     renders on request: the Analysis comes back by structured clone without them.
 //   - Stats snapshots are sent once per snapshot object (the memo compares them by identity).
+//   - An analysis comes back as the difference from the document's previous one (wire.ts): both sides
+//     keep the last one that crossed, per document, and forget it together (forget, a new worker).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
 import type { SourceFile } from '../core/analyze';
 import type { Analysis, Fix } from '../core/types';
+import { decodeAnalysis, type Crossed, type WireAnalysis } from './wire';
 
 export const WORKER_FILE = path.join(__dirname, 'analysis-worker.js');
 
@@ -50,9 +53,11 @@ export type RemoteOutcome =
 export type ToWorker =
   | { t: 'analyze'; job: number; key: string; input: Omit<RemoteInput, 'stats'>; statsId: number; stats?: StatsSnapshot }
   | { t: 'fixes'; req: number; key: string; job: number; indices: number[] }
-  | { t: 'forget'; key: string };
+  | { t: 'forget'; key: string }
+  /** Drop the last analysis sent for the document (keep its memo): the next crosses whole. */
+  | { t: 'resync'; key: string };
 export type FromWorker =
-  | { t: 'analysed'; job: number; analysis?: Analysis; lazy?: number[]; millis: number; error?: string }
+  | { t: 'analysed'; job: number; key: string; analysis?: WireAnalysis; lazy?: number[]; millis: number; error?: string }
   | { t: 'fixes'; req: number; fixes?: (Fix | null)[] }
   /** The worker loaded the parser: budgets count from here, a worker's start-up is not the analysis's. */
   | { t: 'ready' };
@@ -77,6 +82,8 @@ export class RemoteAnalyzer {
   /** The stats snapshot the current worker holds. */
   private workerStatsId = -1;
   private closed = false;
+  /** Per document, the last analysis the current worker sent (what its next one is the difference from). */
+  private readonly crossed = new Map<string, Crossed>();
   readonly available = fs.existsSync(WORKER_FILE);
   /** Workers started and stopped for a budget, for the internal stats request. */
   readonly counters = { started: 0, timeouts: 0, jobs: 0 };
@@ -121,6 +128,7 @@ export class RemoteAnalyzer {
   forget(key: string): void {
     const i = this.queue.findIndex((j) => j.key === key);
     if (i >= 0) this.queue.splice(i, 1)[0].resolve({ kind: 'superseded' });
+    this.crossed.delete(key);
     if (this.worker) this.post({ t: 'forget', key });
   }
 
@@ -144,6 +152,7 @@ export class RemoteAnalyzer {
     this.counters.started++;
     this.workerStatsId = -1;
     this.workerReady = false;
+    this.crossed.clear();
     w.on('message', (m: FromWorker) => this.received(w, m));
     w.on('error', (err) => {
       if (this.worker !== w) return;
@@ -201,6 +210,13 @@ export class RemoteAnalyzer {
     if (w === this.worker) this.post({ t: 'analyze', job: job.job, key: job.key, input, statsId, ...(send && stats ? { stats } : {}) });
   }
 
+  /** A difference from an analysis this side does not hold (never expected): both sides start the document over. */
+  private resync(key: string): void {
+    this.crossed.delete(key);
+    this.log(`pg-preflight: an analysis from the worker did not match the previous one (${key}); resending in full`);
+    this.post({ t: 'resync', key });
+  }
+
   /** Starts the running job's budget. */
   private arm(): void {
     const run = this.running;
@@ -226,12 +242,21 @@ export class RemoteAnalyzer {
       f?.(m.fixes);
       return;
     }
+    // Every analysis of the current worker is decoded, even one nobody waits for: the next is its difference.
+    const lazy = m.lazy ?? [];
+    let analysis: Analysis | undefined;
+    if (m.analysis) {
+      analysis = decodeAnalysis(m.analysis, this.crossed.get(m.key), new Set(lazy));
+      if (analysis) this.crossed.set(m.key, { job: m.job, analysis });
+      else this.resync(m.key);
+    } else this.crossed.delete(m.key); // the worker dropped its copy too
     const run = this.running;
     if (!run || run.job.job !== m.job) return;
     if (run.timer) clearTimeout(run.timer);
     this.running = undefined;
-    if (m.analysis) run.job.resolve({ kind: 'done', analysis: m.analysis, lazy: m.lazy ?? [], job: m.job, millis: m.millis });
-    else run.job.resolve({ kind: 'failed', error: m.error ?? 'no analysis' });
+    if (analysis) run.job.resolve({ kind: 'done', analysis, lazy, job: m.job, millis: m.millis });
+    else
+      run.job.resolve({ kind: 'failed', error: m.error ?? (m.analysis ? 'the analysis did not match the previous one' : 'no analysis') });
     this.pump();
   }
 }

@@ -55,10 +55,18 @@ export function blocksTraffic(mode: LockMode): boolean {
   return conflicts(mode, 'RowExclusiveLock');
 }
 
+/** Eight modes, asked for in every lock message: each title is built once. */
+const titles = new Map<string, string>();
+
 /** "AccessExclusiveLock" -> "ACCESS EXCLUSIVE", as the docs write it in prose. */
 export function modeTitle(mode: LockMode): string {
-  return mode
-    .replace(/Lock$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toUpperCase();
+  let title = titles.get(mode);
+  if (title === undefined) {
+    title = mode
+      .replace(/Lock$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toUpperCase();
+    titles.set(mode, title);
+  }
+  return title;
 }

@@ -6,6 +6,7 @@
 // reports. Pure: derived from the statements and the text alone, cached per statements array (one
 // analysis).
 import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
+import { LineIndex } from '../syntax/text';
 import type { RuleContext, StatementView } from './rule';
 
 /** build(ctx) runs once per analysis (per statements array); later calls return the same value. */
@@ -59,6 +60,9 @@ export function lowerBound(list: readonly number[], value: number): number {
   }
   return lo;
 }
+
+/** The file text's line index (\n, \r\n and lone \r breaks), for rules that name the line of another statement. */
+export const lineIndex = perAnalysis((ctx): LineIndex => new LineIndex(ctx.text));
 
 /** Offsets just after each \n of the file text, ascending. */
 const newlineEnds = perAnalysis((ctx): readonly number[] => {

@@ -5,9 +5,9 @@
 import { unwrap, type Node } from '../syntax/ast';
 import { formatDuration } from '../estimate';
 import { blocksTraffic, lockStrength } from '../locks/modes';
-import { LineIndex } from '../syntax/text';
 import type { LockEstimate } from '../types';
 import { describeLock, sizeScaledSeverity } from './helpers';
+import { lineIndex } from './facts';
 import type { Rule, StatementView } from './rule';
 import { validationsInAddingTransaction } from './validate-in-same-transaction';
 
@@ -34,7 +34,6 @@ export const statementsAfterAccessExclusive: Rule = {
   check(ctx) {
     // VALIDATE right after its own NOT VALID has a dedicated rule with a sharper message.
     const leftToValidateRule = new Set(validationsInAddingTransaction(ctx).map((v) => v.statementIndex));
-    let lines: LineIndex | undefined;
     let transactionId = -1;
     let held = new Map<string, Held>();
     let extensions: Extension[] = [];
@@ -49,9 +48,9 @@ export const statementsAfterAccessExclusive: Rule = {
         );
         const severity = scaled === 'error' && first.mayWait ? 'warning' : scaled;
         if (severity) {
-          const lineIndex = (lines ??= new LineIndex(ctx.text));
+          const lines = lineIndex(ctx);
           const heldText = holds
-            .map((h) => `${describeLock(h.lock)} taken by ${h.since.label} (line ${lineIndex.positionAt(h.since.span.start).line + 1})`)
+            .map((h) => `${describeLock(h.lock)} taken by ${h.since.label} (line ${lines.positionAt(h.since.span.start).line + 1})`)
             .join(' and the ');
           const later = extensions.length - 1;
           const more =

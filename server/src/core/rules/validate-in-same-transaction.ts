@@ -3,8 +3,8 @@
 import { columnRefs, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
 import { formatDuration } from '../estimate';
 import { blocksTraffic } from '../locks/modes';
-import { LineIndex } from '../syntax/text';
 import { describeBlocks, describeLock, sizeScaledSeverity } from './helpers';
+import { lineIndex } from './facts';
 import type { Rule, RuleContext } from './rule';
 
 export interface SameTransactionValidation {
@@ -58,7 +58,6 @@ export const validateInSameTransaction: Rule = {
   title: 'VALIDATE CONSTRAINT in the same transaction as its ADD CONSTRAINT ... NOT VALID',
   defaultSeverity: 'warning',
   check(ctx) {
-    let lines: LineIndex | undefined;
     for (const v of validationsInAddingTransaction(ctx)) {
       const st = ctx.statements[v.statementIndex];
       const addSt = ctx.statements[v.addedAt];
@@ -67,9 +66,10 @@ export const validateInSameTransaction: Rule = {
       if (!scan || !held) continue;
       const severity = sizeScaledSeverity([scan], ctx.settings);
       if (!severity) continue;
-      lines ??= new LineIndex(ctx.text);
       const where =
-        v.addedAt === st.index ? 'in the same statement' : `in the same transaction (line ${lines.positionAt(addSt.span.start).line + 1})`;
+        v.addedAt === st.index
+          ? 'in the same statement'
+          : `in the same transaction (line ${lineIndex(ctx).positionAt(addSt.span.start).line + 1})`;
       // A foreign key's ADD also locks the referenced table, which then stays locked during the scan too.
       const alsoHeld = addSt.locks.filter((l) => l.relation !== v.table && !l.newTable && blocksTraffic(l.mode));
       const also = alsoHeld.length ? ` (and the ${alsoHeld.map(describeLock).join(', ')})` : '';

@@ -50,9 +50,13 @@ export function walk(node: unknown, visit: (type: string, value: Node) => void):
     return;
   }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node as Node)) {
+  // for-in and a character test: no entry arrays per object (the walker runs over every statement of
+  // every rule on each keystroke). Parse trees are plain JSON objects: no inherited enumerable keys.
+  for (const k in node as Node) {
+    const v = (node as Node)[k];
     if (v && typeof v === 'object') {
-      if (/^[A-Z]/.test(k) && !Array.isArray(v)) visit(k, v as Node);
+      const c = k.charCodeAt(0);
+      if (c >= 65 && c <= 90 && !Array.isArray(v)) visit(k, v as Node);
       walk(v, visit);
     }
   }
