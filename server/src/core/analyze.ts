@@ -239,7 +239,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       );
       // A DO block that sets lock_timeout before its SQL (the lock-retry block) guards its own waits.
       const guarded = isOn(lockTimeout) || (kind === 'DoStmt' && doSetsLockTimeout(node, lockCtx));
-      views.push(makeView(p, index, kind, locks, lockInfo, inTx, txId, explicitTx, guarded, isOn(statementTimeout)));
+      views.push(makeView(p, index, kind, node, locks, lockInfo, inTx, txId, explicitTx, guarded, isOn(statementTimeout)));
       catalog.apply(ast, 'this-file');
       if (catalog.refused)
         violations.push({
@@ -278,7 +278,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         renewedInTx = [];
       }
     } else {
-      views.push(makeView(p, index, kind, [], lockInfo, inTx, txId, explicitTx, isOn(lockTimeout), isOn(statementTimeout)));
+      views.push(makeView(p, index, kind, node, [], lockInfo, inTx, txId, explicitTx, isOn(lockTimeout), isOn(statementTimeout)));
       if (p.error) {
         violations.push({
           rule: SYNTAX_ERROR_RULE,
@@ -455,6 +455,7 @@ function makeView(
   p: ParsedStatement,
   index: number,
   kind: string,
+  node: Node,
   locks: StatementView['locks'],
   lockInfo: StatementLocks,
   inTx: boolean,
@@ -469,6 +470,7 @@ function makeView(
     text: p.raw.text,
     ast: p.ast,
     kind,
+    node,
     label: p.ast ? statementLabel(p.ast) : kind === 'meta' ? 'psql meta-command' : 'syntax error',
     transactional: inTx,
     transactionId: inTx ? txId : -1,

@@ -1,7 +1,7 @@
 // SET LOGGED / SET UNLOGGED, SET TABLESPACE and SET ACCESS METHOD copy the whole table (and rebuild its
 // indexes) while holding ACCESS EXCLUSIVE: every read and write waits for the copy. The lock model says
 // which statements rewrite (moving to pg_default or heap is taken as a no-op).
-import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, type Node } from '../syntax/ast';
 import { lockOn } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
@@ -30,7 +30,7 @@ export const alterTableRewrites: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'AlterTableStmt' || node.objtype !== 'OBJECT_TABLE') continue;
       const lock = lockOn(st, qualify(rangeVarName(node.relation)));
       if (!lock?.rewrite || lock.newTable) continue;

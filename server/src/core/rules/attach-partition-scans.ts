@@ -1,7 +1,7 @@
 // ATTACH PARTITION without a valid CHECK constraint that implies the partition bound: PostgreSQL scans
 // the whole new partition to prove every row belongs, holding ACCESS EXCLUSIVE on it (and SHARE UPDATE
 // EXCLUSIVE on the parent) meanwhile. The lock model decides whether the scan happens.
-import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, type Node } from '../syntax/ast';
 import { lockOn } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
@@ -12,7 +12,7 @@ export const attachPartitionScans: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') continue;
       for (const c of node.cmds ?? []) {
         const cmd: Node = c?.AlterTableCmd ?? {};

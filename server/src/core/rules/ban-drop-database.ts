@@ -1,6 +1,5 @@
 // DROP DATABASE has no place in a migration: it deletes every table of the database at once, and it
 // cannot run inside a transaction block, so runners that wrap files fail on it anyway.
-import { unwrap } from '../syntax/ast';
 import type { Rule } from './rule';
 
 export const banDropDatabase: Rule = {
@@ -9,7 +8,7 @@ export const banDropDatabase: Rule = {
   defaultSeverity: 'error',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'DropdbStmt') continue;
       const force = (node.options ?? []).some((o: { DefElem?: { defname?: string } }) => o?.DefElem?.defname === 'force');
       ctx.report({

@@ -1,7 +1,7 @@
 // VACUUM FULL, CLUSTER and a plain REFRESH MATERIALIZED VIEW rewrite the relation under ACCESS EXCLUSIVE:
 // every read and write of it waits for the whole rewrite, minutes on a large table. The lock model
 // already knows these locks; this rule turns them into a finding scaled by the relation's size.
-import { hasOption, unwrap } from '../syntax/ast';
+import { hasOption } from '../syntax/ast';
 import { lockSentence, sizeScaledSeverity, worstExistingLock } from './helpers';
 import type { Rule } from './rule';
 
@@ -11,7 +11,7 @@ export const blockingMaintenance: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       let what: string;
       let advice: string;
       if (kind === 'VacuumStmt' && node.is_vacuumcmd && hasOption(node.options, 'full')) {

@@ -4,7 +4,7 @@
 //  - ALTER TYPE ... RENAME VALUE: code that still writes the old label fails with "invalid input value
 //    for enum", and code comparing against it silently matches nothing.
 // Objects created earlier in the same file have no users yet.
-import { type Node, strings, unwrap } from '../syntax/ast';
+import { type Node, strings } from '../syntax/ast';
 import type { Rule, StatementView } from './rule';
 
 export const breakingRename: Rule = {
@@ -13,7 +13,7 @@ export const breakingRename: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind === 'RenameStmt' && node.renameType === 'OBJECT_SCHEMA') {
         const old = String(node.subname ?? '');
         if (createdBefore(ctx.statements, st.index, (k, n) => k === 'CreateSchemaStmt' && n.schemaname === old)) continue;
@@ -37,7 +37,7 @@ export const breakingRename: Rule = {
 function createdBefore(statements: readonly StatementView[], index: number, is: (kind: string, node: Node) => boolean): boolean {
   return statements.some((s) => {
     if (s.index >= index) return false;
-    const [k, n] = unwrap(s.ast);
+    const { kind: k, node: n } = s;
     return is(k, n);
   });
 }

@@ -3,7 +3,7 @@
 // lock it took before for that long, its snapshot keeps VACUUM from removing dead rows anywhere in the
 // database, and the whole copy goes through WAL at once (replicas lag). Its own ACCESS SHARE blocks no
 // traffic, so it is a warning at most; severity scales with the size of the tables it reads.
-import { unwrap, walk, type Node } from '../syntax/ast';
+import { walk, type Node } from '../syntax/ast';
 import type { LockEstimate } from '../types';
 import { describeLock, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
@@ -15,7 +15,7 @@ export const bulkCopyInMigration: Rule = {
   migrationOnly: true,
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       const copy = copyOf(kind, node);
       if (!copy) continue;
       const sources = st.locks.filter((l) => l.mode === 'AccessShareLock' && !l.newTable);

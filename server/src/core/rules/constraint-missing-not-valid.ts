@@ -1,6 +1,6 @@
 // ADD CONSTRAINT FOREIGN KEY / CHECK without NOT VALID validates every row under a lock that blocks writes
 // (FK: SHARE ROW EXCLUSIVE on both tables; CHECK: ACCESS EXCLUSIVE).
-import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { describeBlocks, describeLock, lockSentence, sizeScaledSeverity } from './helpers';
 import { perAnalysis, unwrapped } from './facts';
@@ -12,7 +12,7 @@ export const constraintMissingNotValid: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'AlterTableStmt') continue;
       for (const c of node.cmds ?? []) {
         const cmd: Node = c?.AlterTableCmd ?? {};

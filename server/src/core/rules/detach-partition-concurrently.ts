@@ -1,6 +1,6 @@
 // DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the partitioned table: every query on
 // any partition waits. PostgreSQL 14 added DETACH PARTITION ... CONCURRENTLY, which does not.
-import { rangeVarName, qualify, unwrap, type Node } from '../syntax/ast';
+import { rangeVarName, qualify, type Node } from '../syntax/ast';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
 
@@ -11,7 +11,7 @@ export const detachPartitionConcurrently: Rule = {
   check(ctx) {
     if (ctx.pgVersion < 14) return;
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'AlterTableStmt') continue;
       const detaches = (node.cmds ?? [])
         .map((c: Node) => c?.AlterTableCmd)

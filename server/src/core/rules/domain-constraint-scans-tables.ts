@@ -2,7 +2,7 @@
 // column of that domain in every table, holding SHARE on each table (writes wait) for the whole check.
 // Unlike a table's VALIDATE CONSTRAINT, a domain's takes the same SHARE lock, so NOT VALID only moves the
 // wait. The lock model names the tables (observed on PG 11 to 18).
-import { strings, unwrap } from '../syntax/ast';
+import { strings } from '../syntax/ast';
 import { lockSentence, sizeScaledSeverity, worstExistingLock } from './helpers';
 import type { Rule } from './rule';
 
@@ -14,7 +14,7 @@ export const domainConstraintScansTables: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'AlterDomainStmt' || !WHAT[node.subtype]) continue;
       const scanned = st.locks.filter((l) => l.scan && !l.newTable);
       const lock = worstExistingLock(scanned);

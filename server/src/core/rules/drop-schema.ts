@@ -1,7 +1,7 @@
 // DROP SCHEMA on an existing schema: with CASCADE every table (and its rows), view, function and type
 // in it is gone for good, and every query that names the schema breaks; without CASCADE it fails while
 // a table is left in it. A schema created earlier in the same file has no users yet.
-import { strings, unwrap } from '../syntax/ast';
+import { strings } from '../syntax/ast';
 import type { Rule } from './rule';
 
 export const dropSchema: Rule = {
@@ -10,12 +10,12 @@ export const dropSchema: Rule = {
   defaultSeverity: 'error',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'DropStmt' || node.removeType !== 'OBJECT_SCHEMA') continue;
       const cascade = node.behavior === 'DROP_CASCADE';
       for (const schema of strings(node.objects)) {
         const created = ctx.statements.some((s) => {
-          const [k, n] = unwrap(s.ast);
+          const { kind: k, node: n } = s;
           return s.index < st.index && k === 'CreateSchemaStmt' && n.schemaname === schema;
         });
         if (created) continue;

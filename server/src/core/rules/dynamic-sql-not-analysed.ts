@@ -8,8 +8,8 @@ export const dynamicSqlNotAnalysed: Rule = {
   defaultSeverity: 'info',
   check(ctx) {
     for (const st of ctx.statements) {
+      if (st.lockInfo.notAnalysed.length === 0) continue;
       const parts = [...new Set(st.lockInfo.notAnalysed)];
-      if (parts.length === 0) continue;
       ctx.report({
         statementIndex: st.index,
         message: `Not analysed, so its table effects may be missing from this report: ${parts.join('; ')}. Review those parts by hand`,

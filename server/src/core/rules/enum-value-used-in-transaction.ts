@@ -1,7 +1,7 @@
 // ALTER TYPE ... ADD VALUE inside a transaction block: on PG 12+ the new value cannot be used until the
 // transaction commits ("unsafe use of new value"); before PG 12 the ADD VALUE itself is refused there.
 // Both are fine when the enum type was created in the same transaction.
-import { strings, unwrap, walk } from '../syntax/ast';
+import { strings, walk } from '../syntax/ast';
 import { lineNumberAt, lowerBound, perAnalysis, unwrapped } from './facts';
 import type { Rule, RuleContext, StatementView } from './rule';
 
@@ -11,7 +11,7 @@ export const enumValueUsedInTransaction: Rule = {
   defaultSeverity: 'error',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       // RENAME VALUE also fills newVal, but with oldVal; only ADD VALUE creates an uncommitted value.
       if (kind !== 'AlterEnumStmt' || typeof node.newVal !== 'string' || node.oldVal || st.transactionId < 0) continue;
       const enumName = strings(node.typeName).join('.');

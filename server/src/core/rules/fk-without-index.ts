@@ -49,7 +49,7 @@ export const fkWithoutIndex: Rule = {
 function tablesDroppedOrRenamed(ctx: RuleContext): Set<string> {
   const out = new Set<string>();
   for (const st of ctx.statements) {
-    const [kind, node] = unwrap(st.ast);
+    const { kind, node } = st;
     if (kind === 'DropStmt' && node.removeType === 'OBJECT_TABLE')
       for (const o of node.objects ?? []) out.add(qualify(listName(strings(o?.List?.items))));
     else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE') out.add(qualify(rangeVarName(node.relation)));
@@ -68,7 +68,7 @@ function foreignKeys(ctx: RuleContext): ForeignKey[] {
     out.push({ statementIndex, table, columns, references: qualify(rangeVarName(con.pktable)), name: con.conname, location: con.location });
   };
   for (const st of ctx.statements) {
-    const [kind, node] = unwrap(st.ast);
+    const { kind, node } = st;
     if (kind === 'CreateStmt') {
       const table = qualify(rangeVarName(node.relation));
       for (const elt of node.tableElts ?? []) {
@@ -106,7 +106,7 @@ function indexedColumnLists(ctx: RuleContext): Map<string, (readonly string[])[]
   // A partial index finds only the rows its WHERE covers: the foreign key's lookups need them all.
   for (const idx of ctx.catalog.indexes.values()) if (!idx.partial) add(idx.table, idx.columns);
   for (const st of ctx.statements) {
-    const [kind, node] = unwrap(st.ast);
+    const { kind, node } = st;
     if (kind !== 'IndexStmt' || node.whereClause) continue;
     const cols: string[] = [];
     for (const p of node.indexParams ?? []) {

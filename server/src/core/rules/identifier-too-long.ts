@@ -4,7 +4,6 @@
 // parser has already cut the names in the tree it returns, so this rule reads the statement's tokens.
 import { tokenStream } from '../fixes/sqltext';
 import { clipBytes, MAX_IDENTIFIER_BYTES, utf8Length } from '../schema/names';
-import { unwrap } from '../syntax/ast';
 import type { Rule, StatementView } from './rule';
 
 /** Queries and data changes name existing objects, cut the same way each time: harmless. */
@@ -46,7 +45,7 @@ function longNames(st: StatementView): { word: string; start: number; end: numbe
   const known = namesOfTree.get(st.ast);
   if (known && known.text === st.text) return known.names;
   const out: { word: string; start: number; end: number }[] = [];
-  const [kind] = unwrap(st.ast);
+  const { kind } = st;
   if (kind && !NOT_DDL.has(kind) && mayHoldLongName(st.text)) {
     const seen = new Set<string>();
     for (const t of tokenStream(st.text)) {

@@ -1,6 +1,6 @@
 // ALTER TABLE ... RENAME TO (or SET SCHEMA) on an existing table: every query and every deployed app
 // version that uses the old name fails the moment the migration commits.
-import { qualify, rangeVarName, unwrap } from '../syntax/ast';
+import { qualify, rangeVarName } from '../syntax/ast';
 import { removedNames, reportRollback } from './app-references-removed-name';
 import { describeLock } from './helpers';
 import type { Rule, StatementView } from './rule';
@@ -35,7 +35,7 @@ export const renameTable: Rule = {
 function compatibilityViewAfter(statements: readonly StatementView[], index: number, table: string): boolean {
   return statements.some((st) => {
     if (st.index <= index) return false;
-    const [kind, node] = unwrap(st.ast);
+    const { kind, node } = st;
     return kind === 'ViewStmt' && qualify(rangeVarName(node.view)) === table;
   });
 }

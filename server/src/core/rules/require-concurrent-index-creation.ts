@@ -1,5 +1,4 @@
 // CREATE INDEX without CONCURRENTLY on an existing table blocks writes for the whole build.
-import { unwrap } from '../syntax/ast';
 import { concurrentlyFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
@@ -10,7 +9,7 @@ export const requireConcurrentIndexCreation: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'IndexStmt' || node.concurrent) continue;
       const lock = st.locks.find((l) => l.indexBuild);
       if (!lock) continue;

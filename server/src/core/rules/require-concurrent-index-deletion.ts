@@ -1,6 +1,6 @@
 // DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: it waits behind every
 // running query on the table and, while it waits, every new query queues behind it.
-import { listName, qualify, strings, unwrap, type Node } from '../syntax/ast';
+import { listName, qualify, strings, type Node } from '../syntax/ast';
 import { concurrentlyFix } from '../fixes/quick';
 import { modeTitle } from '../locks/modes';
 import type { LockEstimate } from '../types';
@@ -13,7 +13,7 @@ export const requireConcurrentIndexDeletion: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'DropStmt' || node.removeType !== 'OBJECT_INDEX' || node.concurrent) continue;
       const locks = st.locks.filter((l) => l.mode === 'AccessExclusiveLock' && !l.newTable);
       const severity = sizeScaledSeverity(locks, ctx.settings);

@@ -1,6 +1,6 @@
 // REINDEX without CONCURRENTLY blocks writes to the table for the whole rebuild. PostgreSQL 12 added
 // REINDEX CONCURRENTLY; before that the concurrent route is a new index built concurrently, then a swap.
-import { hasOption, unwrap } from '../syntax/ast';
+import { hasOption } from '../syntax/ast';
 import { concurrentlyFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity, worstExistingLock } from './helpers';
 import type { Rule, RuleContext } from './rule';
@@ -36,7 +36,7 @@ export const requireConcurrentReindex: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'ReindexStmt') continue;
       const concurrent = hasOption(node.params, 'concurrently') || node.concurrent === true;
       if (node.kind !== 'REINDEX_OBJECT_INDEX' && node.kind !== 'REINDEX_OBJECT_TABLE') {

@@ -27,6 +27,8 @@ export interface StatementView {
   ast?: Node;
   /** libpg-query node type, "meta" or "error". */
   kind: string;
+  /** The statement's node under its type (`ast[kind]`, unwrapped once for every rule); {} without AST. */
+  node: Node;
   label: string;
   /** Runs inside a transaction block. */
   transactional: boolean;

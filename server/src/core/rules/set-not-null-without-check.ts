@@ -1,7 +1,7 @@
 // SET NOT NULL (or ADD CONSTRAINT ... NOT NULL) on an existing table scans every row for NULLs while it holds
 // ACCESS EXCLUSIVE, unless a valid CHECK (col IS NOT NULL) already proves it (PG 12+). The lock model
 // decides whether the scan happens.
-import { qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, strings, type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { lockOn, textSpan } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
@@ -13,7 +13,7 @@ export const setNotNullWithoutCheck: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') continue;
       const table = qualify(rangeVarName(node.relation));
       const lock = lockOn(st, table);

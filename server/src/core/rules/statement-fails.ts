@@ -4,7 +4,7 @@
 //    "multiple assignments to same column" (a composite's distinct fields, SET c.f1 = ..., c.f2 = ..., are fine);
 //  - INSERT with a column twice in its column list, CREATE TABLE with a column twice, CREATE VIEW with two
 //    output columns of one name (or a column list naming one twice): "column ... specified more than once".
-import { unwrap, type Node } from '../syntax/ast';
+import { type Node } from '../syntax/ast';
 import type { Rule, RuleContext, StatementView } from './rule';
 
 export const statementFails: Rule = {
@@ -13,7 +13,7 @@ export const statementFails: Rule = {
   defaultSeverity: 'error',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind === 'UpdateStmt') assignments(ctx, st, node.targetList, 'UPDATE ... SET');
       else if (kind === 'InsertStmt') {
         const cols = (node.cols ?? []).map((c: Node) => c?.ResTarget).filter((r: Node) => r && !r.indirection);

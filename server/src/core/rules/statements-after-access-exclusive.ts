@@ -2,7 +2,7 @@
 // existing table, every later statement of the same transaction extends that outage: slow work (scans,
 // rewrites, index builds, data changes) keeps the table blocked for its whole duration, and waiting for a
 // lock on another table keeps it blocked for as long as that wait lasts.
-import { unwrap, type Node } from '../syntax/ast';
+import { type Node } from '../syntax/ast';
 import { formatDuration } from '../estimate';
 import { blocksTraffic, lockStrength } from '../locks/modes';
 import type { LockEstimate } from '../types';
@@ -110,7 +110,7 @@ function extendsHold(st: StatementView, held: Map<string, Held>): Extension | un
     return { st, reason: `it ${verb} ${l.relation}${duration}`, workSeconds };
   }
 
-  const [kind, node] = unwrap(st.ast);
+  const { kind, node } = st;
   const writes = existing.filter((l) => l.mode === 'RowExclusiveLock');
   // A plain SELECT of an existing table (count(*), a check query) reads as much as an INSERT ... SELECT does.
   const reads = kind === 'SelectStmt' && existing.some((l) => l.mode === 'AccessShareLock' || l.mode === 'RowShareLock');

@@ -12,7 +12,6 @@
 //    transaction in progress"; the statements the author grouped before it already ran on their own;
 //  - BEGIN with no COMMIT or ROLLBACK before the end of the file (outside a runner's transaction): the
 //    transaction stays open after the migration, holding every lock it took until the session ends.
-import { unwrap } from '../syntax/ast';
 import type { Rule } from './rule';
 
 export const transactionNesting: Rule = {
@@ -30,7 +29,7 @@ export const transactionNesting: Rule = {
     let explicitOpen = false;
     let openedAt: { index: number; label: string } | undefined;
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'TransactionStmt') continue;
       const k = String(node.kind);
       const label = k === 'TRANS_STMT_START' ? 'START TRANSACTION' : st.label;

@@ -1,7 +1,7 @@
 // TRUNCATE on an existing table: every row is gone for good, and ACCESS EXCLUSIVE is held until the
 // migration commits. With CASCADE it also empties every table that references it, which the statement
 // never names, so CASCADE is an error.
-import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, type Node } from '../syntax/ast';
 import type { Catalog } from '../schema/catalog';
 import { formatCount } from '../estimate';
 import { lockSentence } from './helpers';
@@ -13,7 +13,7 @@ export const truncate: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'TruncateStmt') continue;
       const named = (node.relations ?? []).map((r: Node) => qualify(rangeVarName(r)));
       const locks = st.locks.filter((l) => l.emptiesTable && !l.newTable && named.includes(l.relation));

@@ -1,6 +1,6 @@
 // ALTER COLUMN ... TYPE on a column a view reads: PostgreSQL refuses ("cannot alter type of a column used by
 // a view or rule"). The lock model finds the views (lockInfo.fails); this rule points at the column.
-import { qualify, rangeVarName, unwrap, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, type Node } from '../syntax/ast';
 import type { Rule } from './rule';
 
 export const typeChangeBreaksView: Rule = {
@@ -10,7 +10,7 @@ export const typeChangeBreaksView: Rule = {
   check(ctx) {
     for (const st of ctx.statements) {
       const fails = st.lockInfo.fails;
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (!fails || kind !== 'AlterTableStmt' || !/\bview\b/.test(fails)) continue;
       const table = qualify(rangeVarName(node.relation));
       const typeChanges: Node[] = (node.cmds ?? [])

@@ -3,7 +3,7 @@
 // taken earlier in the same transaction for its whole run, and on a large table it bloats the table and
 // lags replicas. Severity scales with the table's size (a note when the size is unknown); one slice of a
 // batched backfill (a LIMIT subquery, a key range, rows pinned by key) is not reported.
-import { qualify, rangeVarName, strings, unwrap, walk, type Node } from '../syntax/ast';
+import { qualify, rangeVarName, strings, walk, type Node } from '../syntax/ast';
 import { formatCount } from '../estimate';
 import { describeLock, sizeScaledSeverity, worstExistingLock } from './helpers';
 import { lineNumberAt, perAnalysis } from './facts';
@@ -16,7 +16,7 @@ export const unbatchedDml: Rule = {
   migrationOnly: true,
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'UpdateStmt' && kind !== 'DeleteStmt') continue;
       const target = qualify(rangeVarName(node.relation));
       const lock = st.locks.find((l) => l.relation === target && !l.newTable);

@@ -1,7 +1,7 @@
 // ADD CONSTRAINT UNIQUE / PRIMARY KEY / EXCLUDE without USING INDEX builds the index while holding
 // ACCESS EXCLUSIVE: no reads, no writes for the whole build. UNIQUE and PRIMARY KEY can instead adopt
 // an index built beforehand with CREATE UNIQUE INDEX CONCURRENTLY.
-import { unwrap, type Node } from '../syntax/ast';
+import { type Node } from '../syntax/ast';
 import { splitFix } from '../fixes/quick';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
@@ -14,7 +14,7 @@ export const uniqueWithoutConcurrentIndex: Rule = {
   defaultSeverity: 'warning',
   check(ctx) {
     for (const st of ctx.statements) {
-      const [kind, node] = unwrap(st.ast);
+      const { kind, node } = st;
       if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') continue;
       const lock = st.locks.find((l) => l.indexBuild && l.mode === 'AccessExclusiveLock');
       if (!lock) continue;

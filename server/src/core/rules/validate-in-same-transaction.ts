@@ -1,6 +1,6 @@
 // ADD CONSTRAINT ... NOT VALID followed by VALIDATE CONSTRAINT in the same transaction: the transaction
 // keeps the ADD's lock until commit, so the validation scan runs under it and NOT VALID bought nothing.
-import { columnRefs, qualify, rangeVarName, strings, unwrap, type Node } from '../syntax/ast';
+import { columnRefs, qualify, rangeVarName, strings, type Node } from '../syntax/ast';
 import { formatDuration } from '../estimate';
 import { blocksTraffic } from '../locks/modes';
 import { describeBlocks, describeLock, sizeScaledSeverity } from './helpers';
@@ -21,7 +21,7 @@ export function validationsInAddingTransaction(ctx: RuleContext): SameTransactio
   const added = new Map<string, { statementIndex: number; transactionId: number }>();
   const out: SameTransactionValidation[] = [];
   for (const st of ctx.statements) {
-    const [kind, node] = unwrap(st.ast);
+    const { kind, node } = st;
     if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') continue;
     const table = qualify(rangeVarName(node.relation));
     for (const c of node.cmds ?? []) {
