@@ -206,6 +206,8 @@ export interface InitializationOptions {
   workerMinChars?: number;
   /** A worker analysis that runs longer than this (ms, default 20,000) is stopped; the file is reported not analysed. */
   analysisBudgetMs?: number;
+  /** false: no JIT warm-up once the server is idle after its first analysis (default true). */
+  warmUp?: boolean;
   /**
    * false: the workspace is untrusted (VS Code's workspace trust), until pgPreflight/workspaceTrust says
    * otherwise. Absent (a client that knows nothing of trust): trusted.

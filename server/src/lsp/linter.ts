@@ -9,6 +9,8 @@
 //     for the current version reuse the lint's analysis, and compute it on the spot when it is missing.
 //   - When a migration changes, the open migrations that run after it in the same folder are re-linted
 //     (after a short delay, so typing in one file does not re-lint every later file per keystroke).
+//   - Once the first analysis is done, a JIT warm-up types a built-in migration into a private document
+//     while no lint is pending (warm-up.ts), so the first minute of typing is not run by the interpreter.
 //   - Large documents (workerMinChars) and documents whose last analysis was slow (SLOW_MS) are analysed
 //     in a worker thread (remote.ts), bounded by a time budget, so they never block requests on other
 //     documents; small ones stay on this thread (no round trip on the keystroke path). Requests on a
@@ -26,6 +28,7 @@ import type { Analysis, Violation } from '../core/types';
 import { mayDropOrRename } from '../project/context';
 import { toDiagnostics, SOURCE, type AnalysedDocument, type ConvertOptions } from './convert';
 import { RemoteAnalyzer, type RemoteInput, type RemoteOutcome } from './remote';
+import { WarmUp } from './warm-up';
 import type { DocumentContext, Workspace } from './workspace';
 import { uriToFile } from './workspace';
 
@@ -57,6 +60,8 @@ export interface LinterHost {
   maxFileChars: number;
   /** Defaults: DEFAULT_WORKER_MIN_CHARS, DEFAULT_ANALYSIS_BUDGET_MS. */
   workerMinChars?: number;
+  /** false: no JIT warm-up after the first analysis (warm-up.ts). Default true. */
+  warmUp?: boolean;
   analysisBudgetMs?: number;
   /** Push diagnostics (publishDiagnostics) or let the client pull them. */
   push: boolean;
@@ -114,20 +119,29 @@ export class Linter {
   private traceStamp = 0;
   readonly stats: LinterStats = { lints: 0, recentMillis: [], maxMillis: 0 };
   readonly remote: RemoteAnalyzer;
+  readonly warmUp: WarmUp;
 
   constructor(private readonly host: LinterHost) {
     this.remote = new RemoteAnalyzer(
       () => this.budgetMs(),
       (m) => host.log(m),
     );
+    this.warmUp = new WarmUp({ busy: () => this.lintPending() });
+  }
+
+  /** Some document waits for its lint on this thread. */
+  private lintPending(): boolean {
+    for (const s of this.docs.values()) if (s.queued) return true;
+    return false;
   }
 
   private budgetMs(): number {
     return this.host.analysisBudgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
   }
 
-  /** Stops the worker (server shutdown). */
+  /** Stops the worker and the warm-up (server shutdown). */
   shutdown(): void {
+    this.warmUp.stop();
     this.remote.dispose();
   }
 
@@ -517,6 +531,8 @@ export class Linter {
     st.recentMillis.push(r.millis);
     if (st.recentMillis.length > 2000) st.recentMillis.splice(0, st.recentMillis.length - 2000);
     st.maxMillis = Math.max(st.maxMillis, r.millis);
+    // The first analysis is done (the parser is in, the first diagnostics are on their way): warm up.
+    if (this.host.warmUp !== false) this.warmUp.start();
     return r;
   }
 

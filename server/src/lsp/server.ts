@@ -61,6 +61,8 @@ export interface InternalStats {
   /** Analyses sent to the worker thread, and those stopped for running past the budget. */
   workerJobs: number;
   workerTimeouts: number;
+  /** Analyses the JIT warm-up has run (warm-up.ts; WARM_UP_ANALYSES when done). */
+  warmUpAnalyses: number;
 }
 
 /** The bundled rule pages (server/dist/src/lsp -> the repository's or package's docs/rules). */
@@ -124,6 +126,9 @@ export function startServer(connection: Connection): ServerHandle {
     },
     get workerMinChars() {
       return typeof init.workerMinChars === 'number' && init.workerMinChars >= 0 ? init.workerMinChars : undefined;
+    },
+    get warmUp() {
+      return init.warmUp !== false;
     },
     get analysisBudgetMs() {
       return typeof init.analysisBudgetMs === 'number' && init.analysisBudgetMs > 0 ? init.analysisBudgetMs : undefined;
@@ -453,6 +458,7 @@ export function startServer(connection: Connection): ServerHandle {
       parseCacheHits: parseCounters.cacheHits,
       workerJobs: linter.remote.counters.jobs,
       workerTimeouts: linter.remote.counters.timeouts,
+      warmUpAnalyses: linter.warmUp.analyses,
     };
   });
 

@@ -9,13 +9,23 @@ import { listName, qualify, rangeVarName, strings, unwrap, type Node } from '../
 import { LineIndex } from '../syntax/text';
 import type { RuleContext, StatementView } from './rule';
 
-/** build(ctx) runs once per analysis (per statements array); later calls return the same value. */
+/**
+ * build(ctx) runs once per analysis (per statements array); later calls return the same value. One slot,
+ * the latest analysis's: analyses run one at a time, and a WeakMap keyed by each analysis's statements
+ * kept every fact alive through the young-generation collections that followed (its values live as long
+ * as a key the collector only clears in a full collection), which doubled the garbage collector's work
+ * per keystroke. A fix rendered later for an older analysis recomputes the fact, with the same result.
+ */
 export function perAnalysis<T>(build: (ctx: RuleContext) => T): (ctx: RuleContext) => T {
-  const cache = new WeakMap<readonly StatementView[], { value: T }>();
+  let key: readonly StatementView[] | undefined;
+  let value: T;
   return (ctx) => {
-    let hit = cache.get(ctx.statements);
-    if (!hit) cache.set(ctx.statements, (hit = { value: build(ctx) }));
-    return hit.value;
+    if (key !== ctx.statements) {
+      key = undefined; // a build that throws leaves no stale value behind
+      value = build(ctx);
+      key = ctx.statements;
+    }
+    return value;
   };
 }
 
