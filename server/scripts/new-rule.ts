@@ -28,20 +28,19 @@ export function scaffoldRule(o: NewRuleOptions): string[] {
       `server/src/core/rules/${o.id}.ts`,
       `// ${title}
 // TODO: why this is dangerous, in a sentence or two (the lock, the rewrite, the scan).
-import { unwrap } from '../syntax/ast';
+// A statement rule: its finding on a statement depends on that statement alone. A rule that looks at
+// other statements, the schema after the file or the text is a file rule (check(ctx), see rule.ts).
 import type { Rule } from './rule';
 
 export const ${name}: Rule = {
   id: '${o.id}',
   title: '${title.replace(/'/g, "\\'")}',
   defaultSeverity: 'warning',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const [kind] = unwrap(st.ast);
-      // TODO: the statement kind (libpg-query node type) and the condition this rule flags.
-      if (kind !== 'TODO') continue;
-      ctx.report({ statementIndex: st.index, message: 'TODO: what it locks, on which table, for how long, and what to write instead', locks: st.locks });
-    }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    // TODO: the statement kind (libpg-query node type) and the condition this rule flags.
+    if (st.kind !== 'TODO') return;
+    ctx.report({ message: 'TODO: what it locks, on which table, for how long, and what to write instead', locks: st.locks });
   },
 };
 `,

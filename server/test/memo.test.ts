@@ -10,6 +10,7 @@ import { AnalysisMemo, commonPrefixLength } from '../src/core/memo';
 import { loadParser, parseFile } from '../src/core/syntax/parse';
 import { splitSql } from '../src/core/syntax/split';
 import { generateMigration } from '../bench/bench';
+import { RULES } from '../src/core/rules';
 import { loadStats, REPO } from './support/fixtures';
 
 function same(memo: AnalysisMemo, input: AnalyzeInput, what: string): void {
@@ -105,9 +106,49 @@ describe('AnalysisMemo', function () {
     same(memo, { ...input, stats: undefined }, 'stats dropped');
     same(memo, { ...input, pgVersion: 11 }, 'another version');
     same(memo, { ...input, settings: normalizeSettings({ runner: 'plain', throughput: { scanMBps: 1 } }).settings }, 'settings');
+    // Settings the sequential pass does not read but statement rules do (size thresholds scale severities):
+    // the checkpoint applies, the statement rules' findings of the restored statements must not.
+    same(memo, { ...input, text: corpus + '\nSELECT 1;' }, 'before a threshold change');
+    same(
+      memo,
+      { ...input, text: corpus + '\nSELECT 1;', settings: normalizeSettings({ largeTableRows: 1e12 }).settings },
+      'size thresholds',
+    );
+    same(
+      memo,
+      {
+        ...input,
+        text: corpus + '\nSELECT 1;',
+        settings: normalizeSettings({ rules: { 'require-concurrent-index-creation': 'off' } }).settings,
+      },
+      'a statement rule off',
+    );
+    same(memo, { ...input, text: corpus + '\nSELECT 2;' }, 'and on again');
     same(memo, { ...input, text: corpus.slice(0, 5000) }, 'truncated');
     same(memo, { ...input, text: '' }, 'empty');
     same(memo, { ...input, text: corpus }, 'whole again');
+  });
+
+  it('after a keystroke at the end, the statement rules check only the statements the edit changed', () => {
+    const memo = new AnalysisMemo();
+    const base = generateMigration(200, 'checks');
+    const input = (text: string): AnalyzeInput => ({ text, path: 'supabase/migrations/20240101000000_x.sql', memo });
+    analyze(input(base));
+    const statementRules = RULES.filter((r) => r.scope === 'statement').length;
+    assert.ok(statementRules >= 10, `${statementRules} statement rules`);
+    let text = base;
+    for (const ch of '\nCREATE INDEX ON public.orders (st') {
+      text += ch;
+      const run = memo.counters.statementChecksRun;
+      const reused = memo.counters.statementChecksReused;
+      analyze(input(text));
+      // The statement being typed, and at most the one before it (where the checkpoint sits).
+      assert.ok(memo.counters.statementChecksRun - run <= 2 * statementRules, `checks run: ${memo.counters.statementChecksRun - run}`);
+      assert.ok(
+        memo.counters.statementChecksReused - reused >= 190 * statementRules,
+        `checks reused: ${memo.counters.statementChecksReused - reused}`,
+      );
+    }
   });
 
   it('every rule fixture, typed at the end of the lock corpus schema one statement at a time', () => {

@@ -7,12 +7,12 @@ import { riskScore, withEstimate } from './estimate';
 import { applyIgnores, readIgnores } from './ignore';
 import { statementLocks, type LockContext, type StatementLocks } from './locks';
 import { lockStrength } from './locks/modes';
-import type { AnalysisMemo, SettingScope } from './memo';
+import type { AnalysisMemo, SettingScope, StatementFindings } from './memo';
 import { DEFAULT_PATH_STATE, isDefaultPath, pathAfter, pathInForce, qualifyThroughPath, type PathState } from './schema/search-path';
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
 import { fillTemplates, restoreIn } from './syntax/templates';
 import { RULES, RULE_IDS } from './rules';
-import type { Finding, RuleContext, StatementView } from './rules/rule';
+import type { Finding, RuleContext, StatementContext, StatementFinding, StatementRule, StatementView } from './rules/rule';
 import { detectRunner, fileConvention, RUNNERS } from './migrations/runners';
 import { Utf8Mapper } from './syntax/text';
 import type { Analysis, Fix, LockMode, Span, StatementInfo, Violation } from './types';
@@ -322,14 +322,18 @@ export function analyze(input: AnalyzeInput): Analysis {
     report: () => undefined,
   };
 
+  const statementRules = new StatementRuleRunner(ctx, views, input, memo);
   for (const rule of RULES) {
     const level = settings.rules[rule.id];
     if (level === 'off') continue;
     if (rule.migrationOnly && !ctx.isMigration) continue;
-    const found: Finding[] = [];
-    ctx.report = (f) => found.push(f);
+    let found: Finding[] = [];
     try {
-      rule.check(ctx);
+      if (rule.scope === 'statement') found = statementRules.run(rule);
+      else {
+        ctx.report = (f) => found.push(f);
+        rule.check(ctx);
+      }
     } catch (err) {
       // A broken rule is isolated: the other rules' findings still stand.
       violations.push({
@@ -359,6 +363,8 @@ export function analyze(input: AnalyzeInput): Analysis {
       violations.push(v);
     }
   }
+
+  statementRules.finish();
 
   const directives = readIgnores(
     text,
@@ -428,6 +434,79 @@ export function analyze(input: AnalyzeInput): Analysis {
     wrappedInTransaction: wrapped,
   };
   return templates.filled ? restoreTemplates(result, templates.restore) : result;
+}
+
+const NO_FINDINGS: readonly StatementFinding[] = [];
+
+/**
+ * Runs the statement rules (rule.ts, StatementRule) over the views, reusing, with a memo, the findings
+ * of the previous analysis on the views this one restored from the checkpoint (the same objects).
+ */
+class StatementRuleRunner {
+  private readonly key: string;
+  private readonly previous?: StatementFindings;
+  private readonly byRule = new Map<string, (readonly StatementFinding[])[]>();
+  private current!: StatementView;
+  private found: StatementFinding[] = [];
+  private readonly context: StatementContext;
+
+  constructor(
+    private readonly file: RuleContext,
+    private readonly views: readonly StatementView[],
+    private readonly input: AnalyzeInput,
+    private readonly memo: AnalysisMemo | undefined,
+  ) {
+    // What a statement rule may read besides its view; the findings of a view are reused only when it is the same.
+    this.key = memo
+      ? JSON.stringify([file.settings, file.pgVersion, file.runner.id, file.path, input.runsInTransaction, file.isMigration])
+      : '';
+    const prev = memo?.statementFindings;
+    if (prev && prev.key === this.key && prev.stats === input.stats) this.previous = prev;
+    this.context = {
+      settings: file.settings,
+      pgVersion: file.pgVersion,
+      runner: file.runner,
+      isMigration: file.isMigration,
+      stats: file.stats,
+      spanAt: (byteLocation, length) => file.spanAt(this.current.index, byteLocation, length),
+      report: (f) => this.found.push(f),
+    };
+  }
+
+  /** The rule's findings on every statement, as findings of the file (fixes bound to this analysis). */
+  run(rule: StatementRule): Finding[] {
+    const before = this.previous?.byRule.get(rule.id);
+    const beforeViews = this.previous?.views;
+    const perView: (readonly StatementFinding[])[] = new Array(this.views.length);
+    const out: Finding[] = [];
+    for (let i = 0; i < this.views.length; i++) {
+      const st = this.views[i];
+      let found = before && beforeViews?.[i] === st ? before[i] : undefined;
+      if (found) {
+        if (this.memo) this.memo.counters.statementChecksReused++;
+      } else {
+        this.current = st;
+        this.found = [];
+        rule.checkStatement(st, this.context);
+        found = this.found.length ? this.found : NO_FINDINGS;
+        if (this.memo) this.memo.counters.statementChecksRun++;
+      }
+      perView[i] = found;
+      for (const f of found) {
+        const { fix, ...rest } = f;
+        const finding: Finding = { ...rest, statementIndex: st.index };
+        if (fix) finding.fix = () => fix(this.file);
+        out.push(finding);
+      }
+    }
+    this.byRule.set(rule.id, perView);
+    return out;
+  }
+
+  /** Keeps this analysis's findings for the next one (with a memo). */
+  finish(): void {
+    if (this.memo) this.memo.statementFindings = { key: this.key, stats: this.input.stats, views: this.views, byRule: this.byRule };
+  }
 }
 
 /** The analysis with the placeholders' stand-ins turned back into the placeholders (see syntax/templates). */

@@ -6,14 +6,15 @@
 //   - the sequential pass over the file's statements up to a checkpoint: when every statement before the
 //     checkpoint has the same text at the same offset as last time, and nothing else in the input that
 //     the pass reads changed, the state after them (catalog, transaction and timeout state, statement
-//     views) is restored instead of recomputed.
+//     views) is restored instead of recomputed;
+//   - the statement rules' findings on the statements restored from the checkpoint.
 // Pure data, no I/O; one memo per document.
 import type { PathState } from './schema/search-path';
 import type { Settings, StatsSnapshot } from '@pg-preflight/shared';
 import type { Catalog } from './schema/catalog';
 import { parseFile, parserLoaded, parseSplit, type ParsedFile, type ParsedStatement } from './syntax/parse';
 import { splitSql, type SplitResult } from './syntax/split';
-import type { StatementView } from './rules/rule';
+import type { StatementFinding, StatementView } from './rules/rule';
 import type { Violation } from './types';
 
 export interface MemoSource {
@@ -79,6 +80,21 @@ export interface MemoCounters {
   statementsAnalysed: number;
   /** Statements the splitter produced again (the rest came from the previous analysis). */
   statementsResplit: number;
+  /** Statement-rule checks run / whose findings were reused from the previous analysis (same view). */
+  statementChecksRun: number;
+  statementChecksReused: number;
+}
+
+/**
+ * The statement rules' findings on each statement view of the previous analysis: a view restored from
+ * the checkpoint is the same object, and a statement rule's findings on it are the same as long as the
+ * inputs in `key` (settings, version, runner, path) and the stats snapshot are.
+ */
+export interface StatementFindings {
+  key: string;
+  stats?: StatsSnapshot;
+  views: readonly StatementView[];
+  byRule: ReadonlyMap<string, readonly (readonly StatementFinding[])[]>;
 }
 
 export class AnalysisMemo {
@@ -89,7 +105,17 @@ export class AnalysisMemo {
   private checkpoint?: Checkpoint;
   /** Statement texts and offsets of the previous analysis, to find where this one starts to differ. */
   private previous?: readonly { text: string; span: { start: number } }[];
-  readonly counters: MemoCounters = { baseBuilt: 0, baseReused: 0, statementsReused: 0, statementsAnalysed: 0, statementsResplit: 0 };
+  readonly counters: MemoCounters = {
+    baseBuilt: 0,
+    baseReused: 0,
+    statementsReused: 0,
+    statementsAnalysed: 0,
+    statementsResplit: 0,
+    statementChecksRun: 0,
+    statementChecksReused: 0,
+  };
+  /** Set by analyze() after its rules ran; read by the next analysis. */
+  statementFindings?: StatementFindings;
   private lastParse?: { text: string; split: SplitResult; parsed: ParsedStatement[] };
 
   /**

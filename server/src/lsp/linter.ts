@@ -10,7 +10,8 @@
 //   - When a migration changes, the open migrations that run after it in the same folder are re-linted
 //     (after a short delay, so typing in one file does not re-lint every later file per keystroke).
 //   - Once the first analysis is done, a JIT warm-up types a built-in migration into a private document
-//     while no lint is pending (warm-up.ts), so the first minute of typing is not run by the interpreter.
+//     in the pauses (no edit or lint for WARM_UP_IDLE_MS, warm-up.ts), so that the first minute of typing
+//     is not run by V8's interpreter.
 //   - Large documents (workerMinChars) and documents whose last analysis was slow (SLOW_MS) are analysed
 //     in a worker thread (remote.ts), bounded by a time budget, so they never block requests on other
 //     documents; small ones stay on this thread (no round trip on the keystroke path). Requests on a
@@ -39,6 +40,8 @@ export const DEPENDENT_DELAY_MS = 150;
 export const DEFAULT_WORKER_MIN_CHARS = 50_000;
 /** A document whose last analysis took this long goes to the worker next time, whatever its size. */
 export const SLOW_MS = 100;
+/** The JIT warm-up runs only when nothing was edited or linted for this long. */
+export const WARM_UP_IDLE_MS = 30;
 /** A worker analysis running longer than this is stopped and the file reported not analysed. */
 export const DEFAULT_ANALYSIS_BUDGET_MS = 20_000;
 
@@ -117,6 +120,8 @@ export class Linter {
   private readonly loggedCrashes = new Set<string>();
   private readonly pendingApp = new Set<string>();
   private traceStamp = 0;
+  /** performance.now() of the last edit, open or finished lint (the warm-up waits for a quiet moment). */
+  private lastActivity = 0;
   readonly stats: LinterStats = { lints: 0, recentMillis: [], maxMillis: 0 };
   readonly remote: RemoteAnalyzer;
   readonly warmUp: WarmUp;
@@ -126,11 +131,15 @@ export class Linter {
       () => this.budgetMs(),
       (m) => host.log(m),
     );
-    this.warmUp = new WarmUp({ busy: () => this.lintPending() });
+    this.warmUp = new WarmUp({ busy: () => this.busy() });
   }
 
-  /** Some document waits for its lint on this thread. */
-  private lintPending(): boolean {
+  /**
+   * A document waits for its lint on this thread, or one was edited or linted a moment ago: the user is
+   * typing (the warm-up's first slice costs ~15 ms, and no slice should sit in front of a keystroke).
+   */
+  private busy(): boolean {
+    if (performance.now() - this.lastActivity < WARM_UP_IDLE_MS) return true;
     for (const s of this.docs.values()) if (s.queued) return true;
     return false;
   }
@@ -164,6 +173,7 @@ export class Linter {
   }
 
   opened(doc: TextDocument): void {
+    this.lastActivity = performance.now();
     const prev = this.docs.get(doc.uri);
     if (prev) this.dispose(prev);
     const s: DocState = {
@@ -186,6 +196,7 @@ export class Linter {
   changed(doc: TextDocument): void {
     const s = this.docs.get(doc.uri);
     if (!s) return this.opened(doc);
+    this.lastActivity = performance.now();
     s.doc = doc;
     s.editedAt = Date.now();
     if (s.trace && s.trace.version !== doc.version) s.trace = undefined;
@@ -531,6 +542,7 @@ export class Linter {
     st.recentMillis.push(r.millis);
     if (st.recentMillis.length > 2000) st.recentMillis.splice(0, st.recentMillis.length - 2000);
     st.maxMillis = Math.max(st.maxMillis, r.millis);
+    this.lastActivity = performance.now();
     // The first analysis is done (the parser is in, the first diagnostics are on their way): warm up.
     if (this.host.warmUp !== false) this.warmUp.start();
     return r;

@@ -2,8 +2,8 @@
 // typing after opening a file was 3-5 times slower per keystroke than the rest (a 200-statement
 // migration: p90 ~8 ms cold, ~3 ms once the rules, the lock model and the parser's glue are compiled).
 // So once the server is idle after its first analysis it types a built-in migration into a private
-// document, a slice (one analysis and its diagnostics) at a time, only while no document waits for a
-// lint, until V8 has compiled the hot code. Nothing of it is published or counted: its results are
+// document, a slice (one analysis and its diagnostics, ~1 ms) at a time, only in the pauses (no lint
+// pending, no edit for a moment), until V8 has compiled the hot code. Nothing of it is published or counted: its results are
 // dropped and the work counters the tests read are put back after each slice.
 import { DEFAULT_SETTINGS } from '@pg-preflight/shared';
 import { analyze } from '../core/analyze';
@@ -15,8 +15,8 @@ import { toDiagnostics } from './convert';
 
 /** Analyses the warm-up runs: about what a few hundred keystrokes at the end of a migration cost. */
 export const WARM_UP_ANALYSES = 300;
-/** A slice is postponed this long while a document waits for its lint. */
-const BUSY_RETRY_MS = 20;
+/** A slice is postponed this long while the host is busy. */
+const BUSY_RETRY_MS = 30;
 
 const PATH = '/pg-preflight-warm-up/supabase/migrations/20000101000000_warm_up.sql';
 
@@ -63,7 +63,7 @@ ALTER TABLE public.invoices VALIDATE CONSTRAINT invoices_due_check;
 `;
 
 export interface WarmUpHost {
-  /** True while some document waits for its lint: the warm-up steps aside. */
+  /** True while some document waits for its lint or the user is typing: the warm-up steps aside. */
   busy(): boolean;
 }
 

@@ -28,31 +28,29 @@ export const alterTableRewrites: Rule = {
   id: 'alter-table-rewrites',
   title: 'SET LOGGED/UNLOGGED, SET TABLESPACE and SET ACCESS METHOD rewrite the table under ACCESS EXCLUSIVE',
   defaultSeverity: 'warning',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const { kind, node } = st;
-      if (kind !== 'AlterTableStmt' || node.objtype !== 'OBJECT_TABLE') continue;
-      const lock = lockOn(st, qualify(rangeVarName(node.relation)));
-      if (!lock?.rewrite || lock.newTable) continue;
-      const sub = (node.cmds ?? [])
-        .map((c: Node) => c?.AlterTableCmd ?? {})
-        .find(
-          (cmd: Node) =>
-            ADVICE[cmd.subtype] &&
-            !(cmd.subtype === 'AT_SetTableSpace' || cmd.subtype === 'AT_SetAccessMethod'
-              ? /^(pg_default|heap)$/i.test(String(cmd.name ?? ''))
-              : false),
-        );
-      if (!sub) continue;
-      const severity = sizeScaledSeverity([lock], ctx.settings);
-      if (!severity) continue;
-      const { what, instead } = ADVICE[sub.subtype];
-      ctx.report({
-        statementIndex: st.index,
-        severity,
-        message: `${lockSentence(what, lock)} while it copies the whole table and rebuilds its indexes. ${instead}`,
-        locks: [lock],
-      });
-    }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const { kind, node } = st;
+    if (kind !== 'AlterTableStmt' || node.objtype !== 'OBJECT_TABLE') return;
+    const lock = lockOn(st, qualify(rangeVarName(node.relation)));
+    if (!lock?.rewrite || lock.newTable) return;
+    const sub = (node.cmds ?? [])
+      .map((c: Node) => c?.AlterTableCmd ?? {})
+      .find(
+        (cmd: Node) =>
+          ADVICE[cmd.subtype] &&
+          !(cmd.subtype === 'AT_SetTableSpace' || cmd.subtype === 'AT_SetAccessMethod'
+            ? /^(pg_default|heap)$/i.test(String(cmd.name ?? ''))
+            : false),
+      );
+    if (!sub) return;
+    const severity = sizeScaledSeverity([lock], ctx.settings);
+    if (!severity) return;
+    const { what, instead } = ADVICE[sub.subtype];
+    ctx.report({
+      severity,
+      message: `${lockSentence(what, lock)} while it copies the whole table and rebuilds its indexes. ${instead}`,
+      locks: [lock],
+    });
   },
 };

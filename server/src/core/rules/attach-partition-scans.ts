@@ -10,25 +10,23 @@ export const attachPartitionScans: Rule = {
   id: 'attach-partition-scans',
   title: 'ATTACH PARTITION without a CHECK matching the bound scans the partition under ACCESS EXCLUSIVE',
   defaultSeverity: 'warning',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const { kind, node } = st;
-      if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') continue;
-      for (const c of node.cmds ?? []) {
-        const cmd: Node = c?.AlterTableCmd ?? {};
-        if (cmd.subtype !== 'AT_AttachPartition') continue;
-        const part = qualify(rangeVarName(cmd.def?.PartitionCmd?.name));
-        const lock = lockOn(st, part);
-        if (!lock?.scan || lock.newTable || lock.indexBuild) continue;
-        const severity = sizeScaledSeverity([lock], ctx.settings);
-        if (!severity) continue;
-        ctx.report({
-          statementIndex: st.index,
-          severity,
-          message: `${lockSentence(`ATTACH PARTITION ${part}`, lock)}, while it scans every row to prove it fits the partition bound. First add a CHECK constraint on ${part} that matches the bound, NOT VALID, and VALIDATE it (SHARE UPDATE EXCLUSIVE, writes continue): ATTACH then skips the scan; drop the CHECK afterwards`,
-          locks: [lock],
-        });
-      }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const { kind, node } = st;
+    if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') return;
+    for (const c of node.cmds ?? []) {
+      const cmd: Node = c?.AlterTableCmd ?? {};
+      if (cmd.subtype !== 'AT_AttachPartition') continue;
+      const part = qualify(rangeVarName(cmd.def?.PartitionCmd?.name));
+      const lock = lockOn(st, part);
+      if (!lock?.scan || lock.newTable || lock.indexBuild) continue;
+      const severity = sizeScaledSeverity([lock], ctx.settings);
+      if (!severity) continue;
+      ctx.report({
+        severity,
+        message: `${lockSentence(`ATTACH PARTITION ${part}`, lock)}, while it scans every row to prove it fits the partition bound. First add a CHECK constraint on ${part} that matches the bound, NOT VALID, and VALIDATE it (SHARE UPDATE EXCLUSIVE, writes continue): ATTACH then skips the scan; drop the CHECK afterwards`,
+        locks: [lock],
+      });
     }
   },
 };

@@ -6,22 +6,20 @@ export const banDropDatabase: Rule = {
   id: 'ban-drop-database',
   title: 'DROP DATABASE in a migration',
   defaultSeverity: 'error',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const { kind, node } = st;
-      if (kind !== 'DropdbStmt') continue;
-      const force = (node.options ?? []).some((o: { DefElem?: { defname?: string } }) => o?.DefElem?.defname === 'force');
-      ctx.report({
-        statementIndex: st.index,
-        message:
-          `DROP DATABASE ${node.dbname ?? ''} deletes the whole database and all its data${force ? ', and WITH (FORCE) first terminates every session connected to it' : ''}. A migration must never do this; drop databases by hand, after a backup`.replace(
-            /\s+/g,
-            ' ',
-          ),
-        help: st.transactional
-          ? 'It also fails here: DROP DATABASE cannot run inside a transaction block, and this statement runs in one.'
-          : undefined,
-      });
-    }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const { kind, node } = st;
+    if (kind !== 'DropdbStmt') return;
+    const force = (node.options ?? []).some((o: { DefElem?: { defname?: string } }) => o?.DefElem?.defname === 'force');
+    ctx.report({
+      message:
+        `DROP DATABASE ${node.dbname ?? ''} deletes the whole database and all its data${force ? ', and WITH (FORCE) first terminates every session connected to it' : ''}. A migration must never do this; drop databases by hand, after a backup`.replace(
+          /\s+/g,
+          ' ',
+        ),
+      help: st.transactional
+        ? 'It also fails here: DROP DATABASE cannot run inside a transaction block, and this statement runs in one.'
+        : undefined,
+    });
   },
 };

@@ -13,28 +13,26 @@ export const bulkCopyInMigration: Rule = {
   title: 'A statement copies a large existing table inside the migration',
   defaultSeverity: 'warning',
   migrationOnly: true,
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const { kind, node } = st;
-      const copy = copyOf(kind, node);
-      if (!copy) continue;
-      const sources = st.locks.filter((l) => l.mode === 'AccessShareLock' && !l.newTable);
-      if (sources.length === 0) continue;
-      const scaled = sizeScaledSeverity(sources, ctx.settings);
-      // Unknown size: say so, without claiming a large copy.
-      const known = sources.every((l) => l.rows !== undefined);
-      const severity = !known ? 'info' : scaled === 'error' ? 'warning' : scaled;
-      // Under 1000 rows the copy is quick: nothing to report.
-      if (!severity || severity === 'hint') continue;
-      const what = sources.map((l) => (l.rows === undefined ? `${describeLock(l)} (size unknown)` : describeLock(l))).join(' and ');
-      const scope = copy.filtered ? 'the rows its WHERE clause selects' : 'every row';
-      ctx.report({
-        statementIndex: st.index,
-        severity,
-        message: `${st.label} takes ${what} and copies ${scope} in one statement inside the migration: it runs as long as the copy, its transaction holds every lock it took before for that long, its snapshot keeps VACUUM from removing dead rows in every table meanwhile, and the copy is written to WAL at once (replicas lag). ${copy.instead}`,
-        locks: sources satisfies LockEstimate[],
-      });
-    }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const { kind, node } = st;
+    const copy = copyOf(kind, node);
+    if (!copy) return;
+    const sources = st.locks.filter((l) => l.mode === 'AccessShareLock' && !l.newTable);
+    if (sources.length === 0) return;
+    const scaled = sizeScaledSeverity(sources, ctx.settings);
+    // Unknown size: say so, without claiming a large copy.
+    const known = sources.every((l) => l.rows !== undefined);
+    const severity = !known ? 'info' : scaled === 'error' ? 'warning' : scaled;
+    // Under 1000 rows the copy is quick: nothing to report.
+    if (!severity || severity === 'hint') return;
+    const what = sources.map((l) => (l.rows === undefined ? `${describeLock(l)} (size unknown)` : describeLock(l))).join(' and ');
+    const scope = copy.filtered ? 'the rows its WHERE clause selects' : 'every row';
+    ctx.report({
+      severity,
+      message: `${st.label} takes ${what} and copies ${scope} in one statement inside the migration: it runs as long as the copy, its transaction holds every lock it took before for that long, its snapshot keeps VACUUM from removing dead rows in every table meanwhile, and the copy is written to WAL at once (replicas lag). ${copy.instead}`,
+      locks: sources satisfies LockEstimate[],
+    });
   },
 };
 

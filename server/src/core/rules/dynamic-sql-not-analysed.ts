@@ -6,16 +6,14 @@ export const dynamicSqlNotAnalysed: Rule = {
   id: 'dynamic-sql-not-analysed',
   title: 'Part of the statement was not analysed (dynamic SQL, unknown objects)',
   defaultSeverity: 'info',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      if (st.lockInfo.notAnalysed.length === 0) continue;
-      const parts = [...new Set(st.lockInfo.notAnalysed)];
-      ctx.report({
-        statementIndex: st.index,
-        message: `Not analysed, so its table effects may be missing from this report: ${parts.join('; ')}. Review those parts by hand`,
-        // A coverage finding, not a lock finding: the statement's known locks are on the statement itself.
-        locks: [],
-      });
-    }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    if (st.lockInfo.notAnalysed.length === 0) return;
+    const parts = [...new Set(st.lockInfo.notAnalysed)];
+    ctx.report({
+      message: `Not analysed, so its table effects may be missing from this report: ${parts.join('; ')}. Review those parts by hand`,
+      // A coverage finding, not a lock finding: the statement's known locks are on the statement itself.
+      locks: [],
+    });
   },
 };

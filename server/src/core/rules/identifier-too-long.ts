@@ -63,15 +63,13 @@ export const identifierTooLong: Rule = {
   id: 'identifier-too-long',
   title: 'A name longer than 63 bytes, which PostgreSQL truncates',
   defaultSeverity: 'warning',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      for (const t of longNames(st)) {
-        ctx.report({
-          statementIndex: st.index,
-          span: { start: st.span.start + t.start, end: st.span.start + t.end },
-          message: `The name "${t.word}" is ${utf8Length(t.word)} bytes; PostgreSQL cuts names to ${MAX_IDENTIFIER_BYTES} bytes without an error, so the object is called "${clipBytes(t.word, MAX_IDENTIFIER_BYTES)}". Application code, ORMs and schema-diff tools that look up or compare the full name miss it, and two long names that share their first ${MAX_IDENTIFIER_BYTES} bytes collide. Choose a name of at most ${MAX_IDENTIFIER_BYTES} bytes`,
-        });
-      }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    for (const t of longNames(st)) {
+      ctx.report({
+        span: { start: st.span.start + t.start, end: st.span.start + t.end },
+        message: `The name "${t.word}" is ${utf8Length(t.word)} bytes; PostgreSQL cuts names to ${MAX_IDENTIFIER_BYTES} bytes without an error, so the object is called "${clipBytes(t.word, MAX_IDENTIFIER_BYTES)}". Application code, ORMs and schema-diff tools that look up or compare the full name miss it, and two long names that share their first ${MAX_IDENTIFIER_BYTES} bytes collide. Choose a name of at most ${MAX_IDENTIFIER_BYTES} bytes`,
+      });
     }
   },
 };

@@ -7,22 +7,20 @@ export const requireConcurrentIndexCreation: Rule = {
   id: 'require-concurrent-index-creation',
   title: 'CREATE INDEX without CONCURRENTLY blocks writes while the index builds',
   defaultSeverity: 'warning',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const { kind, node } = st;
-      if (kind !== 'IndexStmt' || node.concurrent) continue;
-      const lock = st.locks.find((l) => l.indexBuild);
-      if (!lock) continue;
-      const severity = sizeScaledSeverity([lock], ctx.settings);
-      if (!severity) continue;
-      ctx.report({
-        statementIndex: st.index,
-        severity,
-        message: `${lockSentence(st.label, lock)}. Use CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue`,
-        help: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner's no-transaction directive.",
-        locks: [lock],
-        fix: () => concurrentlyFix(ctx, st),
-      });
-    }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const { kind, node } = st;
+    if (kind !== 'IndexStmt' || node.concurrent) return;
+    const lock = st.locks.find((l) => l.indexBuild);
+    if (!lock) return;
+    const severity = sizeScaledSeverity([lock], ctx.settings);
+    if (!severity) return;
+    ctx.report({
+      severity,
+      message: `${lockSentence(st.label, lock)}. Use CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue`,
+      help: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block; put it in its own migration file or use the runner's no-transaction directive.",
+      locks: [lock],
+      fix: (file) => concurrentlyFix(file, st),
+    });
   },
 };

@@ -8,7 +8,7 @@ import type { StatementLocks } from '../locks';
 import type { RunnerConvention } from '../migrations/runners';
 import type { Fix, LockEstimate, Severity, Span, Violation } from '../types';
 
-export interface Rule {
+interface RuleInfo {
   /** Kebab-case id saying what it flags; also the docs page name docs/rules/<id>.md. */
   id: string;
   /** One line for lists and the docs index. */
@@ -17,7 +17,47 @@ export interface Rule {
   defaultSeverity: Severity;
   /** Only meaningful for files in a migrations folder (ordering, versions). */
   migrationOnly?: boolean;
+}
+
+/** A rule that reads the file as a whole: other statements, the schema after the file, the text, the folder. */
+export interface FileRule extends RuleInfo {
+  scope?: 'file';
   check(ctx: RuleContext): void;
+}
+
+/**
+ * A rule whose findings on a statement depend on nothing but that statement's view and the file-wide
+ * inputs StatementContext offers. analyze() runs it once per statement, and with a memo (the language
+ * server) it reuses the findings of the statements an edit did not change: after a keystroke only the
+ * edited statement is checked again. StatementContext holds nothing else, so the compiler keeps the rule
+ * honest.
+ */
+export interface StatementRule extends RuleInfo {
+  scope: 'statement';
+  checkStatement(st: StatementView, ctx: StatementContext): void;
+}
+
+export type Rule = FileRule | StatementRule;
+
+/** What a statement rule sees besides its statement. */
+export interface StatementContext {
+  settings: Settings;
+  pgVersion: number;
+  runner: RunnerConvention;
+  isMigration: boolean;
+  stats?: StatsSnapshot;
+  /** UTF-16 span in the file for a libpg-query byte location inside the statement being checked. */
+  spanAt(byteLocation: number | undefined, length?: number): Span;
+  report(finding: StatementFinding): void;
+}
+
+/** A statement rule's finding: always on its statement; its fixes are rendered with the analysis that shows them. */
+export interface StatementFinding extends Omit<Finding, 'statementIndex' | 'fix' | 'alternativeFix'> {
+  /**
+   * Renders the quick fix. It gets the context of the analysis the finding is shown in, which may be a
+   * later one than the analysis that made the finding (the fix may read the whole file: its text, siblings).
+   */
+  fix?: (file: RuleContext) => Fix | undefined;
 }
 
 export interface StatementView {

@@ -5,57 +5,52 @@
 //  - INSERT with a column twice in its column list, CREATE TABLE with a column twice, CREATE VIEW with two
 //    output columns of one name (or a column list naming one twice): "column ... specified more than once".
 import { type Node } from '../syntax/ast';
-import type { Rule, RuleContext, StatementView } from './rule';
+import type { Rule, StatementContext } from './rule';
 
 export const statementFails: Rule = {
   id: 'statement-fails',
   title: 'PostgreSQL rejects the statement: the migration fails',
   defaultSeverity: 'error',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const { kind, node } = st;
-      if (kind === 'UpdateStmt') assignments(ctx, st, node.targetList, 'UPDATE ... SET');
-      else if (kind === 'InsertStmt') {
-        const cols = (node.cols ?? []).map((c: Node) => c?.ResTarget).filter((r: Node) => r && !r.indirection);
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const { kind, node } = st;
+    if (kind === 'UpdateStmt') assignments(ctx, node.targetList, 'UPDATE ... SET');
+    else if (kind === 'InsertStmt') {
+      const cols = (node.cols ?? []).map((c: Node) => c?.ResTarget).filter((r: Node) => r && !r.indirection);
+      twice(
+        ctx,
+        cols.map((r: Node) => ({ name: String(r.name), location: r.location })),
+        (n) => `INSERT names column "${n}" more than once in its column list`,
+      );
+      assignments(ctx, node.onConflictClause?.targetList, 'ON CONFLICT ... DO UPDATE SET');
+    } else if (kind === 'CreateStmt') {
+      const cols = (node.tableElts ?? []).map((e: Node) => e?.ColumnDef).filter(Boolean);
+      twice(
+        ctx,
+        cols.map((c: Node) => ({ name: String(c.colname), location: c.location })),
+        (n) => `CREATE TABLE declares column "${n}" more than once`,
+      );
+    } else if (kind === 'ViewStmt') {
+      const aliases = (node.aliases ?? []).map((a: Node) => a?.String?.sval).filter((a: unknown) => typeof a === 'string');
+      if (aliases.length)
         twice(
           ctx,
-          st,
-          cols.map((r: Node) => ({ name: String(r.name), location: r.location })),
-          (n) => `INSERT names column "${n}" more than once in its column list`,
+          aliases.map((name: string) => ({ name })),
+          (n) => `CREATE VIEW's column list names "${n}" more than once`,
         );
-        assignments(ctx, st, node.onConflictClause?.targetList, 'ON CONFLICT ... DO UPDATE SET');
-      } else if (kind === 'CreateStmt') {
-        const cols = (node.tableElts ?? []).map((e: Node) => e?.ColumnDef).filter(Boolean);
+      else {
+        const targets = (node.query?.SelectStmt?.targetList ?? []).map((t: Node) => t?.ResTarget).filter(Boolean);
         twice(
           ctx,
-          st,
-          cols.map((c: Node) => ({ name: String(c.colname), location: c.location })),
-          (n) => `CREATE TABLE declares column "${n}" more than once`,
+          targets.map((t: Node) => ({ name: outputName(t), location: t.location })),
+          (n) => `CREATE VIEW's query has two output columns named "${n}"`,
         );
-      } else if (kind === 'ViewStmt') {
-        const aliases = (node.aliases ?? []).map((a: Node) => a?.String?.sval).filter((a: unknown) => typeof a === 'string');
-        if (aliases.length)
-          twice(
-            ctx,
-            st,
-            aliases.map((name: string) => ({ name })),
-            (n) => `CREATE VIEW's column list names "${n}" more than once`,
-          );
-        else {
-          const targets = (node.query?.SelectStmt?.targetList ?? []).map((t: Node) => t?.ResTarget).filter(Boolean);
-          twice(
-            ctx,
-            st,
-            targets.map((t: Node) => ({ name: outputName(t), location: t.location })),
-            (n) => `CREATE VIEW's query has two output columns named "${n}"`,
-          );
-        }
       }
     }
   },
 };
 
-function assignments(ctx: RuleContext, st: StatementView, targetList: Node[] | undefined, what: string): void {
+function assignments(ctx: StatementContext, targetList: Node[] | undefined, what: string): void {
   // SET c.f1 = ..., c.f2 = ... assigns distinct fields of a composite column: allowed.
   const plain = (targetList ?? []).map((t) => t?.ResTarget).filter((r) => r && !r.indirection);
   const seen = new Set<string>();
@@ -63,8 +58,7 @@ function assignments(ctx: RuleContext, st: StatementView, targetList: Node[] | u
     const name = String(r.name);
     if (seen.has(name)) {
       ctx.report({
-        statementIndex: st.index,
-        span: ctx.spanAt(st.index, r.location, name.length),
+        span: ctx.spanAt(r.location, name.length),
         message: `${what} assigns column "${name}" twice: PostgreSQL rejects the statement (ERROR: multiple assignments to same column "${name}") and the migration fails. Keep one assignment`,
       });
       return;
@@ -73,14 +67,13 @@ function assignments(ctx: RuleContext, st: StatementView, targetList: Node[] | u
   }
 }
 
-function twice(ctx: RuleContext, st: StatementView, names: { name: string; location?: number }[], say: (name: string) => string): void {
+function twice(ctx: StatementContext, names: { name: string; location?: number }[], say: (name: string) => string): void {
   const seen = new Set<string>();
   for (const { name, location } of names) {
-    if (!name || name === 'undefined') continue;
+    if (!name || name === 'undefined') return;
     if (seen.has(name)) {
       ctx.report({
-        statementIndex: st.index,
-        span: location !== undefined ? ctx.spanAt(st.index, location, name.length) : undefined,
+        span: location !== undefined ? ctx.spanAt(location, name.length) : undefined,
         message: `${say(name)}: PostgreSQL rejects the statement (ERROR: column "${name}" specified more than once) and the migration fails. Rename or drop one of them`,
       });
       return;

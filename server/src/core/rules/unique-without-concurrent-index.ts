@@ -12,47 +12,45 @@ export const uniqueWithoutConcurrentIndex: Rule = {
   id: 'unique-without-concurrent-index',
   title: 'ADD UNIQUE / PRIMARY KEY / EXCLUDE builds its index under ACCESS EXCLUSIVE',
   defaultSeverity: 'warning',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const { kind, node } = st;
-      if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') continue;
-      const lock = st.locks.find((l) => l.indexBuild && l.mode === 'AccessExclusiveLock');
-      if (!lock) continue;
-      const severity = sizeScaledSeverity([lock], ctx.settings);
-      if (!severity) continue;
-      for (const con of indexBuildingConstraints(node)) {
-        const what = KIND[con.contype];
-        const columns =
-          (con.keys ?? [])
-            .map((k: Node) => k?.String?.sval)
-            .filter(Boolean)
-            .join(', ') || '...';
-        const advice =
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const { kind, node } = st;
+    if (kind !== 'AlterTableStmt' || node.objtype === 'OBJECT_INDEX') return;
+    const lock = st.locks.find((l) => l.indexBuild && l.mode === 'AccessExclusiveLock');
+    if (!lock) return;
+    const severity = sizeScaledSeverity([lock], ctx.settings);
+    if (!severity) return;
+    for (const con of indexBuildingConstraints(node)) {
+      const what = KIND[con.contype];
+      const columns =
+        (con.keys ?? [])
+          .map((k: Node) => k?.String?.sval)
+          .filter(Boolean)
+          .join(', ') || '...';
+      const advice =
+        con.contype === 'CONSTR_EXCLUSION'
+          ? 'An EXCLUDE constraint cannot adopt an existing index, so there is no concurrent route: run it in a quiet window with a short lock_timeout, or enforce the rule another way'
+          : `${con.inlineColumn ? `Add the column ${con.inlineColumn} without ${what}, build the index` : 'Build the index first'} with CREATE UNIQUE INDEX CONCURRENTLY ... (${columns}) in its own migration file, then ADD CONSTRAINT ... ${what} USING INDEX <index>, which takes ACCESS EXCLUSIVE only briefly`;
+      ctx.report({
+        span: ctx.spanAt(con.location, con.conname ? 'CONSTRAINT'.length : what.length),
+        severity,
+        message: `${lockSentence(`ADD ${what}`, lock)} while it builds the index. ${advice}`,
+        help:
+          con.contype === 'CONSTR_PRIMARY'
+            ? 'PRIMARY KEY USING INDEX also sets the key columns NOT NULL, which scans the table under ACCESS EXCLUSIVE unless they already are NOT NULL (or have a validated CHECK (col IS NOT NULL) on PG 12+).'
+            : undefined,
+        locks: [lock],
+        fix:
           con.contype === 'CONSTR_EXCLUSION'
-            ? 'An EXCLUDE constraint cannot adopt an existing index, so there is no concurrent route: run it in a quiet window with a short lock_timeout, or enforce the rule another way'
-            : `${con.inlineColumn ? `Add the column ${con.inlineColumn} without ${what}, build the index` : 'Build the index first'} with CREATE UNIQUE INDEX CONCURRENTLY ... (${columns}) in its own migration file, then ADD CONSTRAINT ... ${what} USING INDEX <index>, which takes ACCESS EXCLUSIVE only briefly`;
-        ctx.report({
-          statementIndex: st.index,
-          span: ctx.spanAt(st.index, con.location, con.conname ? 'CONSTRAINT'.length : what.length),
-          severity,
-          message: `${lockSentence(`ADD ${what}`, lock)} while it builds the index. ${advice}`,
-          help:
-            con.contype === 'CONSTR_PRIMARY'
-              ? 'PRIMARY KEY USING INDEX also sets the key columns NOT NULL, which scans the table under ACCESS EXCLUSIVE unless they already are NOT NULL (or have a validated CHECK (col IS NOT NULL) on PG 12+).'
-              : undefined,
-          locks: [lock],
-          fix:
-            con.contype === 'CONSTR_EXCLUSION'
-              ? undefined
-              : () =>
-                  splitFix(
-                    ctx,
-                    st,
-                    'unique-index',
-                    `Build the unique index CONCURRENTLY in a new migration, then ADD CONSTRAINT ... ${what} USING INDEX`,
-                  ),
-        });
-      }
+            ? undefined
+            : (file) =>
+                splitFix(
+                  file,
+                  st,
+                  'unique-index',
+                  `Build the unique index CONCURRENTLY in a new migration, then ADD CONSTRAINT ... ${what} USING INDEX`,
+                ),
+      });
     }
   },
 };

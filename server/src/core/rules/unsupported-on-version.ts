@@ -6,14 +6,12 @@ export const unsupportedOnVersion: Rule = {
   id: 'unsupported-on-version',
   title: 'The statement uses a feature the target PostgreSQL version does not have',
   defaultSeverity: 'error',
-  check(ctx) {
-    for (const st of ctx.statements) {
-      const what = st.lockInfo.unsupported;
-      if (!what) continue;
-      ctx.report({
-        statementIndex: st.index,
-        message: `${what}; assuming PostgreSQL ${ctx.pgVersion}, this statement fails. If the server is newer, set "pgVersion" in .pg-preflight.json or pass --pg-version`,
-      });
-    }
+  scope: 'statement',
+  checkStatement(st, ctx) {
+    const what = st.lockInfo.unsupported;
+    if (!what) return;
+    ctx.report({
+      message: `${what}; assuming PostgreSQL ${ctx.pgVersion}, this statement fails. If the server is newer, set "pgVersion" in .pg-preflight.json or pass --pg-version`,
+    });
   },
 };
