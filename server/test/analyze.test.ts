@@ -3,7 +3,10 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyze } from '../src/core/analyze';
+import { analyze, RULE_CRASH } from '../src/core/analyze';
+import { AnalysisMemo } from '../src/core/memo';
+import { RULES } from '../src/core/rules';
+import type { StatementRule } from '../src/core/rules/rule';
 import { astCounters } from '../src/core/syntax/ast';
 import { loadParser } from '../src/core/syntax/parse';
 import { loadStats, REPO } from './support/fixtures';
@@ -27,6 +30,46 @@ describe('analyze', () => {
   before(loadParser);
 
   describe('never throws', () => {
+    it('a statement rule that throws on one statement is skipped for the file, with or without a memo; the others still run', () => {
+      const broken: StatementRule = {
+        id: 'broken-statement-rule',
+        title: 'throws on a TRUNCATE',
+        defaultSeverity: 'error',
+        scope: 'statement',
+        checkStatement(st, ctx) {
+          if (st.kind === 'TruncateStmt') throw new Error('boom');
+          ctx.report({ message: 'seen' });
+        },
+      };
+      RULES.push(broken);
+      try {
+        const memo = new AnalysisMemo();
+        const text = 'CREATE INDEX ON public.orders (status);\nTRUNCATE public.orders;\nSELECT 1;\n';
+        for (const [what, t] of [
+          ['first', text],
+          ['again, restored from the memo', `${text} `],
+          ['without the memo', text],
+        ] as const) {
+          const a = analyze({
+            text: t,
+            path: 'supabase/migrations/20240101000000_x.sql',
+            stats,
+            memo: what === 'without the memo' ? undefined : memo,
+          });
+          const crash = a.violations.filter((v) => v.rule === RULE_CRASH);
+          assert.equal(crash.length, 1, what);
+          assert.match(crash[0].message, /broken-statement-rule failed on this file.*boom/, what);
+          assert.ok(!a.violations.some((v) => v.rule === 'broken-statement-rule'), `${what}: no findings of the broken rule`);
+          assert.ok(
+            a.violations.some((v) => v.rule === 'require-concurrent-index-creation'),
+            `${what}: the other rules ran`,
+          );
+        }
+      } finally {
+        RULES.splice(RULES.indexOf(broken), 1);
+      }
+    });
+
     it('on every prefix of every fixture file', function () {
       this.timeout(120_000);
       let prefixes = 0;

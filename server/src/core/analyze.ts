@@ -364,8 +364,6 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
   }
 
-  statementRules.finish();
-
   const directives = readIgnores(
     text,
     parsed.comments,
@@ -436,16 +434,18 @@ export function analyze(input: AnalyzeInput): Analysis {
   return templates.filled ? restoreTemplates(result, templates.restore) : result;
 }
 
-const NO_FINDINGS: readonly StatementFinding[] = [];
-
 /**
- * Runs the statement rules (rule.ts, StatementRule) over the views, reusing, with a memo, the findings
- * of the previous analysis on the views this one restored from the checkpoint (the same objects).
+ * Runs the statement rules (rule.ts, StatementRule) over the views, statement by statement, reusing, with
+ * a memo, the previous analysis's findings on the views this one restored from the checkpoint (the same
+ * objects). All of them run on the first request; each rule's findings are then handed out in RULES order.
  */
 class StatementRuleRunner {
   private readonly key: string;
   private readonly previous?: StatementFindings;
-  private readonly byRule = new Map<string, (readonly StatementFinding[])[]>();
+  /** The statement rules this analysis runs (not off, migration-only ones in migrations), in RULES order. */
+  private readonly rules: StatementRule[];
+  private results?: Map<string, Finding[]>;
+  private readonly crashed = new Map<string, unknown>();
   private current!: StatementView;
   private found: StatementFinding[] = [];
   private readonly context: StatementContext;
@@ -456,7 +456,10 @@ class StatementRuleRunner {
     private readonly input: AnalyzeInput,
     private readonly memo: AnalysisMemo | undefined,
   ) {
-    // What a statement rule may read besides its view; the findings of a view are reused only when it is the same.
+    this.rules = RULES.filter(
+      (r): r is StatementRule => r.scope === 'statement' && file.settings.rules[r.id] !== 'off' && !(r.migrationOnly && !file.isMigration),
+    );
+    // What a statement rule may read besides its view (and which rules run): a view's findings are reused only while it is the same.
     this.key = memo
       ? JSON.stringify([file.settings, file.pgVersion, file.runner.id, file.path, input.runsInTransaction, file.isMigration])
       : '';
@@ -473,41 +476,60 @@ class StatementRuleRunner {
     };
   }
 
-  /** The rule's findings on every statement, as findings of the file (fixes bound to this analysis). */
+  /** The rule's findings on every statement, as findings of the file (fixes bound to this analysis). Throws what the rule threw. */
   run(rule: StatementRule): Finding[] {
-    const before = this.previous?.byRule.get(rule.id);
-    const beforeViews = this.previous?.views;
-    const perView: (readonly StatementFinding[])[] = new Array(this.views.length);
-    const out: Finding[] = [];
-    for (let i = 0; i < this.views.length; i++) {
-      const st = this.views[i];
-      let found = before && beforeViews?.[i] === st ? before[i] : undefined;
-      if (found) {
-        if (this.memo) this.memo.counters.statementChecksReused++;
-      } else {
-        this.current = st;
-        this.found = [];
-        rule.checkStatement(st, this.context);
-        found = this.found.length ? this.found : NO_FINDINGS;
-        if (this.memo) this.memo.counters.statementChecksRun++;
-      }
-      perView[i] = found;
-      for (const f of found) {
-        const { fix, ...rest } = f;
-        const finding: Finding = { ...rest, statementIndex: st.index };
-        if (fix) finding.fix = () => fix(this.file);
-        out.push(finding);
-      }
-    }
-    this.byRule.set(rule.id, perView);
-    return out;
+    this.results ??= this.runAll();
+    if (this.crashed.has(rule.id)) throw this.crashed.get(rule.id);
+    return this.results.get(rule.id) ?? [];
   }
 
-  /** Keeps this analysis's findings for the next one (with a memo). */
-  finish(): void {
-    if (this.memo) this.memo.statementFindings = { key: this.key, stats: this.input.stats, views: this.views, byRule: this.byRule };
+  private runAll(): Map<string, Finding[]> {
+    const rules = this.rules;
+    const out = rules.map((): Finding[] => []);
+    const before = this.previous;
+    // Per view, each rule's findings (undefined: none of the rules found anything).
+    const byView: ((readonly StatementFinding[])[] | undefined)[] = new Array(this.views.length);
+    for (let i = 0; i < this.views.length; i++) {
+      const st = this.views[i];
+      let found: (readonly StatementFinding[])[] | undefined;
+      if (before && before.views[i] === st) {
+        found = before.byView[i];
+        if (this.memo) this.memo.counters.statementChecksReused += rules.length;
+      } else {
+        this.current = st;
+        for (let k = 0; k < rules.length; k++) {
+          const rule = rules[k];
+          if (this.crashed.has(rule.id)) continue;
+          this.found = [];
+          try {
+            rule.checkStatement(st, this.context);
+          } catch (err) {
+            this.crashed.set(rule.id, err);
+            continue;
+          }
+          if (this.found.length) (found ??= rules.map(() => NO_FINDINGS))[k] = this.found;
+        }
+        if (this.memo) this.memo.counters.statementChecksRun += rules.length;
+      }
+      byView[i] = found;
+      if (!found) continue;
+      for (let k = 0; k < rules.length; k++) {
+        for (const f of found[k]) {
+          const { fix, ...rest } = f;
+          const finding: Finding = { ...rest, statementIndex: st.index };
+          if (fix) finding.fix = () => fix(this.file);
+          out[k].push(finding);
+        }
+      }
+    }
+    // Kept for the next analysis; not after a crash (the crashed rule's findings are missing).
+    if (this.memo)
+      this.memo.statementFindings = this.crashed.size ? undefined : { key: this.key, stats: this.input.stats, views: this.views, byView };
+    return new Map(rules.map((r, k) => [r.id, out[k]]));
   }
 }
+
+const NO_FINDINGS: readonly StatementFinding[] = [];
 
 /** The analysis with the placeholders' stand-ins turned back into the placeholders (see syntax/templates). */
 function restoreTemplates(a: Analysis, restore: (s: string) => string): Analysis {

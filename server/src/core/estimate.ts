@@ -143,29 +143,48 @@ export interface RiskInput {
  * duration (log10 of 1 + seconds times 1.5, at most 4; 1.5 when the work is size-bound and the size unknown), plus 1 when the table
  * is write-hot (>= 10 writes/s) and 1 when no lock_timeout guards it. New tables score 0.
  */
+const SHARE_UPDATE_EXCLUSIVE = lockStrength('ShareUpdateExclusiveLock');
+
 export function riskScore(input: RiskInput): number {
   let worst = 0;
   for (const st of input.statements)
     for (const l of st.locks) {
       if (l.newTable) continue;
-      const strength = lockStrength(l.mode);
-      let points =
-        l.mode === 'AccessExclusiveLock' ? 3 : blocksTraffic(l.mode) ? 2 : strength >= lockStrength('ShareUpdateExclusiveLock') ? 0.5 : 0;
+      const blocks = blocksTraffic(l.mode);
+      let points = l.mode === 'AccessExclusiveLock' ? 3 : blocks ? 2 : lockStrength(l.mode) >= SHARE_UPDATE_EXCLUSIVE ? 0.5 : 0;
       if (points === 0) continue;
       // Duration only matters for locks that make traffic wait; a long CONCURRENTLY build blocks only DDL.
       const sizeBound = l.rewrite || l.scan || l.indexBuild;
-      if (blocksTraffic(l.mode)) {
+      if (blocks) {
         if (l.estimatedSeconds !== undefined) points += Math.min(4, Math.log10(1 + l.estimatedSeconds) * 1.5);
         else if (sizeBound) points += 1.5;
       }
       const t = input.stats.get(l.relation);
       const wps = t && input.capturedAt ? writesPerSecond(t, input.capturedAt) : undefined;
-      if (wps !== undefined && wps >= 10 && blocksTraffic(l.mode)) points += 1;
-      if (!st.hasLockTimeout && blocksTraffic(l.mode)) points += 1;
+      if (wps !== undefined && wps >= 10 && blocks) points += 1;
+      if (!st.hasLockTimeout && blocks) points += 1;
       worst = Math.max(worst, points);
     }
   const score = 1 + worst + Math.min(4, 2 * input.destructive) + (input.failures > 0 ? 3 : 0);
   return Math.max(1, Math.min(10, Math.round(score)));
+}
+
+/**
+ * The longest of the locks `keep` accepts (then the one on the most rows), the first of equals: what a
+ * stable sort by those keys would put first, in one pass without copies (it runs for every statement of
+ * the file on every keystroke).
+ */
+export function longestLock(locks: readonly LockEstimate[], keep: (l: LockEstimate) => boolean): LockEstimate | undefined {
+  let longest: LockEstimate | undefined;
+  for (const l of locks) {
+    if (!keep(l)) continue;
+    if (!longest) longest = l;
+    else {
+      const d = (l.estimatedSeconds ?? 0) - (longest.estimatedSeconds ?? 0);
+      if (d > 0 || (d === 0 && (l.rows ?? 0) > (longest.rows ?? 0))) longest = l;
+    }
+  }
+  return longest;
 }
 
 /** "~45 s", "~6 min", "< 1 s"; "?" when unknown. */

@@ -94,7 +94,8 @@ export interface StatementFindings {
   key: string;
   stats?: StatsSnapshot;
   views: readonly StatementView[];
-  byRule: ReadonlyMap<string, readonly (readonly StatementFinding[])[]>;
+  /** Per view, each statement rule's findings in the order the rules run (undefined: none found anything). */
+  byView: readonly ((readonly StatementFinding[])[] | undefined)[];
 }
 
 export class AnalysisMemo {

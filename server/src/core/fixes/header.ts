@@ -5,6 +5,7 @@
 // pgPreflight.insertSafetyHeader, and by the split engine for every step file. Pure.
 import type { Settings } from '@pg-preflight/shared';
 import { unwrap, type Node } from '../syntax/ast';
+import { longestLock } from '../estimate';
 import { blocksTraffic } from '../locks/modes';
 import type { RunnerConvention } from '../migrations/runners';
 import type { Fix, LockEstimate, Span } from '../types';
@@ -29,10 +30,8 @@ function queuesTraffic(l: LockEstimate): boolean {
 }
 
 /** The strongest traffic-blocking lock of a statement on an existing table, if any. */
-function worstExistingLock(locks: LockEstimate[]): LockEstimate | undefined {
-  return locks
-    .filter((l) => !l.newTable && queuesTraffic(l))
-    .sort((a, b) => (b.estimatedSeconds ?? 0) - (a.estimatedSeconds ?? 0) || (b.rows ?? 0) - (a.rows ?? 0))[0];
+function worstExistingLock(locks: readonly LockEstimate[]): LockEstimate | undefined {
+  return longestLock(locks, (l) => !l.newTable && queuesTraffic(l));
 }
 
 /** The first statement that takes a traffic-blocking lock on an existing table with no lock_timeout in force. */
@@ -61,9 +60,12 @@ export function firstUncappedLongLock<S extends HeaderStatement>(
 ): { st: S; lock: LockEstimate } | undefined {
   for (const st of statements) {
     if (st.hasStatementTimeout) continue;
-    const lock = st.locks
-      .filter((l) => !l.newTable && !l.emptiesTable && queuesTraffic(l) && (l.rewrite || l.scan || l.indexBuild) && !isTiny(l))
-      .sort((a, b) => (b.estimatedSeconds ?? Infinity) - (a.estimatedSeconds ?? Infinity))[0];
+    // The first of the longest (unknown counts as longest), in one pass.
+    let lock: LockEstimate | undefined;
+    for (const l of st.locks) {
+      if (l.newTable || l.emptiesTable || !queuesTraffic(l) || !(l.rewrite || l.scan || l.indexBuild) || isTiny(l)) continue;
+      if (!lock || (l.estimatedSeconds ?? Infinity) > (lock.estimatedSeconds ?? Infinity)) lock = l;
+    }
     if (lock) return { st, lock };
   }
   return undefined;

@@ -1,6 +1,6 @@
 // Shared wording and size-scaled severity, so every rule names locks and sizes the same way.
 import type { Settings } from '@pg-preflight/shared';
-import { formatCount, formatDuration } from '../estimate';
+import { formatCount, formatDuration, longestLock } from '../estimate';
 import { blocksTraffic, modeTitle } from '../locks/modes';
 import type { LockEstimate, Severity } from '../types';
 
@@ -48,10 +48,8 @@ export function describeBlocks(l: LockEstimate): string {
 }
 
 /** The strongest traffic-blocking lock of a statement on an existing table, if any. */
-export function worstExistingLock(locks: LockEstimate[]): LockEstimate | undefined {
-  return locks
-    .filter((l) => !l.newTable && blocksTraffic(l.mode))
-    .sort((a, b) => (b.estimatedSeconds ?? 0) - (a.estimatedSeconds ?? 0) || (b.rows ?? 0) - (a.rows ?? 0))[0];
+export function worstExistingLock(locks: readonly LockEstimate[]): LockEstimate | undefined {
+  return longestLock(locks, (l) => !l.newTable && blocksTraffic(l.mode));
 }
 
 /**
