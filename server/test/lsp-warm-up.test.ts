@@ -59,6 +59,30 @@ describe('lsp: JIT warm-up', function () {
   });
 
   for (const warmUp of [true, false]) {
+    it(`the analysis worker ${warmUp ? 'warms up in its pauses too' : 'does not warm up with warmUp: false'}`, async () => {
+      const project = new Project({ 'supabase/migrations/20240101000000_init.sql': 'CREATE TABLE public.t (id bigint);\n' });
+      const c = await LspClient.inProcess({ initializationOptions: { workerMinChars: 0, ...(warmUp ? {} : { warmUp: false }) } });
+      try {
+        await c.initialize(pathToFileURL(project.root).href);
+        const stats = () => c.connection.sendRequest('pgPreflight/internalStats') as Promise<InternalStats>;
+        const uri = project.uri('supabase/migrations/20240102000000_next.sql');
+        await c.open(uri, 'ALTER TABLE public.t ADD COLUMN note text;\n');
+        await c.diagnostics(uri, 1);
+        assert.ok((await stats()).workerJobs >= 1, 'analysed in the worker');
+        // The count arrives with the worker's next reply: edit after a pause long enough for the warm-up.
+        await new Promise((r) => setTimeout(r, warmUp ? 1500 : 500));
+        const v = await c.append(uri, 'CREATE INDEX ON public.t (note);\n');
+        const d = await c.diagnostics(uri, v);
+        assert.ok(d.some((x) => x.code === 'require-concurrent-index-creation'));
+        const s = await stats();
+        if (warmUp) assert.ok(s.workerWarmUpAnalyses > 0, `worker warm-up analyses: ${s.workerWarmUpAnalyses}`);
+        else assert.equal(s.workerWarmUpAnalyses, 0);
+      } finally {
+        c.dispose();
+        project.remove();
+      }
+    });
+
     it(`the server ${warmUp ? 'warms up after its first analysis' : 'does not warm up with warmUp: false'}`, async () => {
       const project = new Project({ 'supabase/migrations/20240101000000_init.sql': 'CREATE TABLE public.t (id bigint);\n' });
       const c = await LspClient.inProcess(warmUp ? {} : { initializationOptions: { warmUp: false } });

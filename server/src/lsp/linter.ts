@@ -29,7 +29,7 @@ import type { Analysis, Violation } from '../core/types';
 import { mayDropOrRename } from '../project/context';
 import { toDiagnostics, SOURCE, type AnalysedDocument, type ConvertOptions } from './convert';
 import { RemoteAnalyzer, type RemoteInput, type RemoteOutcome } from './remote';
-import { WarmUp } from './warm-up';
+import { WARM_UP_IDLE_MS, WarmUp } from './warm-up';
 import type { DocumentContext, Workspace } from './workspace';
 import { uriToFile } from './workspace';
 
@@ -40,8 +40,6 @@ export const DEPENDENT_DELAY_MS = 150;
 export const DEFAULT_WORKER_MIN_CHARS = 50_000;
 /** A document whose last analysis took this long goes to the worker next time, whatever its size. */
 export const SLOW_MS = 100;
-/** The JIT warm-up runs only when nothing was edited or linted for this long. */
-export const WARM_UP_IDLE_MS = 30;
 /** A worker analysis running longer than this is stopped and the file reported not analysed. */
 export const DEFAULT_ANALYSIS_BUDGET_MS = 20_000;
 
@@ -130,6 +128,7 @@ export class Linter {
     this.remote = new RemoteAnalyzer(
       () => this.budgetMs(),
       (m) => host.log(m),
+      () => host.warmUp !== false,
     );
     this.warmUp = new WarmUp({ busy: () => this.busy() });
   }

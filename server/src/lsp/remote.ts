@@ -49,6 +49,11 @@ export type RemoteOutcome =
   | { kind: 'superseded' }
   | { kind: 'failed'; error: string };
 
+/** What a worker is started with. */
+export interface WorkerOptions {
+  warmUp: boolean;
+}
+
 // --- messages ------------------------------------------------------------------------------------------
 export type ToWorker =
   | { t: 'analyze'; job: number; key: string; input: Omit<RemoteInput, 'stats'>; statsId: number; stats?: StatsSnapshot }
@@ -57,7 +62,17 @@ export type ToWorker =
   /** Drop the last analysis sent for the document (keep its memo): the next crosses whole. */
   | { t: 'resync'; key: string };
 export type FromWorker =
-  | { t: 'analysed'; job: number; key: string; analysis?: WireAnalysis; lazy?: number[]; millis: number; error?: string }
+  | {
+      t: 'analysed';
+      job: number;
+      key: string;
+      analysis?: WireAnalysis;
+      lazy?: number[];
+      millis: number;
+      error?: string;
+      /** The worker's warm-up analyses so far. */
+      warmUp?: number;
+    }
   | { t: 'fixes'; req: number; fixes?: (Fix | null)[] }
   /** The worker loaded the parser: budgets count from here, a worker's start-up is not the analysis's. */
   | { t: 'ready' };
@@ -86,11 +101,13 @@ export class RemoteAnalyzer {
   private readonly crossed = new Map<string, Crossed>();
   readonly available = fs.existsSync(WORKER_FILE);
   /** Workers started and stopped for a budget, for the internal stats request. */
-  readonly counters = { started: 0, timeouts: 0, jobs: 0 };
+  readonly counters = { started: 0, timeouts: 0, jobs: 0, warmUp: 0 };
 
   constructor(
     private readonly budgetMs: () => number,
     private readonly log: (m: string) => void,
+    /** Whether a new worker warms its JIT up in its pauses (warm-up.ts). */
+    private readonly warmUp: () => boolean = () => true,
   ) {}
 
   analyze(key: string, input: RemoteInput): Promise<RemoteOutcome> {
@@ -148,7 +165,7 @@ export class RemoteAnalyzer {
   }
 
   private start(): Worker {
-    const w = new Worker(WORKER_FILE);
+    const w = new Worker(WORKER_FILE, { workerData: { warmUp: this.warmUp() } satisfies WorkerOptions });
     this.counters.started++;
     this.workerStatsId = -1;
     this.workerReady = false;
@@ -242,6 +259,7 @@ export class RemoteAnalyzer {
       f?.(m.fixes);
       return;
     }
+    if (m.warmUp !== undefined) this.counters.warmUp = m.warmUp;
     // Every analysis of the current worker is decoded, even one nobody waits for: the next is its difference.
     const lazy = m.lazy ?? [];
     let analysis: Analysis | undefined;

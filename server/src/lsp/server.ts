@@ -61,8 +61,9 @@ export interface InternalStats {
   /** Analyses sent to the worker thread, and those stopped for running past the budget. */
   workerJobs: number;
   workerTimeouts: number;
-  /** Analyses the JIT warm-up has run (warm-up.ts; WARM_UP_ANALYSES when done). */
+  /** Analyses the JIT warm-up has run (warm-up.ts; WARM_UP_ANALYSES when done), here and in the worker (as of its last reply). */
   warmUpAnalyses: number;
+  workerWarmUpAnalyses: number;
 }
 
 /** The bundled rule pages (server/dist/src/lsp -> the repository's or package's docs/rules). */
@@ -459,6 +460,7 @@ export function startServer(connection: Connection): ServerHandle {
       workerJobs: linter.remote.counters.jobs,
       workerTimeouts: linter.remote.counters.timeouts,
       warmUpAnalyses: linter.warmUp.analyses,
+      workerWarmUpAnalyses: linter.remote.counters.warmUp,
     };
   });
 

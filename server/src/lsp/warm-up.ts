@@ -13,6 +13,8 @@ import { parseCounters } from '../core/syntax/parse';
 import { LineIndex } from '../core/syntax/text';
 import { toDiagnostics } from './convert';
 
+/** The hosts run the warm-up only when nothing was edited, linted or asked for this long. */
+export const WARM_UP_IDLE_MS = 30;
 /** Analyses the warm-up runs: about what a few hundred keystrokes at the end of a migration cost. */
 export const WARM_UP_ANALYSES = 300;
 /** A slice is postponed this long while the host is busy. */
