@@ -370,7 +370,9 @@ export function analyze(input: AnalyzeInput): Analysis {
     views.map((s) => s.span),
   );
   const filtered = applyIgnores(violations, directives, new Set(RULE_IDS)).filter((v) => settings.rules[v.rule] !== 'off');
-  filtered.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
+  // Rule ids are lower-case ASCII: a code-unit comparison orders them as localeCompare does, without
+  // loading ICU's collator (~6 ms of a short CLI run).
+  filtered.sort((a, b) => a.span.start - b.span.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 
   const statements: StatementInfo[] = views.map((v) => {
     // A view restored from the memo's checkpoint is the same object as last time, and so is its info.
