@@ -1,7 +1,7 @@
 // ADD COLUMN serial / identity / GENERATED ... STORED on an existing table: PostgreSQL computes a value for
 // every existing row, rewriting the table and its indexes while it holds ACCESS EXCLUSIVE.
 import { isSerialTypeName } from '../syntax/pgtypes';
-import { declaredColumns, lockOn, typeSpan } from './columns';
+import { declaredColumns, lockOn, typeSpan, spansIn } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
 import type { Span } from '../types';
@@ -25,7 +25,7 @@ export const addColumnRewritesTable: Rule = {
       let what: string;
       let instead: string;
       if (serial) {
-        span = typeSpan(ctx, d.st, d.typeName);
+        span = typeSpan(spansIn(ctx, d.st), d.st, d.typeName);
         what = ctx.text.slice(span.start, span.end);
         instead = `Add a plain nullable bigint column, attach a sequence with SET DEFAULT nextval(...) (new rows only, no rewrite), backfill existing rows in batches, then enforce NOT NULL with CHECK ... NOT VALID + VALIDATE`;
       } else if (identity) {

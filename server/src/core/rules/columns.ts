@@ -30,57 +30,62 @@ export const declaredColumns: (ctx: RuleContext) => readonly ColumnDeclaration[]
 
 function computeDeclaredColumns(ctx: RuleContext): ColumnDeclaration[] {
   const out: ColumnDeclaration[] = [];
-  const nodes = unwrapped(ctx);
-  for (const st of ctx.statements) {
-    const [kind, node] = nodes[st.index];
-    if (kind === 'CreateStmt') {
-      const table = qualify(rangeVarName(node.relation));
-      const elts: Node[] = node.tableElts ?? [];
-      const tablePk = new Set<string>();
-      for (const elt of elts) {
-        const con = elt?.Constraint;
-        if (con?.contype === 'CONSTR_PRIMARY') for (const k of con.keys ?? []) tablePk.add(k?.String?.sval);
-      }
-      for (const elt of elts) {
-        const def = elt?.ColumnDef;
-        if (!def?.typeName || typeof def.colname !== 'string') continue;
-        const constraints = inlineConstraints(def);
-        out.push({
-          st,
-          table,
-          column: def.colname,
-          typeName: def.typeName,
-          def,
-          via: 'create-table',
-          constraints,
-          primaryKey: tablePk.has(def.colname) || constraints.some((c) => c.contype === 'CONSTR_PRIMARY'),
-        });
-      }
-    } else if (kind === 'AlterTableStmt' && node.objtype !== 'OBJECT_INDEX') {
-      const table = qualify(rangeVarName(node.relation));
-      for (const c of node.cmds ?? []) {
-        const cmd: Node = c?.AlterTableCmd ?? {};
-        const def: Node | undefined = cmd.def?.ColumnDef;
-        if (!def?.typeName) continue;
-        if (cmd.subtype === 'AT_AddColumn' && typeof def.colname === 'string') {
-          const constraints = inlineConstraints(def);
-          out.push({
-            st,
-            table,
-            column: def.colname,
-            typeName: def.typeName,
-            def,
-            via: 'add-column',
-            constraints,
-            primaryKey: constraints.some((k) => k.contype === 'CONSTR_PRIMARY'),
-          });
-        } else if (cmd.subtype === 'AT_AlterColumnType' && cmd.name) {
-          out.push({ st, table, column: cmd.name, typeName: def.typeName, def, via: 'alter-type', constraints: [], primaryKey: false });
-        }
+  for (const st of ctx.statements) for (const d of columnsDeclaredBy(st)) out.push(d);
+  return out;
+}
+
+/** The columns one statement declares or re-types (a statement rule's view of declaredColumns). */
+export function columnsDeclaredBy(st: StatementView): ColumnDeclaration[] {
+  const out: ColumnDeclaration[] = [];
+  const { kind, node } = st;
+  if (kind === 'CreateStmt') {
+    const table = qualify(rangeVarName(node.relation));
+    const elts: Node[] = node.tableElts ?? [];
+    const tablePk = new Set<string>();
+    for (const elt of elts) {
+      const con = elt?.Constraint;
+      if (con?.contype === 'CONSTR_PRIMARY') for (const k of con.keys ?? []) tablePk.add(k?.String?.sval);
+    }
+    for (const elt of elts) {
+      const def = elt?.ColumnDef;
+      if (!def?.typeName || typeof def.colname !== 'string') continue;
+      out.push(columnDefinition(st, table, def, 'create-table', tablePk.has(def.colname)));
+    }
+  } else if (kind === 'AlterTableStmt' && node.objtype !== 'OBJECT_INDEX') {
+    const table = qualify(rangeVarName(node.relation));
+    for (const c of node.cmds ?? []) {
+      const cmd: Node = c?.AlterTableCmd ?? {};
+      const def: Node | undefined = cmd.def?.ColumnDef;
+      if (!def?.typeName) continue;
+      if (cmd.subtype === 'AT_AddColumn' && typeof def.colname === 'string') {
+        out.push(columnDefinition(st, table, def, 'add-column', false));
+      } else if (cmd.subtype === 'AT_AlterColumnType' && cmd.name) {
+        out.push({ st, table, column: cmd.name, typeName: def.typeName, def, via: 'alter-type', constraints: [], primaryKey: false });
       }
     }
   }
   return out;
+}
+
+/** A ColumnDef (CREATE TABLE's or ADD COLUMN's) as a declaration; `inTableKey`: named by CREATE TABLE's PRIMARY KEY (...). */
+function columnDefinition(
+  st: StatementView,
+  table: string,
+  def: Node,
+  via: 'create-table' | 'add-column',
+  inTableKey: boolean,
+): ColumnDeclaration {
+  const constraints = inlineConstraints(def);
+  return {
+    st,
+    table,
+    column: def.colname,
+    typeName: def.typeName,
+    def,
+    via,
+    constraints,
+    primaryKey: inTableKey || constraints.some((c) => c.contype === 'CONSTR_PRIMARY'),
+  };
 }
 
 function inlineConstraints(def: Node): Node[] {
@@ -97,20 +102,28 @@ export function lockOn(st: StatementView, table: string): LockEstimate | undefin
 const TYPE_TEXT =
   /^(?:"[^"]*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]*"|[A-Za-z_][\w$]*))?(?:\s+(?:varying|precision))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s*\[\s*\d*\s*\])*/i;
 
+/** Spans inside one statement from its libpg-query byte locations: a statement rule's ctx.spanAt. */
+export type StatementSpans = (byteLocation: number | undefined, length?: number) => Span;
+
+/** A file rule's spans inside statement `st`. */
+export function spansIn(ctx: RuleContext, st: StatementView): StatementSpans {
+  return (byteLocation, length) => ctx.spanAt(st.index, byteLocation, length);
+}
+
 /** The span of a TypeName as written in the file; the statement when the AST gives no location. */
-export function typeSpan(ctx: RuleContext, st: StatementView, typeName: Node): Span {
+export function typeSpan(spanAt: StatementSpans, st: StatementView, typeName: Node): Span {
   const loc = typeof typeName?.location === 'number' ? typeName.location : -1;
   if (loc < 0) return st.span;
-  const start = ctx.spanAt(st.index, loc, 1).start;
-  const m = TYPE_TEXT.exec(ctx.text.slice(start, st.span.end));
+  const start = spanAt(loc, 1).start;
+  const m = TYPE_TEXT.exec(st.text.slice(start - st.span.start));
   return { start, end: start + Math.max(1, m?.[0].length ?? 1) };
 }
 
 /** The type as the user wrote it, on one line ("character varying(20)"). */
-export function typeSource(ctx: RuleContext, st: StatementView, typeName: Node): string {
-  const span = typeSpan(ctx, st, typeName);
+export function typeSource(spanAt: StatementSpans, st: StatementView, typeName: Node): string {
+  const span = typeSpan(spanAt, st, typeName);
   if (span === st.span) return '';
-  return ctx.text.slice(span.start, span.end).replace(/\s+/g, ' ');
+  return st.text.slice(span.start - st.span.start, span.end - st.span.start).replace(/\s+/g, ' ');
 }
 
 /** A word or phrase inside a statement that has no AST location (SET NOT NULL, ...); the statement when absent. */

@@ -1,7 +1,7 @@
 // ALTER COLUMN ... TYPE that the lock model says rewrites the table: every row and every index is
 // rewritten under ACCESS EXCLUSIVE, so reads and writes wait for the whole copy.
 import { typeChangeEffect, typeFromAst, usingIsColumnItself } from '../syntax/pgtypes';
-import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan } from './columns';
+import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan, spansIn } from './columns';
 import { lockSentence, sizeScaledSeverity } from './helpers';
 import type { Rule } from './rule';
 
@@ -29,10 +29,10 @@ export const rewritingTypeChange: Rule = {
       if (!change.rewrite && !rebuildOnly) continue;
       const severity = sizeScaledSeverity([lock], ctx.settings);
       if (!severity) continue;
-      const written = typeSource(ctx, d.st, d.typeName) || 'the new type';
+      const written = typeSource(spansIn(ctx, d.st), d.st, d.typeName) || 'the new type';
       ctx.report({
         statementIndex: d.st.index,
-        span: typeSpan(ctx, d.st, d.typeName),
+        span: typeSpan(spansIn(ctx, d.st), d.st, d.typeName),
         severity,
         message: `${lockSentence(`ALTER COLUMN ${d.column} TYPE ${written}`, lock)}. ${rebuildOnly ? 'It keeps the rows but rebuilds the index on the column' : 'It rewrites every row and rebuilds every index'} while it holds the lock (${change.why}). Use expand/contract instead: add a new column, dual-write with a trigger, backfill in batches, then switch reads and drop the old column`,
         help: 'Binary-coercible changes keep the table as it is: varchar(n) to a longer varchar or to text, text to or from citext, numeric(p,s) to a larger p at the same s, a higher or no precision on timestamp, timestamptz, time and interval, and timestamp to timestamptz on PG 12+ with TimeZone UTC. A USING that is only the column (or the column cast to the new type) changes nothing.',

@@ -2,7 +2,7 @@
 // none (text -> integer, jsonb -> integer) the statement fails; where the cast narrows (numeric scale,
 // varchar length, bigint -> integer, timestamptz -> date) it silently loses data or rejects rows.
 import { typeFromAst, typeText, type ColumnType } from '../syntax/pgtypes';
-import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan } from './columns';
+import { columnTypeBefore, declaredColumns, lockOn, typeSource, typeSpan, spansIn } from './columns';
 import type { Rule } from './rule';
 
 export const typeChangeWithoutUsing: Rule = {
@@ -17,8 +17,8 @@ export const typeChangeWithoutUsing: Rule = {
       const to = typeFromAst(d.typeName);
       const conv = conversion(from, to);
       if (!conv) continue;
-      const written = typeSource(ctx, d.st, d.typeName) || shown(to);
-      const span = typeSpan(ctx, d.st, d.typeName);
+      const written = typeSource(spansIn(ctx, d.st), d.st, d.typeName) || shown(to);
+      const span = typeSpan(spansIn(ctx, d.st), d.st, d.typeName);
       if (conv.kind === 'fails') {
         ctx.report({
           statementIndex: d.st.index,
