@@ -3,8 +3,8 @@
 // migration: p90 ~8 ms cold, ~3 ms once the rules, the lock model and the parser's glue are compiled).
 // So once the server is idle after its first analysis it types a built-in migration into a private
 // document, a slice (one analysis and its diagnostics, ~1 ms) at a time, only in the pauses (no lint
-// pending, no edit for a moment), until V8 has compiled the hot code. Nothing of it is published or counted: its results are
-// dropped and the work counters the tests read are put back after each slice.
+// pending, no edit for a moment), until V8 has compiled the hot code. Nothing of it is published or
+// counted: its results are dropped and the work counters the tests read are put back after each slice.
 import { DEFAULT_SETTINGS } from '@pg-preflight/shared';
 import { analyze } from '../core/analyze';
 import { AnalysisMemo } from '../core/memo';
