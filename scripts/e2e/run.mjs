@@ -201,12 +201,23 @@ async function connectFromPalette(page, url, name) {
   await fill(name);
 }
 
+/** Where an editor line is on the page: right after the squiggles appear the editor may still be laying its lines out (no box yet). */
+async function boxOf(page, line) {
+  await line.waitFor({ state: 'visible', timeout: T });
+  for (let i = 0; i < 20; i++) {
+    const b = await line.boundingBox();
+    if (b) return b;
+    await page.waitForTimeout(250);
+  }
+  throw new Error('an editor line never got a position on the page');
+}
+
 /** Hovers line `index` (0-based) and returns the visible hover's text and link targets, once `expect` matches (or after 15 s). */
 async function hoverStatement(page, index, expect) {
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');
   await page.waitForTimeout(300);
-  const b = await page.locator('.monaco-editor .view-line').nth(index).boundingBox();
+  const b = await boxOf(page, page.locator('.monaco-editor .view-line').nth(index));
   await page.mouse.move(b.x + 60, b.y + b.height / 2);
   await page.waitForFunction(`(${visibleText('.monaco-hover')}).trim().length > 0`, null, { timeout: 15_000 });
   await page.waitForFunction(`${expect}.test(${visibleText('.monaco-hover')})`, null, { timeout: 15_000 }).catch(() => {});
@@ -277,8 +288,7 @@ try {
   check('status bar before connecting', true, '"pg-preflight: not connected"');
 
   // Hover the CREATE INDEX statement (line 2) and read the lock mode from the hover widget.
-  const line2 = page.locator('.monaco-editor .view-line').nth(1);
-  const b = await line2.boundingBox();
+  const b = await boxOf(page, page.locator('.monaco-editor .view-line').nth(1));
   await page.mouse.move(b.x + 60, b.y + b.height / 2);
   await page.waitForFunction(`(${visibleText('.monaco-hover')}).trim().length > 0`, null, { timeout: 15_000 });
   await page.waitForFunction(`/SHARE/.test(${visibleText('.monaco-hover')})`, null, { timeout: 15_000 }).catch(() => {});
