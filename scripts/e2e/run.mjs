@@ -288,7 +288,8 @@ try {
   check('status bar before connecting', true, '"pg-preflight: not connected"');
 
   // Hover the CREATE INDEX statement (line 2) and read the lock mode from the hover widget.
-  const b = await boxOf(page, page.locator('.monaco-editor .view-line').nth(1));
+  const line2 = page.locator('.monaco-editor .view-line').nth(1);
+  const b = await boxOf(page, line2);
   await page.mouse.move(b.x + 60, b.y + b.height / 2);
   await page.waitForFunction(`(${visibleText('.monaco-hover')}).trim().length > 0`, null, { timeout: 15_000 });
   await page.waitForFunction(`/SHARE/.test(${visibleText('.monaco-hover')})`, null, { timeout: 15_000 }).catch(() => {});
@@ -300,7 +301,7 @@ try {
   // The lightbulb: "CONCURRENTLY".
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');
-  const b2 = await line2.boundingBox();
+  const b2 = await boxOf(page, line2);
   await page.mouse.click(b2.x + 30, b2.y + b2.height / 2);
   const bulb = page.locator('.lightBulbWidget .codicon, .lightBulbWidget').first();
   check(
@@ -457,7 +458,7 @@ try {
   );
   // Hover the type change (line 7) to show what PostgreSQL did there.
   const line7 = page.locator('.monaco-editor .view-line').nth(6);
-  const b7 = await line7.boundingBox();
+  const b7 = await boxOf(page, line7);
   await page.mouse.move(b7.x + 80, b7.y + b7.height / 2);
   const dryHover = await page.waitForFunction(`(${visibleText('.monaco-hover')}).includes('Dry run')`, null, { timeout: 15_000 }).then(
     () => page.evaluate(visibleText('.monaco-hover')),
