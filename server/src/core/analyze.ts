@@ -12,7 +12,7 @@ import { DEFAULT_PATH_STATE, isDefaultPath, pathAfter, pathInForce, qualifyThrou
 import { parseFile, parseNested, readPlpgsql, type ParsedStatement } from './syntax/parse';
 import { fillTemplates, restoreIn } from './syntax/templates';
 import { RULES, RULE_IDS } from './rules';
-import type { Finding, RuleContext, StatementContext, StatementFinding, StatementRule, StatementView } from './rules/rule';
+import type { Finding, Rule, RuleContext, StatementContext, StatementFinding, StatementRule, StatementView } from './rules/rule';
 import { detectRunner, fileConvention, RUNNERS } from './migrations/runners';
 import { Utf8Mapper } from './syntax/text';
 import type { Analysis, Fix, LockMode, Span, StatementInfo, Violation } from './types';
@@ -325,8 +325,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   const statementRules = new StatementRuleRunner(ctx, views, input, memo);
   for (const rule of RULES) {
     const level = settings.rules[rule.id];
-    if (level === 'off') continue;
-    if (rule.migrationOnly && !ctx.isMigration) continue;
+    // (level !== 'off' is part of runsOn; said again so the type knows.)
+    if (level === 'off' || !runsOn(rule, ctx)) continue;
     let found: Finding[] = [];
     try {
       if (rule.scope === 'statement') found = statementRules.run(rule);
@@ -458,9 +458,7 @@ class StatementRuleRunner {
     private readonly input: AnalyzeInput,
     private readonly memo: AnalysisMemo | undefined,
   ) {
-    this.rules = RULES.filter(
-      (r): r is StatementRule => r.scope === 'statement' && file.settings.rules[r.id] !== 'off' && !(r.migrationOnly && !file.isMigration),
-    );
+    this.rules = RULES.filter((r): r is StatementRule => r.scope === 'statement' && runsOn(r, file));
     // What a statement rule may read besides its view (and which rules run): a view's findings are reused only while it is the same.
     this.key = memo
       ? JSON.stringify([file.settings, file.pgVersion, file.runner.id, file.path, input.runsInTransaction, file.isMigration])
@@ -532,6 +530,11 @@ class StatementRuleRunner {
 }
 
 const NO_FINDINGS: readonly StatementFinding[] = [];
+
+/** Whether the rule runs in this analysis: not turned off, and migration-only rules only in migrations. */
+function runsOn(rule: Rule, ctx: RuleContext): boolean {
+  return ctx.settings.rules[rule.id] !== 'off' && !(rule.migrationOnly && !ctx.isMigration);
+}
 
 /** The analysis with the placeholders' stand-ins turned back into the placeholders (see syntax/templates). */
 function restoreTemplates(a: Analysis, restore: (s: string) => string): Analysis {

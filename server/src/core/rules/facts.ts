@@ -11,10 +11,10 @@ import type { RuleContext, StatementView } from './rule';
 
 /**
  * build(ctx) runs once per analysis (per statements array); later calls return the same value. One slot,
- * the latest analysis's: analyses run one at a time, and a WeakMap keyed by each analysis's statements
- * kept every fact alive through the young-generation collections that followed (its values live as long
- * as a key the collector only clears in a full collection), which doubled the garbage collector's work
- * per keystroke. A fix rendered later for an older analysis recomputes the fact, with the same result.
+ * the latest analysis's: analyses run one at a time, and with a WeakMap keyed by each analysis's
+ * statements the facts survived the young-generation collections that followed and were promoted (GC per
+ * 288 keystrokes of a 200-statement file: ~111 ms with it, ~75 ms with one slot). A fix rendered later
+ * for an older analysis recomputes the fact, with the same result.
  */
 export function perAnalysis<T>(build: (ctx: RuleContext) => T): (ctx: RuleContext) => T {
   let key: readonly StatementView[] | undefined;
